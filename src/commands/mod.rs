@@ -1,0 +1,42 @@
+//! The subcommands: the edge where the CLI meets the library. anyhow lives here.
+
+mod config;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command, ConfigCommand};
+
+/// A subcommand whose issue is not done yet. It says so and exits 2, rather than pretend.
+#[derive(Debug, thiserror::Error)]
+#[error("`{command}` is not built yet (issue #{issue}); nothing was done")]
+pub struct NotBuilt {
+    /// The command as typed.
+    pub command: &'static str,
+    /// The issue that builds it.
+    pub issue: u32,
+}
+
+fn not_built(command: &'static str, issue: u32) -> anyhow::Result<ExitCode> {
+    Err(NotBuilt { command, issue }.into())
+}
+
+/// Runs the parsed command line. `Ok` carries the exit status of a command that ran (for
+/// `photo`: 0 compliant, 1 not); `Err` is printed as one line by `main`, which exits 2.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let Some(command) = cli.command else {
+        return if cli.demo {
+            not_built("idbooth --demo", 6)
+        } else {
+            not_built("idbooth (the kiosk)", 6)
+        };
+    };
+    match command {
+        Command::Config(ConfigCommand::Check) => config::check(cli.config.as_deref()),
+        Command::Config(ConfigCommand::Pin) => config::pin(),
+        Command::Center(_) => not_built("idbooth center", 4),
+        Command::Outbox(_) => not_built("idbooth outbox", 4),
+        Command::Photo(_) => not_built("idbooth photo", 3),
+        Command::Receipt(_) => not_built("idbooth receipt", 5),
+        Command::Printer(_) => not_built("idbooth printer", 5),
+    }
+}

@@ -1,0 +1,23 @@
+//! idbooth: a self-service ID-photo booth for China's digital photo collection receipts
+//! (数字相片采集回执).
+//!
+//! A pure core (`spec`, `applicant`, `vision`, `photo`, `session`) and I/O at the edges
+//! (`camera`, `center`, `receipt`, `ops`, `ui`). Dependencies point one way:
+//! `ui` → `session` → (`vision`, `photo`, `center`, `receipt`) → `spec`. See DESIGN.md.
+
+#![deny(missing_docs)]
+
+pub mod applicant;
+pub mod camera;
+pub mod center;
+pub mod cli;
+mod commands;
+pub mod ops;
+pub mod photo;
+pub mod receipt;
+pub mod session;
+pub mod spec;
+pub mod ui;
+pub mod vision;
+
+pub use commands::{NotBuilt, run};

@@ -1,0 +1,525 @@
+//! The booth's configuration: `kiosk.toml`, `documents.toml` and `cities.toml` in one folder,
+//! loaded, validated and cross-checked. Every problem comes back as one line naming the file,
+//! the line, the key and what is wrong.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::locate::{key_at, line_of, span_of};
+use super::pin;
+use crate::spec::{Cities, Documents, Problem};
+
+/// Environment variable naming the config folder when `--config` is not given.
+pub const CONFIG_ENV: &str = "IDBOOTH_CONFIG";
+
+/// A configuration that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No config folder was given and none of the usual places has one.
+    #[error("config: no configuration folder found (tried {tried}); pass --config DIR")]
+    NotFound {
+        /// The places looked at, comma separated.
+        tried: String,
+    },
+    /// The config folder does not exist.
+    #[error("config: {} is not a folder", dir.display())]
+    NoFolder {
+        /// The folder given.
+        dir: PathBuf,
+    },
+    /// A file is missing or unreadable.
+    #[error("{}: {}", path.display(), read_reason(error))]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why it could not be read (not a `source`: the line above already says it).
+        error: std::io::Error,
+    },
+    /// A value is wrong; the line is where it stands (or its table, when it is missing).
+    #[error("{}:{line}: {}{message}", path.display(), key.as_deref().map(|k| format!("{k}: ")).unwrap_or_default())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// Dotted key path, when known.
+        key: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+fn read_reason(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "missing file".to_owned(),
+        _ => format!("cannot read: {error}"),
+    }
+}
+
+/// The language the booth greets in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Language {
+    /// Simplified Chinese.
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    /// English.
+    #[serde(rename = "en")]
+    En,
+}
+
+/// `[kiosk]`: who this booth is.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KioskSection {
+    /// Id the center knows this booth by.
+    pub id: String,
+    /// Language of the attract screen.
+    pub language: Language,
+    /// City preselected on the city screen (the booth's own).
+    pub home_city: String,
+    /// Where the outbox, receipts and event log live; see [`Config::data_dir`].
+    pub data_dir: Option<PathBuf>,
+    /// Hours that photos and PII are kept after the center confirmed and the receipt printed.
+    pub retention_hours: u32,
+}
+
+/// Pixel format asked of the camera.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CameraFormat {
+    /// Motion JPEG: high resolutions at full rate over USB 2.
+    Mjpeg,
+    /// Uncompressed YUYV 4:2:2.
+    Yuyv,
+}
+
+/// `[camera]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CameraConfig {
+    /// Device path (`/dev/idbooth-camera`, a udev symlink) or index (`0`).
+    pub device: String,
+    /// Frame width asked of the camera.
+    pub width: u32,
+    /// Frame height asked of the camera.
+    pub height: u32,
+    /// Frame rate asked of the camera.
+    pub fps: u32,
+    /// Pixel format.
+    pub format: CameraFormat,
+    /// A frame older than this means the camera is stuck and gets reopened.
+    pub frame_timeout_ms: u64,
+}
+
+/// Serial flow control of the printer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FlowControl {
+    /// None.
+    None,
+    /// XON/XOFF.
+    Software,
+    /// RTS/CTS.
+    Hardware,
+}
+
+/// How the printer cuts the paper at the end of a receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cut {
+    /// Full cut.
+    Full,
+    /// Partial cut, leaving a tab.
+    Partial,
+    /// No cutter: feed only.
+    None,
+}
+
+/// How QR codes reach the paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QrMode {
+    /// The printer's own `GS ( k` QR.
+    Native,
+    /// A raster image drawn by the booth, for printers without it.
+    Image,
+}
+
+/// `[printer]`: the serial thermal printer and its profile.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrinterConfig {
+    /// Serial port; point it at a udev symlink, since USB-serial names change.
+    pub port: String,
+    /// Baud rate.
+    pub baud: u32,
+    /// Flow control.
+    pub flow_control: FlowControl,
+    /// Paper width: 58 (384 dots) or 80 (576 dots).
+    pub paper_mm: u32,
+    /// Whether the printer needs `FS &` (Chinese mode) for GB18030 text.
+    pub chinese_mode: bool,
+    /// Cut at the end.
+    pub cut: Cut,
+    /// QR codes native or as an image.
+    pub qr: QrMode,
+}
+
+/// `[center]`: the detection center.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CenterConfig {
+    /// Base URL; HTTPS, or plain HTTP on loopback only.
+    pub url: String,
+    /// Bearer token of this kiosk.
+    pub token: String,
+    /// Connect timeout.
+    pub connect_timeout_ms: u64,
+    /// Timeout of one request.
+    pub request_timeout_ms: u64,
+    /// How long the applicant waits for the answer before getting a pending ticket.
+    pub wait_budget_s: u64,
+}
+
+/// `[timeouts]`: inactivity on applicant screens.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timeouts {
+    /// Seconds without a touch before the session is abandoned.
+    pub inactivity_s: u64,
+    /// Seconds before that when the warning shows.
+    pub warning_s: u64,
+}
+
+/// `[operator]`.
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorConfig {
+    /// Argon2id PHC string of the maintenance PIN (`idbooth config pin` makes one).
+    pub pin_hash: String,
+}
+
+impl fmt::Debug for OperatorConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("OperatorConfig { pin_hash: <redacted> }")
+    }
+}
+
+/// The whole of `kiosk.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KioskConfig {
+    /// `[kiosk]`.
+    pub kiosk: KioskSection,
+    /// `[camera]`.
+    pub camera: CameraConfig,
+    /// `[printer]`.
+    pub printer: PrinterConfig,
+    /// `[center]`.
+    pub center: CenterConfig,
+    /// `[timeouts]`.
+    pub timeouts: Timeouts,
+    /// `[operator]`.
+    pub operator: OperatorConfig,
+}
+
+const BAUDS: [u32; 8] = [9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600];
+
+impl KioskConfig {
+    /// Parses and validates `kiosk.toml` on its own (the home city is checked by [`Config`]).
+    pub fn from_toml(text: &str) -> Result<Self, Problem> {
+        let config: KioskConfig = toml::from_str(text)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), Problem> {
+        let k = &self.kiosk;
+        let id_ok = (1..=32).contains(&k.id.len())
+            && k.id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !id_ok {
+            return Err(Problem::invalid(
+                "kiosk.id",
+                "1 to 32 ASCII letters, digits, '-' or '_'",
+            ));
+        }
+        if k.retention_hours > 24 * 90 {
+            return Err(Problem::invalid(
+                "kiosk.retention_hours",
+                "keep photos and personal data at most 90 days (2160 hours)",
+            ));
+        }
+
+        let c = &self.camera;
+        if c.device.trim().is_empty() {
+            return Err(Problem::invalid(
+                "camera.device",
+                "must name a device path or index",
+            ));
+        }
+        for (key, value) in [("camera.width", c.width), ("camera.height", c.height)] {
+            if !(160..=4096).contains(&value) {
+                return Err(Problem::invalid(
+                    key,
+                    format!("{value} is out of range; expected 160 to 4096"),
+                ));
+            }
+        }
+        if !(1..=120).contains(&c.fps) {
+            return Err(Problem::invalid(
+                "camera.fps",
+                format!("{} is out of range; expected 1 to 120", c.fps),
+            ));
+        }
+        if !(200..=60_000).contains(&c.frame_timeout_ms) {
+            return Err(Problem::invalid(
+                "camera.frame_timeout_ms",
+                "expected 200 to 60000 ms",
+            ));
+        }
+
+        let p = &self.printer;
+        if p.port.trim().is_empty() {
+            return Err(Problem::invalid("printer.port", "must name a serial port"));
+        }
+        if !BAUDS.contains(&p.baud) {
+            return Err(Problem::invalid(
+                "printer.baud",
+                format!(
+                    "{} is not a standard rate; expected one of 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600",
+                    p.baud
+                ),
+            ));
+        }
+        if p.paper_mm != 58 && p.paper_mm != 80 {
+            return Err(Problem::invalid(
+                "printer.paper_mm",
+                format!(
+                    "{} mm paper is not supported; expected 58 or 80",
+                    p.paper_mm
+                ),
+            ));
+        }
+
+        self.validate_center()?;
+
+        let t = &self.timeouts;
+        if !(15..=900).contains(&t.inactivity_s) {
+            return Err(Problem::invalid(
+                "timeouts.inactivity_s",
+                "expected 15 to 900 seconds",
+            ));
+        }
+        if t.warning_s == 0 || t.warning_s >= t.inactivity_s {
+            return Err(Problem::invalid(
+                "timeouts.warning_s",
+                format!(
+                    "the warning must come before the reset: 1 to {} seconds",
+                    t.inactivity_s - 1
+                ),
+            ));
+        }
+
+        pin::check_stored_hash(&self.operator.pin_hash)
+            .map_err(|why| Problem::invalid("operator.pin_hash", why))
+    }
+
+    fn validate_center(&self) -> Result<(), Problem> {
+        let c = &self.center;
+        let url = reqwest::Url::parse(&c.url).map_err(|e| {
+            Problem::invalid("center.url", format!("{:?} is not a URL: {e}", c.url))
+        })?;
+        let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+        match url.scheme() {
+            "https" => {}
+            "http" if loopback => {}
+            "http" => {
+                return Err(Problem::invalid(
+                    "center.url",
+                    "plain http is allowed only on loopback; use https for the detection center",
+                ));
+            }
+            other => {
+                return Err(Problem::invalid(
+                    "center.url",
+                    format!("scheme {other} is not http or https"),
+                ));
+            }
+        }
+        if c.token.len() < 16
+            || c.token
+                .chars()
+                .any(|ch| ch.is_whitespace() || ch.is_control())
+        {
+            return Err(Problem::invalid(
+                "center.token",
+                "the kiosk token must be at least 16 characters without spaces",
+            ));
+        }
+        if !(100..=60_000).contains(&c.connect_timeout_ms) {
+            return Err(Problem::invalid(
+                "center.connect_timeout_ms",
+                "expected 100 to 60000 ms",
+            ));
+        }
+        if !(500..=300_000).contains(&c.request_timeout_ms) {
+            return Err(Problem::invalid(
+                "center.request_timeout_ms",
+                "expected 500 to 300000 ms",
+            ));
+        }
+        if !(5..=600).contains(&c.wait_budget_s) {
+            return Err(Problem::invalid(
+                "center.wait_budget_s",
+                "expected 5 to 600 seconds",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Everything in the config folder, validated together.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The folder it came from.
+    pub dir: PathBuf,
+    /// `kiosk.toml`.
+    pub kiosk: KioskConfig,
+    /// `documents.toml`.
+    pub documents: Documents,
+    /// `cities.toml`.
+    pub cities: Cities,
+}
+
+/// Picks the config folder: `--config DIR`, else `$IDBOOTH_CONFIG`, else `./kiosk-config`, else
+/// `/etc/idbooth`.
+pub fn resolve_dir(flag: Option<&Path>) -> Result<PathBuf, ConfigError> {
+    if let Some(dir) = flag {
+        return Ok(dir.to_path_buf());
+    }
+    if let Some(dir) = std::env::var_os(CONFIG_ENV).filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    let candidates = [PathBuf::from("kiosk-config"), PathBuf::from("/etc/idbooth")];
+    candidates
+        .iter()
+        .find(|dir| dir.join("kiosk.toml").is_file())
+        .cloned()
+        .ok_or_else(|| ConfigError::NotFound {
+            tried: format!("${CONFIG_ENV}, ./kiosk-config, /etc/idbooth"),
+        })
+}
+
+/// A file's text, remembered so errors can name its lines.
+struct Source {
+    path: PathBuf,
+    text: String,
+}
+
+impl Source {
+    fn read(dir: &Path, name: &str) -> Result<Self, ConfigError> {
+        let path = dir.join(name);
+        let text = std::fs::read_to_string(&path).map_err(|error| ConfigError::Read {
+            path: path.clone(),
+            error,
+        })?;
+        Ok(Source { path, text })
+    }
+
+    /// Places a problem on its line.
+    fn error(&self, problem: Problem) -> ConfigError {
+        let (line, key, message) = match problem {
+            Problem::Syntax { message, span } => {
+                let offset = span.as_ref().map(|s| s.start);
+                let key = offset.and_then(|at| key_at(&self.text, at));
+                let offset = offset.unwrap_or(0);
+                (line_of(&self.text, offset), key, message)
+            }
+            Problem::Invalid { key, message } => {
+                let line = span_of(&self.text, &key)
+                    .map(|s| line_of(&self.text, s.start))
+                    .unwrap_or(1);
+                (line, Some(key), message)
+            }
+        };
+        ConfigError::Invalid {
+            path: self.path.clone(),
+            line,
+            key,
+            message,
+        }
+    }
+}
+
+impl Config {
+    /// Loads and validates the three files of `dir`, then checks that they agree: the home city
+    /// and every per-city validity name a real city.
+    pub fn load(dir: &Path) -> Result<Self, ConfigError> {
+        if !dir.is_dir() {
+            return Err(ConfigError::NoFolder {
+                dir: dir.to_path_buf(),
+            });
+        }
+        let kiosk_src = Source::read(dir, "kiosk.toml")?;
+        let docs_src = Source::read(dir, "documents.toml")?;
+        let cities_src = Source::read(dir, "cities.toml")?;
+
+        let cities = Cities::from_toml(&cities_src.text).map_err(|p| cities_src.error(p))?;
+        let documents = Documents::from_toml(&docs_src.text).map_err(|p| docs_src.error(p))?;
+        let kiosk = KioskConfig::from_toml(&kiosk_src.text).map_err(|p| kiosk_src.error(p))?;
+
+        if cities.get(&kiosk.kiosk.home_city).is_none() {
+            let why = cities.explain_not_a_city(&kiosk.kiosk.home_city);
+            return Err(kiosk_src.error(Problem::invalid("kiosk.home_city", why)));
+        }
+        for spec in documents.all() {
+            for code in spec.validity_days_by_city.keys() {
+                if cities.get(code).is_none() {
+                    let key = format!("documents.{}.validity_days_by_city", spec.id);
+                    return Err(
+                        docs_src.error(Problem::invalid(key, cities.explain_not_a_city(code)))
+                    );
+                }
+            }
+        }
+        Ok(Config {
+            dir: dir.to_path_buf(),
+            kiosk,
+            documents,
+            cities,
+        })
+    }
+
+    /// The data folder: `data_dir` from `kiosk.toml`, else systemd's `$STATE_DIRECTORY`, else
+    /// `$XDG_DATA_HOME/idbooth`, else `~/.local/share/idbooth`.
+    pub fn data_dir(&self) -> PathBuf {
+        if let Some(dir) = &self.kiosk.kiosk.data_dir {
+            return dir.clone();
+        }
+        default_data_dir()
+    }
+}
+
+/// The data folder when the config does not name one.
+pub fn default_data_dir() -> PathBuf {
+    let env = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(state) = env("STATE_DIRECTORY") {
+        return state;
+    }
+    if let Some(xdg) = env("XDG_DATA_HOME") {
+        return xdg.join("idbooth");
+    }
+    if let Some(home) = env("HOME") {
+        return home.join(".local/share/idbooth");
+    }
+    PathBuf::from("/var/lib/idbooth")
+}

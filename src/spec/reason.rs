@@ -1,0 +1,133 @@
+//! Reason codes for a photo that is not compliant, shared by the booth's own checks and the
+//! detection center's answers (DESIGN.md, "Detection center API v1").
+
+use serde::{Deserialize, Serialize};
+
+/// Why a photo is not compliant. The snake_case name is the wire code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// No face was found.
+    FaceNotFound,
+    /// More than one face.
+    MultipleFaces,
+    /// The head is smaller than the spec allows.
+    HeadTooSmall,
+    /// The head is larger than the spec allows.
+    HeadTooLarge,
+    /// The head is not centred, or the crown margin or eye line is out of range.
+    OffCenter,
+    /// The head is tilted sideways.
+    HeadTilted,
+    /// The face is underexposed.
+    TooDark,
+    /// The face is overexposed.
+    TooBright,
+    /// One side of the face is in shadow.
+    UnevenLighting,
+    /// Out of focus or moved.
+    Blurred,
+    /// The background is not plain.
+    BackgroundNotUniform,
+    /// The pixel size is not the spec's.
+    WrongSize,
+    /// The file size is outside the KB window.
+    FileSize,
+    /// Anything else.
+    Other,
+}
+
+impl Reason {
+    /// Every reason, in the order of DESIGN.md.
+    pub const ALL: [Reason; 14] = [
+        Reason::FaceNotFound,
+        Reason::MultipleFaces,
+        Reason::HeadTooSmall,
+        Reason::HeadTooLarge,
+        Reason::OffCenter,
+        Reason::HeadTilted,
+        Reason::TooDark,
+        Reason::TooBright,
+        Reason::UnevenLighting,
+        Reason::Blurred,
+        Reason::BackgroundNotUniform,
+        Reason::WrongSize,
+        Reason::FileSize,
+        Reason::Other,
+    ];
+
+    /// The wire code, e.g. `head_too_small`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::FaceNotFound => "face_not_found",
+            Reason::MultipleFaces => "multiple_faces",
+            Reason::HeadTooSmall => "head_too_small",
+            Reason::HeadTooLarge => "head_too_large",
+            Reason::OffCenter => "off_center",
+            Reason::HeadTilted => "head_tilted",
+            Reason::TooDark => "too_dark",
+            Reason::TooBright => "too_bright",
+            Reason::UnevenLighting => "uneven_lighting",
+            Reason::Blurred => "blurred",
+            Reason::BackgroundNotUniform => "background_not_uniform",
+            Reason::WrongSize => "wrong_size",
+            Reason::FileSize => "file_size",
+            Reason::Other => "other",
+        }
+    }
+
+    /// What the applicant is told, in English.
+    pub fn message_en(self) -> &'static str {
+        match self {
+            Reason::FaceNotFound => "No face was found in the photo.",
+            Reason::MultipleFaces => "Only one person may be in the photo.",
+            Reason::HeadTooSmall => "The head is too small: come closer to the camera.",
+            Reason::HeadTooLarge => "The head is too large: move back from the camera.",
+            Reason::OffCenter => "The head is not centred in the frame.",
+            Reason::HeadTilted => "The head is tilted: hold it straight.",
+            Reason::TooDark => "The face is too dark.",
+            Reason::TooBright => "The face is too bright.",
+            Reason::UnevenLighting => "One side of the face is in shadow.",
+            Reason::Blurred => "The photo is blurred: hold still.",
+            Reason::BackgroundNotUniform => "The background is not plain.",
+            Reason::WrongSize => "The photo does not have the required pixel size.",
+            Reason::FileSize => "The file size is outside the allowed range.",
+            Reason::Other => "The photo does not meet the requirements.",
+        }
+    }
+
+    /// What the applicant is told, in Chinese.
+    pub fn message_zh(self) -> &'static str {
+        match self {
+            Reason::FaceNotFound => "照片中未检测到人脸。",
+            Reason::MultipleFaces => "照片中只能有一个人。",
+            Reason::HeadTooSmall => "头部太小：请靠近镜头。",
+            Reason::HeadTooLarge => "头部太大：请离镜头远一些。",
+            Reason::OffCenter => "头部未居中。",
+            Reason::HeadTilted => "头部歪斜：请保持头部端正。",
+            Reason::TooDark => "面部太暗。",
+            Reason::TooBright => "面部过亮。",
+            Reason::UnevenLighting => "面部一侧有阴影。",
+            Reason::Blurred => "照片模糊：请保持不动。",
+            Reason::BackgroundNotUniform => "背景不够纯净。",
+            Reason::WrongSize => "照片像素尺寸不符合要求。",
+            Reason::FileSize => "文件大小不在允许范围内。",
+            Reason::Other => "照片不符合要求。",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_match_serde_names() {
+        for reason in Reason::ALL {
+            let json = serde_json::to_string(&reason).expect("serialize");
+            assert_eq!(json, format!("\"{}\"", reason.code()));
+            let back: Reason = serde_json::from_str(&json).expect("deserialize");
+            assert_eq!(back, reason);
+        }
+    }
+}

@@ -1,0 +1,308 @@
+//! `idbooth config check` and `config pin` on the shipped config and on each kind of bad input.
+
+mod util;
+
+use std::io::Write;
+use std::process::Stdio;
+
+use util::{config_copy, edit, idbooth, parts, run, shipped_config};
+
+/// Runs `config check` on `dir` and returns (exit code, stderr).
+fn check(dir: &std::path::Path) -> (i32, String) {
+    let dir = dir.to_str().expect("utf-8 path");
+    let (code, _, err) = parts(&run(&["config", "check", "--config", dir]));
+    (code, err)
+}
+
+/// Asserts one line on stderr that names `file:line:` and `key`, and contains `words`.
+fn assert_one_line(err: &str, file: &str, line: usize, key: &str, words: &str) {
+    assert_eq!(err.trim_end().lines().count(), 1, "one line, got:\n{err}");
+    assert!(
+        err.contains(&format!("{file}:{line}: {key}")),
+        "expected {file}:{line}: {key} in:\n{err}"
+    );
+    assert!(err.contains(words), "expected {words:?} in:\n{err}");
+}
+
+#[test]
+fn shipped_config_passes() {
+    let (code, out, err) = parts(&run(&[
+        "config",
+        "check",
+        "--config",
+        shipped_config().to_str().expect("utf-8"),
+    ]));
+    assert_eq!(code, 0, "stderr: {err}");
+    assert!(out.starts_with("config ok:"), "{out}");
+    assert!(out.contains("passport") && out.contains("深圳市"), "{out}");
+}
+
+#[test]
+fn config_is_found_in_the_working_folder_and_by_env() {
+    let parent = tempfile::tempdir().expect("temp");
+    let copy = config_copy();
+    std::fs::rename(copy.path(), parent.path().join("kiosk-config")).expect("move");
+    let out = idbooth()
+        .args(["config", "check"])
+        .current_dir(parent.path())
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let elsewhere = tempfile::tempdir().expect("temp");
+    let out = idbooth()
+        .args(["config", "check"])
+        .current_dir(elsewhere.path())
+        .env("IDBOOTH_CONFIG", parent.path().join("kiosk-config"))
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn missing_file_is_named() {
+    let dir = config_copy();
+    std::fs::remove_file(dir.path().join("cities.toml")).expect("remove");
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 2);
+    assert!(err.contains("cities.toml: missing file"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn typo_in_a_key_is_named_with_its_line() {
+    let dir = config_copy();
+    let line = edit(
+        dir.path(),
+        "documents.toml",
+        "dpi = 300\nprint_mm = [22.0",
+        "dpix = 300\nprint_mm = [22.0",
+    );
+    let line = line.max(1);
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 2);
+    assert_one_line(
+        &err,
+        "documents.toml",
+        line,
+        "documents.driving_licence",
+        "dpix",
+    );
+}
+
+#[test]
+fn typo_in_kiosk_toml_is_named() {
+    let dir = config_copy();
+    let line = edit(dir.path(), "kiosk.toml", "paper_mm = 80", "paper_mn = 80");
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 2);
+    assert_one_line(&err, "kiosk.toml", line, "printer", "paper_mn");
+}
+
+#[test]
+fn head_range_outside_the_image() {
+    let dir = config_copy();
+    let line = edit(
+        dir.path(),
+        "documents.toml",
+        "head_height_px = [224, 260]",
+        "head_height_px = [224, 400]",
+    );
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 2);
+    assert_one_line(
+        &err,
+        "documents.toml",
+        line,
+        "documents.driving_licence.head_height_px",
+        "outside the image",
+    );
+}
+
+#[test]
+fn kb_window_upside_down() {
+    let dir = config_copy();
+    let line = edit(
+        dir.path(),
+        "documents.toml",
+        "kb = [14, 40]",
+        "kb = [40, 14]",
+    );
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 2);
+    assert_one_line(
+        &err,
+        "documents.toml",
+        line,
+        "documents.social_security.kb",
+        "upside down",
+    );
+}
+
+#[test]
+fn unknown_city_code() {
+    let dir = config_copy();
+    let line = edit(
+        dir.path(),
+        "kiosk.toml",
+        "home_city = \"440300\"",
+        "home_city = \"440399\"",
+    );
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 2);
+    assert_one_line(&err, "kiosk.toml", line, "kiosk.home_city", "440399");
+}
+
+#[test]
+fn a_province_is_not_a_home_city() {
+    let dir = config_copy();
+    let line = edit(
+        dir.path(),
+        "kiosk.toml",
+        "home_city = \"440300\"",
+        "home_city = \"440000\"",
+    );
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 2);
+    assert_one_line(
+        &err,
+        "kiosk.toml",
+        line,
+        "kiosk.home_city",
+        "province 广东省",
+    );
+}
+
+#[test]
+fn unknown_city_in_a_validity_override() {
+    let dir = config_copy();
+    let line = edit(
+        dir.path(),
+        "documents.toml",
+        "validity_days = 60\n\n[documents.residence_permit]",
+        "validity_days = 60\nvalidity_days_by_city = { \"440303\" = 30 }\n\n[documents.residence_permit]",
+    ) + 1;
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 2);
+    assert_one_line(
+        &err,
+        "documents.toml",
+        line,
+        "documents.resident_id.validity_days_by_city",
+        "district",
+    );
+}
+
+#[test]
+fn pin_in_plain_text() {
+    let dir = config_copy();
+    let text = std::fs::read_to_string(dir.path().join("kiosk.toml")).expect("read");
+    let start = text.find("pin_hash = \"").expect("pin_hash");
+    let end = start + text[start..].find('\n').expect("line end");
+    let line = edit(
+        dir.path(),
+        "kiosk.toml",
+        &text[start..end],
+        "pin_hash = \"246810\"",
+    );
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 2);
+    assert_one_line(&err, "kiosk.toml", line, "operator.pin_hash", "plain text");
+    assert!(
+        !err.contains("246810"),
+        "the PIN itself is not echoed: {err}"
+    );
+}
+
+#[test]
+fn plain_http_to_a_remote_center_is_refused() {
+    let dir = config_copy();
+    let line = edit(
+        dir.path(),
+        "kiosk.toml",
+        "url = \"http://127.0.0.1:8410\"",
+        "url = \"http://center.example.cn\"",
+    );
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 2);
+    assert_one_line(&err, "kiosk.toml", line, "center.url", "https");
+}
+
+#[test]
+fn broken_toml_names_its_line() {
+    let dir = config_copy();
+    let line = edit(
+        dir.path(),
+        "cities.toml",
+        "\"440300\" = { name = \"深圳市\"",
+        "\"440300\" = { name = 深圳市\"",
+    );
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 2);
+    assert!(err.contains(&format!("cities.toml:{line}:")), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn config_pin_prints_a_hash_that_verifies() {
+    let mut child = idbooth()
+        .args(["config", "pin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"482915\n")
+        .expect("write pin");
+    let out = child.wait_with_output().expect("wait");
+    let (code, hash, err) = parts(&out);
+    assert_eq!(code, 0, "{err}");
+    let hash = hash.trim();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(idbooth::ops::pin::verify_pin("482915", hash));
+    assert!(!idbooth::ops::pin::verify_pin("482916", hash));
+}
+
+#[test]
+fn config_pin_refuses_a_weak_pin() {
+    let mut child = idbooth()
+        .args(["config", "pin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"123456\n")
+        .expect("write pin");
+    let (code, out, err) = parts(&child.wait_with_output().expect("wait"));
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("too easy"), "{err}");
+}
+
+#[test]
+fn the_shipped_demo_pin_opens_the_shipped_hash() {
+    let config = idbooth::ops::Config::load(&shipped_config()).expect("shipped config");
+    assert!(idbooth::ops::pin::verify_pin(
+        "246810",
+        &config.kiosk.operator.pin_hash
+    ));
+}

@@ -1,0 +1,61 @@
+//! Helpers shared by the CLI tests: run the real binary, copy the shipped config to edit it.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The shipped configuration folder.
+pub fn shipped_config() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config")
+}
+
+/// A temp folder holding a copy of the shipped config's three files.
+pub fn config_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in ["kiosk.toml", "documents.toml", "cities.toml"] {
+        std::fs::copy(shipped_config().join(name), dir.path().join(name)).expect("copy config");
+    }
+    dir
+}
+
+/// Replaces `from` by `to` in `dir/file` (which must contain it once) and returns the 1-based
+/// line where `to` now stands.
+pub fn edit(dir: &Path, file: &str, from: &str, to: &str) -> usize {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).expect("read config");
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "{from:?} must stand once in {file}"
+    );
+    let text = text.replacen(from, to, 1);
+    std::fs::write(&path, &text).expect("write config");
+    let at = text.find(to).expect("just written");
+    text[..at].matches('\n').count() + 1
+}
+
+/// The idbooth binary.
+pub fn idbooth() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_idbooth"));
+    cmd.env_remove("IDBOOTH_CONFIG").env_remove("RUST_LOG");
+    cmd
+}
+
+/// Runs idbooth with `args`, stdin empty.
+pub fn run(args: &[&str]) -> Output {
+    idbooth()
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run idbooth")
+}
+
+/// Exit code, stdout, stderr.
+pub fn parts(out: &Output) -> (i32, String, String) {
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
