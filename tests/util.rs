@@ -13,7 +13,12 @@ pub fn shipped_config() -> PathBuf {
 /// A temp folder holding a copy of the shipped config's three files.
 pub fn config_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    for name in ["kiosk.toml", "documents.toml", "cities.toml"] {
+    for name in [
+        "kiosk.toml",
+        "documents.toml",
+        "cities.toml",
+        "guidance.toml",
+    ] {
         std::fs::copy(shipped_config().join(name), dir.path().join(name)).expect("copy config");
     }
     dir
@@ -58,4 +63,34 @@ pub fn parts(out: &Output) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// The public-domain portrait of Grace Hopper from Debian's python-matplotlib-data.
+pub const GRACE: &str = "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg";
+
+/// The 1927 Solvay conference photo inside the rustface crate: many small faces.
+pub fn solvay() -> PathBuf {
+    Path::new(env!("IDBOOTH_RUSTFACE_DIR")).join("test.png")
+}
+
+/// Grace Hopper cut out of her portrait, ready to be placed on a booth's backdrop.
+pub fn grace_subject() -> idbooth::camera::Subject {
+    let portrait = image::open(GRACE)
+        .expect("grace_hopper.jpg: install python-matplotlib-data (.ci/setup test)")
+        .to_rgb8();
+    let mut detector = idbooth::vision::FaceDetector::new().expect("model");
+    let face = *idbooth::vision::assess_still(&mut detector, &portrait)
+        .face()
+        .expect("a face in grace_hopper.jpg");
+    idbooth::camera::Subject::cut_out(portrait, face)
+}
+
+/// A 1280×720 booth capture of Grace Hopper placed as `place` says.
+pub fn booth_capture(place: &idbooth::camera::Placement) -> image::RgbImage {
+    grace_subject().compose(1280, 720, place)
+}
+
+/// The shipped configuration, loaded.
+pub fn config() -> idbooth::ops::Config {
+    idbooth::ops::Config::load(&shipped_config()).expect("shipped config")
 }

@@ -1,10 +1,11 @@
 //! The subcommands: the edge where the CLI meets the library. anyhow lives here.
 
 mod config;
+mod photo;
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command, ConfigCommand};
+use crate::cli::{Cli, Command, ConfigCommand, PhotoCommand};
 
 /// A subcommand whose issue is not done yet. It says so and exits 2, rather than pretend.
 #[derive(Debug, thiserror::Error)]
@@ -35,7 +36,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Config(ConfigCommand::Pin) => config::pin(),
         Command::Center(_) => not_built("idbooth center", 4),
         Command::Outbox(_) => not_built("idbooth outbox", 4),
-        Command::Photo(_) => not_built("idbooth photo", 3),
+        Command::Photo(PhotoCommand::Check {
+            image,
+            document,
+            json,
+        }) => photo::check(cli.config.as_deref(), &image, &document, json),
+        Command::Photo(PhotoCommand::Normalize {
+            image,
+            document,
+            output,
+            json,
+        }) => photo::normalize(cli.config.as_deref(), &image, &document, &output, json),
         Command::Receipt(_) => not_built("idbooth receipt", 5),
         Command::Printer(_) => not_built("idbooth printer", 5),
     }

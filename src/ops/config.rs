@@ -1,4 +1,5 @@
-//! The booth's configuration: `kiosk.toml`, `documents.toml` and `cities.toml` in one folder,
+//! The booth's configuration: `kiosk.toml`, `documents.toml`, `cities.toml` and
+//! `guidance.toml` in one folder,
 //! loaded, validated and cross-checked. Every problem comes back as one line naming the file,
 //! the line, the key and what is wrong.
 
@@ -10,6 +11,7 @@ use serde::Deserialize;
 use super::locate::{key_at, line_of, span_of};
 use super::pin;
 use crate::spec::{Cities, Documents, Problem};
+use crate::vision::Thresholds;
 
 /// Environment variable naming the config folder when `--config` is not given.
 pub const CONFIG_ENV: &str = "IDBOOTH_CONFIG";
@@ -394,6 +396,8 @@ pub struct Config {
     pub documents: Documents,
     /// `cities.toml`.
     pub cities: Cities,
+    /// `guidance.toml`.
+    pub thresholds: Thresholds,
 }
 
 /// Picks the config folder: `--config DIR`, else `$IDBOOTH_CONFIG`, else `./kiosk-config`, else
@@ -468,10 +472,13 @@ impl Config {
         let kiosk_src = Source::read(dir, "kiosk.toml")?;
         let docs_src = Source::read(dir, "documents.toml")?;
         let cities_src = Source::read(dir, "cities.toml")?;
+        let guidance_src = Source::read(dir, "guidance.toml")?;
 
         let cities = Cities::from_toml(&cities_src.text).map_err(|p| cities_src.error(p))?;
         let documents = Documents::from_toml(&docs_src.text).map_err(|p| docs_src.error(p))?;
         let kiosk = KioskConfig::from_toml(&kiosk_src.text).map_err(|p| kiosk_src.error(p))?;
+        let thresholds =
+            Thresholds::from_toml(&guidance_src.text).map_err(|p| guidance_src.error(p))?;
 
         if cities.get(&kiosk.kiosk.home_city).is_none() {
             let why = cities.explain_not_a_city(&kiosk.kiosk.home_city);
@@ -492,6 +499,7 @@ impl Config {
             kiosk,
             documents,
             cities,
+            thresholds,
         })
     }
 

@@ -13,4 +13,5 @@ mod reason;
 pub use city::{Cities, City, CityKind};
 pub use document::{Category, Documents, PxRange, Spec};
 pub use problem::Problem;
+pub(crate) use problem::ordered_pair;
 pub use reason::Reason;

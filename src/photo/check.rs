@@ -1,0 +1,252 @@
+//! Every rule of a spec checked on a photo, each pass or fail with its value, and the reason
+//! codes of the failures.
+
+use serde::Serialize;
+
+use crate::spec::{PxRange, Reason, Spec};
+use crate::vision::{Assessment, Thresholds};
+
+/// One rule of the spec and how the photo fares.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rule {
+    /// Name of the rule, e.g. `head_height_px`.
+    pub rule: &'static str,
+    /// Whether the photo meets it.
+    pub pass: bool,
+    /// The measured value.
+    pub value: f32,
+    /// What the spec allows, in words.
+    pub expected: String,
+    /// The reason code when it fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+}
+
+/// The file's own facts, when the photo came from a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileFacts {
+    /// Size in bytes.
+    pub bytes: usize,
+    /// JFIF density in dpi, if the file has one.
+    pub dpi: Option<u32>,
+    /// Whether an EXIF segment is present.
+    pub exif: bool,
+}
+
+/// The result of checking a photo against a spec.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Every rule, in a fixed order.
+    pub rules: Vec<Rule>,
+    /// The failures' reason codes, sorted, without repeats.
+    pub reasons: Vec<Reason>,
+}
+
+impl Report {
+    /// Whether every rule passed.
+    pub fn compliant(&self) -> bool {
+        self.reasons.is_empty()
+    }
+}
+
+fn range_text(r: PxRange) -> String {
+    format!("{}..{}", r.min, r.max)
+}
+
+struct Rules(Vec<Rule>);
+
+impl Rules {
+    fn push(
+        &mut self,
+        rule: &'static str,
+        pass: bool,
+        value: f32,
+        expected: String,
+        reason: Reason,
+    ) {
+        self.0.push(Rule {
+            rule,
+            pass,
+            value,
+            expected,
+            reason: (!pass).then_some(reason),
+        });
+    }
+
+    fn range(&mut self, rule: &'static str, value: f32, r: PxRange, low: Reason, high: Reason) {
+        let reason = if value < r.min as f32 { low } else { high };
+        self.push(rule, r.contains(value), value, range_text(r), reason);
+    }
+}
+
+/// Checks `assessment` (of a photo of `spec`'s size, normally) against every rule.
+pub fn check(
+    assessment: &Assessment,
+    spec: &Spec,
+    file: Option<FileFacts>,
+    t: &Thresholds,
+) -> Report {
+    let mut rules = Rules(Vec::new());
+    let (w, h) = (assessment.width, assessment.height);
+    let size_ok = w == spec.width_px && h == spec.height_px;
+    rules.push(
+        "size_px",
+        size_ok,
+        w as f32,
+        format!("{}×{} (got {w}×{h})", spec.width_px, spec.height_px),
+        Reason::WrongSize,
+    );
+    if let Some(file) = file {
+        let kb = file.bytes as f32 / 1024.0;
+        let (min, max) = spec.byte_window();
+        rules.push(
+            "file_kb",
+            (min..=max).contains(&file.bytes),
+            kb,
+            range_text(spec.kb),
+            Reason::FileSize,
+        );
+        let dpi = file.dpi.unwrap_or(0);
+        rules.push(
+            "dpi",
+            dpi == spec.dpi,
+            dpi as f32,
+            spec.dpi.to_string(),
+            Reason::WrongSize,
+        );
+        rules.push(
+            "no_exif",
+            !file.exif,
+            f32::from(u8::from(file.exif)),
+            "no EXIF segment".into(),
+            Reason::Other,
+        );
+    }
+    let count = assessment.faces.len();
+    rules.push(
+        "one_face",
+        count == 1,
+        count as f32,
+        "exactly 1".into(),
+        if count == 0 {
+            Reason::FaceNotFound
+        } else {
+            Reason::MultipleFaces
+        },
+    );
+
+    if let (Some(head), Some(m)) = (assessment.head, assessment.measures) {
+        if let Some(r) = spec.head_height_px {
+            rules.range(
+                "head_height_px",
+                head.height(),
+                r,
+                Reason::HeadTooSmall,
+                Reason::HeadTooLarge,
+            );
+        }
+        if let Some(r) = spec.face_width_px {
+            rules.range(
+                "face_width_px",
+                head.face_width,
+                r,
+                Reason::HeadTooSmall,
+                Reason::HeadTooLarge,
+            );
+        }
+        rules.range(
+            "crown_margin_px",
+            head.crown_y,
+            spec.crown_margin_px,
+            Reason::OffCenter,
+            Reason::OffCenter,
+        );
+        if let Some(r) = spec.eye_line_px {
+            rules.range(
+                "eye_line_px",
+                head.eye_y,
+                r,
+                Reason::OffCenter,
+                Reason::OffCenter,
+            );
+        }
+        let offset = (head.center_x - w as f32 / 2.0).abs() / w as f32;
+        rules.push(
+            "centred",
+            offset <= t.center_tolerance,
+            offset,
+            format!("≤ {}", t.center_tolerance),
+            Reason::OffCenter,
+        );
+        rules.push(
+            "roll_deg",
+            m.roll_deg.abs() <= t.roll_max_deg,
+            m.roll_deg,
+            format!("±{}", t.roll_max_deg),
+            Reason::HeadTilted,
+        );
+        let luma = m.exposure.mean;
+        let luma_reason = if luma < t.face_luma_min {
+            Reason::TooDark
+        } else {
+            Reason::TooBright
+        };
+        rules.push(
+            "face_luma",
+            (t.face_luma_min..=t.face_luma_max).contains(&luma),
+            luma,
+            format!("{}..{}", t.face_luma_min, t.face_luma_max),
+            luma_reason,
+        );
+        rules.push(
+            "underexposed",
+            m.exposure.under <= t.underexposed_max,
+            m.exposure.under,
+            format!("≤ {}", t.underexposed_max),
+            Reason::TooDark,
+        );
+        rules.push(
+            "overexposed",
+            m.exposure.over <= t.overexposed_max,
+            m.exposure.over,
+            format!("≤ {}", t.overexposed_max),
+            Reason::TooBright,
+        );
+        rules.push(
+            "light_balance",
+            m.balance.ratio >= t.balance_min,
+            m.balance.ratio,
+            format!("≥ {}", t.balance_min),
+            Reason::UnevenLighting,
+        );
+        rules.push(
+            "sharpness",
+            m.sharpness >= t.sharpness_min,
+            m.sharpness,
+            format!("≥ {}", t.sharpness_min),
+            Reason::Blurred,
+        );
+        let bg = m.background;
+        rules.push(
+            "background_texture",
+            bg.texture <= t.background_texture_max,
+            bg.texture,
+            format!("≤ {}", t.background_texture_max),
+            Reason::BackgroundNotUniform,
+        );
+        rules.push(
+            "background_std",
+            bg.std <= t.background_std_max,
+            bg.std,
+            format!("≤ {}", t.background_std_max),
+            Reason::BackgroundNotUniform,
+        );
+    }
+    let mut reasons: Vec<Reason> = rules.0.iter().filter_map(|r| r.reason).collect();
+    reasons.sort();
+    reasons.dedup();
+    Report {
+        rules: rules.0,
+        reasons,
+    }
+}

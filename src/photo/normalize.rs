@@ -1,0 +1,330 @@
+//! Normalization of a capture to a document's spec: crop from the head, resample, gentle
+//! exposure and white balance, backdrop to the spec's colour. Never mirrors, never beautifies.
+
+use image::{Rgb, RgbImage, imageops};
+
+use crate::spec::{Reason, Spec};
+use crate::vision::{Assessment, Head, Thresholds, luma};
+
+/// Where in the capture the photo is cut, and at what scale.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct CropPlan {
+    /// Left edge in the capture.
+    pub left: f32,
+    /// Top edge in the capture.
+    pub top: f32,
+    /// Output pixels per capture pixel.
+    pub scale: f32,
+    /// The head as it will stand in the output.
+    pub head: Head,
+    /// Whether the crop reaches past the capture's edge (filled with the backdrop's colour).
+    pub padded: bool,
+}
+
+/// A normalized photo before encoding, and what could not be met.
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    /// The photo at the spec's pixel size.
+    pub image: RgbImage,
+    /// The crop, when a face was found.
+    pub plan: Option<CropPlan>,
+    /// Rules the geometry could not meet (empty when it fits the spec).
+    pub reasons: Vec<Reason>,
+    /// Whether the backdrop was plain enough to be brought to the spec's colour.
+    pub background_replaced: bool,
+}
+
+/// Chooses the scale and the crop so that head height, face width, crown margin and eye line
+/// land as near the middle of the spec's ranges as the capture allows.
+pub fn plan_crop(head: &Head, spec: &Spec, capture: (u32, u32)) -> (CropPlan, Vec<Reason>) {
+    let mut reasons = Vec::new();
+    let (w_out, h_out) = (spec.width_px as f32, spec.height_px as f32);
+
+    // Scales allowed by each size rule; aim at the middle of what they allow together.
+    let by_head = spec
+        .head_height_px
+        .map(|r| (r.min as f32 / head.height(), r.max as f32 / head.height()));
+    let by_face = spec.face_width_px.map(|r| {
+        (
+            r.min as f32 / head.face_width,
+            r.max as f32 / head.face_width,
+        )
+    });
+    let scale = match (by_head, by_face) {
+        (Some(a), Some(b)) => {
+            let (lo, hi) = (a.0.max(b.0), a.1.min(b.1));
+            if lo <= hi {
+                (lo + hi) / 2.0
+            } else {
+                // The face is unusually wide or narrow for its height: honour the head height.
+                reasons.push(if b.0 > a.1 {
+                    Reason::HeadTooSmall
+                } else {
+                    Reason::HeadTooLarge
+                });
+                (a.0 + a.1) / 2.0
+            }
+        }
+        (Some(a), None) | (None, Some(a)) => (a.0 + a.1) / 2.0,
+        (None, None) => 0.6 * h_out / head.height(),
+    };
+
+    // Crown margin and eye line: the crown margins that also put the eyes in range.
+    let eye_below_crown = (head.eye_y - head.crown_y) * scale;
+    let cm = spec.crown_margin_px;
+    let (mut lo, mut hi) = (cm.min as f32, cm.max as f32);
+    if let Some(eyes) = spec.eye_line_px {
+        lo = lo.max(eyes.min as f32 - eye_below_crown);
+        hi = hi.min(eyes.max as f32 - eye_below_crown);
+    }
+    let margin = if lo <= hi {
+        (lo + hi) / 2.0
+    } else {
+        reasons.push(Reason::OffCenter);
+        cm.mid()
+    };
+
+    let left = head.center_x - w_out / 2.0 / scale;
+    let top = head.crown_y - margin / scale;
+    let (cw, ch) = (w_out / scale, h_out / scale);
+    let padded = left < -0.5
+        || top < -0.5
+        || left + cw > capture.0 as f32 + 0.5
+        || top + ch > capture.1 as f32 + 0.5;
+    let plan = CropPlan {
+        left,
+        top,
+        scale,
+        head: head.in_crop(left, top, scale),
+        padded,
+    };
+    (plan, reasons)
+}
+
+/// Cuts the planned crop out of `rgb` at the output size, filling any part past the capture's
+/// edge with `fill`.
+pub fn cut(rgb: &RgbImage, plan: &CropPlan, out: (u32, u32), fill: Rgb<u8>) -> RgbImage {
+    let (cw, ch) = (out.0 as f32 / plan.scale, out.1 as f32 / plan.scale);
+    let (x0, y0) = (plan.left.floor() as i64, plan.top.floor() as i64);
+    let (x1, y1) = (
+        (plan.left + cw).ceil() as i64,
+        (plan.top + ch).ceil() as i64,
+    );
+    let (sw, sh) = (rgb.width() as i64, rgb.height() as i64);
+    let region = if x0 >= 0 && y0 >= 0 && x1 <= sw && y1 <= sh {
+        imageops::crop_imm(
+            rgb,
+            x0 as u32,
+            y0 as u32,
+            (x1 - x0) as u32,
+            (y1 - y0) as u32,
+        )
+        .to_image()
+    } else {
+        let mut canvas =
+            RgbImage::from_pixel((x1 - x0).max(1) as u32, (y1 - y0).max(1) as u32, fill);
+        imageops::overlay(&mut canvas, rgb, -x0, -y0);
+        canvas
+    };
+    imageops::resize(&region, out.0, out.1, imageops::FilterType::CatmullRom)
+}
+
+/// Gentle exposure and white balance: the face's mean luma is pulled into the thresholds' band
+/// (gain at most ±20 %), and a light, plain backdrop is made neutral (±8 % per channel).
+/// The same gains apply to every pixel: nothing local, nothing that changes features.
+pub fn tone(image: &mut RgbImage, face_luma: f32, backdrop: Option<[f32; 3]>, t: &Thresholds) {
+    let band = (t.face_luma_min + 25.0, t.face_luma_max - 35.0);
+    let gain = if face_luma > 1.0 && face_luma < band.0 {
+        (band.0 / face_luma).min(1.2)
+    } else if face_luma > band.1 {
+        (band.1 / face_luma).max(0.8)
+    } else {
+        1.0
+    };
+    let mut gains = [gain; 3];
+    if let Some(mean) = backdrop.filter(|m| luma(m.map(|c| c as u8)) > 120.0) {
+        let grey = (mean[0] + mean[1] + mean[2]) / 3.0;
+        for c in 0..3 {
+            if mean[c] > 1.0 {
+                gains[c] *= (grey / mean[c]).clamp(0.92, 1.08);
+            }
+        }
+    }
+    if gains.iter().all(|g| (g - 1.0).abs() < 0.005) {
+        return;
+    }
+    let lut: [[u8; 256]; 3] = std::array::from_fn(|c| {
+        std::array::from_fn(|v| (v as f32 * gains[c]).round().clamp(0.0, 255.0) as u8)
+    });
+    for p in image.pixels_mut() {
+        for c in 0..3 {
+            p.0[c] = lut[c][usize::from(p.0[c])];
+        }
+    }
+}
+
+/// Brings the backdrop to `colour`: every pixel joined to the top or side edges through pixels
+/// near the backdrop's colour is background; the mask is feathered so the hair keeps a soft edge.
+pub fn replace_backdrop(image: &mut RgbImage, backdrop: [f32; 3], tolerance: f32, colour: [u8; 3]) {
+    let (w, h) = image.dimensions();
+    let (wu, hu) = (w as usize, h as usize);
+    let near = |p: &Rgb<u8>| {
+        let d: f32 = (0..3)
+            .map(|c| (f32::from(p.0[c]) - backdrop[c]).powi(2))
+            .sum();
+        d.sqrt() <= tolerance
+    };
+    // Flood from the top row and both sides.
+    let mut mask = vec![false; wu * hu];
+    let mut stack: Vec<(u32, u32)> = Vec::new();
+    let seeds = (0..w)
+        .map(|x| (x, 0))
+        .chain((0..h).flat_map(|y| [(0, y), (w - 1, y)]));
+    for (x, y) in seeds {
+        if near(image.get_pixel(x, y)) {
+            stack.push((x, y));
+        }
+    }
+    while let Some((x, y)) = stack.pop() {
+        let i = y as usize * wu + x as usize;
+        if mask[i] || !near(image.get_pixel(x, y)) {
+            continue;
+        }
+        mask[i] = true;
+        if x > 0 {
+            stack.push((x - 1, y));
+        }
+        if x + 1 < w {
+            stack.push((x + 1, y));
+        }
+        if y > 0 {
+            stack.push((x, y - 1));
+        }
+        if y + 1 < h {
+            stack.push((x, y + 1));
+        }
+    }
+    // Feather: a 5×5 box average of the mask gives each edge pixel its share of background.
+    let soft = feather(&mask, wu, hu, 2);
+    for (i, p) in image.pixels_mut().enumerate() {
+        let a = soft[i];
+        if a > 0.0 {
+            for (channel, target) in p.0.iter_mut().zip(colour) {
+                let v = f32::from(*channel) * (1.0 - a) + f32::from(target) * a;
+                *channel = v.round().clamp(0.0, 255.0) as u8;
+            }
+        }
+    }
+}
+
+fn feather(mask: &[bool], w: usize, h: usize, r: usize) -> Vec<f32> {
+    // Summed-area table for an O(1) box average per pixel.
+    let mut sat = vec![0u32; (w + 1) * (h + 1)];
+    for y in 0..h {
+        let mut row = 0u32;
+        for x in 0..w {
+            row += u32::from(mask[y * w + x]);
+            sat[(y + 1) * (w + 1) + x + 1] = sat[y * (w + 1) + x + 1] + row;
+        }
+    }
+    let mut out = vec![0.0f32; w * h];
+    for y in 0..h {
+        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
+        for x in 0..w {
+            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
+            let sum = sat[y1 * (w + 1) + x1] + sat[y0 * (w + 1) + x0]
+                - sat[y0 * (w + 1) + x1]
+                - sat[y1 * (w + 1) + x0];
+            let area = ((y1 - y0) * (x1 - x0)) as f32;
+            // Only pixels that are background themselves, or border it, change.
+            out[y * w + x] = if mask[y * w + x] {
+                sum as f32 / area
+            } else {
+                0.5 * sum as f32 / area
+            };
+        }
+    }
+    out
+}
+
+/// Normalizes a capture to `spec`, given its assessment. Always returns a photo at the spec's
+/// size (a centre crop when there is no face), with the reasons it falls short, if any.
+pub fn normalize(
+    rgb: &RgbImage,
+    assessment: &Assessment,
+    spec: &Spec,
+    t: &Thresholds,
+) -> Normalized {
+    let out = (spec.width_px, spec.height_px);
+    let mut reasons = Vec::new();
+    match assessment.faces.len() {
+        0 => reasons.push(Reason::FaceNotFound),
+        1 => {}
+        _ => reasons.push(Reason::MultipleFaces),
+    }
+    let (Some(head), Some(measures)) = (assessment.head, assessment.measures) else {
+        let plan = centre_plan(rgb.dimensions(), spec);
+        let image = cut(rgb, &plan, out, Rgb(spec.background));
+        return Normalized {
+            image,
+            plan: None,
+            reasons,
+            background_replaced: false,
+        };
+    };
+    let (plan, geometry) = plan_crop(&head, spec, rgb.dimensions());
+    reasons.extend(geometry);
+
+    let bg = measures.background;
+    let plain =
+        bg.pixels > 0 && bg.texture <= t.background_texture_max && bg.std <= t.background_std_max;
+    let fill = Rgb(if plain {
+        bg.mean.map(|c| c.round() as u8)
+    } else {
+        spec.background
+    });
+    let mut image = cut(rgb, &plan, out, fill);
+    tone(
+        &mut image,
+        measures.exposure.mean,
+        plain.then_some(bg.mean),
+        t,
+    );
+    if plain {
+        // Measure the backdrop again after toning, on the output, above and beside the head.
+        let after = crate::vision::background(&image, &plan.head);
+        let tolerance = (3.0 * after.std + 18.0).clamp(18.0, 45.0);
+        replace_backdrop(&mut image, after.mean, tolerance, spec.background);
+    } else {
+        reasons.push(Reason::BackgroundNotUniform);
+    }
+    reasons.sort();
+    reasons.dedup();
+    Normalized {
+        image,
+        plan: Some(plan),
+        reasons,
+        background_replaced: plain,
+    }
+}
+
+/// A centre crop at the spec's aspect, for a capture with no face.
+fn centre_plan((w, h): (u32, u32), spec: &Spec) -> CropPlan {
+    let scale = (spec.width_px as f32 / w as f32).max(spec.height_px as f32 / h as f32);
+    let left = (w as f32 - spec.width_px as f32 / scale) / 2.0;
+    let top = (h as f32 - spec.height_px as f32 / scale) / 2.0;
+    let head = Head {
+        crown_y: 0.0,
+        chin_y: 0.0,
+        eye_y: 0.0,
+        center_x: 0.0,
+        face_width: 0.0,
+    };
+    CropPlan {
+        left,
+        top,
+        scale,
+        head,
+        padded: false,
+    }
+}

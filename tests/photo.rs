@@ -1,0 +1,332 @@
+//! The photo pipeline on real faces: normalization to every spec, the checks, the reasons for
+//! transformed captures, and the CLI's contract (exit status, output file facts, bad input).
+
+mod util;
+
+use idbooth::camera::Placement;
+use idbooth::photo::{self, read_markers};
+use idbooth::spec::Reason;
+use idbooth::vision::{FaceDetector, assess_still};
+use image::RgbImage;
+use util::{booth_capture, config, parts, run, solvay};
+
+const GEOMETRY: [&str; 5] = [
+    "head_height_px",
+    "face_width_px",
+    "crown_margin_px",
+    "eye_line_px",
+    "centred",
+];
+
+fn process(capture: &RgbImage, document: &str) -> photo::Output {
+    let config = config();
+    let spec = config.documents.get(document).expect("document");
+    let mut detector = FaceDetector::new().expect("model");
+    photo::process(&mut detector, capture, spec, &config.thresholds).expect("encode")
+}
+
+fn reasons_of(capture: &RgbImage) -> Vec<Reason> {
+    process(capture, "passport").reasons()
+}
+
+#[test]
+fn grace_normalizes_to_every_document() {
+    let capture = booth_capture(&Placement::default());
+    let config = config();
+    for spec in config.documents.all() {
+        let out = process(&capture, &spec.id);
+        // Exact pixel size, KB window, dpi from the JFIF header, no EXIF.
+        let decoded = image::load_from_memory(&out.jpeg.bytes).expect("decodes");
+        assert_eq!(
+            (decoded.width(), decoded.height()),
+            (spec.width_px, spec.height_px),
+            "{}",
+            spec.id
+        );
+        let (min, max) = spec.byte_window();
+        assert!(
+            (min..=max).contains(&out.jpeg.bytes.len()),
+            "{}: {} bytes",
+            spec.id,
+            out.jpeg.bytes.len()
+        );
+        assert!(
+            out.jpeg.encodes <= 8,
+            "{}: {} encodes",
+            spec.id,
+            out.jpeg.encodes
+        );
+        let (jfif, exif) = read_markers(&out.jpeg.bytes);
+        assert_eq!(jfif.and_then(|j| j.dpi()), Some(spec.dpi), "{}", spec.id);
+        assert!(!exif);
+        // Detecting the face again in the output puts head size and position inside the spec.
+        for rule in out
+            .report
+            .rules
+            .iter()
+            .filter(|r| GEOMETRY.contains(&r.rule))
+        {
+            assert!(
+                rule.pass,
+                "{}: {} = {} (expected {})",
+                spec.id, rule.rule, rule.value, rule.expected
+            );
+        }
+        assert!(
+            out.report
+                .rules
+                .iter()
+                .any(|r| r.rule == "head_height_px" || r.rule == "face_width_px")
+        );
+    }
+}
+
+#[test]
+fn a_booth_capture_is_compliant_and_the_backdrop_turns_white() {
+    let out = process(&booth_capture(&Placement::default()), "passport");
+    assert_eq!(
+        out.reasons(),
+        Vec::<Reason>::new(),
+        "{:#?}",
+        out.report.rules
+    );
+    assert!(out.normalized.background_replaced);
+    let image = &out.normalized.image;
+    for (x, y) in [(3, 3), (image.width() - 4, 3)] {
+        let p = image.get_pixel(x, y).0;
+        assert!(
+            p.iter().all(|&c| c >= 250),
+            "corner ({x},{y}) is {p:?}, not white"
+        );
+    }
+}
+
+#[test]
+fn shifted_capture_is_recentred() {
+    let centred = process(&booth_capture(&Placement::default()), "passport");
+    let shifted = process(
+        &booth_capture(&Placement {
+            center_x: 0.35,
+            ..Default::default()
+        }),
+        "passport",
+    );
+    assert_eq!(shifted.reasons(), Vec::<Reason>::new());
+    let (a, b) = (
+        centred.normalized.plan.expect("plan"),
+        shifted.normalized.plan.expect("plan"),
+    );
+    // 15 % of 1280 px to the left, give or take the detector's few pixels.
+    assert!(
+        ((a.left - b.left) - 192.0).abs() < 12.0,
+        "{} vs {}",
+        a.left,
+        b.left
+    );
+}
+
+#[test]
+fn rotated_head_is_tilted() {
+    for roll in [-12.0, 12.0] {
+        let reasons = reasons_of(&booth_capture(&Placement {
+            roll_deg: roll,
+            ..Default::default()
+        }));
+        assert!(
+            reasons.contains(&Reason::HeadTilted),
+            "roll {roll}: {reasons:?}"
+        );
+    }
+}
+
+#[test]
+fn darkened_capture_is_too_dark() {
+    let reasons = reasons_of(&booth_capture(&Placement {
+        light: 0.35,
+        ..Default::default()
+    }));
+    assert!(reasons.contains(&Reason::TooDark), "{reasons:?}");
+}
+
+#[test]
+fn one_side_in_shadow_is_uneven() {
+    let reasons = reasons_of(&booth_capture(&Placement {
+        left_light: 0.4,
+        ..Default::default()
+    }));
+    assert!(reasons.contains(&Reason::UnevenLighting), "{reasons:?}");
+    assert!(!reasons.contains(&Reason::TooDark), "{reasons:?}");
+}
+
+#[test]
+fn blurred_capture_is_blurred() {
+    let blurred = image::imageops::blur(&booth_capture(&Placement::default()), 4.0);
+    let reasons = reasons_of(&blurred);
+    assert!(reasons.contains(&Reason::Blurred), "{reasons:?}");
+}
+
+#[test]
+fn busy_background_is_named() {
+    // Grace before her flag, as photographed: no booth backdrop.
+    let portrait = image::open(util::GRACE).expect("grace").to_rgb8();
+    let reasons = reasons_of(&portrait);
+    assert!(
+        reasons.contains(&Reason::BackgroundNotUniform),
+        "{reasons:?}"
+    );
+}
+
+#[test]
+fn a_small_face_is_still_found_and_placed() {
+    let out = process(
+        &booth_capture(&Placement {
+            face_share: 0.15,
+            ..Default::default()
+        }),
+        "passport",
+    );
+    for rule in out
+        .report
+        .rules
+        .iter()
+        .filter(|r| GEOMETRY.contains(&r.rule))
+    {
+        assert!(rule.pass, "{} = {}", rule.rule, rule.value);
+    }
+}
+
+#[test]
+fn solvay_has_multiple_faces() {
+    let group = image::open(solvay()).expect("test.png").to_rgb8();
+    let mut detector = FaceDetector::new().expect("model");
+    let assessment = assess_still(&mut detector, &group);
+    assert!(
+        assessment.faces.len() > 10,
+        "{} faces",
+        assessment.faces.len()
+    );
+    assert!(reasons_of(&group).contains(&Reason::MultipleFaces));
+}
+
+// --- The CLI's contract ---
+
+fn save_capture(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("capture.png");
+    booth_capture(&Placement::default())
+        .save(&path)
+        .expect("save");
+    path
+}
+
+#[test]
+fn cli_normalize_then_check_is_compliant() {
+    let dir = tempfile::tempdir().expect("temp");
+    let capture = save_capture(dir.path());
+    let out = dir.path().join("photo.jpg");
+    let (code, stdout, err) = parts(&run(&[
+        "photo",
+        "normalize",
+        capture.to_str().expect("utf-8"),
+        "--document",
+        "resident_id",
+        "-o",
+        out.to_str().expect("utf-8"),
+    ]));
+    assert_eq!(code, 0, "{stdout}\n{err}");
+    let (code, stdout, err) = parts(&run(&[
+        "photo",
+        "check",
+        out.to_str().expect("utf-8"),
+        "--document",
+        "resident_id",
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{stdout}\n{err}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(json["compliant"], true);
+    assert_eq!(json["reasons"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn cli_check_of_a_capture_is_not_compliant_with_reasons() {
+    let dir = tempfile::tempdir().expect("temp");
+    let capture = save_capture(dir.path());
+    let (code, stdout, _) = parts(&run(&[
+        "photo",
+        "check",
+        capture.to_str().expect("utf-8"),
+        "--document",
+        "passport",
+    ]));
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("not compliant with passport")
+            && stdout.contains("wrong_size")
+            && stdout.contains("file_size"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn cli_solvay_is_multiple_faces_and_best_effort_is_written() {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("group.jpg");
+    let (code, _, err) = parts(&run(&[
+        "photo",
+        "normalize",
+        solvay().to_str().expect("utf-8"),
+        "--document",
+        "passport",
+        "-o",
+        out.to_str().expect("utf-8"),
+    ]));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("multiple_faces") && err.contains("best effort"),
+        "{err}"
+    );
+    assert!(out.is_file(), "the best effort is written");
+}
+
+#[test]
+fn cli_bad_inputs_exit_2_with_one_line() {
+    let dir = tempfile::tempdir().expect("temp");
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        path.to_str().expect("utf-8").to_owned()
+    };
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new(&mut jpeg)
+        .encode_image(&booth_capture(&Placement::default()))
+        .expect("encode");
+    let truncated = write("cut.jpg", &jpeg[..jpeg.len() / 2]);
+    let mut bomb = jpeg.clone();
+    let sof = bomb
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0])
+        .expect("SOF0");
+    bomb[sof + 5..sof + 9].copy_from_slice(&[0x75, 0x30, 0x75, 0x30]); // 30000×30000
+    let bomb = write("bomb.jpg", &bomb);
+    let empty = write("empty.jpg", b"");
+    let text = write("notes.jpg", b"this is not an image");
+    for (path, words) in [
+        (truncated.as_str(), "truncated"),
+        (bomb.as_str(), "30000×30000"),
+        (empty.as_str(), "empty"),
+        (text.as_str(), "not a JPEG or PNG"),
+        ("/nonexistent/photo.jpg", "cannot open"),
+    ] {
+        let (code, out, err) = parts(&run(&["photo", "check", path, "--document", "passport"]));
+        assert_eq!(code, 2, "{path}: {err}");
+        assert!(out.is_empty(), "{path}: {out}");
+        assert!(err.contains(words), "{path}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{path}: {err}");
+    }
+    let (code, _, err) = parts(&run(&["photo", "check", &empty, "--document", "passprt"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown document \"passprt\"") && err.contains("passport"),
+        "{err}"
+    );
+}
