@@ -88,7 +88,6 @@ fn typo_in_a_key_is_named_with_its_line() {
         "dpi = 300\nprint_mm = [22.0",
         "dpix = 300\nprint_mm = [22.0",
     );
-    let line = line.max(1);
     let (code, err) = check(dir.path());
     assert_eq!(code, 2);
     assert_one_line(

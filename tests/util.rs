@@ -73,8 +73,14 @@ pub fn solvay() -> PathBuf {
     Path::new(env!("IDBOOTH_RUSTFACE_DIR")).join("test.png")
 }
 
-/// Grace Hopper cut out of her portrait, ready to be placed on a booth's backdrop.
-pub fn grace_subject() -> idbooth::camera::Subject {
+/// Grace Hopper cut out of her portrait, ready to be placed on a booth's backdrop. Made once per
+/// test binary: it takes a face detection.
+pub fn grace_subject() -> &'static idbooth::camera::Subject {
+    static SUBJECT: std::sync::OnceLock<idbooth::camera::Subject> = std::sync::OnceLock::new();
+    SUBJECT.get_or_init(cut_out_grace)
+}
+
+fn cut_out_grace() -> idbooth::camera::Subject {
     let portrait = image::open(GRACE)
         .expect("grace_hopper.jpg: install python-matplotlib-data (.ci/setup test)")
         .to_rgb8();

@@ -89,11 +89,18 @@ impl Subject {
             let (dx, dy) = (x as f32 - tx, y as f32 - ty);
             let (rx, ry) = (dx * cos - dy * sin, dx * sin + dy * cos);
             let (sx, sy) = (fx + rx / scale, fy + ry / scale);
-            let a = sample_gray(&self.alpha, sx, sy) / 255.0;
+            // The person's coverage; nothing of them outside their portrait.
+            let (pw, ph) = self.alpha.dimensions();
+            let outside = sx < 0.0 || sy < 0.0 || sx > (pw - 1) as f32 || sy > (ph - 1) as f32;
+            let a = if outside {
+                0.0
+            } else {
+                bilinear(&self.alpha, sx, sy, 0) / 255.0
+            };
             if a <= 0.0 {
                 return back;
             }
-            let p = sample_rgb(&self.image, sx, sy);
+            let p: [f32; 3] = std::array::from_fn(|c| bilinear(&self.image, sx, sy, c));
             let side = ((sx - face_left) / face_w).clamp(0.0, 1.0);
             let light = place.light * (place.left_light + (1.0 - place.left_light) * side);
             Rgb(std::array::from_fn(|c| {
@@ -114,30 +121,21 @@ fn backdrop(x: u32, y: u32, width: u32, height: u32) -> Rgb<u8> {
     Rgb([(base + 1.0) as u8, base as u8, (base - 3.0) as u8])
 }
 
-fn sample_gray(image: &GrayImage, x: f32, y: f32) -> f32 {
+/// Bilinear sample of channel `c` at `(x, y)`, clamped to the image.
+fn bilinear<P: image::Pixel<Subpixel = u8>>(
+    image: &image::ImageBuffer<P, Vec<u8>>,
+    x: f32,
+    y: f32,
+    c: usize,
+) -> f32 {
     let (w, h) = image.dimensions();
-    if x < 0.0 || y < 0.0 || x >= (w - 1) as f32 || y >= (h - 1) as f32 {
-        return 0.0;
-    }
-    let (x0, y0) = (x as u32, y as u32);
-    let (fx, fy) = (x - x0 as f32, y - y0 as f32);
-    let p = |xx, yy| f32::from(image.get_pixel(xx, yy).0[0]);
-    let top = p(x0, y0) * (1.0 - fx) + p(x0 + 1, y0) * fx;
-    let bottom = p(x0, y0 + 1) * (1.0 - fx) + p(x0 + 1, y0 + 1) * fx;
-    top * (1.0 - fy) + bottom * fy
-}
-
-fn sample_rgb(image: &RgbImage, x: f32, y: f32) -> [f32; 3] {
-    let (w, h) = image.dimensions();
-    let x = x.clamp(0.0, (w - 1) as f32 - 0.001);
-    let y = y.clamp(0.0, (h - 1) as f32 - 0.001);
+    let x = x.clamp(0.0, (w - 1) as f32);
+    let y = y.clamp(0.0, (h - 1) as f32);
     let (x0, y0) = (x as u32, y as u32);
     let (fx, fy) = (x - x0 as f32, y - y0 as f32);
     let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
-    std::array::from_fn(|c| {
-        let p = |xx, yy| f32::from(image.get_pixel(xx, yy).0[c]);
-        let top = p(x0, y0) * (1.0 - fx) + p(x1, y0) * fx;
-        let bottom = p(x0, y1) * (1.0 - fx) + p(x1, y1) * fx;
-        top * (1.0 - fy) + bottom * fy
-    })
+    let p = |xx, yy| f32::from(image.get_pixel(xx, yy).channels()[c]);
+    let top = p(x0, y0) * (1.0 - fx) + p(x1, y0) * fx;
+    let bottom = p(x0, y1) * (1.0 - fx) + p(x1, y1) * fx;
+    top * (1.0 - fy) + bottom * fy
 }

@@ -80,13 +80,7 @@ pub(super) fn check(
     let config = load(config)?;
     let spec = spec(&config, document)?;
     let (bytes, rgb) = read_image(image)?;
-    let (jfif, exif) = photo::read_markers(&bytes);
-    let is_jpeg = bytes.starts_with(&[0xFF, 0xD8]);
-    let facts = FileFacts {
-        bytes: bytes.len(),
-        dpi: jfif.and_then(|j| j.dpi()),
-        exif: is_jpeg && exif,
-    };
+    let facts = FileFacts::of(&bytes);
     let mut detector = FaceDetector::new()?;
     let assessment = assess_still(&mut detector, &rgb);
     let report = photo::check(&assessment, spec, Some(facts), &config.thresholds);
@@ -180,7 +174,10 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .file_name()
         .with_context(|| format!("{}: not a file name", path.display()))?;
     let tmp = dir.join(format!(".{}.tmp", name.to_string_lossy()));
-    std::fs::write(&tmp, bytes).with_context(|| format!("{}: cannot write", path.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))?;
-    Ok(())
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        // Leave nothing half-written behind; the error below says what happened.
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.with_context(|| format!("{}: cannot write", path.display()))
 }

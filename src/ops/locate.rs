@@ -15,8 +15,7 @@ pub(crate) fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// Byte span of the value (or, for a table, of its key) at a dotted key path like
-/// `documents.passport.kb`. Falls back to the deepest part of the path that exists, so a missing
-/// key still points at its table.
+/// `documents.passport.kb`; `None` when the path does not exist (the caller then names line 1).
 pub(crate) fn span_of(text: &str, dotted: &str) -> Option<Range<usize>> {
     let root = DeTable::parse(text).ok()?;
     let mut table = root.get_ref();

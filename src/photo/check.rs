@@ -33,6 +33,18 @@ pub struct FileFacts {
     pub exif: bool,
 }
 
+impl FileFacts {
+    /// Reads the facts of an image file's bytes (a PNG has no JFIF density and no EXIF).
+    pub fn of(bytes: &[u8]) -> FileFacts {
+        let (jfif, exif) = super::read_markers(bytes);
+        FileFacts {
+            bytes: bytes.len(),
+            dpi: jfif.and_then(|j| j.dpi()),
+            exif,
+        }
+    }
+}
+
 /// The result of checking a photo against a spec.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
@@ -76,6 +88,14 @@ impl Rules {
     fn range(&mut self, rule: &'static str, value: f32, r: PxRange, low: Reason, high: Reason) {
         let reason = if value < r.min as f32 { low } else { high };
         self.push(rule, r.contains(value), value, range_text(r), reason);
+    }
+
+    fn at_most(&mut self, rule: &'static str, value: f32, max: f32, reason: Reason) {
+        self.push(rule, value <= max, value, format!("≤ {max}"), reason);
+    }
+
+    fn at_least(&mut self, rule: &'static str, value: f32, min: f32, reason: Reason) {
+        self.push(rule, value >= min, value, format!("≥ {min}"), reason);
     }
 }
 
@@ -171,13 +191,7 @@ pub fn check(
             );
         }
         let offset = (head.center_x - w as f32 / 2.0).abs() / w as f32;
-        rules.push(
-            "centred",
-            offset <= t.center_tolerance,
-            offset,
-            format!("≤ {}", t.center_tolerance),
-            Reason::OffCenter,
-        );
+        rules.at_most("centred", offset, t.center_tolerance, Reason::OffCenter);
         rules.push(
             "roll_deg",
             m.roll_deg.abs() <= t.roll_max_deg,
@@ -198,47 +212,36 @@ pub fn check(
             format!("{}..{}", t.face_luma_min, t.face_luma_max),
             luma_reason,
         );
-        rules.push(
+        rules.at_most(
             "underexposed",
-            m.exposure.under <= t.underexposed_max,
             m.exposure.under,
-            format!("≤ {}", t.underexposed_max),
+            t.underexposed_max,
             Reason::TooDark,
         );
-        rules.push(
+        rules.at_most(
             "overexposed",
-            m.exposure.over <= t.overexposed_max,
             m.exposure.over,
-            format!("≤ {}", t.overexposed_max),
+            t.overexposed_max,
             Reason::TooBright,
         );
-        rules.push(
+        rules.at_least(
             "light_balance",
-            m.balance.ratio >= t.balance_min,
             m.balance.ratio,
-            format!("≥ {}", t.balance_min),
+            t.balance_min,
             Reason::UnevenLighting,
         );
-        rules.push(
-            "sharpness",
-            m.sharpness >= t.sharpness_min,
-            m.sharpness,
-            format!("≥ {}", t.sharpness_min),
-            Reason::Blurred,
-        );
+        rules.at_least("sharpness", m.sharpness, t.sharpness_min, Reason::Blurred);
         let bg = m.background;
-        rules.push(
+        rules.at_most(
             "background_texture",
-            bg.texture <= t.background_texture_max,
             bg.texture,
-            format!("≤ {}", t.background_texture_max),
+            t.background_texture_max,
             Reason::BackgroundNotUniform,
         );
-        rules.push(
+        rules.at_most(
             "background_std",
-            bg.std <= t.background_std_max,
             bg.std,
-            format!("≤ {}", t.background_std_max),
+            t.background_std_max,
             Reason::BackgroundNotUniform,
         );
     }

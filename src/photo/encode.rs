@@ -58,20 +58,15 @@ pub fn encode_within(
             best = Some((mid, bytes));
             lo = mid + 1;
         } else {
-            if smallest.as_ref().is_none_or(|(q, _)| mid < *q) {
-                smallest = Some((mid, bytes));
-            }
-            if mid == MIN_QUALITY {
-                break;
-            }
+            // Each later miss is at a lower quality: keep the last, the smallest file.
+            smallest = Some((mid, bytes));
             hi = mid - 1;
         }
     }
-    let (quality, bytes) = match (best, smallest) {
-        (Some(found), _) => found,
-        (None, Some(too_big)) => too_big,
-        (None, None) => (MIN_QUALITY, encode_jpeg(rgb, dpi, MIN_QUALITY)?),
-    };
+    // The loop runs at least once (MIN_QUALITY <= MAX_QUALITY), so one of them is set.
+    let (quality, bytes) = best
+        .or(smallest)
+        .ok_or_else(|| EncodeError("no quality was tried".to_owned()))?;
     let in_window = bytes.len() >= min && bytes.len() <= max;
     Ok(Encoded {
         bytes,

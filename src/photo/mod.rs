@@ -15,7 +15,7 @@ pub use encode::{EncodeError, Encoded, Jfif, encode_jpeg, encode_within, read_ma
 pub use normalize::{CropPlan, Normalized, cut, normalize, plan_crop, replace_backdrop, tone};
 
 use crate::spec::{Reason, Spec};
-use crate::vision::{FaceDetector, Head, Thresholds, assess_still};
+use crate::vision::{FaceDetector, Thresholds, assess_still};
 
 /// A capture normalized, encoded and checked again.
 #[derive(Debug, Clone)]
@@ -59,24 +59,12 @@ pub fn process(
     if let Some(plan) = normalized.plan {
         let seen = assess_still(detector, &normalized.image);
         if let (Some(out_head), 1) = (seen.head, seen.faces.len()) {
-            let s = plan.scale;
-            assessment.head = Some(Head {
-                crown_y: plan.top + out_head.crown_y / s,
-                chin_y: plan.top + out_head.chin_y / s,
-                eye_y: plan.top + out_head.eye_y / s,
-                center_x: plan.left + out_head.center_x / s,
-                face_width: out_head.face_width / s,
-            });
+            assessment.head = Some(out_head.out_of_crop(plan.left, plan.top, plan.scale));
             normalized = normalize(capture, &assessment, spec, t);
         }
     }
     let jpeg = encode_within(&normalized.image, spec.dpi, spec.byte_window())?;
-    let (jfif, exif) = read_markers(&jpeg.bytes);
-    let facts = FileFacts {
-        bytes: jpeg.bytes.len(),
-        dpi: jfif.and_then(|j| j.dpi()),
-        exif,
-    };
+    let facts = FileFacts::of(&jpeg.bytes);
     // Check what the center will see: the encoded file, decoded again.
     let decoded = decode(&jpeg.bytes).unwrap_or_else(|_| normalized.image.clone());
     let report = check(&assess_still(detector, &decoded), spec, Some(facts), t);

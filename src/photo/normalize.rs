@@ -129,11 +129,19 @@ pub fn cut(rgb: &RgbImage, plan: &CropPlan, out: (u32, u32), fill: Rgb<u8>) -> R
     imageops::resize(&region, out.0, out.1, imageops::FilterType::CatmullRom)
 }
 
+/// How far inside the checks' face-luma range toning aims: a toned face passes with room to
+/// spare, more so at the bright end, where highlights clip.
+const TONE_MARGIN_DARK: f32 = 25.0;
+const TONE_MARGIN_BRIGHT: f32 = 35.0;
+
 /// Gentle exposure and white balance: the face's mean luma is pulled into the thresholds' band
 /// (gain at most ±20 %), and a light, plain backdrop is made neutral (±8 % per channel).
 /// The same gains apply to every pixel: nothing local, nothing that changes features.
 pub fn tone(image: &mut RgbImage, face_luma: f32, backdrop: Option<[f32; 3]>, t: &Thresholds) {
-    let band = (t.face_luma_min + 25.0, t.face_luma_max - 35.0);
+    let band = (
+        t.face_luma_min + TONE_MARGIN_DARK,
+        t.face_luma_max - TONE_MARGIN_BRIGHT,
+    );
     let gain = if face_luma > 1.0 && face_luma < band.0 {
         (band.0 / face_luma).min(1.2)
     } else if face_luma > band.1 {

@@ -82,11 +82,6 @@ pub struct Spec {
 }
 
 impl Spec {
-    /// The crown margin the spec allows, in pixels from the top edge.
-    pub fn crown_margin_px(&self) -> PxRange {
-        self.crown_margin_px
-    }
-
     /// The file size window in bytes.
     pub fn byte_window(&self) -> (usize, usize) {
         (self.kb.min as usize * 1024, self.kb.max as usize * 1024)

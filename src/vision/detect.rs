@@ -48,6 +48,14 @@ impl Face {
         }
     }
 
+    /// The same box in the mirror image of a frame `frame_width` pixels wide.
+    pub fn mirrored(&self, frame_width: f32) -> Face {
+        Face {
+            x: frame_width - self.x - self.width,
+            ..*self
+        }
+    }
+
     /// Intersection over union with another box.
     pub fn iou(&self, other: &Face) -> f32 {
         let x0 = self.x.max(other.x);
@@ -57,6 +65,19 @@ impl Face {
         let inter = (x1 - x0).max(0.0) * (y1 - y0).max(0.0);
         let union = self.width * self.height + other.width * other.height - inter;
         if union > 0.0 { inter / union } else { 0.0 }
+    }
+}
+
+impl From<&rustface::FaceInfo> for Face {
+    fn from(info: &rustface::FaceInfo) -> Self {
+        let b = info.bbox();
+        Face {
+            x: b.x() as f32,
+            y: b.y() as f32,
+            width: b.width() as f32,
+            height: b.height() as f32,
+            score: info.score(),
+        }
     }
 }
 
@@ -85,30 +106,22 @@ impl FaceDetector {
     /// Faces in the whole of `gray` whose box is at least `min_face` pixels wide, best first.
     pub fn detect(&mut self, gray: &GrayImage, min_face: u32) -> Vec<Face> {
         let (w, h) = gray.dimensions();
+        let mut faces = self.run(gray, min_face, w.min(h));
+        faces.sort_by(|a, b| b.score.total_cmp(&a.score));
+        faces
+    }
+
+    /// One rustface pass for faces `min_face` to `max_face` pixels wide, in no order.
+    fn run(&mut self, gray: &GrayImage, min_face: u32, max_face: u32) -> Vec<Face> {
+        let (w, h) = gray.dimensions();
         let min_face = min_face.max(MIN_WINDOW);
         if w < min_face || h < min_face {
             return Vec::new();
         }
         self.inner.set_min_face_size(min_face);
-        self.inner.set_max_face_size(w.min(h));
+        self.inner.set_max_face_size(max_face);
         let data = rustface::ImageData::new(gray.as_raw(), w, h);
-        let mut faces: Vec<Face> = self
-            .inner
-            .detect(&data)
-            .iter()
-            .map(|f| {
-                let b = f.bbox();
-                Face {
-                    x: b.x() as f32,
-                    y: b.y() as f32,
-                    width: b.width() as f32,
-                    height: b.height() as f32,
-                    score: f.score(),
-                }
-            })
-            .collect();
-        faces.sort_by(|a, b| b.score.total_cmp(&a.score));
-        faces
+        self.inner.detect(&data).iter().map(Face::from).collect()
     }
 
     /// Faces in `gray` detected on a copy shrunk by the whole factor `shrink` (box averaged),
@@ -160,31 +173,16 @@ impl FaceDetector {
             }
             let scaled =
                 image::imageops::resize(&roi, rw, rh, image::imageops::FilterType::Triangle);
-            self.inner
-                .set_min_face_size(((0.7 * target) as u32).max(MIN_WINDOW));
-            self.inner.set_max_face_size((1.45 * target) as u32);
+            let (min, max) = ((0.7 * target) as u32, (1.45 * target) as u32);
             let expected = face.offset(-(x0 as f32), -(y0 as f32)).scaled(f);
-            // Look at the region and at its mirror image: rustface is not mirror-symmetric, and
-            // averaging both keeps a flipped capture's crop the flip of the unflipped one.
+            // Look at the region and at its mirror image too: rustface is not mirror-symmetric,
+            // and averaging both narrows the gap between a face and its mirror image.
             let flipped = image::imageops::flip_horizontal(&scaled);
             for (pixels, mirrored) in [(&scaled, false), (&flipped, true)] {
-                let data = rustface::ImageData::new(pixels.as_raw(), rw, rh);
                 let best = self
-                    .inner
-                    .detect(&data)
-                    .iter()
-                    .map(|info| {
-                        let b = info.bbox();
-                        let x = b.x() as f32;
-                        let width = b.width() as f32;
-                        Face {
-                            x: if mirrored { rw as f32 - x - width } else { x },
-                            y: b.y() as f32,
-                            width,
-                            height: b.height() as f32,
-                            score: info.score(),
-                        }
-                    })
+                    .run(pixels, min, max)
+                    .into_iter()
+                    .map(|c| if mirrored { c.mirrored(rw as f32) } else { c })
                     .filter(|c| c.iou(&expected) > 0.3)
                     .max_by(|a, b| a.score.total_cmp(&b.score));
                 if let Some(b) = best {

@@ -62,11 +62,15 @@ impl Head {
         }
     }
 
-    /// The same head in a horizontally flipped frame of width `frame_width`.
-    pub fn mirrored(&self, frame_width: f32) -> Head {
+    /// The inverse of [`Head::in_crop`]: a head measured in a crop, back in the frame it was cut
+    /// from.
+    pub fn out_of_crop(&self, left: f32, top: f32, s: f32) -> Head {
         Head {
-            center_x: frame_width - self.center_x,
-            ..*self
+            crown_y: top + self.crown_y / s,
+            chin_y: top + self.chin_y / s,
+            eye_y: top + self.eye_y / s,
+            center_x: left + self.center_x / s,
+            face_width: self.face_width / s,
         }
     }
 }
@@ -93,5 +97,10 @@ mod tests {
         let crop = head.in_crop(100.0, 50.0, 2.0);
         assert!((crop.height() - 2.0 * head.height()).abs() < 0.01);
         assert!((crop.center_x - 338.0).abs() < 0.01);
+        let back = crop.out_of_crop(100.0, 50.0, 2.0);
+        assert!(
+            (back.crown_y - head.crown_y).abs() < 0.01
+                && (back.center_x - head.center_x).abs() < 0.01
+        );
     }
 }

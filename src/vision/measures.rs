@@ -34,11 +34,6 @@ impl Rect {
             h: y1.saturating_sub(y0),
         }
     }
-
-    /// Whether it holds no pixel.
-    pub fn is_empty(&self) -> bool {
-        self.w == 0 || self.h == 0
-    }
 }
 
 /// Luma of an sRGB pixel (BT.601 weights, as JPEG uses).
