@@ -211,6 +211,40 @@ fn solvay_has_multiple_faces() {
     assert!(reasons_of(&group).contains(&Reason::MultipleFaces));
 }
 
+#[test]
+fn normalize_never_mirrors() {
+    // The output of the flipped input is the flipped output of the input.
+    let capture = booth_capture(&Placement {
+        center_x: 0.45,
+        ..Default::default()
+    });
+    let flipped = image::imageops::flip_horizontal(&capture);
+    let a = process(&capture, "passport").normalized.image;
+    let c = process(&flipped, "passport").normalized.image;
+    let b = image::imageops::flip_horizontal(&c);
+    // Compared at a quarter of the size: the half pixel of the crop's rounding must not count, a
+    // mirrored photo must.
+    let small =
+        |i: &RgbImage| image::imageops::resize(i, 88, 118, image::imageops::FilterType::Triangle);
+    let mean_diff = |x: &RgbImage, y: &RgbImage| {
+        let (x, y) = (small(x), small(y));
+        x.as_raw()
+            .iter()
+            .zip(y.as_raw())
+            .map(|(&p, &q)| f64::from(p.abs_diff(q)))
+            .sum::<f64>()
+            / x.as_raw().len() as f64
+    };
+    let same = mean_diff(&a, &b);
+    let mirrored = mean_diff(&a, &c);
+    assert!(
+        same < 3.0,
+        "flip(normalize(flip x)) differs from normalize(x) by {same}"
+    );
+    // And not symmetric by accident: the output of the flipped input is itself mirrored.
+    assert!(mirrored > same * 3.0, "mirrored {mirrored} vs same {same}");
+}
+
 // --- The CLI's contract ---
 
 fn save_capture(dir: &std::path::Path) -> std::path::PathBuf {
@@ -332,4 +366,37 @@ fn cli_bad_inputs_exit_2_with_one_line() {
         err.contains("unknown document \"passprt\"") && err.contains("passport"),
         "{err}"
     );
+}
+
+#[test]
+fn the_booth_path_uses_the_tracked_face() {
+    // The booth's flow: the tracker follows the face on a 640×480 preview, the capture is
+    // 1920×1080, and the face is handed over scaled, with no full detection.
+    let place = Placement::default();
+    let capture = util::grace_subject().compose(1920, 1080, &place);
+    let preview = util::grace_subject().compose(640, 360, &place);
+    let mut tracker = idbooth::vision::Tracker::new(FaceDetector::new().expect("model"));
+    let mut live = tracker.assess(&preview);
+    for _ in 0..4 {
+        live = tracker.assess(&preview);
+    }
+    let face = live.face().expect("tracked face").scaled(3.0);
+    let config = config();
+    let spec = config.documents.get("passport").expect("passport");
+    let mut detector = FaceDetector::new().expect("model");
+    let out = photo::process_known(&mut detector, &capture, &face, spec, &config.thresholds)
+        .expect("encode");
+    assert_eq!(
+        out.reasons(),
+        Vec::<Reason>::new(),
+        "{:#?}",
+        out.report.rules
+    );
+    let geometry = out
+        .report
+        .rules
+        .iter()
+        .filter(|r| GEOMETRY.contains(&r.rule))
+        .count();
+    assert_eq!(geometry, GEOMETRY.len());
 }

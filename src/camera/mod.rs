@@ -4,4 +4,4 @@
 
 mod scene;
 
-pub use scene::{Placement, Subject};
+pub use scene::{Placement, Subject, plain_backdrop};

@@ -74,6 +74,12 @@ impl Subject {
 
     /// The scene: a `width`×`height` frame of plain light backdrop with the subject placed.
     pub fn compose(&self, width: u32, height: u32, place: &Placement) -> RgbImage {
+        self.compose_onto(&plain_backdrop(width, height), place)
+    }
+
+    /// The subject placed in front of `background` (a busy room, another person).
+    pub fn compose_onto(&self, background: &RgbImage, place: &Placement) -> RgbImage {
+        let (width, height) = background.dimensions();
         let scale = place.face_share * height as f32 / self.face.height;
         let (fx, fy) = self.face.center();
         let (tx, ty) = (
@@ -84,7 +90,7 @@ impl Subject {
         let face_left = self.face.x;
         let face_w = self.face.width.max(1.0);
         RgbImage::from_fn(width, height, |x, y| {
-            let back = backdrop(x, y, width, height);
+            let back = *background.get_pixel(x, y);
             // Inverse map: scene pixel -> portrait pixel (rotate about the face centre, then scale).
             let (dx, dy) = (x as f32 - tx, y as f32 - ty);
             let (rx, ry) = (dx * cos - dy * sin, dx * sin + dy * cos);
@@ -111,8 +117,12 @@ impl Subject {
     }
 }
 
-/// A booth's backdrop: near-white, a little warmer and darker towards the bottom, with a faint
-/// grain, as a real lit panel is.
+/// A booth's backdrop, `width`×`height`: near-white, a little warmer and darker towards the
+/// bottom, with a faint grain, as a real lit panel is.
+pub fn plain_backdrop(width: u32, height: u32) -> RgbImage {
+    RgbImage::from_fn(width, height, |x, y| backdrop(x, y, width, height))
+}
+
 fn backdrop(x: u32, y: u32, width: u32, height: u32) -> Rgb<u8> {
     let v = y as f32 / height.max(1) as f32;
     let u = x as f32 / width.max(1) as f32 - 0.5;

@@ -4,22 +4,7 @@
 use image::{Rgb, RgbImage, imageops};
 
 use crate::spec::{Reason, Spec};
-use crate::vision::{Assessment, Head, Thresholds, luma};
-
-/// Where in the capture the photo is cut, and at what scale.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-pub struct CropPlan {
-    /// Left edge in the capture.
-    pub left: f32,
-    /// Top edge in the capture.
-    pub top: f32,
-    /// Output pixels per capture pixel.
-    pub scale: f32,
-    /// The head as it will stand in the output.
-    pub head: Head,
-    /// Whether the crop reaches past the capture's edge (filled with the backdrop's colour).
-    pub padded: bool,
-}
+use crate::vision::{Assessment, CropPlan, Head, Thresholds, luma, plan_crop};
 
 /// A normalized photo before encoding, and what could not be met.
 #[derive(Debug, Clone)]
@@ -34,77 +19,10 @@ pub struct Normalized {
     pub background_replaced: bool,
 }
 
-/// Chooses the scale and the crop so that head height, face width, crown margin and eye line
-/// land as near the middle of the spec's ranges as the capture allows.
-pub fn plan_crop(head: &Head, spec: &Spec, capture: (u32, u32)) -> (CropPlan, Vec<Reason>) {
-    let mut reasons = Vec::new();
-    let (w_out, h_out) = (spec.width_px as f32, spec.height_px as f32);
-
-    // Scales allowed by each size rule; aim at the middle of what they allow together.
-    let by_head = spec
-        .head_height_px
-        .map(|r| (r.min as f32 / head.height(), r.max as f32 / head.height()));
-    let by_face = spec.face_width_px.map(|r| {
-        (
-            r.min as f32 / head.face_width,
-            r.max as f32 / head.face_width,
-        )
-    });
-    let scale = match (by_head, by_face) {
-        (Some(a), Some(b)) => {
-            let (lo, hi) = (a.0.max(b.0), a.1.min(b.1));
-            if lo <= hi {
-                (lo + hi) / 2.0
-            } else {
-                // The face is unusually wide or narrow for its height: honour the head height.
-                reasons.push(if b.0 > a.1 {
-                    Reason::HeadTooSmall
-                } else {
-                    Reason::HeadTooLarge
-                });
-                (a.0 + a.1) / 2.0
-            }
-        }
-        (Some(a), None) | (None, Some(a)) => (a.0 + a.1) / 2.0,
-        (None, None) => 0.6 * h_out / head.height(),
-    };
-
-    // Crown margin and eye line: the crown margins that also put the eyes in range.
-    let eye_below_crown = (head.eye_y - head.crown_y) * scale;
-    let cm = spec.crown_margin_px;
-    let (mut lo, mut hi) = (cm.min as f32, cm.max as f32);
-    if let Some(eyes) = spec.eye_line_px {
-        lo = lo.max(eyes.min as f32 - eye_below_crown);
-        hi = hi.min(eyes.max as f32 - eye_below_crown);
-    }
-    let margin = if lo <= hi {
-        (lo + hi) / 2.0
-    } else {
-        reasons.push(Reason::OffCenter);
-        cm.mid()
-    };
-
-    let left = head.center_x - w_out / 2.0 / scale;
-    let top = head.crown_y - margin / scale;
-    let (cw, ch) = (w_out / scale, h_out / scale);
-    let padded = left < -0.5
-        || top < -0.5
-        || left + cw > capture.0 as f32 + 0.5
-        || top + ch > capture.1 as f32 + 0.5;
-    let plan = CropPlan {
-        left,
-        top,
-        scale,
-        head: head.in_crop(left, top, scale),
-        padded,
-    };
-    (plan, reasons)
-}
-
 /// Cuts the planned crop out of `rgb` at the output size, filling any part past the capture's
 /// edge with `fill`.
 pub fn cut(rgb: &RgbImage, plan: &CropPlan, out: (u32, u32), fill: Rgb<u8>) -> RgbImage {
-    let (cw, ch) = (out.0 as f32 / plan.scale, out.1 as f32 / plan.scale);
+    let (cw, ch) = plan.size_in_capture(out);
     let (x0, y0) = (plan.left.floor() as i64, plan.top.floor() as i64);
     let (x1, y1) = (
         (plan.left + cw).ceil() as i64,

@@ -86,16 +86,33 @@ pub fn measure(rgb: &RgbImage, gray: &GrayImage, face: &Face, head: &Head) -> Me
 }
 
 /// Assesses a still (a capture, a file): faces counted at [`COUNT_WIDTH`] px or more across.
-/// Takes the time a full detection takes (about 100 ms at 640×480); the live preview uses the
-/// tracker instead.
+/// Takes the time of two full detections (about 200 ms at 640×480); the live preview uses the
+/// tracker instead, and the booth's capture `photo::process_known`.
 pub fn assess_still(detector: &mut FaceDetector, rgb: &RgbImage) -> Assessment {
     let gray = image::imageops::grayscale(rgb);
-    // Shrink big captures by a whole factor, never below COUNT_WIDTH.
-    let shrink = (rgb.width() / COUNT_WIDTH).max(1);
-    let mut faces = detector.detect_shrunk(&gray, shrink, 20 * shrink);
-    faces.sort_by(|a, b| (b.width * b.height).total_cmp(&(a.width * a.height)));
-    if let Some(main) = faces.first_mut() {
-        *main = detector.refine(&gray, main);
+    let mut faces = main_first(detector, &gray);
+    // rustface is not mirror-symmetric: a face and its mirror image get boxes some 2 % apart.
+    // The main face is found on the picture and on its mirror image, and the two averaged, so
+    // that a mirrored capture is normalized exactly as the mirror of the capture.
+    let flipped = image::imageops::flip_horizontal(&gray);
+    let mirrored = main_first(detector, &flipped);
+    if let (Some(main), Some(other)) = (faces.first_mut(), mirrored.first()) {
+        let other = other.mirrored(gray.width() as f32);
+        if main.iou(&other) > 0.5 {
+            *main = main.mean(&other);
+        }
     }
     Assessment::from_faces(rgb, &gray, faces)
+}
+
+/// Every face, the largest first and refined.
+fn main_first(detector: &mut FaceDetector, gray: &GrayImage) -> Vec<Face> {
+    // Shrink big captures by a whole factor, never below COUNT_WIDTH.
+    let shrink = (gray.width() / COUNT_WIDTH).max(1);
+    let mut faces = detector.detect_shrunk(gray, shrink, 20 * shrink);
+    faces.sort_by(|a, b| (b.width * b.height).total_cmp(&(a.width * a.height)));
+    if let Some(main) = faces.first_mut() {
+        *main = detector.refine(gray, main);
+    }
+    faces
 }

@@ -56,6 +56,17 @@ impl Face {
         }
     }
 
+    /// The box halfway between this one and `other` (the score is this one's).
+    pub fn mean(&self, other: &Face) -> Face {
+        Face {
+            x: (self.x + other.x) / 2.0,
+            y: (self.y + other.y) / 2.0,
+            width: (self.width + other.width) / 2.0,
+            height: (self.height + other.height) / 2.0,
+            score: self.score,
+        }
+    }
+
     /// Intersection over union with another box.
     pub fn iou(&self, other: &Face) -> f32 {
         let x0 = self.x.max(other.x);
@@ -106,13 +117,13 @@ impl FaceDetector {
     /// Faces in the whole of `gray` whose box is at least `min_face` pixels wide, best first.
     pub fn detect(&mut self, gray: &GrayImage, min_face: u32) -> Vec<Face> {
         let (w, h) = gray.dimensions();
-        let mut faces = self.run(gray, min_face, w.min(h));
+        let mut faces = self.detect_range(gray, min_face, w.min(h));
         faces.sort_by(|a, b| b.score.total_cmp(&a.score));
         faces
     }
 
     /// One rustface pass for faces `min_face` to `max_face` pixels wide, in no order.
-    fn run(&mut self, gray: &GrayImage, min_face: u32, max_face: u32) -> Vec<Face> {
+    pub fn detect_range(&mut self, gray: &GrayImage, min_face: u32, max_face: u32) -> Vec<Face> {
         let (w, h) = gray.dimensions();
         let min_face = min_face.max(MIN_WINDOW);
         if w < min_face || h < min_face {
@@ -140,8 +151,10 @@ impl FaceDetector {
 
 /// Face size, in pixels, at which [`FaceDetector::refine`] looks again.
 const REFINE_FACE_PX: f32 = 80.0;
+/// Smallest face [`FaceDetector::refine`] asks for; fixed, so the pyramid's levels are too.
+const REFINE_MIN_FACE: u32 = 56;
 /// Sub-scales between two pyramid levels (the pyramid steps by 1/0.8 = 1.25).
-const REFINE_STEPS: u32 = 4;
+pub const REFINE_STEPS: u32 = 4;
 
 impl FaceDetector {
     /// A steadier box for `face`. rustface's boxes come in steps of its image pyramid (25 %
@@ -150,6 +163,20 @@ impl FaceDetector {
     /// score, on the region and on its mirror image, brings that down to a few percent. Cheap:
     /// each look is about 200×200 px.
     pub fn refine(&mut self, gray: &GrayImage, face: &Face) -> Face {
+        self.refine_with(gray, face, 0..REFINE_STEPS, true)
+    }
+
+    /// [`FaceDetector::refine`] at the sub-scales `steps` (of 0 to 3), on the mirror image too or
+    /// not: the live tracker takes one plain look per frame, each frame at the next sub-scale, and
+    /// averages over frames instead.
+    pub fn refine_with(
+        &mut self,
+        gray: &GrayImage,
+        face: &Face,
+        steps: std::ops::Range<u32>,
+        mirror: bool,
+    ) -> Face {
+        let steps = steps.start.min(REFINE_STEPS)..steps.end.min(REFINE_STEPS);
         let margin = 0.6 * face.width;
         let (w, h) = gray.dimensions();
         let x0 = (face.x - margin).max(0.0).floor() as u32;
@@ -159,11 +186,20 @@ impl FaceDetector {
         if x1 <= x0 + MIN_WINDOW || y1 <= y0 + MIN_WINDOW {
             return *face;
         }
-        let roi = image::imageops::crop_imm(gray, x0, y0, x1 - x0, y1 - y0).to_image();
+        // Box-shrink a big region first: resampling a 1000 px region four times costs more than
+        // the detection itself.
+        let pre = ((face.width / (2.0 * REFINE_FACE_PX)) as u32).max(1);
+        let roi = shrink_gray(
+            &image::imageops::crop_imm(gray, x0, y0, x1 - x0, y1 - y0).to_image(),
+            pre,
+        );
+        let face_in_roi = face
+            .offset(-(x0 as f32), -(y0 as f32))
+            .scaled(1.0 / pre as f32);
         let (mut sum, mut weight) = ([0.0f64; 4], 0.0f64);
-        for k in 0..REFINE_STEPS {
+        for k in steps {
             let target = REFINE_FACE_PX * 1.25f32.powf(k as f32 / REFINE_STEPS as f32);
-            let f = target / face.width;
+            let f = target / face_in_roi.width;
             let (rw, rh) = (
                 (roi.width() as f32 * f).round() as u32,
                 (roi.height() as f32 * f).round() as u32,
@@ -173,20 +209,24 @@ impl FaceDetector {
             }
             let scaled =
                 image::imageops::resize(&roi, rw, rh, image::imageops::FilterType::Triangle);
-            let (min, max) = ((0.7 * target) as u32, (1.45 * target) as u32);
-            let expected = face.offset(-(x0 as f32), -(y0 as f32)).scaled(f);
+            // The pyramid's levels stay put (they follow the smallest face asked for) while the
+            // face grows by a quarter level per step: that staggering is what averages out.
+            let (min, max) = (REFINE_MIN_FACE, (1.8 * REFINE_FACE_PX) as u32);
+            let expected = face_in_roi.scaled(f);
             // Look at the region and at its mirror image too: rustface is not mirror-symmetric,
             // and averaging both narrows the gap between a face and its mirror image.
-            let flipped = image::imageops::flip_horizontal(&scaled);
-            for (pixels, mirrored) in [(&scaled, false), (&flipped, true)] {
+            let flipped = mirror.then(|| image::imageops::flip_horizontal(&scaled));
+            let looks =
+                std::iter::once((&scaled, false)).chain(flipped.as_ref().map(|f| (f, true)));
+            for (pixels, mirrored) in looks {
                 let best = self
-                    .run(pixels, min, max)
+                    .detect_range(pixels, min, max)
                     .into_iter()
                     .map(|c| if mirrored { c.mirrored(rw as f32) } else { c })
                     .filter(|c| c.iou(&expected) > 0.3)
                     .max_by(|a, b| a.score.total_cmp(&b.score));
                 if let Some(b) = best {
-                    let back = b.scaled(1.0 / f).offset(x0 as f32, y0 as f32);
+                    let back = b.scaled(pre as f32 / f).offset(x0 as f32, y0 as f32);
                     let wgt = b.score.max(0.1);
                     for (s, v) in sum
                         .iter_mut()

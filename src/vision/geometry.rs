@@ -4,7 +4,7 @@
 //! as the face at the cheeks. The factors below were calibrated on grace_hopper.jpg (box 208 px at
 //! x 161, y 117; eye line at 194, chin at 335, face 200 px wide at the cheekbones) with the adult ratio
 //! eye-to-chin / crown-to-chin ≈ 0.52 for the crown, which her cap hides. The box is the one
-//! [`FaceDetector::refine`](super::FaceDetector::refine) gives (216.6 px at y 116.5). The spec
+//! [`assess_still`](super::assess_still) gives (about 216 px at y 116.5). The spec
 //! tables agree: their face width is about 0.73 of their head height, and so is ours (0.92 / 1.25).
 
 use super::detect::Face;
@@ -43,6 +43,19 @@ impl Head {
             eye_y: face.y + EYE_FACTOR * face.height,
             center_x: face.x + face.width / 2.0,
             face_width: FACE_WIDTH_FACTOR * face.width,
+        }
+    }
+
+    /// The detector's box this head would come from: the inverse of [`Head::from_face`].
+    pub fn face_box(&self) -> Face {
+        let height = self.height() / HEAD_FACTOR;
+        let width = self.face_width / FACE_WIDTH_FACTOR;
+        Face {
+            x: self.center_x - width / 2.0,
+            y: self.chin_y - CHIN_FACTOR * height,
+            width,
+            height,
+            score: 0.0,
         }
     }
 
@@ -94,6 +107,11 @@ mod tests {
         assert!((head.height() - 271.0).abs() < 2.0, "{head:?}");
         assert!((head.face_width - 200.0).abs() < 2.0, "{head:?}");
         assert!((head.center_x - 269.0).abs() < 0.1);
+        let again = head.face_box();
+        assert!((again.x - face.x).abs() < 0.01 && (again.y - face.y).abs() < 0.01);
+        assert!(
+            (again.width - face.width).abs() < 0.01 && (again.height - face.height).abs() < 0.01
+        );
         let crop = head.in_crop(100.0, 50.0, 2.0);
         assert!((crop.height() - 2.0 * head.height()).abs() < 0.01);
         assert!((crop.center_x - 338.0).abs() < 0.01);

@@ -4,16 +4,22 @@
 //! so the binary runs from any folder with no model file beside it. Knows nothing of cameras or
 //! the UI.
 
+mod advice;
 mod assess;
 mod detect;
+mod framing;
 mod geometry;
 mod measures;
 mod model;
 mod thresholds;
+mod tracker;
 
+pub use advice::{Advice, Guide};
 pub use assess::{Assessment, COUNT_WIDTH, Measures, assess_still, measure};
-pub use detect::{Face, FaceDetector, MIN_WINDOW, shrink_gray};
+pub use detect::{Face, FaceDetector, MIN_WINDOW, REFINE_STEPS, shrink_gray};
+pub use framing::{CropPlan, plan_crop};
 pub use geometry::Head;
 pub use measures::{Background, Balance, Exposure, Rect, background, is_backdrop, luma};
 pub use model::{MODEL_BYTES, ModelError, load_detector};
 pub use thresholds::Thresholds;
+pub use tracker::Tracker;

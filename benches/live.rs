@@ -1,0 +1,50 @@
+//! Live guidance on a 640×480 frame: the tracker's assessment against a full-frame rustface pass
+//! (the baseline), in one run. `cargo bench --bench live`.
+
+#[path = "../tests/util.rs"]
+mod util;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use idbooth::camera::Placement;
+use idbooth::vision::{FaceDetector, Tracker};
+
+fn live(c: &mut Criterion) {
+    let place = Placement {
+        face_share: 0.4,
+        center_y: 0.4,
+        ..Default::default()
+    };
+    // Two frames a little apart, alternated, as a live applicant sways.
+    let frames = [
+        util::grace_subject().compose(640, 480, &place),
+        util::grace_subject().compose(
+            640,
+            480,
+            &Placement {
+                center_x: 0.51,
+                ..place
+            },
+        ),
+    ];
+    let gray = image::imageops::grayscale(&frames[0]);
+    let mut group = c.benchmark_group("live_640x480");
+    group.sample_size(20);
+
+    let mut detector = FaceDetector::new().expect("model");
+    group.bench_function("full_frame_detect", |b| {
+        b.iter(|| detector.detect(&gray, 20))
+    });
+
+    let mut tracker = Tracker::new(FaceDetector::new().expect("model"));
+    let mut i = 0;
+    group.bench_function("tracker_assess", |b| {
+        b.iter(|| {
+            i += 1;
+            tracker.assess(&frames[i % 2])
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, live);
+criterion_main!(benches);

@@ -1,0 +1,45 @@
+//! Normalizing a 1920×1080 capture to the passport spec: the booth's path (face known from the
+//! tracker) against the file path (full detection), and the KB search against one encode, in
+//! one run. `cargo bench --bench normalize`.
+
+#[path = "../tests/util.rs"]
+mod util;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use idbooth::camera::Placement;
+use idbooth::photo;
+use idbooth::vision::{FaceDetector, assess_still};
+
+fn normalize(c: &mut Criterion) {
+    let config = util::config();
+    let spec = config.documents.get("passport").expect("passport");
+    let t = config.thresholds;
+    let capture = util::grace_subject().compose(1920, 1080, &Placement::default());
+    let mut detector = FaceDetector::new().expect("model");
+    // What the tracker hands over: the face it follows, in the capture's pixels.
+    let face = *assess_still(&mut detector, &capture).face().expect("face");
+
+    let mut group = c.benchmark_group("normalize_1920x1080");
+    group.sample_size(10);
+    group.bench_function("process_known_face", |b| {
+        b.iter(|| photo::process_known(&mut detector, &capture, &face, spec, &t).expect("process"))
+    });
+    group.bench_function("process_full_detection", |b| {
+        b.iter(|| photo::process(&mut detector, &capture, spec, &t).expect("process"))
+    });
+    group.finish();
+
+    let out = photo::process_known(&mut detector, &capture, &face, spec, &t).expect("process");
+    let image = out.normalized.image;
+    let mut group = c.benchmark_group("jpeg_354x472");
+    group.bench_function("one_encode", |b| {
+        b.iter(|| photo::encode_jpeg(&image, 300, 90).expect("encode"))
+    });
+    group.bench_function("kb_window_search", |b| {
+        b.iter(|| photo::encode_within(&image, 300, spec.byte_window()).expect("encode"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, normalize);
+criterion_main!(benches);

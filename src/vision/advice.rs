@@ -1,0 +1,267 @@
+//! Guidance: from an [`Assessment`] of a live frame and the document's [`Spec`] to the one most
+//! important [`Advice`], held steady by hysteresis so the message does not flicker.
+//!
+//! Directions are the applicant's own, which is also how they see themselves in the mirrored
+//! preview: `MoveLeft` means "move to your left", towards the screen's left edge.
+
+use serde::Serialize;
+
+use super::assess::Assessment;
+use super::framing::plan_crop;
+use super::thresholds::Thresholds;
+use crate::spec::Spec;
+
+/// One thing the applicant should do now, most important first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Advice {
+    /// No face in view: step in front of the camera.
+    NoFace,
+    /// Someone else is in the frame.
+    OnlyOnePerson,
+    /// The head is too small in the frame.
+    MoveCloser,
+    /// The head is too large in the frame.
+    MoveBack,
+    /// Move to your left.
+    MoveLeft,
+    /// Move to your right.
+    MoveRight,
+    /// The eyes are too low in the frame: sit up or raise the seat.
+    MoveUp,
+    /// The eyes are too high in the frame: lower yourself a little.
+    MoveDown,
+    /// The head is tilted to one side.
+    StraightenHead,
+    /// The face is too dark.
+    MoreLight,
+    /// The face is too bright.
+    LessLight,
+    /// One side of the face is in shadow.
+    UnevenLight,
+    /// Something behind the applicant: the backdrop is not plain.
+    PlainBackground,
+    /// The picture is blurred by movement.
+    HoldStill,
+    /// Everything is right: hold that pose.
+    Good,
+}
+
+impl Advice {
+    /// Every advice, in order of importance.
+    pub const ALL: [Advice; 15] = [
+        Advice::NoFace,
+        Advice::OnlyOnePerson,
+        Advice::MoveCloser,
+        Advice::MoveBack,
+        Advice::MoveLeft,
+        Advice::MoveRight,
+        Advice::MoveUp,
+        Advice::MoveDown,
+        Advice::StraightenHead,
+        Advice::MoreLight,
+        Advice::LessLight,
+        Advice::UnevenLight,
+        Advice::PlainBackground,
+        Advice::HoldStill,
+        Advice::Good,
+    ];
+
+    fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+}
+
+/// A measure against a limit: `Below` fires when the value drops under it, `Above` when it
+/// rises over it.
+#[derive(Clone, Copy)]
+enum Limit {
+    Below(f32),
+    Above(f32),
+}
+
+/// Whether `value` breaks `limit`. A condition already firing clears only once the value is back
+/// inside by `slack` (a share of the limit): that is the hysteresis.
+fn fires(value: f32, limit: Limit, was_firing: bool, slack: f32) -> bool {
+    let slack = if was_firing { slack } else { 0.0 };
+    match limit {
+        Limit::Below(min) => value < min + slack * min.abs(),
+        Limit::Above(max) => value > max - slack * max.abs(),
+    }
+}
+
+/// Turns assessments into steady advice. Pure: one per booth, fed every assessed frame.
+#[derive(Debug, Clone)]
+pub struct Guide {
+    thresholds: Thresholds,
+    /// Conditions firing after the last frame, one bit per [`Advice`].
+    firing: u16,
+    shown: Advice,
+    candidate: Advice,
+    held: u32,
+}
+
+impl Guide {
+    /// A guide that starts by asking for a face.
+    pub fn new(thresholds: Thresholds) -> Self {
+        Guide {
+            thresholds,
+            firing: Advice::NoFace.bit(),
+            shown: Advice::NoFace,
+            candidate: Advice::NoFace,
+            held: 0,
+        }
+    }
+
+    /// The advice on screen.
+    pub fn shown(&self) -> Advice {
+        self.shown
+    }
+
+    /// Feeds one frame's assessment; returns the advice to show. A new advice replaces the shown
+    /// one only after it has been the most important for `advice_hold_frames` frames in a row.
+    pub fn update(&mut self, assessment: &Assessment, spec: &Spec) -> Advice {
+        self.firing = self.conditions(assessment, spec);
+        let top = Advice::ALL
+            .into_iter()
+            .find(|a| self.firing & a.bit() != 0)
+            .unwrap_or(Advice::Good);
+        if top == self.candidate {
+            self.held = self.held.saturating_add(1);
+        } else {
+            self.candidate = top;
+            self.held = 1;
+        }
+        if self.held >= self.thresholds.advice_hold_frames.max(1) {
+            self.shown = self.candidate;
+        }
+        self.shown
+    }
+
+    /// Every condition that fires on this frame, as bits.
+    fn conditions(&self, a: &Assessment, spec: &Spec) -> u16 {
+        let t = &self.thresholds;
+        let slack = t.hysteresis;
+        let mut bits = 0u16;
+        let (Some(head), Some(m)) = (a.head, a.measures) else {
+            return Advice::NoFace.bit();
+        };
+        let mut check = |advice: Advice, value: f32, limit: Limit| {
+            if fires(value, limit, self.firing & advice.bit() != 0, slack) {
+                bits |= advice.bit();
+            }
+        };
+        check(
+            Advice::OnlyOnePerson,
+            a.faces.len() as f32,
+            Limit::Above(1.0),
+        );
+
+        let (w, h) = (a.width as f32, a.height as f32);
+        let share = head.height() / h;
+        check(
+            Advice::MoveCloser,
+            share,
+            Limit::Below(t.live_head_share[0]),
+        );
+        check(Advice::MoveBack, share, Limit::Above(t.live_head_share[1]));
+
+        // The face centre near the frame's centre, and the document's cut inside the frame (a
+        // little past the edge is filled with backdrop). In the camera's own, unmirrored frame
+        // the applicant's left is the image's right: a face on the image's left must move to the
+        // applicant's left.
+        let (plan, _) = plan_crop(&head, spec, (a.width, a.height));
+        let (crop_w, crop_h) = plan.size_in_capture((spec.width_px, spec.height_px));
+        let tol = 1.5 * t.center_tolerance;
+        let off = (head.center_x - w / 2.0) / w;
+        check(Advice::MoveLeft, off.min(plan.left / w), Limit::Below(-tol));
+        check(
+            Advice::MoveRight,
+            off.max((plan.left + crop_w - w) / w),
+            Limit::Above(tol),
+        );
+
+        let eyes = head.eye_y / h;
+        check(Advice::MoveUp, eyes, Limit::Above(t.live_eye_share[1]));
+        check(
+            Advice::MoveUp,
+            (plan.top + crop_h - h) / h,
+            Limit::Above(tol),
+        );
+        check(Advice::MoveDown, eyes, Limit::Below(t.live_eye_share[0]));
+        check(Advice::MoveDown, plan.top / h, Limit::Below(-tol));
+
+        check(
+            Advice::StraightenHead,
+            m.roll_deg.abs(),
+            Limit::Above(t.roll_max_deg),
+        );
+        check(
+            Advice::MoreLight,
+            m.exposure.mean,
+            Limit::Below(t.face_luma_min),
+        );
+        check(
+            Advice::LessLight,
+            m.exposure.mean,
+            Limit::Above(t.face_luma_max),
+        );
+        check(
+            Advice::MoreLight,
+            m.exposure.under,
+            Limit::Above(t.underexposed_max),
+        );
+        check(
+            Advice::LessLight,
+            m.exposure.over,
+            Limit::Above(t.overexposed_max),
+        );
+        check(
+            Advice::UnevenLight,
+            m.balance.ratio,
+            Limit::Below(t.balance_min),
+        );
+        check(
+            Advice::PlainBackground,
+            m.background.texture,
+            Limit::Above(t.background_texture_max),
+        );
+        check(
+            Advice::PlainBackground,
+            m.background.std,
+            Limit::Above(t.background_std_max),
+        );
+        check(
+            Advice::HoldStill,
+            m.sharpness,
+            Limit::Below(t.sharpness_min),
+        );
+        bits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hysteresis_needs_a_margin_to_clear() {
+        let min = Limit::Below(0.42);
+        assert!(fires(0.41, min, false, 0.1));
+        assert!(!fires(0.43, min, false, 0.1));
+        // Once firing, 0.43 is not enough: it must reach 0.42 × 1.1.
+        assert!(fires(0.43, min, true, 0.1));
+        assert!(!fires(0.47, min, true, 0.1));
+        let max = Limit::Above(6.0);
+        assert!(fires(5.7, max, true, 0.1));
+        assert!(!fires(5.3, max, true, 0.1));
+    }
+
+    #[test]
+    fn importance_follows_the_list() {
+        let mut sorted = Advice::ALL;
+        sorted.sort();
+        assert_eq!(sorted, Advice::ALL);
+        assert!(Advice::ALL.len() <= 16, "one bit each in a u16");
+    }
+}
