@@ -156,6 +156,34 @@ fn a_second_person_far_behind_is_seen() {
 }
 
 #[test]
+fn the_advice_clears_when_the_second_person_leaves() {
+    let config = config();
+    let spec = config.documents.get("passport").expect("passport");
+    let behind = grace_subject().compose(
+        640,
+        480,
+        &Placement {
+            center_x: 0.12,
+            center_y: 0.15,
+            face_share: 0.14,
+            ..good()
+        },
+    );
+    let two = grace_subject().compose_onto(&behind, &good());
+    let one = frame(&good());
+    let mut tracker = Tracker::new(FaceDetector::new().expect("model"));
+    let mut guide = Guide::new(config.thresholds);
+    for _ in 0..8 {
+        guide.update(&tracker.assess(&two), spec);
+    }
+    assert_eq!(guide.shown(), Advice::OnlyOnePerson);
+    for _ in 0..10 {
+        guide.update(&tracker.assess(&one), spec);
+    }
+    assert_eq!(guide.shown(), Advice::Good);
+}
+
+#[test]
 fn the_tracker_agrees_with_the_still_assessment() {
     let picture = frame(&good());
     let mut tracker = Tracker::new(FaceDetector::new().expect("model"));

@@ -151,10 +151,12 @@ impl Guide {
                 bits |= advice.bit();
             }
         };
+        // A count has no margin to come back inside: halfway between one and two faces, the
+        // slack (a tenth of 1.5) cannot keep a single face firing.
         check(
             Advice::OnlyOnePerson,
             a.faces.len() as f32,
-            Limit::Above(1.0),
+            Limit::Above(1.5),
         );
 
         let (w, h) = (a.width as f32, a.height as f32);
