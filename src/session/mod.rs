@@ -1,2 +1,9 @@
 //! The applicant flow as a pure state machine: `update(event) -> effects`, timeouts as events.
-//! No I/O, no egui. Built by issue #6.
+//! No I/O, no clock, no egui: the shell feeds the time and runs the effects.
+
+mod flow;
+
+pub use flow::{Effect, Event, Flow, Limits, Order, Photo, ReceiptJob, Session};
+
+#[cfg(test)]
+mod tests;

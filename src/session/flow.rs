@@ -1,0 +1,625 @@
+//! The applicant's path through the booth as a pure state machine: the shell feeds [`Event`]s
+//! (touches, camera and worker results, the clock) and runs the [`Effect`]s it gets back.
+
+use std::sync::Arc;
+
+use crate::applicant::Applicant;
+use crate::center::api::{Status, Submission};
+use crate::spec::Reason;
+use crate::vision::Advice;
+
+/// What the applicant has told the booth, once complete.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    /// Document id from documents.toml.
+    pub document: String,
+    /// The applicant (name, ID number, city).
+    pub applicant: Applicant,
+}
+
+/// A normalized photo ready for review and upload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Photo {
+    /// The JPEG, as it will be uploaded.
+    pub jpeg: Vec<u8>,
+    /// Reasons the booth's own check found (empty when compliant).
+    pub reasons: Vec<Reason>,
+}
+
+/// Everything a receipt needs, once the center approved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReceiptJob {
+    /// The order.
+    pub order: Order,
+    /// The center's answer (approved, with its receipt number).
+    pub submission: Submission,
+    /// The photo, for the thumbnail.
+    pub photo: Arc<Photo>,
+}
+
+/// Where the applicant is. Each variant holds what that screen needs and no more.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Flow {
+    /// Idle: language choice and a start button.
+    Attract,
+    /// Choose the document.
+    Document,
+    /// Choose the city of issue.
+    City {
+        /// Chosen document.
+        document: String,
+    },
+    /// Type name and ID number.
+    Details {
+        /// Chosen document.
+        document: String,
+        /// Chosen city code.
+        city: String,
+    },
+    /// The privacy notice; a guardian consents for a child.
+    Consent {
+        /// The order so far.
+        order: Order,
+        /// Whether a guardian must consent (under 14).
+        guardian: bool,
+    },
+    /// Live preview with guidance.
+    Pose {
+        /// The order.
+        order: Order,
+        /// Photos taken so far in this session.
+        attempts: u32,
+        /// Consecutive guidance updates that said `Good`.
+        good_for: u32,
+    },
+    /// Counting down to the shot.
+    Countdown {
+        /// The order.
+        order: Order,
+        /// Photos taken so far.
+        attempts: u32,
+        /// Seconds left.
+        left: u32,
+    },
+    /// The shot is being normalized.
+    Processing {
+        /// The order.
+        order: Order,
+        /// Photos taken so far, this one included.
+        attempts: u32,
+    },
+    /// The applicant sees the normalized photo: retake or accept.
+    Review {
+        /// The order.
+        order: Order,
+        /// Photos taken so far.
+        attempts: u32,
+        /// The photo.
+        photo: Arc<Photo>,
+    },
+    /// Sent to the center; waiting for its answer.
+    Uploading {
+        /// The order.
+        order: Order,
+        /// Photos taken so far.
+        attempts: u32,
+        /// The photo.
+        photo: Arc<Photo>,
+        /// The local submission id (Idempotency-Key).
+        submission: String,
+    },
+    /// The center (or the booth's own check) refused the photo: a free retake.
+    Rejected {
+        /// The order.
+        order: Order,
+        /// Photos taken so far.
+        attempts: u32,
+        /// Why.
+        reasons: Vec<Reason>,
+    },
+    /// The center has not decided in time: the applicant keeps a ticket.
+    Pending {
+        /// The local submission id, printed as text and QR.
+        submission: String,
+    },
+    /// The receipt is printing.
+    Printing {
+        /// What is printed.
+        job: Arc<ReceiptJob>,
+    },
+    /// The printer failed; the receipt stays queued and the applicant is told where to get it.
+    PrintFailed {
+        /// What was to be printed.
+        job: Arc<ReceiptJob>,
+    },
+    /// Finished: thanks, then back to Attract.
+    Done {
+        /// The receipt number, shown large.
+        receipt_no: String,
+    },
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// The clock, in seconds since the booth started (also drives timeouts).
+    Tick(u64),
+    /// Any touch or key, at this time: the applicant is still there.
+    Touched(u64),
+    /// Start on the attract screen.
+    Started,
+    /// A document was chosen.
+    DocumentChosen(String),
+    /// A city was chosen.
+    CityChosen(String),
+    /// Name and ID number were typed and checked, on this day (for the guardian rule).
+    DetailsEntered(Applicant, chrono::NaiveDate),
+    /// The privacy notice was accepted.
+    Consented,
+    /// Back one screen.
+    Back,
+    /// Abandon the session.
+    Cancelled,
+    /// The guidance for the latest frame.
+    Guided(Advice),
+    /// The shutter button.
+    Shutter,
+    /// The shot, normalized (or why it could not be).
+    Processed(Result<Arc<Photo>, String>),
+    /// Retake from the review or rejection screen.
+    Retake,
+    /// The photo was accepted on the review screen.
+    Accepted,
+    /// The center answered (a `Pending` answer once the wait budget is spent).
+    Answered(Submission),
+    /// The upload did not get an answer within the wait budget.
+    AnswerLate,
+    /// The printer finished the receipt, or failed.
+    Printed(Result<(), String>),
+    /// Whether the booth can take new sessions (camera, printer and center usable).
+    Serviceable(bool),
+}
+
+/// What the shell must do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Forget the face followed so far (a new applicant stands there).
+    ResetTracking,
+    /// Take the shot and normalize it to the document; answer with [`Event::Processed`].
+    Capture {
+        /// Document id.
+        document: String,
+    },
+    /// Store the submission durably and send it; answer with [`Event::Answered`] or
+    /// [`Event::AnswerLate`].
+    Submit {
+        /// Local submission id.
+        id: String,
+        /// The order.
+        order: Order,
+        /// The photo.
+        photo: Arc<Photo>,
+    },
+    /// Queue and print the receipt; answer with [`Event::Printed`].
+    Print(Arc<ReceiptJob>),
+    /// Print the pending ticket for this submission id.
+    PrintTicket(String),
+    /// Wipe every trace of the applicant from memory and screens.
+    Wipe,
+}
+
+/// Limits of a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Seconds without a touch before the session is abandoned.
+    pub inactivity_s: u64,
+    /// Seconds before that when the warning shows.
+    pub warning_s: u64,
+    /// Photos one session may take (retakes after a rejection included).
+    pub max_attempts: u32,
+    /// Guidance updates in a row that must say `Good` before the countdown starts by itself
+    /// (about a second at the guidance rate).
+    pub good_updates: u32,
+    /// Countdown length in seconds.
+    pub countdown_s: u32,
+    /// Seconds the done and pending screens stay.
+    pub farewell_s: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            inactivity_s: 90,
+            warning_s: 20,
+            max_attempts: 5,
+            good_updates: 15,
+            countdown_s: 3,
+            farewell_s: 15,
+        }
+    }
+}
+
+/// One booth's session: the flow plus the clock it keeps for timeouts.
+#[derive(Debug, Clone)]
+pub struct Session {
+    flow: Flow,
+    limits: Limits,
+    now: u64,
+    last_touch: u64,
+    entered_at: u64,
+    last_countdown: u64,
+    serviceable: bool,
+}
+
+impl Session {
+    /// A session at the attract screen at time `now`.
+    pub fn new(limits: Limits, now: u64) -> Self {
+        Session {
+            flow: Flow::Attract,
+            limits,
+            now,
+            last_touch: now,
+            entered_at: now,
+            last_countdown: now,
+            serviceable: true,
+        }
+    }
+
+    /// The current screen.
+    pub fn flow(&self) -> &Flow {
+        &self.flow
+    }
+
+    /// Whether the booth takes new sessions.
+    pub fn serviceable(&self) -> bool {
+        self.serviceable
+    }
+
+    /// Seconds left before an abandoned session resets, when the warning should show.
+    pub fn warning(&self) -> Option<u64> {
+        if !self.times_out() {
+            return None;
+        }
+        let idle = self.now.saturating_sub(self.last_touch);
+        let deadline = self.limits.inactivity_s;
+        (idle + self.limits.warning_s >= deadline).then(|| deadline.saturating_sub(idle))
+    }
+
+    /// Screens where the applicant's absence ends the session. Not while the booth itself is
+    /// busy (processing, uploading, printing) nor on screens that end by themselves.
+    fn times_out(&self) -> bool {
+        !matches!(
+            self.flow,
+            Flow::Attract
+                | Flow::Processing { .. }
+                | Flow::Uploading { .. }
+                | Flow::Printing { .. }
+                | Flow::Done { .. }
+                | Flow::Pending { .. }
+        )
+    }
+
+    fn go(&mut self, flow: Flow) {
+        self.flow = flow;
+        self.entered_at = self.now;
+    }
+
+    /// Back to attract, wiping the applicant.
+    fn reset(&mut self) -> Vec<Effect> {
+        self.go(Flow::Attract);
+        vec![Effect::Wipe, Effect::ResetTracking]
+    }
+
+    /// Feeds one event; returns what the shell must do. Events that make no sense on the
+    /// current screen are ignored.
+    pub fn update(&mut self, event: Event) -> Vec<Effect> {
+        match event {
+            Event::Tick(now) => return self.tick(now),
+            Event::Touched(now) => {
+                self.now = self.now.max(now);
+                self.last_touch = self.now;
+                return Vec::new();
+            }
+            Event::Serviceable(ok) => {
+                self.serviceable = ok;
+                return Vec::new();
+            }
+            Event::Cancelled if !matches!(self.flow, Flow::Attract) => return self.reset(),
+            _ => {}
+        }
+        let flow = std::mem::replace(&mut self.flow, Flow::Attract);
+        let (flow, effects) = self.step(flow, event);
+        self.flow = flow;
+        effects
+    }
+
+    fn tick(&mut self, now: u64) -> Vec<Effect> {
+        self.now = self.now.max(now);
+        let in_state = self.now.saturating_sub(self.entered_at);
+        match &self.flow {
+            Flow::Done { .. } | Flow::Pending { .. } | Flow::PrintFailed { .. }
+                if in_state >= self.limits.farewell_s =>
+            {
+                return self.reset();
+            }
+            Flow::Countdown {
+                order,
+                attempts,
+                left,
+            } => {
+                if self.now > self.last_countdown {
+                    self.last_countdown = self.now;
+                    let (order, attempts, left) = (order.clone(), *attempts, *left);
+                    if left <= 1 {
+                        let document = order.document.clone();
+                        self.go(Flow::Processing {
+                            order,
+                            attempts: attempts + 1,
+                        });
+                        return vec![Effect::Capture { document }];
+                    }
+                    self.flow = Flow::Countdown {
+                        order,
+                        attempts,
+                        left: left - 1,
+                    };
+                }
+                return Vec::new();
+            }
+            _ => {}
+        }
+        if self.times_out() && self.now.saturating_sub(self.last_touch) >= self.limits.inactivity_s
+        {
+            return self.reset();
+        }
+        Vec::new()
+    }
+
+    fn step(&mut self, flow: Flow, event: Event) -> (Flow, Vec<Effect>) {
+        let none = Vec::new;
+        let entered = |s: &mut Session, f: Flow| {
+            s.entered_at = s.now;
+            f
+        };
+        match (flow, event) {
+            (Flow::Attract, Event::Started) if self.serviceable => {
+                self.last_touch = self.now;
+                (entered(self, Flow::Document), none())
+            }
+            (Flow::Document, Event::DocumentChosen(document)) => {
+                (entered(self, Flow::City { document }), none())
+            }
+            (Flow::Document, Event::Back) => (entered(self, Flow::Attract), vec![Effect::Wipe]),
+            (Flow::City { document }, Event::CityChosen(city)) => {
+                (entered(self, Flow::Details { document, city }), none())
+            }
+            (Flow::City { .. }, Event::Back) => (entered(self, Flow::Document), none()),
+            (Flow::Details { document, city }, Event::DetailsEntered(applicant, today))
+                if applicant.city_code == city =>
+            {
+                let guardian = applicant.needs_guardian_consent(today);
+                let order = Order {
+                    document,
+                    applicant,
+                };
+                (entered(self, Flow::Consent { order, guardian }), none())
+            }
+            (Flow::Details { document, .. }, Event::Back) => {
+                (entered(self, Flow::City { document }), none())
+            }
+            (Flow::Consent { order, .. }, Event::Consented) => (
+                entered(
+                    self,
+                    Flow::Pose {
+                        order,
+                        attempts: 0,
+                        good_for: 0,
+                    },
+                ),
+                vec![Effect::ResetTracking],
+            ),
+            (Flow::Consent { order, .. }, Event::Back) => {
+                let (document, city) = (order.document, order.applicant.city_code);
+                (entered(self, Flow::Details { document, city }), none())
+            }
+            (
+                Flow::Pose {
+                    order,
+                    attempts,
+                    good_for,
+                },
+                Event::Guided(advice),
+            ) => {
+                let good_for = if advice == Advice::Good {
+                    good_for + 1
+                } else {
+                    0
+                };
+                if good_for >= self.limits.good_updates {
+                    (self.countdown(order, attempts), none())
+                } else {
+                    (
+                        Flow::Pose {
+                            order,
+                            attempts,
+                            good_for,
+                        },
+                        none(),
+                    )
+                }
+            }
+            (
+                Flow::Pose {
+                    order, attempts, ..
+                },
+                Event::Shutter,
+            ) => (self.countdown(order, attempts), none()),
+            (Flow::Processing { order, attempts }, Event::Processed(Ok(photo))) => (
+                entered(
+                    self,
+                    Flow::Review {
+                        order,
+                        attempts,
+                        photo,
+                    },
+                ),
+                none(),
+            ),
+            (Flow::Processing { order, attempts }, Event::Processed(Err(_))) => (
+                entered(
+                    self,
+                    Flow::Rejected {
+                        order,
+                        attempts,
+                        reasons: vec![Reason::Other],
+                    },
+                ),
+                none(),
+            ),
+            (
+                Flow::Review {
+                    order, attempts, ..
+                }
+                | Flow::Rejected {
+                    order, attempts, ..
+                },
+                Event::Retake,
+            ) => {
+                if attempts >= self.limits.max_attempts {
+                    // Enough tries for one session: start over rather than loop forever.
+                    let effects = self.reset();
+                    return (Flow::Attract, effects);
+                }
+                (
+                    entered(
+                        self,
+                        Flow::Pose {
+                            order,
+                            attempts,
+                            good_for: 0,
+                        },
+                    ),
+                    vec![Effect::ResetTracking],
+                )
+            }
+            (
+                Flow::Review {
+                    order,
+                    attempts,
+                    photo,
+                },
+                Event::Accepted,
+            ) => {
+                if !photo.reasons.is_empty() {
+                    // The booth's own check already refuses it: no need to ask the center.
+                    let reasons = photo.reasons.clone();
+                    return (
+                        entered(
+                            self,
+                            Flow::Rejected {
+                                order,
+                                attempts,
+                                reasons,
+                            },
+                        ),
+                        none(),
+                    );
+                }
+                let id = uuid::Uuid::new_v4().to_string();
+                let effect = Effect::Submit {
+                    id: id.clone(),
+                    order: order.clone(),
+                    photo: Arc::clone(&photo),
+                };
+                (
+                    entered(
+                        self,
+                        Flow::Uploading {
+                            order,
+                            attempts,
+                            photo,
+                            submission: id,
+                        },
+                    ),
+                    vec![effect],
+                )
+            }
+            (
+                Flow::Uploading {
+                    order,
+                    attempts,
+                    photo,
+                    submission,
+                },
+                Event::Answered(answer),
+            ) if answer.id == submission => match answer.status {
+                Status::Approved => {
+                    let job = Arc::new(ReceiptJob {
+                        order,
+                        submission: answer,
+                        photo,
+                    });
+                    (
+                        entered(
+                            self,
+                            Flow::Printing {
+                                job: Arc::clone(&job),
+                            },
+                        ),
+                        vec![Effect::Print(job)],
+                    )
+                }
+                Status::Rejected => {
+                    let mut reasons: Vec<Reason> = answer.reasons.iter().map(|r| r.code).collect();
+                    if reasons.is_empty() {
+                        reasons.push(Reason::Other);
+                    }
+                    (
+                        entered(
+                            self,
+                            Flow::Rejected {
+                                order,
+                                attempts,
+                                reasons,
+                            },
+                        ),
+                        none(),
+                    )
+                }
+                Status::Pending => self.pending(submission),
+            },
+            (Flow::Uploading { submission, .. }, Event::AnswerLate) => self.pending(submission),
+            (Flow::Printing { job }, Event::Printed(Ok(()))) => {
+                let receipt_no = job.submission.receipt_no.clone().unwrap_or_default();
+                (entered(self, Flow::Done { receipt_no }), vec![Effect::Wipe])
+            }
+            (Flow::Printing { job }, Event::Printed(Err(_))) => {
+                (entered(self, Flow::PrintFailed { job }), none())
+            }
+            (
+                Flow::Done { .. } | Flow::Pending { .. } | Flow::PrintFailed { .. },
+                Event::Started | Event::Back,
+            ) => {
+                let effects = self.reset();
+                (Flow::Attract, effects)
+            }
+            (flow, _) => (flow, none()),
+        }
+    }
+
+    fn countdown(&mut self, order: Order, attempts: u32) -> Flow {
+        self.entered_at = self.now;
+        self.last_countdown = self.now;
+        Flow::Countdown {
+            order,
+            attempts,
+            left: self.limits.countdown_s.max(1),
+        }
+    }
+
+    fn pending(&mut self, submission: String) -> (Flow, Vec<Effect>) {
+        self.entered_at = self.now;
+        let effects = vec![Effect::PrintTicket(submission.clone()), Effect::Wipe];
+        (Flow::Pending { submission }, effects)
+    }
+}

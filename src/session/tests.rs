@@ -1,0 +1,367 @@
+//! The flow, driven by plain `update` calls.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use super::*;
+use crate::applicant::{Applicant, mod11_2_check};
+use crate::center::api::{ReasonText, Status, Submission};
+use crate::spec::{Cities, Reason};
+use crate::vision::Advice;
+
+fn cities() -> Cities {
+    Cities::from_toml(
+        r#"
+[provinces]
+"440000" = "广东省"
+[cities]
+"440300" = { name = "深圳市", province = "440000", kind = "prefecture" }
+"#,
+    )
+    .expect("cities")
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 25).expect("date")
+}
+
+fn applicant(birth: &str) -> Applicant {
+    let first17 = format!("440304{birth}001");
+    let mut digits = [0u8; 17];
+    for (i, b) in first17.bytes().enumerate() {
+        digits[i] = b - b'0';
+    }
+    let id = format!("{first17}{}", mod11_2_check(&digits));
+    Applicant::new("张三", &id, "440300", &cities(), today()).expect("applicant")
+}
+
+fn limits() -> Limits {
+    Limits {
+        good_updates: 3,
+        ..Limits::default()
+    }
+}
+
+/// A session brought to the pose screen at time 0.
+fn at_pose() -> Session {
+    let mut s = Session::new(limits(), 0);
+    s.update(Event::Started);
+    s.update(Event::DocumentChosen("passport".into()));
+    s.update(Event::CityChosen("440300".into()));
+    s.update(Event::DetailsEntered(applicant("19900101"), today()));
+    assert!(
+        matches!(
+            s.flow(),
+            Flow::Consent {
+                guardian: false,
+                ..
+            }
+        ),
+        "{:?}",
+        s.flow()
+    );
+    let effects = s.update(Event::Consented);
+    assert_eq!(effects, vec![Effect::ResetTracking]);
+    s
+}
+
+fn photo(reasons: Vec<Reason>) -> Arc<Photo> {
+    Arc::new(Photo {
+        jpeg: vec![0xFF, 0xD8, 0xFF, 0xD9],
+        reasons,
+    })
+}
+
+/// From pose, through the countdown, to the review of a photo with `reasons`.
+fn to_review(s: &mut Session, now: u64, reasons: Vec<Reason>) -> u64 {
+    s.update(Event::Shutter);
+    assert!(
+        matches!(s.flow(), Flow::Countdown { left: 3, .. }),
+        "{:?}",
+        s.flow()
+    );
+    assert!(s.update(Event::Tick(now + 1)).is_empty());
+    assert!(s.update(Event::Tick(now + 2)).is_empty());
+    let effects = s.update(Event::Tick(now + 3));
+    assert_eq!(
+        effects,
+        vec![Effect::Capture {
+            document: "passport".into()
+        }]
+    );
+    s.update(Event::Processed(Ok(photo(reasons))));
+    assert!(matches!(s.flow(), Flow::Review { .. }), "{:?}", s.flow());
+    now + 3
+}
+
+/// Accepts the photo on review; returns the submission id sent.
+fn submit(s: &mut Session) -> String {
+    let effects = s.update(Event::Accepted);
+    match effects.as_slice() {
+        [Effect::Submit { id, order, .. }] => {
+            assert_eq!(order.document, "passport");
+            id.clone()
+        }
+        other => panic!("expected a submission, got {other:?}"),
+    }
+}
+
+fn answer(id: &str, status: Status) -> Submission {
+    Submission {
+        id: id.into(),
+        status,
+        receipt_no: (status == Status::Approved).then(|| "44030026112500001X".into()),
+        image_no: None,
+        valid_until: None,
+        reasons: if status == Status::Rejected {
+            vec![ReasonText {
+                code: Reason::HeadTilted,
+                message: "tilted".into(),
+            }]
+        } else {
+            Vec::new()
+        },
+        created_at: "2026-11-25T10:00:00+08:00".into(),
+    }
+}
+
+#[test]
+fn the_whole_way_to_a_printed_receipt() {
+    let mut s = at_pose();
+    // About a second of good guidance starts the countdown by itself.
+    for _ in 0..2 {
+        s.update(Event::Guided(Advice::Good));
+    }
+    assert!(matches!(s.flow(), Flow::Pose { good_for: 2, .. }));
+    s.update(Event::Guided(Advice::Good));
+    assert!(matches!(s.flow(), Flow::Countdown { .. }));
+    for t in 1..=2 {
+        s.update(Event::Tick(t));
+    }
+    assert_eq!(
+        s.update(Event::Tick(3)),
+        vec![Effect::Capture {
+            document: "passport".into()
+        }]
+    );
+    assert!(matches!(s.flow(), Flow::Processing { attempts: 1, .. }));
+    s.update(Event::Processed(Ok(photo(vec![]))));
+    let id = submit(&mut s);
+    let effects = s.update(Event::Answered(answer(&id, Status::Approved)));
+    let job = match effects.as_slice() {
+        [Effect::Print(job)] => Arc::clone(job),
+        other => panic!("expected a print, got {other:?}"),
+    };
+    assert_eq!(
+        job.submission.receipt_no.as_deref(),
+        Some("44030026112500001X")
+    );
+    assert_eq!(s.update(Event::Printed(Ok(()))), vec![Effect::Wipe]);
+    assert_eq!(
+        s.flow(),
+        &Flow::Done {
+            receipt_no: "44030026112500001X".into()
+        }
+    );
+    // The done screen goes back to attract by itself, wiping again.
+    assert_eq!(
+        s.update(Event::Tick(3 + limits().farewell_s)),
+        vec![Effect::Wipe, Effect::ResetTracking]
+    );
+    assert_eq!(s.flow(), &Flow::Attract);
+}
+
+#[test]
+fn a_bad_moment_restarts_the_good_streak() {
+    let mut s = at_pose();
+    s.update(Event::Guided(Advice::Good));
+    s.update(Event::Guided(Advice::Good));
+    s.update(Event::Guided(Advice::MoveLeft));
+    s.update(Event::Guided(Advice::Good));
+    assert!(
+        matches!(s.flow(), Flow::Pose { good_for: 1, .. }),
+        "{:?}",
+        s.flow()
+    );
+}
+
+#[test]
+fn inactivity_warns_then_resets_and_a_touch_keeps_the_session() {
+    let mut s = Session::new(limits(), 0);
+    s.update(Event::Started);
+    s.update(Event::DocumentChosen("passport".into()));
+    s.update(Event::Tick(60));
+    assert_eq!(s.warning(), None);
+    s.update(Event::Tick(75));
+    assert_eq!(s.warning(), Some(15));
+    s.update(Event::Touched(76));
+    assert_eq!(s.warning(), None);
+    assert!(s.update(Event::Tick(165)).is_empty());
+    assert_eq!(
+        s.update(Event::Tick(166)),
+        vec![Effect::Wipe, Effect::ResetTracking]
+    );
+    assert_eq!(s.flow(), &Flow::Attract);
+}
+
+#[test]
+fn no_timeout_while_the_booth_is_busy() {
+    let mut s = at_pose();
+    let now = to_review(&mut s, 0, vec![]);
+    submit(&mut s);
+    assert!(s.update(Event::Tick(now + 500)).is_empty());
+    assert!(matches!(s.flow(), Flow::Uploading { .. }));
+    assert_eq!(s.warning(), None);
+}
+
+#[test]
+fn a_rejection_gives_a_free_retake_until_the_limit() {
+    let mut s = at_pose();
+    let mut now = 0;
+    for attempt in 1..=limits().max_attempts {
+        now = to_review(&mut s, now, vec![]);
+        let id = submit(&mut s);
+        s.update(Event::Answered(answer(&id, Status::Rejected)));
+        match s.flow() {
+            Flow::Rejected {
+                reasons, attempts, ..
+            } => {
+                assert_eq!(reasons, &vec![Reason::HeadTilted]);
+                assert_eq!(*attempts, attempt);
+            }
+            other => panic!("expected a rejection, got {other:?}"),
+        }
+        let effects = s.update(Event::Retake);
+        if attempt < limits().max_attempts {
+            assert_eq!(effects, vec![Effect::ResetTracking]);
+            assert!(matches!(s.flow(), Flow::Pose { .. }));
+        } else {
+            assert_eq!(effects, vec![Effect::Wipe, Effect::ResetTracking]);
+            assert_eq!(s.flow(), &Flow::Attract);
+        }
+    }
+}
+
+#[test]
+fn the_booths_own_check_rejects_without_asking_the_center() {
+    let mut s = at_pose();
+    to_review(&mut s, 0, vec![Reason::Blurred]);
+    assert!(s.update(Event::Accepted).is_empty());
+    assert!(
+        matches!(s.flow(), Flow::Rejected { reasons, .. } if reasons == &vec![Reason::Blurred])
+    );
+}
+
+#[test]
+fn a_late_answer_gives_a_pending_ticket() {
+    let mut s = at_pose();
+    to_review(&mut s, 0, vec![]);
+    let id = submit(&mut s);
+    let effects = s.update(Event::AnswerLate);
+    assert_eq!(effects, vec![Effect::PrintTicket(id.clone()), Effect::Wipe]);
+    assert_eq!(s.flow(), &Flow::Pending { submission: id });
+}
+
+#[test]
+fn a_pending_answer_also_gives_the_ticket() {
+    let mut s = at_pose();
+    to_review(&mut s, 0, vec![]);
+    let id = submit(&mut s);
+    let effects = s.update(Event::Answered(answer(&id, Status::Pending)));
+    assert_eq!(effects, vec![Effect::PrintTicket(id.clone()), Effect::Wipe]);
+}
+
+#[test]
+fn an_answer_for_another_submission_is_ignored() {
+    let mut s = at_pose();
+    to_review(&mut s, 0, vec![]);
+    submit(&mut s);
+    assert!(
+        s.update(Event::Answered(answer("someone-else", Status::Approved)))
+            .is_empty()
+    );
+    assert!(matches!(s.flow(), Flow::Uploading { .. }));
+}
+
+#[test]
+fn printer_trouble_keeps_the_receipt_and_says_so() {
+    let mut s = at_pose();
+    let now = to_review(&mut s, 0, vec![]);
+    let id = submit(&mut s);
+    s.update(Event::Answered(answer(&id, Status::Approved)));
+    assert!(s.update(Event::Printed(Err("paper out".into()))).is_empty());
+    assert!(matches!(s.flow(), Flow::PrintFailed { .. }));
+    assert_eq!(
+        s.update(Event::Tick(now + limits().farewell_s)),
+        vec![Effect::Wipe, Effect::ResetTracking]
+    );
+}
+
+#[test]
+fn out_of_service_refuses_new_sessions_but_finishes_the_running_one() {
+    let mut s = Session::new(limits(), 0);
+    s.update(Event::Serviceable(false));
+    s.update(Event::Started);
+    assert_eq!(s.flow(), &Flow::Attract);
+    s.update(Event::Serviceable(true));
+    s.update(Event::Started);
+    assert_eq!(s.flow(), &Flow::Document);
+    s.update(Event::Serviceable(false));
+    s.update(Event::DocumentChosen("passport".into()));
+    assert!(matches!(s.flow(), Flow::City { .. }));
+}
+
+#[test]
+fn a_child_needs_a_guardian() {
+    let mut s = Session::new(limits(), 0);
+    s.update(Event::Started);
+    s.update(Event::DocumentChosen("passport".into()));
+    s.update(Event::CityChosen("440300".into()));
+    s.update(Event::DetailsEntered(applicant("20150601"), today()));
+    assert!(matches!(s.flow(), Flow::Consent { guardian: true, .. }));
+}
+
+#[test]
+fn back_and_cancel() {
+    let mut s = Session::new(limits(), 0);
+    s.update(Event::Started);
+    s.update(Event::DocumentChosen("passport".into()));
+    s.update(Event::CityChosen("440300".into()));
+    s.update(Event::Back);
+    assert_eq!(
+        s.flow(),
+        &Flow::City {
+            document: "passport".into()
+        }
+    );
+    s.update(Event::Back);
+    assert_eq!(s.flow(), &Flow::Document);
+    s.update(Event::DocumentChosen("passport".into()));
+    assert_eq!(
+        s.update(Event::Cancelled),
+        vec![Effect::Wipe, Effect::ResetTracking]
+    );
+    assert_eq!(s.flow(), &Flow::Attract);
+    // Details for another city than the one chosen are not taken.
+    s.update(Event::Started);
+    s.update(Event::DocumentChosen("passport".into()));
+    s.update(Event::CityChosen("110000".into()));
+    s.update(Event::DetailsEntered(applicant("19900101"), today()));
+    assert!(matches!(s.flow(), Flow::Details { .. }));
+}
+
+#[test]
+fn events_out_of_place_are_ignored() {
+    let mut s = Session::new(limits(), 0);
+    for event in [
+        Event::Shutter,
+        Event::Accepted,
+        Event::Retake,
+        Event::Printed(Ok(())),
+        Event::Guided(Advice::Good),
+    ] {
+        assert!(s.update(event).is_empty());
+        assert_eq!(s.flow(), &Flow::Attract);
+    }
+}
