@@ -1,0 +1,180 @@
+//! The replay camera: a booth scene made from a real portrait, shown as a live camera at a fixed
+//! rate, with scripted motion and light (the applicant drifts in off-centre and too far, then
+//! settles) and, for tests, scripted faults (a stall, a disconnection).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use image::RgbImage;
+
+use super::scene::{Placement, Subject};
+use super::source::{CameraError, FrameSource};
+
+/// Motion of the replayed applicant over time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Motion {
+    /// Standing still where placed.
+    Still(Placement),
+    /// Walking in off-centre and too far, settling in the middle after `settle_s`, then swaying
+    /// a little; the whole repeats every `period_s` (a new applicant).
+    Arrive {
+        /// Seconds until the applicant stands right.
+        settle_s: f32,
+        /// Seconds of one applicant.
+        period_s: f32,
+    },
+}
+
+impl Motion {
+    /// Where the applicant stands `t` seconds in.
+    pub fn at(&self, t: f32) -> Placement {
+        match *self {
+            Motion::Still(place) => place,
+            Motion::Arrive { settle_s, period_s } => {
+                let t = t % period_s.max(1.0);
+                let settled = Placement {
+                    face_share: 0.4,
+                    center_y: 0.4,
+                    ..Placement::default()
+                };
+                let k = (t / settle_s.max(0.1)).min(1.0);
+                // Ease out: fast at first, gentle at the end, as a person stepping in.
+                let e = 1.0 - (1.0 - k).powi(3);
+                let sway = if k >= 1.0 {
+                    0.004 * (t * 1.7).sin()
+                } else {
+                    0.0
+                };
+                Placement {
+                    center_x: 0.22 + (settled.center_x - 0.22) * e + sway,
+                    center_y: 0.5 + (settled.center_y - 0.5) * e,
+                    face_share: 0.18 + (settled.face_share - 0.18) * e,
+                    ..settled
+                }
+            }
+        }
+    }
+}
+
+/// Faults to play, in seconds since the stream opened.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Faults {
+    /// A read begun in this window never returns (a stuck v4l read); after it, reads work again.
+    pub stall: Option<(f32, f32)>,
+    /// During this window the device is gone: reads and opens fail.
+    pub vanish: Option<(f32, f32)>,
+}
+
+/// A replayed camera.
+pub struct ReplaySource {
+    subject: Arc<Subject>,
+    width: u32,
+    height: u32,
+    period: Duration,
+    motion: Motion,
+    faults: Faults,
+    /// When the replay began: faults and motion run on this clock, across reopenings.
+    epoch: Instant,
+    next: Option<Instant>,
+}
+
+impl ReplaySource {
+    /// A replay of `subject` at `width`×`height`, `fps` frames a second. `epoch` is the start of
+    /// the script; share one between the sources of a reopening camera.
+    pub fn new(
+        subject: Arc<Subject>,
+        (width, height): (u32, u32),
+        fps: u32,
+        motion: Motion,
+        faults: Faults,
+        epoch: Instant,
+    ) -> Self {
+        ReplaySource {
+            subject,
+            width,
+            height,
+            period: Duration::from_secs_f32(1.0 / fps.max(1) as f32),
+            motion,
+            faults,
+            epoch,
+            next: None,
+        }
+    }
+
+    fn seconds(&self) -> f32 {
+        self.epoch.elapsed().as_secs_f32()
+    }
+
+    fn vanished(&self) -> bool {
+        let t = self.seconds();
+        self.faults
+            .vanish
+            .is_some_and(|(from, to)| t >= from && t < to)
+    }
+}
+
+impl FrameSource for ReplaySource {
+    fn open(&mut self) -> Result<(), CameraError> {
+        if self.vanished() {
+            return Err(CameraError::NotConnected("replay".into()));
+        }
+        self.next = Some(Instant::now());
+        Ok(())
+    }
+
+    fn frame(&mut self) -> Result<RgbImage, CameraError> {
+        let Some(next) = self.next else {
+            return Err(CameraError::Read("stream not open".into()));
+        };
+        if let Some(wait) = next.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
+        self.next = Some(next.max(Instant::now() - self.period) + self.period);
+        let t = self.seconds();
+        if self
+            .faults
+            .stall
+            .is_some_and(|(from, to)| t >= from && t < to)
+        {
+            // A stuck read: never returns. The worker's watchdog abandons this thread.
+            loop {
+                std::thread::sleep(Duration::from_secs(3600));
+            }
+        }
+        if self.vanished() {
+            self.next = None;
+            return Err(CameraError::NotConnected("replay".into()));
+        }
+        Ok(self
+            .subject
+            .compose(self.width, self.height, &self.motion.at(self.seconds())))
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "replay {}×{} @ {:.0} fps",
+            self.width,
+            self.height,
+            1.0 / self.period.as_secs_f32()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_arrival_settles_in_the_middle() {
+        let motion = Motion::Arrive {
+            settle_s: 3.0,
+            period_s: 20.0,
+        };
+        let start = motion.at(0.0);
+        let settled = motion.at(5.0);
+        assert!(start.center_x < 0.3 && start.face_share < 0.2);
+        assert!((settled.center_x - 0.5).abs() < 0.01 && (settled.face_share - 0.4).abs() < 1e-6);
+        // A new applicant after the period.
+        assert_eq!(motion.at(20.0), start);
+    }
+}

@@ -1,0 +1,242 @@
+//! The camera on its own threads: a reader that blocks on the device, and a supervisor that
+//! watches the age of the last frame. A v4l read cannot be cancelled, so a stuck or failed reader
+//! is abandoned (its late frames ignored) and a new one opens the device again, with a growing
+//! pause between tries: a reopen may fail with "device busy" until the old handle is gone.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use image::RgbImage;
+
+use super::source::{CameraError, FrameSource};
+
+/// One frame, shared without copying.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    /// The picture, as the camera sees it (not mirrored).
+    pub image: Arc<RgbImage>,
+    /// Frame number since the camera started.
+    pub seq: u64,
+    /// When it arrived.
+    pub at: Instant,
+}
+
+/// How the camera is doing, for the operator and for out-of-service.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CameraState {
+    /// Opening the device.
+    Opening,
+    /// Frames are arriving.
+    Running,
+    /// No frame for longer than the timeout: the read is stuck; reopening.
+    Stalled,
+    /// The device failed or is gone; reopening.
+    Lost(String),
+}
+
+/// The camera's status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CameraStatus {
+    /// State.
+    pub state: CameraState,
+    /// Name and mode.
+    pub description: String,
+    /// Frames a second over the last second or so.
+    pub fps: f32,
+    /// Age of the last frame.
+    pub frame_age: Option<Duration>,
+    /// Times the device was opened again.
+    pub reopens: u32,
+}
+
+/// Makes a fresh source for each (re)opening, on the reader's own thread.
+pub type MakeSource = Arc<dyn Fn() -> Box<dyn FrameSource> + Send + Sync>;
+
+struct Shared {
+    latest: Mutex<Option<Frame>>,
+    status: Mutex<CameraStatus>,
+    generation: AtomicU64,
+    seq: AtomicU64,
+    stop: AtomicBool,
+    notify: Box<dyn Fn() + Send + Sync>,
+}
+
+/// Pause before the first reopen; doubles up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_millis(250);
+/// Longest pause between reopenings.
+const MAX_BACKOFF: Duration = Duration::from_secs(8);
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A reader that panicked mid-update leaves plain data behind: still usable.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A running camera. Dropping it stops the supervisor; a reader stuck in the driver stays
+/// blocked until the process ends.
+pub struct Camera {
+    shared: Arc<Shared>,
+    supervisor: Option<JoinHandle<()>>,
+}
+
+impl Camera {
+    /// Starts the camera: `make` builds a source for every opening; `notify` is called on each
+    /// new frame (the UI asks for a repaint); a frame older than `timeout` means a stuck read.
+    pub fn start(
+        make: MakeSource,
+        timeout: Duration,
+        notify: Box<dyn Fn() + Send + Sync>,
+    ) -> Camera {
+        let shared = Arc::new(Shared {
+            latest: Mutex::new(None),
+            status: Mutex::new(CameraStatus {
+                state: CameraState::Opening,
+                description: String::new(),
+                fps: 0.0,
+                frame_age: None,
+                reopens: 0,
+            }),
+            generation: AtomicU64::new(0),
+            seq: AtomicU64::new(0),
+            stop: AtomicBool::new(false),
+            notify,
+        });
+        let supervisor = {
+            let shared = Arc::clone(&shared);
+            std::thread::Builder::new()
+                .name("camera-watchdog".into())
+                .spawn(move || supervise(&shared, &make, timeout))
+                .ok()
+        };
+        Camera { shared, supervisor }
+    }
+
+    /// The newest frame, if any arrived since the camera (re)opened.
+    pub fn latest(&self) -> Option<Frame> {
+        lock(&self.shared.latest).clone()
+    }
+
+    /// The status now.
+    pub fn status(&self) -> CameraStatus {
+        let mut status = lock(&self.shared.status).clone();
+        status.frame_age = lock(&self.shared.latest).as_ref().map(|f| f.at.elapsed());
+        status
+    }
+}
+
+impl Drop for Camera {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        if let Some(handle) = self.supervisor.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+fn supervise(shared: &Arc<Shared>, make: &MakeSource, timeout: Duration) {
+    let mut backoff = FIRST_BACKOFF;
+    let mut reopens = 0u32;
+    while !shared.stop.load(Ordering::SeqCst) {
+        let generation = shared.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let opened_at = Instant::now();
+        let failed = Arc::new(Mutex::new(None::<CameraError>));
+        spawn_reader(shared, Arc::clone(make), generation, Arc::clone(&failed));
+        // Watch this reader until it fails, sticks, or the camera stops.
+        let lost = loop {
+            std::thread::sleep(Duration::from_millis(50));
+            if shared.stop.load(Ordering::SeqCst) {
+                break None;
+            }
+            if let Some(error) = lock(&failed).take() {
+                break Some(CameraState::Lost(error.to_string()));
+            }
+            let last = lock(&shared.latest).as_ref().map(|f| f.at);
+            let since = last.filter(|at| *at >= opened_at).unwrap_or(opened_at);
+            if since.elapsed() > timeout {
+                break Some(CameraState::Stalled);
+            }
+            if last.is_some_and(|at| at >= opened_at) {
+                backoff = FIRST_BACKOFF;
+            }
+        };
+        let Some(state) = lost else { break };
+        tracing::warn!(?state, reopens, "camera: reopening");
+        // Late frames of the abandoned reader are ignored from here on.
+        shared.generation.fetch_add(1, Ordering::SeqCst);
+        *lock(&shared.latest) = None;
+        {
+            let mut status = lock(&shared.status);
+            status.state = state;
+            status.fps = 0.0;
+        }
+        (shared.notify)();
+        let until = Instant::now() + backoff;
+        while Instant::now() < until && !shared.stop.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        backoff = (backoff * 2).min(MAX_BACKOFF);
+        reopens += 1;
+        lock(&shared.status).reopens = reopens;
+    }
+}
+
+fn spawn_reader(
+    shared: &Arc<Shared>,
+    make: MakeSource,
+    generation: u64,
+    failed: Arc<Mutex<Option<CameraError>>>,
+) {
+    let shared = Arc::clone(shared);
+    let spawned = std::thread::Builder::new()
+        .name("camera-reader".into())
+        .spawn(move || {
+            let mut source = make();
+            let current = || shared.generation.load(Ordering::SeqCst) == generation;
+            {
+                let mut status = lock(&shared.status);
+                status.state = CameraState::Opening;
+                status.description = source.describe();
+            }
+            if let Err(error) = source.open() {
+                *lock(&failed) = Some(error);
+                return;
+            }
+            // The mode is known once the device is open.
+            lock(&shared.status).description = source.describe();
+            let mut window = (Instant::now(), 0u32);
+            while current() && !shared.stop.load(Ordering::SeqCst) {
+                match source.frame() {
+                    Ok(image) if current() => {
+                        let seq = shared.seq.fetch_add(1, Ordering::SeqCst);
+                        let at = Instant::now();
+                        *lock(&shared.latest) = Some(Frame {
+                            image: Arc::new(image),
+                            seq,
+                            at,
+                        });
+                        window.1 += 1;
+                        let span = window.0.elapsed().as_secs_f32();
+                        let mut status = lock(&shared.status);
+                        status.state = CameraState::Running;
+                        if span >= 1.0 {
+                            status.fps = window.1 as f32 / span;
+                            window = (at, 0);
+                        }
+                        drop(status);
+                        (shared.notify)();
+                    }
+                    Ok(_) => return,
+                    Err(error) => {
+                        if current() {
+                            *lock(&failed) = Some(error);
+                        }
+                        return;
+                    }
+                }
+            }
+        });
+    if let Err(error) = spawned {
+        tracing::error!(%error, "camera: cannot start the reader thread");
+    }
+}

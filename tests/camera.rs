@@ -1,0 +1,119 @@
+//! The camera worker on the replay source: frames at the camera's rate, and a stall or a
+//! disconnection that the watchdog recovers from while the consumer is never blocked.
+
+mod util;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use idbooth::camera::{Camera, CameraState, Faults, MakeSource, Motion, Placement, ReplaySource};
+
+fn replay(faults: Faults) -> (MakeSource, Arc<AtomicU64>) {
+    let subject = Arc::new(util::grace_subject().clone());
+    let epoch = Instant::now();
+    let make: MakeSource = Arc::new(move || {
+        Box::new(ReplaySource::new(
+            Arc::clone(&subject),
+            (320, 240),
+            20,
+            Motion::Still(Placement::default()),
+            faults,
+            epoch,
+        ))
+    });
+    (make, Arc::new(AtomicU64::new(0)))
+}
+
+fn start(faults: Faults) -> (Camera, Arc<AtomicU64>) {
+    let (make, notified) = replay(faults);
+    let counter = Arc::clone(&notified);
+    let notify = Box::new(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    (
+        Camera::start(make, Duration::from_millis(400), notify),
+        notified,
+    )
+}
+
+/// Polls `camera` like the UI does, every 10 ms, until `done` or `limit`; returns whether done.
+/// Every poll must return at once: the consumer never waits for the camera.
+fn poll_until(camera: &Camera, limit: Duration, mut done: impl FnMut(&Camera) -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        let t = Instant::now();
+        let finished = done(camera);
+        assert!(
+            t.elapsed() < Duration::from_millis(50),
+            "a poll blocked for {:?}",
+            t.elapsed()
+        );
+        if finished {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    false
+}
+
+#[test]
+fn frames_arrive_at_the_camera_rate() {
+    let (camera, notified) = start(Faults::default());
+    assert!(poll_until(&camera, Duration::from_secs(5), |c| c
+        .latest()
+        .is_some_and(|f| f.seq >= 30)));
+    let status = camera.status();
+    assert_eq!(status.state, CameraState::Running);
+    assert!((12.0..=24.0).contains(&status.fps), "{} fps", status.fps);
+    assert!(
+        status.description.contains("320×240"),
+        "{}",
+        status.description
+    );
+    assert!(notified.load(Ordering::SeqCst) >= 30);
+    let frame = camera.latest().expect("frame");
+    assert_eq!(frame.image.dimensions(), (320, 240));
+    // Not mirrored: the picture is the scene as composed.
+    let expected = util::grace_subject().compose(320, 240, &Placement::default());
+    assert_eq!(frame.image.as_raw(), expected.as_raw());
+}
+
+#[test]
+fn a_stuck_read_is_abandoned_and_the_camera_reopened() {
+    let (camera, _) = start(Faults {
+        stall: Some((0.5, 1.5)),
+        ..Faults::default()
+    });
+    assert!(poll_until(&camera, Duration::from_secs(3), |c| c
+        .status()
+        .state
+        == CameraState::Stalled));
+    assert!(
+        camera.latest().is_none(),
+        "a stalled camera shows no old frame"
+    );
+    // After the stall window, a fresh reader streams again.
+    assert!(poll_until(&camera, Duration::from_secs(8), |c| {
+        c.status().state == CameraState::Running && c.latest().is_some()
+    }));
+    assert!(camera.status().reopens >= 1);
+}
+
+#[test]
+fn a_camera_that_vanishes_and_returns_is_reopened() {
+    let (camera, _) = start(Faults {
+        vanish: Some((0.5, 2.0)),
+        ..Faults::default()
+    });
+    assert!(poll_until(&camera, Duration::from_secs(3), |c| matches!(
+        c.status().state,
+        CameraState::Lost(_)
+    )));
+    let seq_before = camera.latest().map(|f| f.seq);
+    assert_eq!(seq_before, None);
+    assert!(poll_until(&camera, Duration::from_secs(12), |c| {
+        c.status().state == CameraState::Running && c.latest().is_some()
+    }));
+    assert!(camera.status().reopens >= 1);
+}
