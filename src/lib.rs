@@ -20,4 +20,4 @@ pub mod spec;
 pub mod ui;
 pub mod vision;
 
-pub use commands::{NotBuilt, run};
+pub use commands::{NotBuilt, demo_parts, run};

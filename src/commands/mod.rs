@@ -1,6 +1,9 @@
 //! The subcommands: the edge where the CLI meets the library. anyhow lives here.
 
 mod config;
+mod kiosk;
+
+pub use kiosk::demo_parts;
 mod photo;
 
 use std::process::ExitCode;
@@ -25,11 +28,7 @@ fn not_built(command: &'static str, issue: u32) -> anyhow::Result<ExitCode> {
 /// `photo`: 0 compliant, 1 not); `Err` is printed as one line by `main`, which exits 2.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let Some(command) = cli.command else {
-        return if cli.demo {
-            not_built("idbooth --demo", 6)
-        } else {
-            not_built("idbooth (the kiosk)", 6)
-        };
+        return kiosk::run(cli.config.as_deref(), cli.data.as_deref(), cli.demo);
     };
     match command {
         Command::Config(ConfigCommand::Check) => config::check(cli.config.as_deref()),

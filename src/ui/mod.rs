@@ -1,2 +1,103 @@
-//! The eframe app: applicant and operator screens, on-screen keyboard, fonts, zh-CN and English
-//! text. Knows nothing of hardware details. Built by issues #6 and #7.
+//! The eframe app: applicant screens, on-screen keyboards, fonts, Chinese and English text.
+//! Knows nothing of hardware details: the camera, center and printer come in as [`Parts`].
+//!
+//! `mod.rs` only routes: each screen is a small struct with `ui()` returning an [`Action`].
+
+mod app;
+mod attract;
+mod city;
+mod consent;
+mod details;
+mod document;
+pub mod fonts;
+pub mod pinyin_input;
+mod pose;
+mod review;
+mod status;
+pub mod text;
+mod widgets;
+
+pub use app::{Booth, Parts};
+
+use egui::TextureHandle;
+
+use crate::ops::Config;
+use crate::ops::config::Language;
+use crate::session::{Event, Flow};
+use crate::vision::{Advice, Face};
+
+/// What a screen asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Something for the session.
+    Session(Event),
+    /// Switch the language.
+    Language(Language),
+}
+
+/// The vision thread's latest result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Live {
+    /// Frame it belongs to.
+    pub seq: u64,
+    /// Frame size.
+    pub frame: (u32, u32),
+    /// The applicant's face, in frame pixels (unmirrored).
+    pub face: Option<Face>,
+    /// The advice to show.
+    pub advice: Advice,
+}
+
+/// What screens may read.
+pub struct View<'a> {
+    /// Language.
+    pub lang: Language,
+    /// Configuration.
+    pub config: &'a Config,
+    /// Whether new sessions may start.
+    pub serviceable: bool,
+    /// Latest guidance.
+    pub live: Option<&'a Live>,
+    /// The camera preview.
+    pub preview: Option<&'a TextureHandle>,
+    /// The normalized photo.
+    pub photo: Option<&'a TextureHandle>,
+}
+
+/// The screens and what they hold between frames; dropped whole to wipe an applicant.
+#[derive(Debug, Default)]
+pub struct Screens {
+    attract: attract::Attract,
+    document: document::DocumentPicker,
+    city: city::CityPicker,
+    details: details::Details,
+    consent: consent::Consent,
+    pose: pose::Pose,
+    review: review::Review,
+    status: status::StatusScreen,
+    last_guided: Option<u64>,
+}
+
+impl Screens {
+    /// Draws the screen of `flow`.
+    pub fn show(&mut self, ui: &mut egui::Ui, view: &View<'_>, flow: &Flow) -> Option<Action> {
+        use status::Status;
+        match flow {
+            Flow::Attract => self.attract.ui(ui, view),
+            Flow::Document => self.document.ui(ui, view),
+            Flow::City { .. } => self.city.ui(ui, view),
+            Flow::Details { city, .. } => self.details.ui(ui, view, city),
+            Flow::Consent { guardian, .. } => self.consent.ui(ui, view, *guardian),
+            Flow::Pose { .. } => self.pose.ui(ui, view, None),
+            Flow::Countdown { left, .. } => self.pose.ui(ui, view, Some(*left)),
+            Flow::Processing { .. } => self.status.ui(ui, view, Status::Processing),
+            Flow::Review { photo, .. } => self.review.ui(ui, view, photo),
+            Flow::Uploading { .. } => self.status.ui(ui, view, Status::Uploading),
+            Flow::Rejected { reasons, .. } => self.status.ui(ui, view, Status::Rejected(reasons)),
+            Flow::Pending { submission } => self.status.ui(ui, view, Status::Pending(submission)),
+            Flow::Printing { .. } => self.status.ui(ui, view, Status::Printing),
+            Flow::PrintFailed { .. } => self.status.ui(ui, view, Status::PrintFailed),
+            Flow::Done { receipt_no } => self.status.ui(ui, view, Status::Done(receipt_no)),
+        }
+    }
+}

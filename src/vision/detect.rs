@@ -149,6 +149,25 @@ impl FaceDetector {
     }
 }
 
+thread_local! {
+    static THREAD_DETECTOR: std::cell::RefCell<Option<FaceDetector>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with this thread's detector, made on first use. rustface's detector cannot move
+/// between threads, so each worker thread keeps its own.
+pub fn with_detector<R>(f: impl FnOnce(&mut FaceDetector) -> R) -> Result<R, ModelError> {
+    THREAD_DETECTOR.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(FaceDetector::new()?);
+        }
+        match slot.as_mut() {
+            Some(detector) => Ok(f(detector)),
+            None => Err(ModelError::Corrupt("no detector".into())),
+        }
+    })
+}
+
 /// Face size, in pixels, at which [`FaceDetector::refine`] looks again.
 const REFINE_FACE_PX: f32 = 80.0;
 /// Smallest face [`FaceDetector::refine`] asks for; fixed, so the pyramid's levels are too.

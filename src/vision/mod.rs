@@ -16,7 +16,7 @@ mod tracker;
 
 pub use advice::{Advice, Guide};
 pub use assess::{Assessment, COUNT_WIDTH, Measures, assess_still, measure};
-pub use detect::{Face, FaceDetector, MIN_WINDOW, REFINE_STEPS, shrink_gray};
+pub use detect::{Face, FaceDetector, MIN_WINDOW, REFINE_STEPS, shrink_gray, with_detector};
 pub use framing::{CropPlan, plan_crop};
 pub use geometry::Head;
 pub use measures::{Background, Balance, Exposure, Rect, background, is_backdrop, luma};

@@ -1,0 +1,98 @@
+//! The receipt's content, from the center's answer, the applicant and the photo. Every string
+//! from outside (center, applicant) is stripped of control characters here, once.
+
+use crate::applicant::Applicant;
+use crate::center::api::Submission;
+use crate::spec::{Cities, Documents};
+
+/// What a receipt says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// 回执号, one unbroken string.
+    pub receipt_no: String,
+    /// 图像号.
+    pub image_no: Option<String>,
+    /// Document name in Chinese.
+    pub document: String,
+    /// City name.
+    pub city: String,
+    /// Name, masked (张*三).
+    pub name: String,
+    /// ID number, masked (first 6, last 4).
+    pub id_number: String,
+    /// When the center received it.
+    pub taken_at: String,
+    /// Last day valid.
+    pub valid_until: Option<String>,
+    /// This booth.
+    pub kiosk_id: String,
+}
+
+/// Removes control characters (ESC, GS, newlines…) from text that came from outside.
+pub fn clean(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
+}
+
+impl Receipt {
+    /// The receipt of an approved submission of `applicant` for `document`.
+    pub fn new(
+        s: &Submission,
+        applicant: &Applicant,
+        document: &str,
+        (documents, cities): (&Documents, &Cities),
+        kiosk_id: &str,
+    ) -> Receipt {
+        let document = documents
+            .get(document)
+            .map_or_else(|| document.to_owned(), |d| d.name_zh.clone());
+        let city_code = &applicant.city_code;
+        let city = cities
+            .get(city_code)
+            .map_or_else(|| city_code.clone(), |c| c.name.clone());
+        Receipt {
+            receipt_no: clean(s.receipt_no.as_deref().unwrap_or_default()),
+            image_no: s.image_no.as_deref().map(clean),
+            document: clean(&document),
+            city: clean(&city),
+            name: clean(&applicant.name.masked()),
+            id_number: applicant.id_number.masked(),
+            taken_at: clean(&s.created_at),
+            valid_until: s.valid_until.as_deref().map(clean),
+            kiosk_id: clean(kiosk_id),
+        }
+    }
+
+    /// The receipt as plain lines, top to bottom (the virtual printer's file, the PDF's text).
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = vec![
+            "数字相片采集回执".to_owned(),
+            format!("回执号: {}", self.receipt_no),
+        ];
+        if let Some(image_no) = &self.image_no {
+            lines.push(format!("图像号: {image_no}"));
+        }
+        lines.extend([
+            format!("业务类型: {}", self.document),
+            format!("受理城市: {}", self.city),
+            format!("姓名: {}", self.name),
+            format!("身份证号: {}", self.id_number),
+            format!("采集时间: {}", self.taken_at),
+        ]);
+        if let Some(until) = &self.valid_until {
+            lines.push(format!("有效期至: {until}"));
+        }
+        lines.push(format!("设备编号: {}", self.kiosk_id));
+        lines.push("请凭回执号到受理窗口办理。".to_owned());
+        lines
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_bytes_are_removed() {
+        assert_eq!(clean("4403\u{1b}@0026\u{1d}V\n1125"), "4403@0026V1125");
+    }
+}

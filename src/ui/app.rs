@@ -1,0 +1,405 @@
+//! The booth's shell: it owns the session, feeds it events (touches, the clock, worker results)
+//! and runs its effects on worker threads. Drawing is the screens' business.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use egui::{ColorImage, TextureHandle, TextureOptions};
+
+use super::{Action, Live, Screens, View};
+use crate::camera::Camera;
+use crate::center::{Center, Incoming};
+use crate::ops::Config;
+use crate::ops::config::Language;
+use crate::photo;
+use crate::receipt::{Printer, Receipt};
+use crate::session::{Effect, Event, Flow, Limits, Photo, Session};
+use crate::spec::Spec;
+use crate::vision::{Guide, Tracker, with_detector};
+
+/// What the booth runs on.
+pub struct Parts {
+    /// Validated configuration.
+    pub config: Arc<Config>,
+    /// The camera, already started.
+    pub camera: Arc<Camera>,
+    /// The way to the center.
+    pub center: Arc<dyn Center>,
+    /// The receipt printer.
+    pub printer: Arc<dyn Printer>,
+}
+
+/// Shared with the vision thread.
+struct VisionShared {
+    spec: Mutex<Option<Spec>>,
+    reset: AtomicBool,
+    live: Mutex<Option<Live>>,
+    stop: AtomicBool,
+}
+
+/// The booth application.
+pub struct Booth {
+    parts: Parts,
+    lang: Language,
+    session: Session,
+    started: Instant,
+    events: (Sender<Event>, Receiver<Event>),
+    vision: Arc<VisionShared>,
+    repaint: Arc<OnceLock<egui::Context>>,
+    screens: Screens,
+    preview: Option<TextureHandle>,
+    preview_seq: Option<u64>,
+    photo_texture: Option<TextureHandle>,
+    uploading_since: Option<u64>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Booth {
+    /// A booth at its attract screen, with its vision thread started.
+    pub fn new(parts: Parts) -> Booth {
+        let k = &parts.config.kiosk;
+        let limits = Limits {
+            inactivity_s: k.timeouts.inactivity_s,
+            warning_s: k.timeouts.warning_s,
+            ..Limits::default()
+        };
+        let vision = Arc::new(VisionShared {
+            spec: Mutex::new(None),
+            reset: AtomicBool::new(false),
+            live: Mutex::new(None),
+            stop: AtomicBool::new(false),
+        });
+        let repaint: Arc<OnceLock<egui::Context>> = Arc::new(OnceLock::new());
+        spawn_vision(
+            Arc::clone(&parts.camera),
+            Arc::clone(&vision),
+            parts.config.thresholds,
+            Arc::clone(&repaint),
+        );
+        Booth {
+            lang: k.kiosk.language,
+            parts,
+            session: Session::new(limits, 0),
+            started: Instant::now(),
+            events: channel(),
+            vision,
+            repaint,
+            screens: Screens::default(),
+            preview: None,
+            preview_seq: None,
+            photo_texture: None,
+            uploading_since: None,
+        }
+    }
+
+    /// The session (for tests and the operator).
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    fn now(&self) -> u64 {
+        self.started.elapsed().as_secs()
+    }
+
+    /// Per-frame work: worker results, the clock, the preview texture. No drawing.
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        let _ = self.repaint.set(ctx.clone());
+        let now = self.now();
+        if ctx.input(|i| {
+            i.pointer.any_pressed()
+                || !i.events.is_empty()
+                    && i.events
+                        .iter()
+                        .any(|e| matches!(e, egui::Event::Key { .. } | egui::Event::Touch { .. }))
+        }) {
+            self.session.update(Event::Touched(now));
+        }
+        while let Ok(event) = self.events.1.try_recv() {
+            self.dispatch(event);
+        }
+        self.dispatch(Event::Tick(now));
+        if let (Flow::Uploading { .. }, Some(since)) = (self.session.flow(), self.uploading_since)
+            && now.saturating_sub(since) >= self.parts.config.kiosk.center.wait_budget_s
+        {
+            self.dispatch(Event::AnswerLate);
+        }
+        // Guidance drives the flow while posing.
+        let live = lock(&self.vision.live).clone();
+        if let (Flow::Pose { .. }, Some(live)) = (self.session.flow(), &live)
+            && self.screens.last_guided != Some(live.seq)
+        {
+            self.screens.last_guided = Some(live.seq);
+            self.dispatch(Event::Guided(live.advice));
+        }
+        self.update_preview(ctx);
+        // Keep the clock running when nothing moves (timeouts, countdown).
+        ctx.request_repaint_after(Duration::from_millis(250));
+    }
+
+    fn update_preview(&mut self, ctx: &egui::Context) {
+        let posing = matches!(
+            self.session.flow(),
+            Flow::Pose { .. } | Flow::Countdown { .. }
+        );
+        if !posing {
+            return;
+        }
+        let Some(frame) = self.parts.camera.latest() else {
+            return;
+        };
+        if self.preview_seq == Some(frame.seq) {
+            return;
+        }
+        self.preview_seq = Some(frame.seq);
+        let size = [frame.image.width() as usize, frame.image.height() as usize];
+        let image = ColorImage::from_rgb(size, frame.image.as_raw());
+        match &mut self.preview {
+            // One texture for the whole session: updated in place, never allocated per frame.
+            Some(texture) if texture.size() == size => texture.set(image, TextureOptions::LINEAR),
+            _ => self.preview = Some(ctx.load_texture("preview", image, TextureOptions::LINEAR)),
+        }
+    }
+
+    /// Draws the current screen.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let live = lock(&self.vision.live).clone();
+        let view = View {
+            lang: self.lang,
+            config: &self.parts.config,
+            serviceable: self.session.serviceable(),
+            live: live.as_ref(),
+            preview: self.preview.as_ref(),
+            photo: self.photo_texture.as_ref(),
+        };
+        let flow = self.session.flow().clone();
+        let action = self.screens.show(ui, &view, &flow);
+        if let Some(left) = self.session.warning() {
+            egui::Window::new(super::text::tr(self.lang, "还在吗？", "Still there?"))
+                .collapsible(false)
+                .resizable(false)
+                .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+                .show(ui.ctx(), |ui| {
+                    let text = match self.lang {
+                        Language::ZhCn => format!("{left} 秒后将返回首页。轻触屏幕继续。"),
+                        Language::En => format!(
+                            "Going back to the start in {left} s. Touch the screen to go on."
+                        ),
+                    };
+                    ui.label(egui::RichText::new(text).size(30.0));
+                });
+        }
+        match action {
+            Some(Action::Session(event)) => {
+                self.session.update(Event::Touched(self.now()));
+                self.dispatch(event);
+            }
+            Some(Action::Language(lang)) => self.lang = lang,
+            None => {}
+        }
+    }
+
+    /// Feeds the session and runs what it asks.
+    fn dispatch(&mut self, event: Event) {
+        for effect in self.session.update(event) {
+            self.run(effect);
+        }
+        // The vision thread works only while someone poses, for the chosen document.
+        let spec = match self.session.flow() {
+            Flow::Pose { order, .. } | Flow::Countdown { order, .. } => {
+                self.parts.config.documents.get(&order.document).cloned()
+            }
+            _ => None,
+        };
+        *lock(&self.vision.spec) = spec;
+        if !matches!(self.session.flow(), Flow::Uploading { .. }) {
+            self.uploading_since = None;
+        }
+        if let Flow::Review { photo, .. } = self.session.flow()
+            && self.photo_texture.is_none()
+        {
+            self.photo_texture = photo_texture(self.repaint.get(), &photo.jpeg);
+        }
+        if !matches!(self.session.flow(), Flow::Review { .. }) {
+            self.photo_texture = None;
+        }
+    }
+
+    fn run(&mut self, effect: Effect) {
+        let tx = self.events.0.clone();
+        let repaint = Arc::clone(&self.repaint);
+        let send = move |event: Event| {
+            let _ = tx.send(event);
+            if let Some(ctx) = repaint.get() {
+                ctx.request_repaint();
+            }
+        };
+        match effect {
+            Effect::ResetTracking => {
+                self.vision.reset.store(true, Ordering::SeqCst);
+                *lock(&self.vision.live) = None;
+            }
+            Effect::Wipe => {
+                self.screens = Screens::default();
+                self.photo_texture = None;
+                self.preview = None;
+                self.preview_seq = None;
+                *lock(&self.vision.live) = None;
+                self.lang = self.parts.config.kiosk.kiosk.language;
+            }
+            Effect::Capture { document } => {
+                let frame = self.parts.camera.latest();
+                let face = lock(&self.vision.live).as_ref().and_then(|l| l.face);
+                let spec = self.parts.config.documents.get(&document).cloned();
+                let thresholds = self.parts.config.thresholds;
+                std::thread::spawn(move || {
+                    let result = match (frame, spec) {
+                        (Some(frame), Some(spec)) => with_detector(|d| match face {
+                            Some(face) => {
+                                photo::process_known(d, &frame.image, &face, &spec, &thresholds)
+                            }
+                            None => photo::process(d, &frame.image, &spec, &thresholds),
+                        })
+                        .map_err(|e| e.to_string())
+                        .and_then(|r| r.map_err(|e| e.to_string()))
+                        .map(|out| {
+                            Arc::new(Photo {
+                                reasons: out.reasons(),
+                                jpeg: out.jpeg.bytes,
+                            })
+                        }),
+                        _ => Err("no frame from the camera".to_owned()),
+                    };
+                    if let Err(error) = &result {
+                        tracing::warn!(%error, "capture failed");
+                    }
+                    send(Event::Processed(result));
+                });
+            }
+            Effect::Submit { id, order, photo } => {
+                self.uploading_since = Some(self.now());
+                let center = Arc::clone(&self.parts.center);
+                std::thread::spawn(move || {
+                    let incoming = Incoming {
+                        id: &id,
+                        document: &order.document,
+                        city_code: &order.applicant.city_code,
+                        photo: &photo.jpeg,
+                    };
+                    match center.submit(&incoming) {
+                        Ok(answer) => send(Event::Answered(answer)),
+                        // Delivery goes on behind the scenes; the wait budget ends the wait.
+                        Err(error) => tracing::warn!(%error, "center: no answer"),
+                    }
+                });
+            }
+            Effect::Print(job) => {
+                let printer = Arc::clone(&self.parts.printer);
+                let config = Arc::clone(&self.parts.config);
+                std::thread::spawn(move || {
+                    let receipt = Receipt::new(
+                        &job.submission,
+                        &job.order.applicant,
+                        &job.order.document,
+                        (&config.documents, &config.cities),
+                        &config.kiosk.kiosk.id,
+                    );
+                    let result = printer.print_receipt(&receipt).map_err(|e| e.to_string());
+                    if let Err(error) = &result {
+                        tracing::warn!(%error, "printing failed; the receipt stays queued");
+                    }
+                    send(Event::Printed(result));
+                });
+            }
+            Effect::PrintTicket(id) => {
+                let printer = Arc::clone(&self.parts.printer);
+                std::thread::spawn(move || {
+                    if let Err(error) = printer.print_ticket(&id) {
+                        tracing::warn!(%error, "ticket not printed");
+                    }
+                });
+            }
+        }
+    }
+}
+
+fn photo_texture(ctx: Option<&egui::Context>, jpeg: &[u8]) -> Option<TextureHandle> {
+    let ctx = ctx?;
+    let rgb = photo::decode(jpeg).ok()?;
+    let image = ColorImage::from_rgb([rgb.width() as usize, rgb.height() as usize], rgb.as_raw());
+    Some(ctx.load_texture("photo", image, TextureOptions::LINEAR))
+}
+
+impl Drop for Booth {
+    fn drop(&mut self) {
+        self.vision.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+impl eframe::App for Booth {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        Booth::logic(self, ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        egui::CentralPanel::default().show(ui, |ui| Booth::ui(self, ui));
+    }
+}
+
+/// The vision thread: assesses each new frame while someone poses, and publishes the guidance.
+fn spawn_vision(
+    camera: Arc<Camera>,
+    shared: Arc<VisionShared>,
+    thresholds: crate::vision::Thresholds,
+    repaint: Arc<OnceLock<egui::Context>>,
+) {
+    let spawned = std::thread::Builder::new()
+        .name("vision".into())
+        .spawn(move || {
+            let detector = match crate::vision::FaceDetector::new() {
+                Ok(d) => d,
+                Err(error) => {
+                    tracing::error!(%error, "vision: no detector");
+                    return;
+                }
+            };
+            let mut tracker = Tracker::new(detector);
+            let mut guide = Guide::new(thresholds);
+            let mut last = None;
+            while !shared.stop.load(Ordering::SeqCst) {
+                if shared.reset.swap(false, Ordering::SeqCst) {
+                    tracker.reset();
+                    guide = Guide::new(thresholds);
+                }
+                let spec = lock(&shared.spec).clone();
+                let frame = camera.latest();
+                let (Some(spec), Some(frame)) = (spec, frame) else {
+                    std::thread::sleep(Duration::from_millis(20));
+                    continue;
+                };
+                if last == Some(frame.seq) {
+                    std::thread::sleep(Duration::from_millis(3));
+                    continue;
+                }
+                last = Some(frame.seq);
+                let assessment = tracker.assess(&frame.image);
+                let advice = guide.update(&assessment, &spec);
+                *lock(&shared.live) = Some(Live {
+                    seq: frame.seq,
+                    frame: frame.image.dimensions(),
+                    face: assessment.face().copied(),
+                    advice,
+                });
+                if let Some(ctx) = repaint.get() {
+                    ctx.request_repaint();
+                }
+            }
+        });
+    if let Err(error) = spawned {
+        tracing::error!(%error, "vision: cannot start");
+    }
+}

@@ -1,0 +1,52 @@
+//! The idle screen: what the booth does, the language, and a start button. Calm words when the
+//! booth cannot take anyone now.
+
+use egui::{RichText, Ui};
+
+use super::text::tr;
+use super::widgets::{big_button, title};
+use super::{Action, View};
+use crate::ops::config::Language;
+use crate::session::Event;
+
+/// The attract screen (stateless).
+#[derive(Debug, Default)]
+pub struct Attract;
+
+impl Attract {
+    /// Draws the screen.
+    pub fn ui(&mut self, ui: &mut Ui, view: &View<'_>) -> Option<Action> {
+        let lang = view.lang;
+        let mut action = None;
+        ui.vertical_centered(|ui| {
+            title(ui, tr(lang, "数字相片采集", "Digital ID photo"));
+            ui.label(RichText::new(tr(
+                lang,
+                "护照、港澳台通行证、身份证、社保卡、驾驶证照片，当场取得回执",
+                "Photos for passports, travel permits, ID, social security and driving licences, with a receipt on the spot",
+            )).size(24.0));
+            ui.add_space(48.0);
+            if view.serviceable {
+                if big_button(ui, tr(lang, "开始拍照", "Start"), 360.0) {
+                    action = Some(Action::Session(Event::Started));
+                }
+            } else {
+                ui.label(RichText::new(tr(
+                    lang,
+                    "本机暂停服务，请稍后再来，或前往工作人员窗口。",
+                    "This booth is resting. Please come back later, or ask at the counter.",
+                )).size(30.0));
+            }
+            ui.add_space(48.0);
+            ui.horizontal(|ui| {
+                if ui.button(RichText::new("中文").size(26.0)).clicked() {
+                    action = Some(Action::Language(Language::ZhCn));
+                }
+                if ui.button(RichText::new("English").size(26.0)).clicked() {
+                    action = Some(Action::Language(Language::En));
+                }
+            });
+        });
+        action
+    }
+}

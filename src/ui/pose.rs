@@ -1,0 +1,104 @@
+//! The live, mirrored preview: the face box, the zone the head should fill, one big advice, and
+//! the shutter; during the countdown, the seconds left.
+
+use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Stroke, Ui, Vec2};
+
+use super::text::{advice, tr};
+use super::widgets::big_button;
+use super::{Action, View};
+use crate::session::Event;
+use crate::vision::Advice;
+
+/// The pose screen (stateless).
+#[derive(Debug, Default)]
+pub struct Pose;
+
+impl Pose {
+    /// Draws the screen; `countdown` is the seconds left, when counting.
+    pub fn ui(&mut self, ui: &mut Ui, view: &View<'_>, countdown: Option<u32>) -> Option<Action> {
+        let lang = view.lang;
+        let mut action = None;
+        let shown = view.live.map_or(Advice::NoFace, |l| l.advice);
+        ui.vertical_centered(|ui| {
+            let avail = ui.available_size();
+            let (fw, fh) = view
+                .live
+                .map_or((4.0, 3.0), |l| (l.frame.0 as f32, l.frame.1 as f32));
+            let scale = ((avail.x - 40.0) / fw).min((avail.y - 200.0) / fh).max(0.1);
+            let size = Vec2::new(fw * scale, fh * scale);
+            let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+            let painter = ui.painter_at(rect);
+            match view.preview {
+                // Mirrored: the applicant sees themselves as in a mirror. The photo is not.
+                Some(texture) => {
+                    let uv = Rect::from_min_max(Pos2::new(1.0, 0.0), Pos2::new(0.0, 1.0));
+                    painter.image(texture.id(), rect, uv, Color32::WHITE);
+                }
+                None => {
+                    painter.rect_filled(rect, 0.0, Color32::from_gray(30));
+                    painter.text(
+                        rect.center(),
+                        Align2::CENTER_CENTER,
+                        tr(lang, "正在打开相机…", "Starting the camera…"),
+                        FontId::proportional(32.0),
+                        Color32::WHITE,
+                    );
+                }
+            }
+            // Where the head should be: centred, the middle of the head-share band.
+            let t = &view.config.thresholds;
+            let head_h = rect.height() * (t.live_head_share[0] + t.live_head_share[1]) / 2.0;
+            let eye_y =
+                rect.top() + rect.height() * (t.live_eye_share[0] + t.live_eye_share[1]) / 2.0;
+            let zone = Rect::from_center_size(
+                Pos2::new(rect.center().x, eye_y + 0.05 * head_h),
+                Vec2::new(0.72 * head_h, head_h),
+            );
+            painter.rect_stroke(
+                zone,
+                0.45 * zone.width(),
+                Stroke::new(3.0, Color32::from_white_alpha(160)),
+                egui::StrokeKind::Middle,
+            );
+            if let Some(face) = view.live.and_then(|l| l.face) {
+                let colour = if shown == Advice::Good {
+                    Color32::from_rgb(40, 200, 90)
+                } else {
+                    Color32::from_rgb(250, 170, 40)
+                };
+                let x0 = rect.right() - (face.x + face.width) * scale;
+                let r = Rect::from_min_size(
+                    Pos2::new(x0, rect.top() + face.y * scale),
+                    Vec2::new(face.width, face.height) * scale,
+                );
+                painter.rect_stroke(r, 8.0, Stroke::new(4.0, colour), egui::StrokeKind::Middle);
+            }
+            if let Some(left) = countdown {
+                painter.text(
+                    rect.center(),
+                    Align2::CENTER_CENTER,
+                    left.to_string(),
+                    FontId::proportional(220.0),
+                    Color32::WHITE,
+                );
+            }
+            ui.add_space(12.0);
+            let words = if countdown.is_some() {
+                tr(lang, "请保持不动", "Hold still")
+            } else {
+                advice(lang, shown)
+            };
+            ui.label(RichText::new(words).size(44.0).strong());
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if big_button(ui, tr(lang, "取消", "Cancel"), 200.0) {
+                    action = Some(Action::Session(Event::Cancelled));
+                }
+                if countdown.is_none() && big_button(ui, tr(lang, "拍照", "Take photo"), 300.0) {
+                    action = Some(Action::Session(Event::Shutter));
+                }
+            });
+        });
+        action
+    }
+}

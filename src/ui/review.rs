@@ -1,0 +1,45 @@
+//! The normalized photo, as it will be sent: accept, or retake.
+
+use egui::{RichText, Ui, Vec2};
+
+use super::text::{reason, tr};
+use super::widgets::{big_button, title};
+use super::{Action, View};
+use crate::session::{Event, Photo};
+
+/// The review screen (stateless).
+#[derive(Debug, Default)]
+pub struct Review;
+
+impl Review {
+    /// Draws the screen.
+    pub fn ui(&mut self, ui: &mut Ui, view: &View<'_>, photo: &Photo) -> Option<Action> {
+        let lang = view.lang;
+        let mut action = None;
+        ui.vertical_centered(|ui| {
+            title(ui, tr(lang, "请确认照片", "Is this photo right?"));
+            if let Some(texture) = view.photo {
+                let size = texture.size_vec2();
+                let k = ((ui.available_height() - 260.0) / size.y).clamp(0.2, 2.0);
+                ui.image((texture.id(), Vec2::new(size.x * k, size.y * k)));
+            }
+            for r in &photo.reasons {
+                ui.label(
+                    RichText::new(reason(lang, *r))
+                        .size(26.0)
+                        .color(egui::Color32::from_rgb(200, 40, 40)),
+                );
+            }
+            ui.add_space(12.0);
+            ui.horizontal(|ui| {
+                if big_button(ui, tr(lang, "重拍", "Retake"), 220.0) {
+                    action = Some(Action::Session(Event::Retake));
+                }
+                if big_button(ui, tr(lang, "确认提交", "Use this photo"), 320.0) {
+                    action = Some(Action::Session(Event::Accepted));
+                }
+            });
+        });
+        action
+    }
+}
