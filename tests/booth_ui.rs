@@ -44,6 +44,22 @@ fn wait_for(h: &mut Harness<'static, Booth>, label: &str, limit: Duration) {
     );
 }
 
+/// With `IDBOOTH_SCREENS=DIR`, saves what the applicant sees (rendered with wgpu) as DIR/NAME.png:
+/// for people to look at, not an assertion.
+fn keep_screen(h: &mut Harness<'static, Booth>, name: &str) {
+    let Some(dir) = std::env::var_os("IDBOOTH_SCREENS") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).expect("screens dir");
+    match h.render() {
+        Ok(image) => image
+            .save(dir.join(format!("{name}.png")))
+            .expect("save screen"),
+        Err(error) => eprintln!("cannot render {name}: {error}"),
+    }
+}
+
 fn tap(h: &mut Harness<'static, Booth>, label: &str) {
     h.get_by_label(label).click();
     h.step();
@@ -67,6 +83,7 @@ fn an_applicant_walks_from_attract_to_a_printed_receipt() {
         tap(&mut h, key);
     }
     tap(&mut h, "三");
+    keep_screen(&mut h, "details");
     h.get_by_label_contains("身份证号: ").click();
     h.step();
     for digit in "11010519491231002X".chars() {
@@ -88,7 +105,11 @@ fn an_applicant_walks_from_attract_to_a_printed_receipt() {
     tap(&mut h, "同意");
     // The replay applicant walks in; the guidance says so, then the countdown starts by itself.
     wait_for(&mut h, "请", Duration::from_secs(5));
+    keep_screen(&mut h, "pose-arriving");
+    wait_for(&mut h, "很好", Duration::from_secs(20));
+    keep_screen(&mut h, "pose-good");
     wait_for(&mut h, "确认提交", Duration::from_secs(40));
+    keep_screen(&mut h, "review");
     tap(&mut h, "确认提交");
     wait_for(&mut h, "完成，请取走回执", Duration::from_secs(30));
     let receipt_no = match h.state().session().flow() {

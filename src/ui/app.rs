@@ -252,17 +252,21 @@ impl Booth {
                 self.lang = self.parts.config.kiosk.kiosk.language;
             }
             Effect::Capture { document } => {
-                let frame = self.parts.camera.latest();
-                let face = lock(&self.vision.live).as_ref().and_then(|l| l.face);
+                // The frame the guidance last judged, with its face; else the newest frame.
+                let live = lock(&self.vision.live).clone();
+                let face = live.as_ref().and_then(|l| l.face);
+                let frame = live
+                    .map(|l| l.image)
+                    .or_else(|| self.parts.camera.latest().map(|f| f.image));
                 let spec = self.parts.config.documents.get(&document).cloned();
                 let thresholds = self.parts.config.thresholds;
                 std::thread::spawn(move || {
                     let result = match (frame, spec) {
                         (Some(frame), Some(spec)) => with_detector(|d| match face {
                             Some(face) => {
-                                photo::process_known(d, &frame.image, &face, &spec, &thresholds)
+                                photo::process_known(d, &frame, &face, &spec, &thresholds)
                             }
-                            None => photo::process(d, &frame.image, &spec, &thresholds),
+                            None => photo::process(d, &frame, &spec, &thresholds),
                         })
                         .map_err(|e| e.to_string())
                         .and_then(|r| r.map_err(|e| e.to_string()))
@@ -391,6 +395,7 @@ fn spawn_vision(
                 *lock(&shared.live) = Some(Live {
                     seq: frame.seq,
                     frame: frame.image.dimensions(),
+                    image: Arc::clone(&frame.image),
                     face: assessment.face().copied(),
                     advice,
                 });

@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 
 use super::text::tr;
-use super::widgets::{big_button, title};
+use super::widgets::{big_button, centered_row, title};
 use super::{Action, View};
 use crate::ops::config::Language;
 use crate::session::Event;
@@ -38,7 +38,7 @@ impl Attract {
                 )).size(30.0));
             }
             ui.add_space(48.0);
-            ui.horizontal(|ui| {
+            centered_row(ui, 220.0, |ui| {
                 if ui.button(RichText::new("中文").size(26.0)).clicked() {
                     action = Some(Action::Language(Language::ZhCn));
                 }

@@ -3,7 +3,7 @@
 use egui::{RichText, Ui};
 
 use super::text::tr;
-use super::widgets::{big_button, title};
+use super::widgets::{big_button, centered_row, row_width, title};
 use super::{Action, View};
 use crate::session::Event;
 
@@ -32,7 +32,7 @@ impl Consent {
                 )).size(28.0).strong());
             }
             ui.add_space(32.0);
-            ui.horizontal(|ui| {
+            centered_row(ui, row_width(ui, &[200.0, 300.0]), |ui| {
                 if big_button(ui, tr(lang, "返回", "Back"), 200.0) {
                     action = Some(Action::Session(Event::Back));
                 }

@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 
 use super::pinyin_input::candidates;
 use super::text::tr;
-use super::widgets::{Key, big_button, id_keypad, letter_keyboard, title};
+use super::widgets::{Key, big_button, centered_row, id_keypad, letter_keyboard, row_width, title};
 use super::{Action, View};
 use crate::applicant::Applicant;
 use crate::session::Event;
@@ -83,7 +83,7 @@ impl Details {
                 Field::Name => self.name_keys(ui, lang),
             }
             ui.add_space(12.0);
-            ui.horizontal(|ui| {
+            centered_row(ui, row_width(ui, &[200.0, 240.0]), |ui| {
                 if big_button(ui, tr(lang, "返回", "Back"), 200.0) {
                     action = Some(Action::Session(Event::Back));
                 }
@@ -108,7 +108,7 @@ impl Details {
     }
 
     fn name_keys(&mut self, ui: &mut Ui, lang: crate::ops::config::Language) {
-        ui.horizontal(|ui| {
+        centered_row(ui, 180.0, |ui| {
             if ui
                 .selectable_label(
                     !self.latin,

@@ -42,6 +42,8 @@ pub struct Live {
     pub seq: u64,
     /// Frame size.
     pub frame: (u32, u32),
+    /// The frame itself: a capture pairs the face with the picture it was found in.
+    pub image: std::sync::Arc<image::RgbImage>,
     /// The applicant's face, in frame pixels (unmirrored).
     pub face: Option<Face>,
     /// The advice to show.

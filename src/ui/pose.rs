@@ -4,7 +4,7 @@
 use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Stroke, Ui, Vec2};
 
 use super::text::{advice, tr};
-use super::widgets::big_button;
+use super::widgets::{big_button, centered_row, row_width};
 use super::{Action, View};
 use crate::session::Event;
 use crate::vision::Advice;
@@ -90,7 +90,7 @@ impl Pose {
             };
             ui.label(RichText::new(words).size(44.0).strong());
             ui.add_space(8.0);
-            ui.horizontal(|ui| {
+            centered_row(ui, row_width(ui, &[200.0, 300.0]), |ui| {
                 if big_button(ui, tr(lang, "取消", "Cancel"), 200.0) {
                     action = Some(Action::Session(Event::Cancelled));
                 }

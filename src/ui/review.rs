@@ -3,7 +3,7 @@
 use egui::{RichText, Ui, Vec2};
 
 use super::text::{reason, tr};
-use super::widgets::{big_button, title};
+use super::widgets::{big_button, centered_row, row_width, title};
 use super::{Action, View};
 use crate::session::{Event, Photo};
 
@@ -31,7 +31,7 @@ impl Review {
                 );
             }
             ui.add_space(12.0);
-            ui.horizontal(|ui| {
+            centered_row(ui, row_width(ui, &[220.0, 320.0]), |ui| {
                 if big_button(ui, tr(lang, "重拍", "Retake"), 220.0) {
                     action = Some(Action::Session(Event::Retake));
                 }

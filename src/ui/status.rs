@@ -5,7 +5,7 @@
 use egui::{Color32, RichText, Ui};
 
 use super::text::{reason, tr};
-use super::widgets::{big_button, title};
+use super::widgets::{big_button, centered_row, row_width, title};
 use super::{Action, View};
 use crate::session::Event;
 use crate::spec::Reason;
@@ -54,7 +54,7 @@ impl StatusScreen {
                 }
                 ui.add_space(24.0);
                 ui.label(RichText::new(tr(lang, "重拍免费。", "Retaking is free.")).size(28.0));
-                ui.horizontal(|ui| {
+                centered_row(ui, row_width(ui, &[200.0, 240.0]), |ui| {
                     if big_button(ui, tr(lang, "结束", "Finish"), 200.0) {
                         action = Some(Action::Session(Event::Cancelled));
                     }

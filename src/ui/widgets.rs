@@ -27,9 +27,24 @@ pub enum Key {
     Backspace,
 }
 
+/// A row of `width` points, centred in the space there is.
+pub fn centered_row<R>(ui: &mut Ui, width: f32, add: impl FnOnce(&mut Ui) -> R) -> R {
+    ui.horizontal(|ui| {
+        ui.add_space(((ui.available_width() - width) / 2.0).max(0.0));
+        add(ui)
+    })
+    .inner
+}
+
+/// Width of `n` widgets of `each` points side by side, with egui's spacing between them.
+pub fn row_width(ui: &Ui, widths: &[f32]) -> f32 {
+    widths.iter().sum::<f32>() + ui.spacing().item_spacing.x * widths.len().saturating_sub(1) as f32
+}
+
 fn key_row(ui: &mut Ui, keys: &[Key], size: f32) -> Option<Key> {
     let mut pressed = None;
-    ui.horizontal(|ui| {
+    let width = row_width(ui, &vec![size; keys.len()]);
+    centered_row(ui, width, |ui| {
         for key in keys {
             let label = match key {
                 Key::Char(c) => c.to_string(),
