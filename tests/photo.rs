@@ -400,3 +400,40 @@ fn the_booth_path_uses_the_tracked_face() {
         .count();
     assert_eq!(geometry, GEOMETRY.len());
 }
+
+#[test]
+fn cli_no_face_is_not_compliant() {
+    let dir = tempfile::tempdir().expect("temp");
+    let empty_booth = dir.path().join("empty.png");
+    idbooth::camera::plain_backdrop(1280, 720)
+        .save(&empty_booth)
+        .expect("save");
+    let out = dir.path().join("out.jpg");
+    let (code, _, err) = parts(&run(&[
+        "photo",
+        "normalize",
+        empty_booth.to_str().expect("utf-8"),
+        "--document",
+        "passport",
+        "-o",
+        out.to_str().expect("utf-8"),
+    ]));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("face_not_found"), "{err}");
+    let (code, stdout, _) = parts(&run(&[
+        "photo",
+        "check",
+        empty_booth.to_str().expect("utf-8"),
+        "--document",
+        "passport",
+        "--json",
+    ]));
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert!(
+        json["reasons"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|c| c == "face_not_found")),
+        "{json}"
+    );
+}
