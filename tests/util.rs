@@ -4,6 +4,12 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use idbooth::ui::{Booth, fonts};
 
 /// The shipped configuration folder.
 pub fn shipped_config() -> PathBuf {
@@ -99,4 +105,92 @@ pub fn booth_capture(place: &idbooth::camera::Placement) -> image::RgbImage {
 /// The shipped configuration, loaded.
 pub fn config() -> idbooth::ops::Config {
     idbooth::ops::Config::load(&shipped_config()).expect("shipped config")
+}
+
+// --- The booth app, headless (egui_kittest) ---
+
+/// The demo booth in a 1280×900 headless harness, with its data in `data`.
+pub fn booth_harness(data: &Path) -> Harness<'static, Booth> {
+    let config = Arc::new(config());
+    let parts = idbooth::demo_parts(config, data, GRACE.as_ref()).expect("demo parts");
+    let booth = Booth::new(parts);
+    let (_, font) = fonts::find_cjk_font(&fonts::CJK_FONTS).expect("a CJK font (.ci/setup test)");
+    Harness::builder()
+        .with_size(egui::Vec2::new(1280.0, 900.0))
+        .with_context_setup(move |ctx| ctx.set_fonts(fonts::definitions(font)))
+        .build_ui_state(
+            |ui, booth: &mut Booth| {
+                booth.logic(ui.ctx());
+                booth.ui(ui);
+            },
+            booth,
+        )
+}
+
+/// Steps the app in real time until `label` is on screen, or fails after `limit`.
+pub fn wait_for(h: &mut Harness<'static, Booth>, label: &str, limit: Duration) {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        h.step();
+        if h.query_by_label_contains(label).is_some() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    panic!(
+        "{label:?} did not appear within {limit:?}; the flow is at {:?}",
+        h.state().session().flow()
+    );
+}
+
+/// With `IDBOOTH_SCREENS=DIR`, saves what the applicant sees (rendered with wgpu) as DIR/NAME.png:
+/// for people to look at, not an assertion.
+pub fn keep_screen(h: &mut Harness<'static, Booth>, name: &str) {
+    let Some(dir) = std::env::var_os("IDBOOTH_SCREENS") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).expect("screens dir");
+    match h.render() {
+        Ok(image) => image
+            .save(dir.join(format!("{name}.png")))
+            .expect("save screen"),
+        Err(error) => eprintln!("cannot render {name}: {error}"),
+    }
+}
+
+pub fn tap(h: &mut Harness<'static, Booth>, label: &str) {
+    h.get_by_label(label).click();
+    h.step();
+    h.step();
+}
+
+/// One applicant, from the attract screen to the printed receipt, by taps; the shutter instead
+/// of waiting for the guidance. Returns the receipt number.
+pub fn walk_one_session(h: &mut Harness<'static, Booth>) -> String {
+    tap(h, "开始拍照");
+    tap(h, "普通护照");
+    tap(h, "深圳市");
+    for key in ["Z", "H", "A", "N", "G"] {
+        tap(h, key);
+    }
+    tap(h, "张");
+    h.get_by_label_contains("身份证号: ").click();
+    h.step();
+    for digit in "11010519491231002X".chars() {
+        tap(h, &digit.to_string());
+    }
+    tap(h, "下一步");
+    tap(h, "同意");
+    wait_for(h, "拍照", Duration::from_secs(10));
+    tap(h, "拍照");
+    wait_for(h, "确认提交", Duration::from_secs(30));
+    tap(h, "确认提交");
+    wait_for(h, "完成，请取走回执", Duration::from_secs(30));
+    let receipt_no = match h.state().session().flow() {
+        idbooth::session::Flow::Done { receipt_no } => receipt_no.clone(),
+        other => panic!("expected done, got {other:?}"),
+    };
+    tap(h, "完成");
+    receipt_no
 }

@@ -31,6 +31,28 @@ pub struct Parts {
     pub printer: Arc<dyn Printer>,
 }
 
+/// What the booth measures of itself while someone poses (the speed report, the operator).
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    /// Camera frames shown in the preview.
+    pub preview_frames: u64,
+    /// Milliseconds from a frame's arrival to its upload for drawing, the latest 1,024.
+    pub preview_latency_ms: Vec<f32>,
+    /// Guidance results taken by the flow.
+    pub guidance_updates: u64,
+    /// Preview textures created (one per session; more would mean one per frame).
+    pub textures_created: u64,
+}
+
+impl Stats {
+    fn latency(&mut self, ms: f32) {
+        if self.preview_latency_ms.len() >= 1024 {
+            self.preview_latency_ms.remove(0);
+        }
+        self.preview_latency_ms.push(ms);
+    }
+}
+
 /// Shared with the vision thread.
 struct VisionShared {
     spec: Mutex<Option<Spec>>,
@@ -53,6 +75,7 @@ pub struct Booth {
     preview_seq: Option<u64>,
     photo_texture: Option<TextureHandle>,
     uploading_since: Option<u64>,
+    stats: Stats,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -94,7 +117,13 @@ impl Booth {
             preview_seq: None,
             photo_texture: None,
             uploading_since: None,
+            stats: Stats::default(),
         }
+    }
+
+    /// What the booth measured of itself.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
     }
 
     /// The session (for tests and the operator).
@@ -134,6 +163,7 @@ impl Booth {
             && self.screens.last_guided != Some(live.seq)
         {
             self.screens.last_guided = Some(live.seq);
+            self.stats.guidance_updates += 1;
             self.dispatch(Event::Guided(live.advice));
         }
         self.update_preview(ctx);
@@ -161,8 +191,14 @@ impl Booth {
         match &mut self.preview {
             // One texture for the whole session: updated in place, never allocated per frame.
             Some(texture) if texture.size() == size => texture.set(image, TextureOptions::LINEAR),
-            _ => self.preview = Some(ctx.load_texture("preview", image, TextureOptions::LINEAR)),
+            _ => {
+                self.stats.textures_created += 1;
+                self.preview = Some(ctx.load_texture("preview", image, TextureOptions::LINEAR));
+            }
         }
+        self.stats.preview_frames += 1;
+        self.stats
+            .latency(frame.at.elapsed().as_secs_f32() * 1000.0);
     }
 
     /// Draws the current screen.

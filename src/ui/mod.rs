@@ -17,7 +17,7 @@ mod status;
 pub mod text;
 mod widgets;
 
-pub use app::{Booth, Parts};
+pub use app::{Booth, Parts, Stats};
 
 use egui::TextureHandle;
 

@@ -1,0 +1,100 @@
+//! The booth as the applicant meets it, measured in one run (`cargo bench --bench booth`):
+//! preview frames shown per second, time from a frame's arrival to its upload for drawing,
+//! guidance updates per second, preview textures created; then the resident memory before and
+//! after 200 whole sessions. Under `cargo test` it runs a short version, to keep it working.
+
+#[path = "../tests/util.rs"]
+mod util;
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::kittest::Queryable;
+use idbooth::session::Flow;
+
+/// Resident set size in MiB, from /proc.
+fn rss_mib() -> f64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: f64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0.0);
+    pages * 4096.0 / (1024.0 * 1024.0)
+}
+
+fn percentile(values: &[f32], p: f32) -> f32 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f32::total_cmp);
+    sorted
+        .get(((sorted.len() as f32 - 1.0) * p).round() as usize)
+        .copied()
+        .unwrap_or(f32::NAN)
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let sessions = if full { 200 } else { 2 };
+    let data = tempfile::tempdir().expect("temp");
+    let mut h = util::booth_harness(data.path());
+    h.step();
+
+    // Posing: the demo applicant walks in and settles; measure until the photo is taken.
+    util::tap(&mut h, "开始拍照");
+    util::tap(&mut h, "普通护照");
+    util::tap(&mut h, "深圳市");
+    for key in ["L", "I"] {
+        util::tap(&mut h, key);
+    }
+    util::tap(&mut h, "李");
+    h.get_by_label_contains("身份证号: ").click();
+    h.step();
+    for digit in "11010519491231002X".chars() {
+        util::tap(&mut h, &digit.to_string());
+    }
+    util::tap(&mut h, "下一步");
+    util::tap(&mut h, "同意");
+    let start = Instant::now();
+    while matches!(
+        h.state().session().flow(),
+        Flow::Pose { .. } | Flow::Countdown { .. }
+    ) && start.elapsed() < Duration::from_secs(30)
+    {
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let secs = start.elapsed().as_secs_f32();
+    let stats = h.state().stats().clone();
+    println!("posing for {secs:.1} s (UI stepped every 5 ms):");
+    println!(
+        "  preview: {:.1} frames/s (camera 30 fps), {} texture(s) created",
+        stats.preview_frames as f32 / secs,
+        stats.textures_created
+    );
+    println!(
+        "  frame arrival to upload: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        percentile(&stats.preview_latency_ms, 0.5),
+        percentile(&stats.preview_latency_ms, 0.95),
+        percentile(&stats.preview_latency_ms, 1.0)
+    );
+    println!(
+        "  guidance: {:.1} updates/s",
+        stats.guidance_updates as f32 / secs
+    );
+    util::wait_for(&mut h, "重拍", Duration::from_secs(30));
+    util::tap(&mut h, "重拍");
+    util::tap(&mut h, "取消");
+
+    let before = rss_mib();
+    let start = Instant::now();
+    for i in 0..sessions {
+        util::walk_one_session(&mut h);
+        if full && (i + 1) % 50 == 0 {
+            println!("  after {} sessions: RSS {:.1} MiB", i + 1, rss_mib());
+        }
+    }
+    println!(
+        "{sessions} sessions in {:.0} s: RSS {before:.1} MiB before, {:.1} MiB after",
+        start.elapsed().as_secs_f32(),
+        rss_mib()
+    );
+}
