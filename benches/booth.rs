@@ -3,6 +3,8 @@
 //! guidance updates per second, preview textures created; then the resident memory before and
 //! after 200 whole sessions. Under `cargo test` it runs a short version, to keep it working.
 
+#![allow(clippy::print_stdout)] // A report: printing is its job.
+
 #[path = "../tests/util.rs"]
 mod util;
 

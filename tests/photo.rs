@@ -383,9 +383,14 @@ fn the_booth_path_uses_the_tracked_face() {
     let face = live.face().expect("tracked face").scaled(3.0);
     let config = config();
     let spec = config.documents.get("passport").expect("passport");
-    let mut detector = FaceDetector::new().expect("model");
-    let out = photo::process_known(&mut detector, &capture, &face, spec, &config.thresholds)
-        .expect("encode");
+    let out = photo::process_known(
+        &mut FaceDetector::new().expect("model"),
+        &capture,
+        &face,
+        spec,
+        &config.thresholds,
+    )
+    .expect("encode");
     assert_eq!(
         out.reasons(),
         Vec::<Reason>::new(),
@@ -399,6 +404,20 @@ fn the_booth_path_uses_the_tracked_face() {
         .filter(|r| GEOMETRY.contains(&r.rule))
         .count();
     assert_eq!(geometry, GEOMETRY.len());
+    // The center measures the geometry itself, with its own detection: it approves.
+    let center = idbooth::center::ReferenceCenter::new(config.documents.clone(), config.thresholds);
+    let incoming = idbooth::center::Incoming {
+        id: "booth-path",
+        document: "passport",
+        city_code: "440300",
+        photo: &out.jpeg.bytes,
+    };
+    let answer = center.submit(&incoming, chrono::Local::now().fixed_offset());
+    assert_eq!(
+        answer.status,
+        idbooth::center::api::Status::Approved,
+        "{answer:?}"
+    );
 }
 
 #[test]

@@ -85,9 +85,24 @@ impl Rules {
         });
     }
 
-    fn range(&mut self, rule: &'static str, value: f32, r: PxRange, low: Reason, high: Reason) {
-        let reason = if value < r.min as f32 { low } else { high };
-        self.push(rule, r.contains(value), value, range_text(r), reason);
+    /// A range rule on a measure estimated to within `slack` pixels: it fails only when the
+    /// value lies further out than that.
+    fn range(
+        &mut self,
+        rule: &'static str,
+        value: f32,
+        r: PxRange,
+        slack: f32,
+        reasons: (Reason, Reason),
+    ) {
+        let reason = if value < r.min as f32 {
+            reasons.0
+        } else {
+            reasons.1
+        };
+        let pass = value >= r.min as f32 - slack && value <= r.max as f32 + slack;
+        let expected = format!("{} (±{slack:.0} measuring)", range_text(r));
+        self.push(rule, pass, value, expected, reason);
     }
 
     fn at_most(&mut self, rule: &'static str, value: f32, max: f32, reason: Reason) {
@@ -156,13 +171,15 @@ pub fn check(
     );
 
     if let (Some(head), Some(m)) = (assessment.head, assessment.measures) {
+        // The head is estimated from the face box, to within a few percent of its height.
+        let slack = t.geometry_tolerance * head.height();
         if let Some(r) = spec.head_height_px {
             rules.range(
                 "head_height_px",
                 head.height(),
                 r,
-                Reason::HeadTooSmall,
-                Reason::HeadTooLarge,
+                slack,
+                (Reason::HeadTooSmall, Reason::HeadTooLarge),
             );
         }
         if let Some(r) = spec.face_width_px {
@@ -170,24 +187,24 @@ pub fn check(
                 "face_width_px",
                 head.face_width,
                 r,
-                Reason::HeadTooSmall,
-                Reason::HeadTooLarge,
+                slack,
+                (Reason::HeadTooSmall, Reason::HeadTooLarge),
             );
         }
         rules.range(
             "crown_margin_px",
             head.crown_y,
             spec.crown_margin_px,
-            Reason::OffCenter,
-            Reason::OffCenter,
+            slack,
+            (Reason::OffCenter, Reason::OffCenter),
         );
         if let Some(r) = spec.eye_line_px {
             rules.range(
                 "eye_line_px",
                 head.eye_y,
                 r,
-                Reason::OffCenter,
-                Reason::OffCenter,
+                slack,
+                (Reason::OffCenter, Reason::OffCenter),
             );
         }
         let offset = (head.center_x - w as f32 / 2.0).abs() / w as f32;

@@ -15,7 +15,7 @@ pub use encode::{EncodeError, Encoded, Jfif, encode_jpeg, encode_within, read_ma
 pub use normalize::{Normalized, cut, normalize, replace_backdrop, tone};
 
 use crate::spec::{Reason, Spec};
-use crate::vision::{Assessment, CropPlan, Face, FaceDetector, Thresholds, assess_still};
+use crate::vision::{Assessment, Face, FaceDetector, Head, REFINE_STEPS, Thresholds, assess_still};
 
 /// A capture normalized, encoded and checked again.
 #[derive(Debug, Clone)]
@@ -44,15 +44,6 @@ impl Output {
     }
 }
 
-/// How the head is found again on a normalized photo.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Remeasure {
-    /// A full detection: counts every face (a file of unknown origin).
-    Detect,
-    /// A refinement where the head is expected: the booth already counted the faces live.
-    AroundPlan,
-}
-
 /// Normalizes a capture of unknown origin (a file): a full detection counts the faces, then
 /// [`normalize`], a second cut measured on the first, encoding inside the KB window and the
 /// check of the encoded file by a fresh detection, as the center will check it.
@@ -62,13 +53,39 @@ pub fn process(
     spec: &Spec,
     t: &Thresholds,
 ) -> Result<Output, EncodeError> {
-    let assessment = assess_still(detector, capture);
-    finish(detector, capture, assessment, spec, t, Remeasure::Detect)
+    let mut assessment = assess_still(detector, capture);
+    let mut normalized = normalize(capture, &assessment, spec, t);
+    // Closed loop: the head is measured again on the output, as the center will measure it, and
+    // taken back into the capture's pixels for a second cut. This cancels the detector's own
+    // bias at the output's scale, which matters for tight ranges (身份证: a 14 px crown margin).
+    if let Some(plan) = normalized.plan {
+        let seen = assess_still(detector, &normalized.image);
+        if let (Some(out_head), 1) = (seen.head, seen.faces.len()) {
+            assessment.head = Some(out_head.out_of_crop(plan.left, plan.top, plan.scale));
+            normalized = normalize(capture, &assessment, spec, t);
+        }
+    }
+    let (jpeg, decoded) = encode(&normalized, spec)?;
+    let report = check(
+        &assess_still(detector, &decoded),
+        spec,
+        Some(FileFacts::of(&jpeg.bytes)),
+        t,
+    );
+    Ok(Output {
+        jpeg,
+        normalized,
+        report,
+    })
 }
 
-/// Normalizes the booth's own capture, whose face the live tracker already follows (`face`, in
-/// the capture's pixels) and whose faces it already counted: no full detection, only
-/// refinements where the face is. This is the path that must keep up with the applicant.
+/// Normalizes the booth's own capture, whose face the live tracker follows (`face`, in the
+/// capture's pixels, already averaged over its last looks) and whose faces it already counted.
+/// No full detection: one refinement of the first cut (eight looks, about 9 ms each here) takes
+/// the head as the center will measure it at the output's scale, and the second cut uses that.
+/// The geometry is then checked on the head as planned, the light, sharpness and background on
+/// the encoded file; the center re-checks the geometry with its own detection. This is the path
+/// that keeps up with the applicant.
 pub fn process_known(
     detector: &mut FaceDetector,
     capture: &image::RgbImage,
@@ -77,71 +94,38 @@ pub fn process_known(
     t: &Thresholds,
 ) -> Result<Output, EncodeError> {
     let gray = image::imageops::grayscale(capture);
-    let refined = detector.refine(&gray, face);
-    let assessment = Assessment::from_faces(capture, &gray, vec![refined]);
-    finish(
-        detector,
-        capture,
-        assessment,
-        spec,
-        t,
-        Remeasure::AroundPlan,
-    )
-}
-
-/// Measures the normalized photo again, by `how`.
-fn remeasure(
-    detector: &mut FaceDetector,
-    image: &image::RgbImage,
-    plan: &CropPlan,
-    how: Remeasure,
-) -> Assessment {
-    match how {
-        Remeasure::Detect => assess_still(detector, image),
-        Remeasure::AroundPlan => {
-            let gray = image::imageops::grayscale(image);
-            let expected = plan.head.face_box();
-            let refined = detector.refine(&gray, &expected);
-            Assessment::from_faces(image, &gray, vec![refined])
-        }
-    }
-}
-
-fn finish(
-    detector: &mut FaceDetector,
-    capture: &image::RgbImage,
-    mut assessment: Assessment,
-    spec: &Spec,
-    t: &Thresholds,
-    how: Remeasure,
-) -> Result<Output, EncodeError> {
+    let mut assessment = Assessment::from_faces(capture, &gray, vec![*face]);
     let mut normalized = normalize(capture, &assessment, spec, t);
-    // Closed loop: the head is measured again on the output, as the center will measure it, and
-    // taken back into the capture's pixels for a second cut. This cancels the detector's own
-    // bias at the output's scale, which matters for tight ranges (身份证: a 14 px crown margin).
     if let Some(plan) = normalized.plan {
-        let seen = remeasure(detector, &normalized.image, &plan, how);
-        if let (Some(out_head), 1) = (seen.head, seen.faces.len()) {
-            assessment.head = Some(out_head.out_of_crop(plan.left, plan.top, plan.scale));
-            normalized = normalize(capture, &assessment, spec, t);
-        }
+        let out_gray = image::imageops::grayscale(&normalized.image);
+        let seen = detector.refine_with(&out_gray, &plan.head.face_box(), 0..REFINE_STEPS, false);
+        let head = Head::from_face(&seen);
+        assessment.head = Some(head.out_of_crop(plan.left, plan.top, plan.scale));
+        normalized = normalize(capture, &assessment, spec, t);
     }
-    let jpeg = encode_within(&normalized.image, spec.dpi, spec.byte_window())?;
-    let facts = FileFacts::of(&jpeg.bytes);
-    // Check what the center will see: the encoded file, decoded again.
-    let decoded = decode(&jpeg.bytes).unwrap_or_else(|_| normalized.image.clone());
-    let seen = match normalized.plan {
-        Some(plan) => remeasure(detector, &decoded, &plan, how),
-        None => assess_still(detector, &decoded),
-    };
-    let mut report = check(&seen, spec, Some(facts), t);
-    if how == Remeasure::AroundPlan {
-        // The faces were counted live; the one found here is the applicant's.
-        report.rules.retain(|r| r.rule != "one_face");
-    }
+    let (jpeg, decoded) = encode(&normalized, spec)?;
+    let faces = normalized
+        .plan
+        .map(|plan| plan.head.face_box())
+        .into_iter()
+        .collect();
+    let seen = Assessment::from_faces(&decoded, &image::imageops::grayscale(&decoded), faces);
+    let mut report = check(&seen, spec, Some(FileFacts::of(&jpeg.bytes)), t);
+    // The faces were counted live.
+    report.rules.retain(|r| r.rule != "one_face");
+    report.reasons = report.rules.iter().filter_map(|r| r.reason).collect();
+    report.reasons.sort();
+    report.reasons.dedup();
     Ok(Output {
         jpeg,
         normalized,
         report,
     })
+}
+
+/// Encodes inside the KB window and decodes again: what the center will see.
+fn encode(normalized: &Normalized, spec: &Spec) -> Result<(Encoded, image::RgbImage), EncodeError> {
+    let jpeg = encode_within(&normalized.image, spec.dpi, spec.byte_window())?;
+    let decoded = decode(&jpeg.bytes).unwrap_or_else(|_| normalized.image.clone());
+    Ok((jpeg, decoded))
 }

@@ -93,7 +93,7 @@ mod tests {
     fn initials_of_cities() {
         assert!(initials_match("深圳市", "sz"));
         assert!(initials_match("重庆市", "cq") && initials_match("重庆市", "zq"));
-        assert!(!initials_match("深圳市", "sh"));
+        assert!(!initials_match("深圳市", "sx"));
         assert!(!initials_match("深圳", "szsx"));
     }
 }

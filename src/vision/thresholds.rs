@@ -28,6 +28,9 @@ pub struct Thresholds {
     pub roll_max_deg: f32,
     /// Largest horizontal offset of the face centre, as a share of the width.
     pub center_tolerance: f32,
+    /// How precisely the head is estimated from the face box, as a share of its height: the
+    /// geometry rules fail only beyond it (normalization still aims at the middle).
+    pub geometry_tolerance: f32,
     /// Live guidance: the head's share of the frame height, smallest and largest.
     pub live_head_share: [f32; 2],
     /// Live guidance: where the eye line should sit, as a share of the frame height from the top.
@@ -52,6 +55,7 @@ impl Default for Thresholds {
             background_std_max: 18.0,
             roll_max_deg: 6.0,
             center_tolerance: 0.05,
+            geometry_tolerance: 0.04,
             live_head_share: [0.42, 0.62],
             live_eye_share: [0.30, 0.50],
             hysteresis: 0.1,
@@ -85,6 +89,7 @@ impl Thresholds {
             ("overexposed_max", t.overexposed_max),
             ("balance_min", t.balance_min),
             ("center_tolerance", t.center_tolerance),
+            ("geometry_tolerance", t.geometry_tolerance),
             ("hysteresis", t.hysteresis),
         ] {
             share(key, v)?;

@@ -4,8 +4,8 @@
 //! 1. detects on the frame shrunk to about 160 px across (about 8 ms), which at booth distance
 //!    finds the applicant and anyone else close by;
 //! 2. looks again at full resolution, once, around the main face, each frame at the next of the
-//!    four sub-scales of [`FaceDetector::refine`], and averages the last four looks while the
-//!    face stays put (one look is quantized by rustface's pyramid; four at staggered scales are
+//!    eight sub-scales of [`FaceDetector::refine`], on the frame or its mirror image, and
+//!    averages the last sixteen looks while the face stays put (one look is quantized by rustface's pyramid; eight at staggered scales and offsets are
 //!    not, as in `refine`);
 //! 3. scans one of four overlapping bands of the half-resolution frame for small faces, the
 //!    second person far behind that the small pass misses (DESIGN.md, "One person"); a face seen
@@ -29,6 +29,8 @@ const BANDS: u32 = 4;
 /// How much the bands overlap, at half resolution: the largest face a band must hold whole
 /// (larger ones the first pass finds).
 const BAND_MAX_FACE: u32 = 48;
+/// Looks in one cycle: every sub-scale, plain and mirrored.
+const LOOKS: u32 = 2 * REFINE_STEPS;
 /// Overlap with the newest look above which an older look still counts in the average.
 const STILL_IOU: f32 = 0.6;
 
@@ -45,7 +47,7 @@ pub struct Tracker {
     detector: FaceDetector,
     main: Option<Face>,
     /// The last look at each sub-scale.
-    looks: [Option<Face>; REFINE_STEPS as usize],
+    looks: [Option<Face>; LOOKS as usize],
     frame: u32,
     others: Vec<Seen>,
     next_band: u32,
@@ -57,7 +59,7 @@ impl Tracker {
         Tracker {
             detector,
             main: None,
-            looks: [None; REFINE_STEPS as usize],
+            looks: [None; LOOKS as usize],
             frame: 0,
             others: Vec::new(),
             next_band: 0,
@@ -67,7 +69,7 @@ impl Tracker {
     /// Forgets the face followed so far (a new applicant).
     pub fn reset(&mut self) {
         self.main = None;
-        self.looks = [None; REFINE_STEPS as usize];
+        self.looks = [None; LOOKS as usize];
         self.others.clear();
         self.next_band = 0;
     }
@@ -116,7 +118,7 @@ impl Tracker {
             .copied();
         self.main = main.map(|seed| self.look(&gray, &seed));
         if self.main.is_none() {
-            self.looks = [None; REFINE_STEPS as usize];
+            self.looks = [None; LOOKS as usize];
         }
 
         let mut faces: Vec<Face> = self.main.into_iter().collect();
@@ -130,10 +132,21 @@ impl Tracker {
 
     /// One look at the next sub-scale, averaged with the earlier looks that still agree.
     fn look(&mut self, gray: &GrayImage, seed: &Face) -> Face {
-        let step = self.frame % REFINE_STEPS;
+        // Sixteen looks make a cycle: the eight sub-scales, on the frame and on its mirror image,
+        // as `FaceDetector::refine` takes them, so the average matches a still's box.
+        let slot = self.frame % LOOKS;
         self.frame = self.frame.wrapping_add(1);
-        let newest = self.detector.refine_with(gray, seed, step..step + 1, false);
-        self.looks[step as usize] = Some(newest);
+        let step = slot % REFINE_STEPS;
+        let newest = if slot < REFINE_STEPS {
+            self.detector.refine_with(gray, seed, step..step + 1, false)
+        } else {
+            let width = gray.width() as f32;
+            let flipped = image::imageops::flip_horizontal(gray);
+            self.detector
+                .refine_with(&flipped, &seed.mirrored(width), step..step + 1, false)
+                .mirrored(width)
+        };
+        self.looks[slot as usize] = Some(newest);
         let agreeing: Vec<Face> = self
             .looks
             .iter()
