@@ -141,10 +141,9 @@ impl Booth {
         let now = self.now();
         if ctx.input(|i| {
             i.pointer.any_pressed()
-                || !i.events.is_empty()
-                    && i.events
-                        .iter()
-                        .any(|e| matches!(e, egui::Event::Key { .. } | egui::Event::Touch { .. }))
+                || i.events
+                    .iter()
+                    .any(|e| matches!(e, egui::Event::Key { .. } | egui::Event::Touch { .. }))
         }) {
             self.session.update(Event::Touched(now));
         }

@@ -99,7 +99,7 @@ impl Details {
                         Ok(applicant) => {
                             action = Some(Action::Session(Event::DetailsEntered(applicant, today)))
                         }
-                        Err(error) => self.error = Some(error.to_string()),
+                        Err(error) => self.error = Some(super::text::applicant_error(lang, &error)),
                     }
                 }
             });

@@ -1,6 +1,7 @@
 //! The booth speaks Chinese by default and English on request: every string on screen is
 //! chosen here by the language, next to its translation.
 
+use crate::applicant::{ApplicantError, IdNumberError, NameError};
 use crate::ops::config::Language;
 use crate::spec::Reason;
 use crate::vision::Advice;
@@ -39,5 +40,43 @@ pub fn reason(lang: Language, r: Reason) -> &'static str {
     match lang {
         Language::ZhCn => r.message_zh(),
         Language::En => r.message_en(),
+    }
+}
+
+/// Why the typed name or number is not accepted, in the applicant's language.
+pub fn applicant_error(lang: Language, error: &ApplicantError) -> String {
+    if lang == Language::En {
+        return error.to_string();
+    }
+    match error {
+        ApplicantError::Name(NameError::Empty) => "请输入姓名。".into(),
+        ApplicantError::Name(NameError::TooLong(n, max)) => {
+            format!("姓名有 {n} 个字符，最多 {max} 个。")
+        }
+        ApplicantError::Name(NameError::Character(c)) => {
+            format!("姓名中不能有“{c}”，请只用汉字或只用拉丁字母。")
+        }
+        ApplicantError::Name(NameError::Mixed) => "姓名请全部用汉字，或全部用拉丁字母。".into(),
+        ApplicantError::Name(NameError::Separator) => "“·”只能用在姓名的两部分之间。".into(),
+        ApplicantError::IdNumber(IdNumberError::Empty) => "请输入身份证号。".into(),
+        ApplicantError::IdNumber(IdNumberError::Length(n)) => {
+            format!("身份证号输入了 {n} 位，应为 18 位。")
+        }
+        ApplicantError::IdNumber(IdNumberError::Character { position, found }) => {
+            format!("身份证号第 {position} 位是“{found}”：只能是数字，X 只能在最后一位。")
+        }
+        ApplicantError::IdNumber(IdNumberError::Region(code)) => {
+            format!("身份证号开头 {code} 不是地区代码，请检查前几位。")
+        }
+        ApplicantError::IdNumber(IdNumberError::BirthDate(date)) => {
+            format!("身份证号中的出生日期 {date} 不存在，请检查第 7 至 14 位。")
+        }
+        ApplicantError::IdNumber(IdNumberError::FutureBirthDate(date)) => {
+            format!("身份证号中的出生日期 {date} 晚于今天，请检查第 7 至 14 位。")
+        }
+        ApplicantError::IdNumber(IdNumberError::CheckCharacter) => {
+            "身份证号校验不通过（最后一位不符），请逐位检查。".into()
+        }
+        _ => error.to_string(),
     }
 }
