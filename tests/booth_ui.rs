@@ -118,3 +118,19 @@ fn english_is_one_tap_away() {
     util::tap(&mut h, "Start");
     assert!(h.query_by_label("Passport").is_some());
 }
+
+#[test]
+fn key_screens_match_their_snapshots() {
+    // Rendered with wgpu on Mesa; the pictures live in tests/snapshots. After a deliberate change
+    // of a screen, run with UPDATE_SNAPSHOTS=1 and look at the new pictures before committing.
+    let data = tempfile::tempdir().expect("temp");
+    let mut h = util::booth_harness(data.path());
+    h.step();
+    h.step();
+    h.snapshot("attract");
+    util::tap(&mut h, "开始拍照");
+    h.snapshot("document");
+    util::tap(&mut h, "普通护照");
+    util::tap(&mut h, "深圳市");
+    h.snapshot("details");
+}

@@ -60,7 +60,7 @@ impl CityPicker {
                 }
             });
             ui.add_space(12.0);
-            match letter_keyboard(ui) {
+            match letter_keyboard(ui, None) {
                 Some(Key::Char(c)) if c.is_ascii_alphabetic() => query.push(c.to_ascii_lowercase()),
                 Some(Key::Backspace) => {
                     query.pop();

@@ -136,7 +136,7 @@ impl Details {
                 }
             });
         }
-        let Some(key) = letter_keyboard(ui) else {
+        let Some(key) = letter_keyboard(ui, Some(tr(lang, "空格", "Space"))) else {
             return;
         };
         self.error = None;

@@ -41,12 +41,13 @@ pub fn row_width(ui: &Ui, widths: &[f32]) -> f32 {
     widths.iter().sum::<f32>() + ui.spacing().item_spacing.x * widths.len().saturating_sub(1) as f32
 }
 
-fn key_row(ui: &mut Ui, keys: &[Key], size: f32) -> Option<Key> {
+fn key_row(ui: &mut Ui, keys: &[Key], size: f32, space: &str) -> Option<Key> {
     let mut pressed = None;
     let width = row_width(ui, &vec![size; keys.len()]);
     centered_row(ui, width, |ui| {
         for key in keys {
             let label = match key {
+                Key::Char(' ') => space.to_owned(),
                 Key::Char(c) => c.to_string(),
                 Key::Backspace => "←".to_owned(),
             };
@@ -71,22 +72,25 @@ pub fn id_keypad(ui: &mut Ui) -> Option<Key> {
     ];
     let mut pressed = None;
     for row in rows {
-        pressed = key_row(ui, row, TOUCH).or(pressed);
+        pressed = key_row(ui, row, TOUCH, "").or(pressed);
     }
     pressed
 }
 
-/// Latin letters (and the name separator) for names and pinyin.
-pub fn letter_keyboard(ui: &mut Ui) -> Option<Key> {
+/// Latin letters and the name separator, for names, pinyin and searches; a space key when
+/// `space` names it (Latin names have spaces, searches do not).
+pub fn letter_keyboard(ui: &mut Ui, space: Option<&str>) -> Option<Key> {
     let rows = ["QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM·"];
     let mut pressed = None;
     for (i, row) in rows.iter().enumerate() {
         let mut keys: Vec<Key> = row.chars().map(Key::Char).collect();
         if i == 2 {
-            keys.push(Key::Char(' '));
+            if space.is_some() {
+                keys.push(Key::Char(' '));
+            }
             keys.push(Key::Backspace);
         }
-        pressed = key_row(ui, &keys, 60.0).or(pressed);
+        pressed = key_row(ui, &keys, 60.0, space.unwrap_or_default()).or(pressed);
     }
     pressed
 }
