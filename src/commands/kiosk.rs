@@ -96,7 +96,8 @@ pub fn demo_parts(config: Arc<Config>, data_dir: &Path, portrait: &Path) -> anyh
         config.documents.clone(),
         config.thresholds,
     ));
-    let printer = Arc::new(VirtualPrinter::new(receipts_dir(data_dir)));
+    let profile = crate::receipt::escpos::Profile::from_config(&config.kiosk.printer);
+    let printer = Arc::new(VirtualPrinter::new(receipts_dir(data_dir), profile));
     Ok(Parts {
         config,
         camera,

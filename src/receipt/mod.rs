@@ -1,8 +1,14 @@
-//! The receipt: its model and the printers. The ESC/POS encoder, the serial printer with DLE
-//! EOT status and the PDF receipt and photo sheet are built by issue #5. Knows nothing of the UI.
+//! The receipt: its model, the ESC/POS encoder and our own reader of it, and the printers. The
+//! serial printer with DLE EOT status, the PNG preview and the PDF receipt and photo sheet are
+//! built by issue #5. Knows nothing of the UI.
 
+pub mod decode;
+pub mod escpos;
 mod model;
 mod printer;
 
 pub use model::{Receipt, clean};
 pub use printer::{PrintError, Printer, VirtualPrinter};
+
+#[cfg(test)]
+mod tests;

@@ -26,6 +26,8 @@ pub struct Receipt {
     pub valid_until: Option<String>,
     /// This booth.
     pub kiosk_id: String,
+    /// The photo, in grey, for the thumbnail.
+    pub thumbnail: Option<image::GrayImage>,
 }
 
 /// Removes control characters (ESC, GS, newlines…) from text that came from outside.
@@ -59,7 +61,44 @@ impl Receipt {
             taken_at: clean(&s.created_at),
             valid_until: s.valid_until.as_deref().map(clean),
             kiosk_id: clean(kiosk_id),
+            thumbnail: None,
         }
+    }
+
+    /// The receipt as an ESC/POS job: the title, the number large with its CODE128 and QR, the
+    /// thumbnail, the details, the notes, the cut.
+    pub fn escpos(&self, profile: super::escpos::Profile) -> Vec<u8> {
+        use super::escpos::{Align, EscPos};
+        let mut job = EscPos::new(profile);
+        job.align(Align::Center)
+            .bold(true)
+            .size(true, true)
+            .line("数字相片采集回执");
+        job.size(false, false).bold(false).line("回执号");
+        // One unbroken string, large: staff type it or scan it.
+        job.bold(true)
+            .size(false, true)
+            .line(&self.receipt_no)
+            .size(false, false)
+            .bold(false);
+        job.code128(&self.receipt_no).qr(&self.receipt_no);
+        if let Some(thumbnail) = &self.thumbnail {
+            let width = (profile.dots / 3).max(1);
+            let height =
+                (thumbnail.height() as f32 * width as f32 / thumbnail.width().max(1) as f32) as u32;
+            let small = image::imageops::resize(
+                thumbnail,
+                width,
+                height.max(1),
+                image::imageops::FilterType::Triangle,
+            );
+            job.raster(&small);
+        }
+        job.align(Align::Left);
+        for line in self.lines().iter().skip(2) {
+            job.line(line);
+        }
+        job.finish()
     }
 
     /// The receipt as plain lines, top to bottom (the virtual printer's file, the PDF's text).

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use super::escpos::Profile;
 use super::model::Receipt;
 
 /// Why a receipt did not print. It stays queued until it does.
@@ -25,24 +26,26 @@ pub trait Printer: Send + Sync {
     fn print_ticket(&self, submission: &str) -> Result<(), PrintError>;
 }
 
-/// The demo's printer: each receipt becomes a text file in `dir`.
+/// The demo's printer: each receipt becomes the ESC/POS bytes a printer would get, and the same
+/// as text, in `dir`.
 #[derive(Debug, Clone)]
 pub struct VirtualPrinter {
     dir: PathBuf,
+    profile: Profile,
 }
 
 impl VirtualPrinter {
-    /// A printer writing into `dir` (created if missing).
-    pub fn new(dir: PathBuf) -> Self {
-        VirtualPrinter { dir }
+    /// A printer of `profile` writing into `dir` (created if missing).
+    pub fn new(dir: PathBuf, profile: Profile) -> Self {
+        VirtualPrinter { dir, profile }
     }
 
-    fn write(&self, name: &str, lines: &[String]) -> Result<(), PrintError> {
+    fn write(&self, name: &str, bytes: &[u8]) -> Result<(), PrintError> {
         let offline =
             |e: std::io::Error| PrintError::Offline(format!("{}: {e}", self.dir.display()));
         std::fs::create_dir_all(&self.dir).map_err(offline)?;
         let path = self.dir.join(name);
-        std::fs::write(&path, lines.join("\n") + "\n").map_err(offline)?;
+        std::fs::write(&path, bytes).map_err(offline)?;
         tracing::info!(path = %path.display(), "virtual printer: printed");
         Ok(())
     }
@@ -50,9 +53,11 @@ impl VirtualPrinter {
 
 impl Printer for VirtualPrinter {
     fn print_receipt(&self, receipt: &Receipt) -> Result<(), PrintError> {
+        let name = format!("receipt-{}", receipt.receipt_no);
+        self.write(&format!("{name}.escpos"), &receipt.escpos(self.profile))?;
         self.write(
-            &format!("receipt-{}.txt", receipt.receipt_no),
-            &receipt.lines(),
+            &format!("{name}.txt"),
+            (receipt.lines().join("\n") + "\n").as_bytes(),
         )
     }
 
@@ -63,6 +68,9 @@ impl Printer for VirtualPrinter {
             format!("提交编号: {id}"),
             "审核通过后，请在本机“查询提交”中输入编号打印回执。".to_owned(),
         ];
-        self.write(&format!("ticket-{id}.txt"), &lines)
+        self.write(
+            &format!("ticket-{id}.txt"),
+            (lines.join("\n") + "\n").as_bytes(),
+        )
     }
 }

@@ -340,13 +340,16 @@ impl Booth {
                 let printer = Arc::clone(&self.parts.printer);
                 let config = Arc::clone(&self.parts.config);
                 std::thread::spawn(move || {
-                    let receipt = Receipt::new(
+                    let mut receipt = Receipt::new(
                         &job.submission,
                         &job.order.applicant,
                         &job.order.document,
                         (&config.documents, &config.cities),
                         &config.kiosk.kiosk.id,
                     );
+                    receipt.thumbnail = photo::decode(&job.photo.jpeg)
+                        .ok()
+                        .map(|rgb| image::imageops::grayscale(&rgb));
                     let result = printer.print_receipt(&receipt).map_err(|e| e.to_string());
                     if let Err(error) = &result {
                         tracing::warn!(%error, "printing failed; the receipt stays queued");

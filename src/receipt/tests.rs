@@ -1,0 +1,115 @@
+//! The receipt encoded to ESC/POS and read back with our own decoder.
+
+use super::decode::{Op, decode};
+use super::escpos::Profile;
+use super::model::Receipt;
+use crate::ops::config::{Cut, QrMode};
+
+fn receipt(receipt_no: &str) -> Receipt {
+    Receipt {
+        receipt_no: receipt_no.to_owned(),
+        image_no: Some("P44030026112500001X".into()),
+        document: "普通护照".into(),
+        city: "深圳市".into(),
+        name: "张*三".into(),
+        id_number: "110105********002X".into(),
+        taken_at: "2026-11-25T10:00:00+08:00".into(),
+        valid_until: Some("2027-05-24".into()),
+        kiosk_id: "DEMO-SZ-001".into(),
+        thumbnail: Some(image::GrayImage::from_fn(354, 472, |x, y| {
+            image::Luma([((x + y) % 256) as u8])
+        })),
+    }
+}
+
+fn profile(dots: u32, qr: QrMode) -> Profile {
+    Profile {
+        dots,
+        chinese_mode: true,
+        cut: Cut::Partial,
+        qr,
+    }
+}
+
+fn texts(ops: &[Op]) -> Vec<&str> {
+    ops.iter()
+        .filter_map(|op| {
+            if let Op::Text(t) = op {
+                Some(t.as_str())
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn a_receipt_reads_back() {
+    let no = "44030026112500001X";
+    let ops = decode(&receipt(no).escpos(profile(576, QrMode::Native))).expect("decodes");
+    assert_eq!(&ops[..2], &[Op::Init, Op::ChineseMode]);
+    let texts = texts(&ops);
+    assert!(texts.contains(&"数字相片采集回执"), "{texts:?}");
+    assert!(texts.contains(&no), "the number stands unbroken: {texts:?}");
+    assert!(
+        texts.iter().any(|t| t.contains("张*三"))
+            && texts.iter().any(|t| t.contains("110105********002X"))
+    );
+    assert!(ops.contains(&Op::Barcode(no.into())));
+    assert!(ops.contains(&Op::QrStore(no.into())) && ops.contains(&Op::QrPrint));
+    let raster = ops.iter().find_map(|op| {
+        if let Op::Raster { width, rows, .. } = op {
+            Some((*width, *rows))
+        } else {
+            None
+        }
+    });
+    let (width, rows) = raster.expect("a thumbnail");
+    assert!((190..=576).contains(&width) && rows > 200, "{width}×{rows}");
+    assert_eq!(ops.last(), Some(&Op::Cut(1)));
+}
+
+#[test]
+fn a_hostile_number_prints_as_plain_text() {
+    let ops =
+        decode(&receipt("4403\u{1b}@0026\u{1d}V\u{0}1125").escpos(profile(384, QrMode::Native)))
+            .expect("decodes");
+    assert_eq!(
+        ops.iter().filter(|op| **op == Op::Init).count(),
+        1,
+        "no injected reset"
+    );
+    assert_eq!(
+        ops.iter().filter(|op| matches!(op, Op::Cut(_))).count(),
+        1,
+        "no injected cut"
+    );
+    assert!(texts(&ops).contains(&"4403@0026V1125"));
+    assert!(ops.contains(&Op::QrStore("4403@0026V1125".into())));
+}
+
+#[test]
+fn paper_width_and_qr_as_image() {
+    let ops = decode(&receipt("44030026112500001X").escpos(profile(384, QrMode::Image)))
+        .expect("decodes");
+    assert!(!ops.iter().any(|op| matches!(op, Op::QrStore(_))));
+    let rasters: Vec<u32> = ops
+        .iter()
+        .filter_map(|op| {
+            if let Op::Raster { width, .. } = op {
+                Some(*width)
+            } else {
+                None
+            }
+        })
+        .collect();
+    assert_eq!(rasters.len(), 2, "the QR and the thumbnail");
+    assert!(rasters.iter().all(|w| *w <= 384), "{rasters:?}");
+}
+
+#[test]
+fn cut_off_bytes_are_an_error() {
+    let bytes = receipt("44030026112500001X").escpos(profile(576, QrMode::Native));
+    let cut = bytes.iter().position(|&b| b == 0x1D).expect("a GS command");
+    assert!(decode(&bytes[..cut + 1]).is_err());
+}
