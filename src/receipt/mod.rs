@@ -6,9 +6,12 @@ pub mod decode;
 pub mod escpos;
 mod model;
 mod printer;
+mod queue;
+pub mod serial;
 
 pub use model::{Receipt, clean};
 pub use printer::{PrintError, Printer, VirtualPrinter};
+pub use queue::{Flushed, PrintQueue};
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,194 @@
+//! The thermal printer on a serial port: real-time status with DLE EOT 1–4, and printing that
+//! counts only once the printer confirms it. DLE EOT is answered before buffered data prints, so
+//! it cannot confirm a print: each job ends with `GS ( H` (transmit a process id), which the
+//! printer answers only after everything before it was processed. No answer, no print.
+
+use std::io::{Read, Write};
+use std::time::Duration;
+
+use serialport::{FlowControl as PortFlow, SerialPort};
+
+use super::printer::PrintError;
+use crate::ops::config::{FlowControl, PrinterConfig};
+
+/// What the printer says of itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Status {
+    /// Online and ready.
+    pub online: bool,
+    /// The cover is open.
+    pub cover_open: bool,
+    /// Paper is running low.
+    pub paper_near_end: bool,
+    /// No paper.
+    pub paper_out: bool,
+    /// The cutter is jammed or failed.
+    pub cutter_error: bool,
+    /// An error that needs a power cycle.
+    pub unrecoverable: bool,
+}
+
+impl Status {
+    /// Decodes the answers to DLE EOT 1, 2, 3 and 4.
+    pub fn from_bytes([printer, offline, error, paper]: [u8; 4]) -> Status {
+        Status {
+            online: printer & 0x08 == 0,
+            cover_open: offline & 0x04 != 0,
+            paper_near_end: paper & 0x0C != 0,
+            paper_out: paper & 0x60 != 0 || offline & 0x20 != 0,
+            cutter_error: error & 0x08 != 0,
+            unrecoverable: error & 0x20 != 0,
+        }
+    }
+
+    /// Whether a receipt can print now.
+    pub fn ready(&self) -> bool {
+        self.online
+            && !self.cover_open
+            && !self.paper_out
+            && !self.cutter_error
+            && !self.unrecoverable
+    }
+
+    /// The problem, in words an operator acts on; `None` when ready.
+    pub fn problem(&self) -> Option<&'static str> {
+        if self.paper_out {
+            Some("paper out: load a new roll")
+        } else if self.cover_open {
+            Some("cover open: close the printer's cover")
+        } else if self.cutter_error {
+            Some("cutter error: clear the paper jam at the cutter")
+        } else if self.unrecoverable {
+            Some("printer error: switch the printer off and on")
+        } else if !self.online {
+            Some("printer offline")
+        } else {
+            None
+        }
+    }
+}
+
+/// How long the printer may take to print a receipt before it counts as not printed.
+const PRINT_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a status answer may take.
+const STATUS_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// A printer on a serial port, opened for each job (a USB-serial port that vanished and came
+/// back is found again by its udev name).
+#[derive(Debug, Clone)]
+pub struct SerialPrinter {
+    port: String,
+    baud: u32,
+    flow: FlowControl,
+    confirm_timeout: Duration,
+}
+
+impl SerialPrinter {
+    /// The configured printer.
+    pub fn new(config: &PrinterConfig) -> Self {
+        SerialPrinter {
+            port: config.port.clone(),
+            baud: config.baud,
+            flow: config.flow_control,
+            confirm_timeout: PRINT_TIMEOUT,
+        }
+    }
+
+    /// A printer on `port` with the other settings of `config`.
+    pub fn on_port(config: &PrinterConfig, port: &str) -> Self {
+        SerialPrinter {
+            port: port.to_owned(),
+            ..SerialPrinter::new(config)
+        }
+    }
+
+    /// The same printer, waiting at most `timeout` for a job's confirmation.
+    pub fn with_confirm_timeout(self, timeout: Duration) -> Self {
+        SerialPrinter {
+            confirm_timeout: timeout,
+            ..self
+        }
+    }
+
+    fn open(&self) -> Result<Box<dyn SerialPort>, PrintError> {
+        let flow = match self.flow {
+            FlowControl::None => PortFlow::None,
+            FlowControl::Software => PortFlow::Software,
+            FlowControl::Hardware => PortFlow::Hardware,
+        };
+        serialport::new(&self.port, self.baud)
+            .flow_control(flow)
+            .timeout(STATUS_TIMEOUT)
+            .open()
+            .map_err(|e| PrintError::Offline(format!("{}: {e}", self.port)))
+    }
+
+    /// Real-time status (DLE EOT 1–4).
+    pub fn status(&self) -> Result<Status, PrintError> {
+        let mut port = self.open()?;
+        query_status(port.as_mut())
+    }
+
+    /// Prints `job` and waits for the printer to confirm it. `Ok` only when confirmed.
+    pub fn print(&self, job: &[u8]) -> Result<(), PrintError> {
+        let mut port = self.open()?;
+        let status = query_status(port.as_mut())?;
+        if status.paper_out {
+            return Err(PrintError::PaperOut);
+        }
+        if let Some(problem) = status.problem() {
+            return Err(PrintError::Offline(problem.to_owned()));
+        }
+        let id = fastrand::u32(..).to_le_bytes();
+        let offline = |e: std::io::Error| PrintError::Offline(format!("{}: {e}", self.port));
+        port.write_all(job).map_err(offline)?;
+        port.write_all(&[0x1D, b'(', b'H', 6, 0, 48, 48, id[0], id[1], id[2], id[3]])
+            .map_err(offline)?;
+        port.flush().map_err(offline)?;
+        port.set_timeout(self.confirm_timeout)
+            .map_err(|e| PrintError::Offline(e.to_string()))?;
+        // The answer: 37h 22h d1 d2 d3 d4 00h.
+        let mut answer = [0u8; 7];
+        port.read_exact(&mut answer)
+            .map_err(|_| PrintError::Offline("no confirmation from the printer".into()))?;
+        if answer[..2] != [0x37, 0x22] || answer[2..6] != id || answer[6] != 0 {
+            return Err(PrintError::Offline(
+                "the printer confirmed another job".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn query_status(port: &mut dyn SerialPort) -> Result<Status, PrintError> {
+    let mut bytes = [0u8; 4];
+    for (n, slot) in (1..=4u8).zip(bytes.iter_mut()) {
+        port.write_all(&[0x10, 0x04, n])
+            .map_err(|e| PrintError::Offline(e.to_string()))?;
+        let mut one = [0u8; 1];
+        port.read_exact(&mut one)
+            .map_err(|_| PrintError::Offline("the printer does not answer".into()))?;
+        *slot = one[0];
+    }
+    Ok(Status::from_bytes(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_bits() {
+        let ready = Status::from_bytes([0x12, 0x12, 0x12, 0x12]);
+        assert!(ready.ready() && ready.problem().is_none());
+        let out = Status::from_bytes([0x1A, 0x32, 0x12, 0x72]);
+        assert!(out.paper_out && !out.online && !out.ready());
+        assert_eq!(out.problem(), Some("paper out: load a new roll"));
+        let cover = Status::from_bytes([0x1A, 0x16, 0x12, 0x12]);
+        assert!(cover.cover_open && cover.problem().is_some_and(|p| p.contains("cover")));
+        let near = Status::from_bytes([0x12, 0x12, 0x12, 0x1E]);
+        assert!(near.paper_near_end && near.ready());
+        let cutter = Status::from_bytes([0x12, 0x12, 0x1A, 0x12]);
+        assert!(cutter.cutter_error && !cutter.ready());
+    }
+}
