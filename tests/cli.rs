@@ -37,7 +37,6 @@ fn commands_of_open_issues_say_so_and_exit_2() {
     for (args, issue) in [
         (vec!["center", "--data", "/nonexistent-idbooth"], 4),
         (vec!["outbox", "list"], 4),
-        (vec!["printer", "status", "--port", "/dev/null"], 5),
         (
             vec![
                 "receipt", "render", "--sample", "--format", "png", "-o", "x.png",

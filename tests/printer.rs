@@ -201,3 +201,88 @@ fn the_queue_loses_nothing_and_prints_nothing_twice() {
     assert!(queue.flush(&p).expect("flush").printed.is_empty());
     assert_eq!(emu.printed.lock().expect("printed").len(), 2);
 }
+
+#[test]
+fn cli_status_and_test_print() {
+    let emu = emulator(State::Ready);
+    let config = util::shipped_config();
+    let config = config.to_str().expect("utf-8");
+    let (code, out, err) = util::parts(&util::run(&[
+        "printer",
+        "status",
+        "--port",
+        &emu.port_name,
+        "--config",
+        config,
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ready"), "{out}");
+    let (code, out, err) = util::parts(&util::run(&[
+        "printer",
+        "test",
+        "--port",
+        &emu.port_name,
+        "--config",
+        config,
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("confirmed"), "{out}");
+    let printed = emu.printed.lock().expect("printed").clone();
+    assert_eq!(printed.len(), 1);
+    assert!(
+        decode(&printed[0])
+            .expect("decodes")
+            .contains(&Op::QrStore("44030026112500001X".into()))
+    );
+    *emu.state.lock().expect("state") = State::PaperOut;
+    let (code, out, _) = util::parts(&util::run(&[
+        "printer",
+        "status",
+        "--port",
+        &emu.port_name,
+        "--config",
+        config,
+    ]));
+    assert_eq!(code, 1);
+    assert!(out.contains("not ready: paper out"), "{out}");
+    let (code, _, err) = util::parts(&util::run(&[
+        "printer",
+        "test",
+        "--port",
+        &emu.port_name,
+        "--config",
+        config,
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("paper out"), "{err}");
+    let (code, _, err) = util::parts(&util::run(&[
+        "printer",
+        "status",
+        "--port",
+        "/dev/idbooth-no-such-printer",
+        "--config",
+        config,
+    ]));
+    assert_eq!(code, 2);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn cli_renders_a_sample_receipt_as_escpos() {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("sample.escpos");
+    let (code, _, err) = util::parts(&util::run(&[
+        "receipt",
+        "render",
+        "--sample",
+        "--format",
+        "escpos",
+        "-o",
+        out.to_str().expect("utf-8"),
+        "--config",
+        util::shipped_config().to_str().expect("utf-8"),
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let ops = decode(&std::fs::read(&out).expect("written")).expect("decodes");
+    assert!(ops.contains(&Op::Barcode("44030026112500001X".into())));
+}

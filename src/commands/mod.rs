@@ -5,10 +5,11 @@ mod kiosk;
 
 pub use kiosk::demo_parts;
 mod photo;
+mod printer;
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command, ConfigCommand, PhotoCommand};
+use crate::cli::{Cli, Command, ConfigCommand, PhotoCommand, PrinterCommand, ReceiptCommand};
 
 /// A subcommand whose issue is not done yet. It says so and exits 2, rather than pretend.
 #[derive(Debug, thiserror::Error)]
@@ -46,7 +47,23 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
             json,
         }) => photo::normalize(cli.config.as_deref(), &image, &document, &output, json),
-        Command::Receipt(_) => not_built("idbooth receipt", 5),
-        Command::Printer(_) => not_built("idbooth printer", 5),
+        Command::Receipt(ReceiptCommand::Render {
+            sample,
+            submission,
+            format,
+            output,
+        }) => printer::render(
+            cli.config.as_deref(),
+            sample,
+            submission.as_deref(),
+            format,
+            &output,
+        ),
+        Command::Printer(PrinterCommand::Status { port }) => {
+            printer::status(cli.config.as_deref(), port.as_deref())
+        }
+        Command::Printer(PrinterCommand::Test { port }) => {
+            printer::test(cli.config.as_deref(), port.as_deref())
+        }
     }
 }
