@@ -6,5 +6,6 @@
 pub mod config;
 mod locate;
 pub mod pin;
+pub mod watchdog;
 
 pub use config::{Config, ConfigError, KioskConfig};

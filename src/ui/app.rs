@@ -76,6 +76,8 @@ pub struct Booth {
     photo_texture: Option<TextureHandle>,
     uploading_since: Option<u64>,
     stats: Stats,
+    watchdog: crate::ops::watchdog::Watchdog,
+    announced: bool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -118,6 +120,8 @@ impl Booth {
             photo_texture: None,
             uploading_since: None,
             stats: Stats::default(),
+            watchdog: crate::ops::watchdog::Watchdog::from_env(),
+            announced: false,
         }
     }
 
@@ -138,6 +142,12 @@ impl Booth {
     /// Per-frame work: worker results, the clock, the preview texture. No drawing.
     pub fn logic(&mut self, ctx: &egui::Context) {
         let _ = self.repaint.set(ctx.clone());
+        // systemd's watchdog is fed from here, the UI loop: if it freezes, the pings stop.
+        if !self.announced {
+            self.watchdog.ready();
+            self.announced = true;
+        }
+        self.watchdog.ping_if_due();
         let now = self.now();
         if ctx.input(|i| {
             i.pointer.any_pressed()
