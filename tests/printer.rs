@@ -161,12 +161,16 @@ fn paper_out_cover_open_and_silence_are_not_prints() {
     let p = printer(&emu.port_name);
     assert_eq!(p.print(&job("A1234567")), Err(PrintError::PaperOut));
     *emu.state.lock().expect("state") = State::CoverOpen;
+    let cover = p.print(&job("A1234567"));
     assert!(
-        matches!(p.print(&job("A1234567")), Err(PrintError::Offline(why)) if why.contains("cover"))
+        matches!(&cover, Err(PrintError::Offline(why)) if why.contains("cover")),
+        "{cover:?}"
     );
     *emu.state.lock().expect("state") = State::Silent;
+    let silent = p.print(&job("A1234567"));
     assert!(
-        matches!(p.print(&job("A1234567")), Err(PrintError::Offline(why)) if why.contains("no confirmation"))
+        matches!(&silent, Err(PrintError::Offline(why)) if why.contains("no confirmation")),
+        "{silent:?}"
     );
     assert!(emu.printed.lock().expect("printed").is_empty());
 }

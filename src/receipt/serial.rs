@@ -71,7 +71,7 @@ impl Status {
 /// How long the printer may take to print a receipt before it counts as not printed.
 const PRINT_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long a status answer may take.
-const STATUS_TIMEOUT: Duration = Duration::from_millis(500);
+const STATUS_TIMEOUT: Duration = Duration::from_millis(1000);
 
 /// A printer on a serial port, opened for each job (a USB-serial port that vanished and came
 /// back is found again by its udev name).
@@ -116,11 +116,30 @@ impl SerialPrinter {
             FlowControl::Software => PortFlow::Software,
             FlowControl::Hardware => PortFlow::Hardware,
         };
-        serialport::new(&self.port, self.baud)
-            .flow_control(flow)
-            .timeout(STATUS_TIMEOUT)
-            .open()
-            .map_err(|e| PrintError::Offline(format!("{}: {e}", self.port)))
+        // The port is opened exclusively; another job or status poll of this booth may hold it
+        // for a moment, so a busy port is tried again before it counts as offline.
+        let mut attempt = 0;
+        let port = loop {
+            match serialport::new(&self.port, self.baud)
+                .flow_control(flow)
+                .timeout(STATUS_TIMEOUT)
+                .open()
+            {
+                Ok(port) => break port,
+                Err(e) if attempt < 10 && !std::path::Path::new(&self.port).exists() => {
+                    return Err(PrintError::Offline(format!("{}: {e}", self.port)));
+                }
+                Err(_) if attempt < 10 => {
+                    attempt += 1;
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(e) => return Err(PrintError::Offline(format!("{}: {e}", self.port))),
+            }
+        };
+        // A late answer to an earlier question must not pass for the answer to the next one.
+        port.clear(serialport::ClearBuffer::Input)
+            .map_err(|e| PrintError::Offline(format!("{}: {e}", self.port)))?;
+        Ok(port)
     }
 
     /// Real-time status (DLE EOT 1–4).
