@@ -10,7 +10,6 @@ mod util;
 
 use std::time::{Duration, Instant};
 
-use egui_kittest::kittest::Queryable;
 use idbooth::session::Flow;
 
 /// Resident set size in MiB, from /proc.
@@ -41,19 +40,7 @@ fn main() {
     h.step();
 
     // Posing: the demo applicant walks in and settles; measure until the photo is taken.
-    util::tap(&mut h, "开始拍照");
-    util::tap(&mut h, "普通护照");
-    util::tap(&mut h, "深圳市");
-    for key in ["L", "I"] {
-        util::tap(&mut h, key);
-    }
-    util::tap(&mut h, "李");
-    h.get_by_label_contains("身份证号: ").click();
-    h.step();
-    for digit in "11010519491231002X".chars() {
-        util::tap(&mut h, &digit.to_string());
-    }
-    util::tap(&mut h, "下一步");
+    util::enter_details(&mut h, &["L", "I"], "李", "11010519491231002X");
     util::tap(&mut h, "同意");
     let start = Instant::now();
     while matches!(

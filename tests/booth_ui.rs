@@ -91,19 +91,7 @@ fn a_wrong_id_number_is_explained_on_screen() {
     let data = tempfile::tempdir().expect("temp");
     let mut h = util::booth_harness(data.path());
     h.step();
-    util::tap(&mut h, "开始拍照");
-    util::tap(&mut h, "普通护照");
-    util::tap(&mut h, "深圳市");
-    for key in ["L", "I"] {
-        util::tap(&mut h, key);
-    }
-    util::tap(&mut h, "李");
-    h.get_by_label_contains("身份证号: ").click();
-    h.step();
-    for digit in "110105194912310021".chars() {
-        util::tap(&mut h, &digit.to_string());
-    }
-    util::tap(&mut h, "下一步");
+    util::enter_details(&mut h, &["L", "I"], "李", "110105194912310021");
     assert!(h.query_by_label_contains("身份证号校验不通过").is_some());
     assert!(matches!(h.state().session().flow(), Flow::Details { .. }));
 }

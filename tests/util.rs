@@ -165,22 +165,33 @@ pub fn tap(h: &mut Harness<'static, Booth>, label: &str) {
     h.step();
 }
 
-/// One applicant, from the attract screen to the printed receipt, by taps; the shutter instead
-/// of waiting for the guidance. Returns the receipt number.
-pub fn walk_one_session(h: &mut Harness<'static, Booth>) -> String {
+/// From the attract screen to "下一步" tapped: passport, the home city (深圳), the name typed by
+/// pinyin `keys` and chosen as `character`, then `id_number` on the keypad.
+pub fn enter_details(
+    h: &mut Harness<'static, Booth>,
+    keys: &[&str],
+    character: &str,
+    id_number: &str,
+) {
     tap(h, "开始拍照");
     tap(h, "普通护照");
     tap(h, "深圳市");
-    for key in ["Z", "H", "A", "N", "G"] {
+    for key in keys {
         tap(h, key);
     }
-    tap(h, "张");
+    tap(h, character);
     h.get_by_label_contains("身份证号: ").click();
     h.step();
-    for digit in "11010519491231002X".chars() {
+    for digit in id_number.chars() {
         tap(h, &digit.to_string());
     }
     tap(h, "下一步");
+}
+
+/// One applicant, from the attract screen to the printed receipt, by taps; the shutter instead
+/// of waiting for the guidance. Returns the receipt number.
+pub fn walk_one_session(h: &mut Harness<'static, Booth>) -> String {
+    enter_details(h, &["Z", "H", "A", "N", "G"], "张", "11010519491231002X");
     tap(h, "同意");
     wait_for(h, "拍照", Duration::from_secs(10));
     tap(h, "拍照");
