@@ -55,7 +55,7 @@ impl Stats {
 
 /// Shared with the vision thread.
 struct VisionShared {
-    spec: Mutex<Option<Spec>>,
+    spec: Mutex<Option<Arc<Spec>>>,
     reset: AtomicBool,
     live: Mutex<Option<Live>>,
     stop: AtomicBool,
@@ -254,13 +254,21 @@ impl Booth {
             self.run(effect);
         }
         // The vision thread works only while someone poses, for the chosen document.
-        let spec = match self.session.flow() {
+        // Swapped only when the document changes: this runs every frame.
+        let wanted = match self.session.flow() {
             Flow::Pose { order, .. } | Flow::Countdown { order, .. } => {
-                self.parts.config.documents.get(&order.document).cloned()
+                Some(order.document.as_str())
             }
             _ => None,
         };
-        *lock(&self.vision.spec) = spec;
+        let mut current = lock(&self.vision.spec);
+        if current.as_ref().map(|s| s.id.as_str()) != wanted {
+            *current = wanted
+                .and_then(|id| self.parts.config.documents.get(id))
+                .cloned()
+                .map(Arc::new);
+        }
+        drop(current);
         if !matches!(self.session.flow(), Flow::Uploading { .. }) {
             self.uploading_since = None;
         }
