@@ -177,17 +177,24 @@ pub enum ConfigCommand {
 /// `idbooth outbox …`.
 #[derive(Debug, Subcommand)]
 pub enum OutboxCommand {
-    /// List submissions with their state.
+    /// List submissions with their state (no applicant data).
     List {
         /// Data folder [default: as for the kiosk].
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
-    /// Send every undelivered submission again now.
+    /// Send every undelivered submission now (refused ones too), and wait for the center's
+    /// answers. Exit 0 when nothing is left undelivered, 1 when something is.
     Retry {
         /// Data folder [default: as for the kiosk].
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
+        /// Longest wait for the answers, in seconds.
+        #[arg(long, default_value_t = 60)]
+        wait: u64,
     },
 }
 

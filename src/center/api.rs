@@ -48,6 +48,128 @@ pub struct Submission {
     pub created_at: String,
 }
 
+/// The applicant as the center receives them (the center stores PII; the kiosk masks it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicantMeta {
+    /// Name as on the document.
+    pub name: String,
+    /// 18-character identity number.
+    pub id_number: String,
+}
+
+/// The `meta` part of `POST /v1/submissions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    /// The kiosk that took the photo (must match its token).
+    pub kiosk_id: String,
+    /// Document id (`passport`, …).
+    pub document: String,
+    /// City of issue.
+    pub city_code: String,
+    /// Who.
+    pub applicant: ApplicantMeta,
+    /// When the photo was taken (RFC 3339).
+    pub captured_at: String,
+    /// The kiosk's own measures, for the center's statistics.
+    #[serde(default)]
+    pub quality: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A submission as the kiosk keeps and sends it: the meta and the JPEG, under the local id.
+#[derive(Clone, PartialEq)]
+pub struct Parcel {
+    /// The local submission id, sent as `Idempotency-Key`.
+    pub id: String,
+    /// What goes in the `meta` part.
+    pub meta: Meta,
+    /// The normalized photo.
+    pub photo: Vec<u8>,
+}
+
+impl std::fmt::Debug for Parcel {
+    // Never prints the applicant.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parcel")
+            .field("id", &self.id)
+            .field("document", &self.meta.document)
+            .field("photo_bytes", &self.photo.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The body of every error answer: `{"error":{"code","message"}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// One error: a stable code and words for a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// Stable, snake_case (`unauthorized`, `payload_too_large`, …).
+    pub code: String,
+    /// What was wrong.
+    pub message: String,
+}
+
+/// A reviewer's decision: `POST /v1/review/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewDecision {
+    /// Approve or reject.
+    pub decision: Decision,
+    /// Why, when rejecting.
+    #[serde(default)]
+    pub reasons: Vec<Reason>,
+}
+
+/// Approve or reject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// Issue a receipt number.
+    Approve,
+    /// Refuse, with reasons.
+    Reject,
+}
+
+/// One submission waiting for review: `GET /v1/review/pending`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingReview {
+    /// Submission id.
+    pub id: String,
+    /// The kiosk that sent it.
+    pub kiosk_id: String,
+    /// Document id.
+    pub document: String,
+    /// City code.
+    pub city_code: String,
+    /// When it arrived.
+    pub created_at: String,
+}
+
+/// `GET /v1/health`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// `ok`.
+    pub status: String,
+    /// `auto` or `manual`.
+    pub review: String,
+    /// The server's version.
+    pub version: String,
+}
+
+/// Whether a submission id is safe to use as a key and in a path: 1 to 64 of `[A-Za-z0-9_-]`.
+pub fn is_submission_id(text: &str) -> bool {
+    (1..=64).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// Whether a receipt number has the shape the kiosk accepts: 8 to 32 of `[0-9A-Z]`.
 pub fn is_receipt_no(text: &str) -> bool {
     (8..=32).contains(&text.len())
@@ -75,5 +197,15 @@ mod tests {
         assert!(!is_receipt_no("4403-0026"));
         assert!(!is_receipt_no("abc12345"));
         assert!(!is_receipt_no("1234567"));
+    }
+
+    #[test]
+    fn submission_ids_cannot_walk_paths() {
+        assert!(is_submission_id("0f8e7c1a-3b2d-4e5f-8a9b-0c1d2e3f4a5b"));
+        assert!(!is_submission_id("../etc/passwd"));
+        assert!(!is_submission_id("a/b"));
+        assert!(!is_submission_id(""));
+        assert!(!is_submission_id(&"a".repeat(65)));
+        assert!(!is_submission_id("id%2F.."));
     }
 }

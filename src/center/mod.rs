@@ -1,25 +1,34 @@
-//! The detection center: API types, the reference center's judgement, and (issue #4) the client
-//! (reqwest on tokio), the durable outbox (rusqlite) and the HTTP server (axum). Knows nothing
-//! of the UI.
+//! The detection center, both sides of it: the API types; the kiosk's client (reqwest on
+//! tokio), its durable outbox (rusqlite) and the courier that delivers it; and the reference
+//! center (axum + SQLite) that judges photos with the booth's own measures. Knows nothing of the
+//! UI.
 
 pub mod api;
-mod reference;
+pub mod client;
+pub mod courier;
+pub mod judge;
+pub mod ledger;
+mod number;
+pub mod outbox;
+pub mod server;
+pub mod tokens;
 
-pub use reference::{Incoming, ReferenceCenter, receipt_number};
+pub use courier::Courier;
+pub use number::receipt_number;
 
-/// The booth's way to the center: the in-process reference center for the demo, the HTTP client
-/// with its durable outbox on a real booth (issue #4).
+use std::time::Duration;
+
+use api::{Parcel, Submission};
+
+/// The booth's way to the center. On a real booth and in the demo it is the [`Courier`]: the
+/// outbox and its worker, over HTTP.
 pub trait Center: Send + Sync {
-    /// Submits a photo; blocks until the center answers or gives up.
-    fn submit(&self, incoming: &Incoming<'_>) -> Result<api::Submission, String>;
-}
-
-impl Center for ReferenceCenter {
-    fn submit(&self, incoming: &Incoming<'_>) -> Result<api::Submission, String> {
-        Ok(ReferenceCenter::submit(
-            self,
-            incoming,
-            chrono::Local::now().fixed_offset(),
-        ))
-    }
+    /// Stores the submission durably and sends it; waits up to `wait` for the final answer.
+    /// `Ok(None)`: no answer yet (delivery goes on in the background). `Err`: it could not even be
+    /// stored.
+    fn submit(&self, parcel: Parcel, wait: Duration) -> Result<Option<Submission>, String>;
+    /// The answer recorded for a local submission id ("check my submission").
+    fn answer(&self, id: &str) -> Option<Submission>;
+    /// The booth is done with it: the applicant's data is wiped once the answer is final.
+    fn release(&self, id: &str);
 }

@@ -8,7 +8,11 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 
 use crate::camera::{Camera, FrameSource, MakeSource, Motion, ReplaySource, Subject};
-use crate::center::ReferenceCenter;
+use crate::center::Courier;
+use crate::center::judge::Judge;
+use crate::center::ledger::{Ledger, Review};
+use crate::center::server::{CenterState, RunningCenter};
+use crate::center::tokens::Tokens;
 use crate::ops::config::{Config, resolve_dir};
 use crate::receipt::VirtualPrinter;
 use crate::ui::{Booth, Parts, fonts};
@@ -92,10 +96,13 @@ pub fn demo_parts(config: Arc<Config>, data_dir: &Path, portrait: &Path) -> anyh
     });
     let timeout = Duration::from_millis(config.kiosk.camera.frame_timeout_ms);
     let camera = Arc::new(Camera::start(make, timeout, Box::new(|| {})));
-    let center = Arc::new(ReferenceCenter::new(
-        config.documents.clone(),
-        config.thresholds,
-    ));
+    let reference = start_reference_center(&config, &data_dir.join("demo-center"))?;
+    // The booth talks to it as to a real center: over HTTP on loopback, through the outbox.
+    let mut center_config = config.kiosk.center.clone();
+    center_config.url = reference.url();
+    let center = Arc::new(
+        Courier::start(&outbox_path(data_dir), &center_config).context("the demo's outbox")?,
+    );
     let profile = crate::receipt::escpos::Profile::from_config(&config.kiosk.printer);
     let printer = Arc::new(VirtualPrinter::new(receipts_dir(data_dir), profile));
     Ok(Parts {
@@ -103,7 +110,29 @@ pub fn demo_parts(config: Arc<Config>, data_dir: &Path, portrait: &Path) -> anyh
         camera,
         center,
         printer,
+        reference: Some(reference),
     })
+}
+
+/// The reference center with automatic review on an ephemeral loopback port, its book in `dir`,
+/// taking this kiosk's token.
+pub fn start_reference_center(config: &Config, dir: &Path) -> anyhow::Result<RunningCenter> {
+    let ledger = Ledger::open(dir, config.documents.clone())?;
+    let state = CenterState::new(
+        ledger,
+        Judge::new(config.documents.clone(), config.thresholds),
+        Tokens::single_kiosk(&config.kiosk.kiosk.id, &config.kiosk.center.token),
+        config.cities.clone(),
+        Review::Auto,
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")
+        .context("the demo's center: cannot listen on loopback")?;
+    Ok(RunningCenter::start(listener, Arc::new(state), None)?)
+}
+
+/// The outbox file in a data folder.
+pub fn outbox_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("outbox.sqlite")
 }
 
 /// Where the virtual printer puts receipts.

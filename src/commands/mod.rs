@@ -1,15 +1,19 @@
 //! The subcommands: the edge where the CLI meets the library. anyhow lives here.
 
+mod center;
 mod config;
 mod kiosk;
+mod outbox;
 
-pub use kiosk::demo_parts;
+pub use kiosk::{demo_parts, outbox_path, start_reference_center};
 mod photo;
 mod printer;
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command, ConfigCommand, PhotoCommand, PrinterCommand, ReceiptCommand};
+use crate::cli::{
+    Cli, Command, ConfigCommand, OutboxCommand, PhotoCommand, PrinterCommand, ReceiptCommand,
+};
 
 /// A subcommand whose issue is not done yet. It says so and exits 2, rather than pretend.
 #[derive(Debug, thiserror::Error)]
@@ -21,10 +25,6 @@ pub struct NotBuilt {
     pub issue: u32,
 }
 
-fn not_built(command: &'static str, issue: u32) -> anyhow::Result<ExitCode> {
-    Err(NotBuilt { command, issue }.into())
-}
-
 /// Runs the parsed command line. `Ok` carries the exit status of a command that ran (for
 /// `photo`: 0 compliant, 1 not); `Err` is printed as one line by `main`, which exits 2.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -34,8 +34,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match command {
         Command::Config(ConfigCommand::Check) => config::check(cli.config.as_deref()),
         Command::Config(ConfigCommand::Pin) => config::pin(),
-        Command::Center(_) => not_built("idbooth center", 4),
-        Command::Outbox(_) => not_built("idbooth outbox", 4),
+        Command::Center(args) => center::run(cli.config.as_deref(), &args),
+        Command::Outbox(OutboxCommand::List { data, json }) => outbox::list(
+            cli.config.as_deref(),
+            data.as_deref().or(cli.data.as_deref()),
+            json,
+        ),
+        Command::Outbox(OutboxCommand::Retry { data, wait }) => outbox::retry(
+            cli.config.as_deref(),
+            data.as_deref().or(cli.data.as_deref()),
+            wait,
+        ),
         Command::Photo(PhotoCommand::Check {
             image,
             document,

@@ -184,6 +184,31 @@ pub struct CenterConfig {
     pub request_timeout_ms: u64,
     /// How long the applicant waits for the answer before getting a pending ticket.
     pub wait_budget_s: u64,
+    /// PEM file of the CA that signed the center's certificate; only it is trusted then.
+    /// Relative to the config folder. Without it, the system's roots.
+    #[serde(default)]
+    pub ca_file: Option<String>,
+    /// First retry delay; it doubles per failed try, with jitter.
+    #[serde(default = "default_retry_min_ms")]
+    pub retry_min_ms: u64,
+    /// Longest retry delay.
+    #[serde(default = "default_retry_max_ms")]
+    pub retry_max_ms: u64,
+    /// How often a submission the center has not decided yet is asked about.
+    #[serde(default = "default_poll_ms")]
+    pub poll_interval_ms: u64,
+}
+
+fn default_retry_min_ms() -> u64 {
+    1_000
+}
+
+fn default_retry_max_ms() -> u64 {
+    60_000
+}
+
+fn default_poll_ms() -> u64 {
+    5_000
 }
 
 /// `[timeouts]`: inactivity on applicant screens.
@@ -381,6 +406,24 @@ impl KioskConfig {
                 "expected 5 to 600 seconds",
             ));
         }
+        if !(10..=600_000).contains(&c.retry_min_ms) {
+            return Err(Problem::invalid(
+                "center.retry_min_ms",
+                "expected 10 to 600000 ms",
+            ));
+        }
+        if !(c.retry_min_ms..=3_600_000).contains(&c.retry_max_ms) {
+            return Err(Problem::invalid(
+                "center.retry_max_ms",
+                "expected retry_min_ms to 3600000 ms",
+            ));
+        }
+        if !(10..=3_600_000).contains(&c.poll_interval_ms) {
+            return Err(Problem::invalid(
+                "center.poll_interval_ms",
+                "expected 10 to 3600000 ms",
+            ));
+        }
         Ok(())
     }
 }
@@ -476,7 +519,15 @@ impl Config {
 
         let cities = Cities::from_toml(&cities_src.text).map_err(|p| cities_src.error(p))?;
         let documents = Documents::from_toml(&docs_src.text).map_err(|p| docs_src.error(p))?;
-        let kiosk = KioskConfig::from_toml(&kiosk_src.text).map_err(|p| kiosk_src.error(p))?;
+        let mut kiosk = KioskConfig::from_toml(&kiosk_src.text).map_err(|p| kiosk_src.error(p))?;
+        if let Some(ca) = &kiosk.center.ca_file {
+            let path = dir.join(ca);
+            if !path.is_file() {
+                let why = format!("{} is not a file", path.display());
+                return Err(kiosk_src.error(Problem::invalid("center.ca_file", why)));
+            }
+            kiosk.center.ca_file = Some(path.display().to_string());
+        }
         let thresholds =
             Thresholds::from_toml(&guidance_src.text).map_err(|p| guidance_src.error(p))?;
 

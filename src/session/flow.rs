@@ -174,6 +174,8 @@ pub enum Event {
     Answered(Submission),
     /// The upload did not get an answer within the wait budget.
     AnswerLate,
+    /// The submission could not even be stored on the booth (disk trouble): nothing was sent.
+    NotStored,
     /// The printer finished the receipt, or failed.
     Printed(Result<(), String>),
     /// Whether the booth can take new sessions (camera, printer and center usable).
@@ -589,6 +591,23 @@ impl Session {
                 Status::Pending => self.pending(submission),
             },
             (Flow::Uploading { submission, .. }, Event::AnswerLate) => self.pending(submission),
+            // Nothing was sent, so there is no ticket to give: a retake, and the operator's logs.
+            (
+                Flow::Uploading {
+                    order, attempts, ..
+                },
+                Event::NotStored,
+            ) => (
+                entered(
+                    self,
+                    Flow::Rejected {
+                        order,
+                        attempts,
+                        reasons: vec![Reason::Other],
+                    },
+                ),
+                none(),
+            ),
             (Flow::Printing { job }, Event::Printed(Ok(()))) => {
                 let receipt_no = job.submission.receipt_no.clone().unwrap_or_default();
                 (entered(self, Flow::Done { receipt_no }), vec![Effect::Wipe])

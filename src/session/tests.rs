@@ -264,6 +264,19 @@ fn a_late_answer_gives_a_pending_ticket() {
 }
 
 #[test]
+fn a_submission_the_booth_cannot_store_gives_no_ticket_but_a_retake() {
+    let mut s = at_pose();
+    to_review(&mut s, 0, vec![]);
+    submit(&mut s);
+    assert!(s.update(Event::NotStored).is_empty());
+    assert!(
+        matches!(s.flow(), Flow::Rejected { reasons, attempts: 1, .. } if reasons == &vec![Reason::Other]),
+        "{:?}",
+        s.flow()
+    );
+}
+
+#[test]
 fn a_pending_answer_also_gives_the_ticket() {
     let mut s = at_pose();
     to_review(&mut s, 0, vec![]);

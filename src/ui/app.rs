@@ -10,7 +10,8 @@ use egui::{ColorImage, TextureHandle, TextureOptions};
 
 use super::{Action, Live, Screens, View};
 use crate::camera::Camera;
-use crate::center::{Center, Incoming};
+use crate::center::Center;
+use crate::center::api::{ApplicantMeta, Meta, Parcel, Status};
 use crate::ops::Config;
 use crate::ops::config::Language;
 use crate::photo;
@@ -29,6 +30,8 @@ pub struct Parts {
     pub center: Arc<dyn Center>,
     /// The receipt printer.
     pub printer: Arc<dyn Printer>,
+    /// The reference center the demo runs in-process (kept alive with the booth).
+    pub reference: Option<crate::center::server::RunningCenter>,
 }
 
 /// What the booth measures of itself while someone poses (the speed report, the operator).
@@ -340,22 +343,44 @@ impl Booth {
             Effect::Submit { id, order, photo } => {
                 self.uploading_since = Some(self.now());
                 let center = Arc::clone(&self.parts.center);
+                let wait = Duration::from_secs(self.parts.config.kiosk.center.wait_budget_s);
+                let parcel = Parcel {
+                    id,
+                    meta: Meta {
+                        kiosk_id: self.parts.config.kiosk.kiosk.id.clone(),
+                        document: order.document.clone(),
+                        city_code: order.applicant.city_code.clone(),
+                        applicant: ApplicantMeta {
+                            name: order.applicant.name.as_str().to_owned(),
+                            id_number: order.applicant.id_number.as_str().to_owned(),
+                        },
+                        captured_at: chrono::Local::now().to_rfc3339(),
+                        quality: Default::default(),
+                    },
+                    photo: photo.jpeg.clone(),
+                };
                 std::thread::spawn(move || {
-                    let incoming = Incoming {
-                        id: &id,
-                        document: &order.document,
-                        city_code: &order.applicant.city_code,
-                        photo: &photo.jpeg,
-                    };
-                    match center.submit(&incoming) {
-                        Ok(answer) => send(Event::Answered(answer)),
+                    let id = parcel.id.clone();
+                    match center.submit(parcel, wait) {
+                        Ok(Some(answer)) => {
+                            // A rejection ends this submission: its data goes now.
+                            if answer.status == Status::Rejected {
+                                center.release(&id);
+                            }
+                            send(Event::Answered(answer));
+                        }
                         // Delivery goes on behind the scenes; the wait budget ends the wait.
-                        Err(error) => tracing::warn!(%error, "center: no answer"),
+                        Ok(None) => tracing::info!("center: no answer within the wait budget"),
+                        Err(error) => {
+                            tracing::error!(%error, "outbox: the submission could not be stored");
+                            send(Event::NotStored);
+                        }
                     }
                 });
             }
             Effect::Print(job) => {
                 let printer = Arc::clone(&self.parts.printer);
+                let center = Arc::clone(&self.parts.center);
                 let config = Arc::clone(&self.parts.config);
                 std::thread::spawn(move || {
                     let mut receipt = Receipt::new(
@@ -369,6 +394,8 @@ impl Booth {
                         .ok()
                         .map(|rgb| image::imageops::grayscale(&rgb));
                     let result = printer.print_receipt(&receipt).map_err(|e| e.to_string());
+                    // Printed or queued on disk by the printer: the outbox's copy can go.
+                    center.release(&job.submission.id);
                     if let Err(error) = &result {
                         tracing::warn!(%error, "printing failed; the receipt stays queued");
                     }

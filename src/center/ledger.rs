@@ -1,0 +1,411 @@
+//! The reference center's book of submissions, in SQLite: photos and answers are committed to
+//! disk before the center answers, so a `kill -9` loses nothing it accepted. Receipt numbers come
+//! from a per-city, per-day sequence kept in the same transaction as the submission, so they are
+//! unique under concurrent requests and across restarts.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use chrono::{DateTime, Days, FixedOffset};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use super::api::{Decision, Meta, PendingReview, ReasonText, Status, Submission};
+use super::number::{MAX_SEQUENCE, receipt_number};
+use crate::spec::{Documents, Reason};
+
+/// What can go wrong with the book.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    /// SQLite failed.
+    #[error("center database {path}: {source}")]
+    Sqlite {
+        /// The database file.
+        path: PathBuf,
+        /// Why.
+        source: rusqlite::Error,
+    },
+    /// The data folder cannot be made.
+    #[error("center data folder {path}: {source}")]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The city ran out of numbers for the day.
+    #[error("no receipt numbers left today for city {0}")]
+    NumbersExhausted(String),
+    /// A stored row does not read back.
+    #[error("center database: a stored answer does not read back: {0}")]
+    Corrupt(String),
+}
+
+/// Whether photos that pass wait for a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Review {
+    /// Passing photos are approved at once.
+    Auto,
+    /// Passing photos wait for `POST /v1/review/{id}`.
+    Manual,
+}
+
+/// A reviewer's decision could not be taken.
+#[derive(Debug, thiserror::Error)]
+pub enum DecideError {
+    /// No such submission.
+    #[error("no submission {0}")]
+    NotFound(String),
+    /// It was decided already.
+    #[error("submission {0} is not waiting for review")]
+    NotPending(String),
+    /// A rejection needs reasons.
+    #[error("a rejection needs at least one reason")]
+    NoReasons,
+    /// The book failed.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
+/// The center's book.
+pub struct Ledger {
+    path: PathBuf,
+    conn: Mutex<Connection>,
+    documents: Documents,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS submissions (
+    id          TEXT PRIMARY KEY,
+    kiosk_id    TEXT NOT NULL,
+    document    TEXT NOT NULL,
+    city_code   TEXT NOT NULL,
+    meta        TEXT NOT NULL,
+    photo       BLOB NOT NULL,
+    status      TEXT NOT NULL,
+    receipt_no  TEXT UNIQUE,
+    image_no    TEXT,
+    valid_until TEXT,
+    reasons     TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    decided_at  TEXT
+);
+CREATE INDEX IF NOT EXISTS submissions_status ON submissions(status);
+CREATE TABLE IF NOT EXISTS sequences (
+    city_code TEXT NOT NULL,
+    day       TEXT NOT NULL,
+    last      INTEGER NOT NULL,
+    PRIMARY KEY (city_code, day)
+);
+";
+
+impl Ledger {
+    /// Opens (or creates) `dir/center.sqlite`, creating `dir` if missing.
+    pub fn open(dir: &Path, documents: Documents) -> Result<Ledger, LedgerError> {
+        std::fs::create_dir_all(dir).map_err(|source| LedgerError::Folder {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let path = dir.join("center.sqlite");
+        let sql = |source| LedgerError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let conn = Connection::open(&path).map_err(sql)?;
+        // WAL with a full sync on commit: an answer is on disk before it is sent.
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sql)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(sql)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(sql)?;
+        conn.execute_batch(SCHEMA).map_err(sql)?;
+        Ok(Ledger {
+            path,
+            conn: Mutex::new(conn),
+            documents,
+        })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn sql(&self, source: rusqlite::Error) -> LedgerError {
+        LedgerError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// The submission with this id, with the kiosk that sent it.
+    pub fn find(&self, id: &str) -> Result<Option<(String, Submission)>, LedgerError> {
+        let conn = self.conn();
+        find(&conn, id)
+            .map_err(|e| self.sql(e))?
+            .map(read)
+            .transpose()
+    }
+
+    /// Records a judged submission and returns the answer, with `true` when it is new. A
+    /// repeated id returns the first answer and records nothing.
+    pub fn record(
+        &self,
+        id: &str,
+        meta: &Meta,
+        photo: &[u8],
+        reasons: &[Reason],
+        review: Review,
+        now: DateTime<FixedOffset>,
+    ) -> Result<(String, Submission, bool), LedgerError> {
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| self.sql(e))?;
+        if let Some(row) = find(&tx, id).map_err(|e| self.sql(e))? {
+            let (kiosk, first) = read(row)?;
+            return Ok((kiosk, first, false));
+        }
+        let created_at = now.to_rfc3339();
+        let mut answer = Submission {
+            id: id.to_owned(),
+            status: Status::Pending,
+            receipt_no: None,
+            image_no: None,
+            valid_until: None,
+            reasons: Vec::new(),
+            created_at: created_at.clone(),
+        };
+        if !reasons.is_empty() {
+            answer.status = Status::Rejected;
+            answer.reasons = texts(reasons);
+        } else if review == Review::Auto {
+            self.approve(&tx, &mut answer, &meta.document, &meta.city_code, now)?;
+        }
+        let meta_json =
+            serde_json::to_string(meta).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO submissions (id, kiosk_id, document, city_code, meta, photo, status,
+                 receipt_no, image_no, valid_until, reasons, created_at, decided_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                id,
+                meta.kiosk_id,
+                meta.document,
+                meta.city_code,
+                meta_json,
+                photo,
+                status_text(answer.status),
+                answer.receipt_no,
+                answer.image_no,
+                answer.valid_until,
+                reasons_json(&answer.reasons)?,
+                created_at,
+                (answer.status != Status::Pending).then(|| now.to_rfc3339()),
+            ],
+        )
+        .map_err(|e| self.sql(e))?;
+        tx.commit().map_err(|e| self.sql(e))?;
+        Ok((meta.kiosk_id.clone(), answer, true))
+    }
+
+    /// Issues the next receipt number of the city and day inside `tx`.
+    fn approve(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        answer: &mut Submission,
+        document: &str,
+        city_code: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<(), LedgerError> {
+        let day = now.date_naive();
+        let sequence: u32 = tx
+            .query_row(
+                "INSERT INTO sequences (city_code, day, last) VALUES (?1, ?2, 1)
+                 ON CONFLICT (city_code, day) DO UPDATE SET last = last + 1
+                 RETURNING last",
+                params![city_code, day.to_string()],
+                |row| row.get(0),
+            )
+            .map_err(|e| self.sql(e))?;
+        if sequence > MAX_SEQUENCE {
+            return Err(LedgerError::NumbersExhausted(city_code.to_owned()));
+        }
+        let receipt_no = receipt_number(city_code, day, sequence)
+            .ok_or_else(|| LedgerError::Corrupt(format!("city code {city_code:?}")))?;
+        let validity = self
+            .documents
+            .get(document)
+            .map_or(180, |s| s.validity_days_for(city_code));
+        answer.status = Status::Approved;
+        answer.image_no = Some(format!("P{receipt_no}"));
+        answer.receipt_no = Some(receipt_no);
+        answer.valid_until = day
+            .checked_add_days(Days::new(u64::from(validity)))
+            .map(|d| d.to_string());
+        Ok(())
+    }
+
+    /// Submissions waiting for a reviewer, oldest first.
+    pub fn pending(&self) -> Result<Vec<PendingReview>, LedgerError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT id, kiosk_id, document, city_code, created_at FROM submissions
+                 WHERE status = 'pending' ORDER BY created_at, id",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(PendingReview {
+                    id: r.get(0)?,
+                    kiosk_id: r.get(1)?,
+                    document: r.get(2)?,
+                    city_code: r.get(3)?,
+                    created_at: r.get(4)?,
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    }
+
+    /// A reviewer's decision on a pending submission.
+    pub fn decide(
+        &self,
+        id: &str,
+        decision: Decision,
+        reasons: &[Reason],
+        now: DateTime<FixedOffset>,
+    ) -> Result<Submission, DecideError> {
+        if decision == Decision::Reject && reasons.is_empty() {
+            return Err(DecideError::NoReasons);
+        }
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| self.sql(e))?;
+        let Some(row) = find(&tx, id).map_err(|e| self.sql(e))? else {
+            return Err(DecideError::NotFound(id.to_owned()));
+        };
+        let document = row.document.clone();
+        let city_code = row.city_code.clone();
+        let (_, mut answer) = read(row)?;
+        if answer.status != Status::Pending {
+            return Err(DecideError::NotPending(id.to_owned()));
+        }
+        match decision {
+            Decision::Approve => self.approve(&tx, &mut answer, &document, &city_code, now)?,
+            Decision::Reject => {
+                answer.status = Status::Rejected;
+                answer.reasons = texts(reasons);
+            }
+        }
+        tx.execute(
+            "UPDATE submissions SET status = ?2, receipt_no = ?3, image_no = ?4,
+                 valid_until = ?5, reasons = ?6, decided_at = ?7 WHERE id = ?1",
+            params![
+                id,
+                status_text(answer.status),
+                answer.receipt_no,
+                answer.image_no,
+                answer.valid_until,
+                reasons_json(&answer.reasons)?,
+                now.to_rfc3339(),
+            ],
+        )
+        .map_err(|e| self.sql(e))?;
+        tx.commit().map_err(|e| self.sql(e))?;
+        Ok(answer)
+    }
+
+    /// How many submissions the book holds.
+    pub fn count(&self) -> Result<u64, LedgerError> {
+        let n: i64 = self
+            .conn()
+            .query_row("SELECT COUNT(*) FROM submissions", [], |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+}
+
+/// One stored row, before it is read into an answer.
+struct Row {
+    id: String,
+    kiosk_id: String,
+    document: String,
+    city_code: String,
+    status: String,
+    receipt_no: Option<String>,
+    image_no: Option<String>,
+    valid_until: Option<String>,
+    reasons: String,
+    created_at: String,
+}
+
+fn find(conn: &Connection, id: &str) -> rusqlite::Result<Option<Row>> {
+    conn.query_row(
+        "SELECT id, kiosk_id, document, city_code, status, receipt_no, image_no, valid_until,
+                reasons, created_at
+         FROM submissions WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(Row {
+                id: r.get(0)?,
+                kiosk_id: r.get(1)?,
+                document: r.get(2)?,
+                city_code: r.get(3)?,
+                status: r.get(4)?,
+                receipt_no: r.get(5)?,
+                image_no: r.get(6)?,
+                valid_until: r.get(7)?,
+                reasons: r.get(8)?,
+                created_at: r.get(9)?,
+            })
+        },
+    )
+    .optional()
+}
+
+fn read(row: Row) -> Result<(String, Submission), LedgerError> {
+    let status = match row.status.as_str() {
+        "pending" => Status::Pending,
+        "approved" => Status::Approved,
+        "rejected" => Status::Rejected,
+        other => return Err(LedgerError::Corrupt(format!("status {other:?}"))),
+    };
+    let reasons: Vec<ReasonText> =
+        serde_json::from_str(&row.reasons).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
+    Ok((
+        row.kiosk_id,
+        Submission {
+            id: row.id,
+            status,
+            receipt_no: row.receipt_no,
+            image_no: row.image_no,
+            valid_until: row.valid_until,
+            reasons,
+            created_at: row.created_at,
+        },
+    ))
+}
+
+fn status_text(status: Status) -> &'static str {
+    match status {
+        Status::Pending => "pending",
+        Status::Approved => "approved",
+        Status::Rejected => "rejected",
+    }
+}
+
+fn texts(reasons: &[Reason]) -> Vec<ReasonText> {
+    reasons
+        .iter()
+        .map(|&code| ReasonText {
+            code,
+            message: code.message_zh().to_owned(),
+        })
+        .collect()
+}
+
+fn reasons_json(reasons: &[ReasonText]) -> Result<String, LedgerError> {
+    serde_json::to_string(reasons).map_err(|e| LedgerError::Corrupt(e.to_string()))
+}

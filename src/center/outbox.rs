@@ -1,0 +1,422 @@
+//! The kiosk's outbox: every submission is committed to SQLite (WAL, full sync) before the first
+//! send, and stays until the center's final answer is recorded. After a crash or a power cut the
+//! courier finds it again. The applicant's data and photo are wiped once the answer is final and
+//! the kiosk is done with them (receipt printed, or the retake begun).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use super::api::{Meta, Parcel, Status, Submission};
+
+/// Milliseconds since the epoch, the outbox's clock.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// The outbox failed.
+#[derive(Debug, thiserror::Error)]
+#[error("outbox {path}: {source}")]
+pub struct OutboxError {
+    /// The database file.
+    pub path: PathBuf,
+    /// Why.
+    pub source: rusqlite::Error,
+}
+
+/// Where a submission stands on the kiosk's side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// Waiting to be sent (again).
+    Queued,
+    /// The center has it but has not decided: asked again at intervals.
+    Waiting,
+    /// The center's final answer is recorded.
+    Answered,
+    /// The center refused the request itself (token, data): an operator must look, then retry.
+    Refused,
+}
+
+impl State {
+    fn text(self) -> &'static str {
+        match self {
+            State::Queued => "queued",
+            State::Waiting => "waiting",
+            State::Answered => "answered",
+            State::Refused => "refused",
+        }
+    }
+
+    fn parse(text: &str) -> State {
+        match text {
+            "waiting" => State::Waiting,
+            "answered" => State::Answered,
+            "refused" => State::Refused,
+            _ => State::Queued,
+        }
+    }
+}
+
+/// One line of `idbooth outbox list`: no applicant data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entry {
+    /// Local submission id.
+    pub id: String,
+    /// Where it stands.
+    pub state: State,
+    /// Sends and polls tried.
+    pub attempts: u32,
+    /// When it was stored (ms since the epoch).
+    pub created_ms: i64,
+    /// When the courier tries next (ms since the epoch).
+    pub next_try_ms: i64,
+    /// The last failure.
+    pub last_error: Option<String>,
+    /// The center's answer, once there is one.
+    pub answer: Option<Submission>,
+    /// Whether the applicant's data and photo are still held.
+    pub holds_pii: bool,
+}
+
+/// What the courier must do next for a submission.
+#[derive(Debug, Clone)]
+pub enum Due {
+    /// Send it.
+    Send(Parcel, u32),
+    /// Ask where it stands.
+    Poll(String, u32),
+}
+
+/// How many submissions are not final yet, and the oldest one's age.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Depth {
+    /// Queued, waiting or refused.
+    pub undelivered: u64,
+    /// Refused among them (need an operator).
+    pub refused: u64,
+    /// Age of the oldest undelivered one.
+    pub oldest: Option<Duration>,
+}
+
+/// The outbox database.
+pub struct Outbox {
+    path: PathBuf,
+    conn: Connection,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS outbox (
+    id          TEXT PRIMARY KEY,
+    created_ms  INTEGER NOT NULL,
+    meta        TEXT,
+    photo       BLOB,
+    state       TEXT NOT NULL,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    next_try_ms INTEGER NOT NULL,
+    last_error  TEXT,
+    answer      TEXT,
+    released    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_try_ms);
+";
+
+impl Outbox {
+    /// Opens (or creates) the outbox file; its folder is made if missing (mode 0700).
+    pub fn open(path: &Path) -> Result<Outbox, OutboxError> {
+        let err = |source| OutboxError {
+            path: path.to_path_buf(),
+            source,
+        };
+        if let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+            && !dir.exists()
+        {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                err(rusqlite::Error::InvalidPath(PathBuf::from(format!(
+                    "{}: {e}",
+                    dir.display()
+                ))))
+            })?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+            }
+        }
+        let conn = Connection::open(path).map_err(err)?;
+        // Full sync in WAL: a stored submission survives a power cut, not only a crash.
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(err)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(err)?;
+        conn.busy_timeout(Duration::from_secs(5)).map_err(err)?;
+        conn.execute_batch(SCHEMA).map_err(err)?;
+        Ok(Outbox {
+            path: path.to_path_buf(),
+            conn,
+        })
+    }
+
+    fn err(&self, source: rusqlite::Error) -> OutboxError {
+        OutboxError {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Stores a submission durably, due at once. Storing the same id again changes nothing.
+    pub fn put(&self, parcel: &Parcel) -> Result<(), OutboxError> {
+        let meta = serde_json::to_string(&parcel.meta)
+            .map_err(|e| self.err(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?;
+        let now = now_ms();
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO outbox (id, created_ms, meta, photo, state, next_try_ms)
+                 VALUES (?1, ?2, ?3, ?4, 'queued', ?2)",
+                params![parcel.id, now, meta, parcel.photo],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// What is due at `now`, oldest first, at most `limit`.
+    pub fn due(&self, now: i64, limit: usize) -> Result<Vec<Due>, OutboxError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, state, meta, photo, attempts FROM outbox
+                 WHERE state IN ('queued', 'waiting') AND next_try_ms <= ?1
+                 ORDER BY next_try_ms, created_ms LIMIT ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt
+            .query_map(params![now, limit], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<Vec<u8>>>(3)?,
+                    r.get::<_, u32>(4)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut due = Vec::new();
+        for row in rows {
+            let (id, state, meta, photo, attempts) = row.map_err(|e| self.err(e))?;
+            let parsed = meta.and_then(|m| serde_json::from_str::<Meta>(&m).ok());
+            match (State::parse(&state), parsed, photo) {
+                (State::Queued, Some(meta), Some(photo)) => {
+                    due.push(Due::Send(Parcel { id, meta, photo }, attempts));
+                }
+                // A waiting one is asked about; so is a queued one whose data is gone (it can
+                // only be asked about now).
+                _ => due.push(Due::Poll(id, attempts)),
+            }
+        }
+        Ok(due)
+    }
+
+    /// When the next item falls due, if any does.
+    pub fn next_due(&self) -> Result<Option<i64>, OutboxError> {
+        self.conn
+            .query_row(
+                "SELECT MIN(next_try_ms) FROM outbox WHERE state IN ('queued', 'waiting')",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// Records the center's answer: final ones end delivery; a pending one is asked about again
+    /// after `poll`.
+    pub fn answered(&self, answer: &Submission, poll: Duration) -> Result<(), OutboxError> {
+        let json = serde_json::to_string(answer)
+            .map_err(|e| self.err(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?;
+        let (state, next) = match answer.status {
+            Status::Pending => (
+                State::Waiting,
+                now_ms() + i64::try_from(poll.as_millis()).unwrap_or(i64::MAX / 2),
+            ),
+            Status::Approved | Status::Rejected => (State::Answered, now_ms()),
+        };
+        self.conn
+            .execute(
+                "UPDATE outbox SET state = ?2, answer = ?3, next_try_ms = ?4, last_error = NULL,
+                     attempts = attempts + 1 WHERE id = ?1",
+                params![answer.id, state.text(), json, next],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Records a failed try; the next one after `wait`.
+    pub fn failed(&self, id: &str, error: &str, wait: Duration) -> Result<(), OutboxError> {
+        let next = now_ms() + i64::try_from(wait.as_millis()).unwrap_or(i64::MAX / 2);
+        self.conn
+            .execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_try_ms = ?3
+                 WHERE id = ?1",
+                params![id, error, next],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// The center refused it: delivery stops until an operator retries.
+    pub fn refused(&self, id: &str, error: &str) -> Result<(), OutboxError> {
+        self.conn
+            .execute(
+                "UPDATE outbox SET state = 'refused', attempts = attempts + 1, last_error = ?2
+                 WHERE id = ?1",
+                params![id, error],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// The center lost it (404 on a poll): send it again.
+    pub fn resend(&self, id: &str) -> Result<(), OutboxError> {
+        self.conn
+            .execute(
+                "UPDATE outbox SET state = 'queued', next_try_ms = ?2,
+                     last_error = 'the center did not know it; sending again'
+                 WHERE id = ?1 AND photo IS NOT NULL",
+                params![id, now_ms()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Everything undelivered is due now, refused ones included. Returns how many.
+    pub fn retry_now(&self) -> Result<usize, OutboxError> {
+        self.conn
+            .execute(
+                "UPDATE outbox SET next_try_ms = ?1,
+                     state = CASE state WHEN 'refused' THEN 'queued' ELSE state END
+                 WHERE state IN ('queued', 'waiting', 'refused')",
+                params![now_ms()],
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// The recorded answer, if any.
+    pub fn answer(&self, id: &str) -> Result<Option<Submission>, OutboxError> {
+        let json: Option<Option<String>> = self
+            .conn
+            .query_row("SELECT answer FROM outbox WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(json.flatten().and_then(|j| serde_json::from_str(&j).ok()))
+    }
+
+    /// The stored parcel, while its data is held (a pending ticket's receipt needs it).
+    pub fn parcel(&self, id: &str) -> Result<Option<Parcel>, OutboxError> {
+        let row: Option<(Option<String>, Option<Vec<u8>>)> = self
+            .conn
+            .query_row("SELECT meta, photo FROM outbox WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(match row {
+            Some((Some(meta), Some(photo))) => {
+                serde_json::from_str(&meta).ok().map(|meta| Parcel {
+                    id: id.to_owned(),
+                    meta,
+                    photo,
+                })
+            }
+            _ => None,
+        })
+    }
+
+    /// The kiosk is done with it: the applicant's data and photo are wiped as soon as the answer
+    /// is final (now, if it is already).
+    pub fn release(&self, id: &str) -> Result<(), OutboxError> {
+        self.conn
+            .execute("UPDATE outbox SET released = 1 WHERE id = ?1", [id])
+            .map_err(|e| self.err(e))?;
+        self.wipe_released()
+    }
+
+    /// Wipes the data of released submissions whose answer is final, and of final ones older
+    /// than `keep` (a pending ticket nobody came back for).
+    pub fn wipe_released(&self) -> Result<(), OutboxError> {
+        self.conn
+            .execute(
+                "UPDATE outbox SET meta = NULL, photo = NULL
+                 WHERE state = 'answered' AND released = 1 AND photo IS NOT NULL",
+                [],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Wipes the data of final answers stored before `before` (ms since the epoch).
+    pub fn wipe_older(&self, before: i64) -> Result<usize, OutboxError> {
+        self.conn
+            .execute(
+                "UPDATE outbox SET meta = NULL, photo = NULL
+                 WHERE state = 'answered' AND created_ms < ?1 AND photo IS NOT NULL",
+                [before],
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// Every submission, newest first.
+    pub fn list(&self) -> Result<Vec<Entry>, OutboxError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, state, attempts, created_ms, next_try_ms, last_error, answer,
+                        photo IS NOT NULL
+                 FROM outbox ORDER BY created_ms DESC, id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Entry {
+                    id: r.get(0)?,
+                    state: State::parse(&r.get::<_, String>(1)?),
+                    attempts: r.get(2)?,
+                    created_ms: r.get(3)?,
+                    next_try_ms: r.get(4)?,
+                    last_error: r.get(5)?,
+                    answer: r
+                        .get::<_, Option<String>>(6)?
+                        .and_then(|j| serde_json::from_str(&j).ok()),
+                    holds_pii: r.get(7)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// How much is undelivered.
+    pub fn depth(&self) -> Result<Depth, OutboxError> {
+        let (undelivered, refused, oldest): (i64, i64, Option<i64>) = self
+            .conn
+            .query_row(
+                "SELECT COUNT(*), COALESCE(SUM(state = 'refused'), 0), MIN(created_ms)
+                 FROM outbox WHERE state != 'answered'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(Depth {
+            undelivered: u64::try_from(undelivered).unwrap_or(0),
+            refused: u64::try_from(refused).unwrap_or(0),
+            oldest: oldest.map(|t| {
+                Duration::from_millis(u64::try_from(now_ms().saturating_sub(t)).unwrap_or(0))
+            }),
+        })
+    }
+}

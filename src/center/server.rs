@@ -1,0 +1,662 @@
+//! The reference detection center over HTTP (axum): DESIGN.md's API v1. Every endpoint but
+//! `/v1/health` checks the bearer token before it reads a body; photos are judged off the async
+//! threads, a few at a time, and a full queue answers 503 with `Retry-After`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+
+use super::api::{ErrorBody, ErrorDetail, Health, Meta, ReviewDecision, is_submission_id};
+use super::judge::Judge;
+use super::ledger::{DecideError, Ledger, Review};
+use super::tokens::{Caller, Tokens};
+use crate::applicant::Applicant;
+use crate::spec::Cities;
+
+/// Largest request body: a photo of at most [`MAX_PHOTO_BYTES`] and its meta.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// Largest photo accepted (no spec allows more than a few hundred KB).
+pub const MAX_PHOTO_BYTES: usize = 1024 * 1024;
+/// Largest `meta` part.
+pub const MAX_META_BYTES: usize = 16 * 1024;
+/// Longest kiosk id.
+pub const MAX_KIOSK_ID: usize = 64;
+
+/// Everything the server works with.
+pub struct CenterState {
+    ledger: Ledger,
+    judge: Judge,
+    tokens: Tokens,
+    cities: Cities,
+    review: Review,
+    judging: tokio::sync::Semaphore,
+    waiting: AtomicUsize,
+    max_waiting: usize,
+}
+
+impl CenterState {
+    /// A center over this book, judge and tokens. `judges` photos are judged at once (one per
+    /// core is right); beyond `max_waiting` queued photos it answers 503.
+    pub fn new(
+        ledger: Ledger,
+        judge: Judge,
+        tokens: Tokens,
+        cities: Cities,
+        review: Review,
+    ) -> CenterState {
+        let judges = std::thread::available_parallelism().map_or(2, |n| n.get());
+        CenterState {
+            ledger,
+            judge,
+            tokens,
+            cities,
+            review,
+            judging: tokio::sync::Semaphore::new(judges),
+            waiting: AtomicUsize::new(0),
+            max_waiting: 64,
+        }
+    }
+
+    /// Changes how many photos may wait for judging before the center answers 503.
+    pub fn with_max_waiting(mut self, max_waiting: usize) -> Self {
+        self.max_waiting = max_waiting;
+        self
+    }
+
+    /// The book (for tests and tools on the same process).
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+}
+
+/// An error answer: status, stable code, words.
+struct Failure {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    retry_after: Option<u64>,
+}
+
+fn fail(status: StatusCode, code: &'static str, message: impl Into<String>) -> Failure {
+    Failure {
+        status,
+        code,
+        message: message.into(),
+        retry_after: None,
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message,
+            },
+        };
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+fn internal(error: impl std::fmt::Display) -> Failure {
+    tracing::error!(%error, "center: internal error");
+    fail(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "the center failed; try again",
+    )
+}
+
+/// The API's routes over `state`.
+pub fn router(state: Arc<CenterState>) -> Router {
+    let guarded = Router::new()
+        .route("/v1/submissions", post(submit))
+        .route("/v1/submissions/{id}", get(fetch))
+        .route("/v1/review/pending", get(pending))
+        .route("/v1/review/{id}", post(review))
+        .route_layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            authorize,
+        ));
+    Router::new()
+        .route("/v1/health", get(health))
+        .merge(guarded)
+        .fallback(|| async { fail(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
+        .method_not_allowed_fallback(|| async {
+            fail(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this endpoint does not take that method",
+            )
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+async fn health(State(state): State<Arc<CenterState>>) -> Json<Health> {
+    Json(Health {
+        status: "ok".to_owned(),
+        review: match state.review {
+            Review::Auto => "auto",
+            Review::Manual => "manual",
+        }
+        .to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+    })
+}
+
+/// Checks the bearer token before anything reads the body.
+async fn authorize(
+    State(state): State<Arc<CenterState>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let token = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let Some(token) = token else {
+        return fail(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "send Authorization: Bearer <token>",
+        )
+        .into_response();
+    };
+    let Some(caller) = state.tokens.caller(token.trim()).cloned() else {
+        return fail(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "this token is not accepted",
+        )
+        .into_response();
+    };
+    request.extensions_mut().insert(caller);
+    next.run(request).await
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Failure> {
+    tokio::task::spawn_blocking(work).await.map_err(internal)
+}
+
+async fn submit(
+    State(state): State<Arc<CenterState>>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, Failure> {
+    let Caller::Kiosk(kiosk) = caller else {
+        return Err(fail(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "only kiosks submit photos",
+        ));
+    };
+    let id = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| {
+            fail(
+                StatusCode::BAD_REQUEST,
+                "missing_idempotency_key",
+                "send Idempotency-Key: <the local submission id>",
+            )
+        })?
+        .to_owned();
+    if !is_submission_id(&id) {
+        return Err(fail(
+            StatusCode::BAD_REQUEST,
+            "bad_id",
+            "Idempotency-Key must be 1 to 64 of A-Z a-z 0-9 - _",
+        ));
+    }
+    let mut multipart = multipart.map_err(|e| {
+        fail(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("expected multipart/form-data: {}", e.body_text()),
+        )
+    })?;
+    let (meta, photo) = read_parts(&mut multipart).await?;
+
+    // A repeat gets the first answer, before any judging.
+    let ledger_state = Arc::clone(&state);
+    let first_id = id.clone();
+    if let Some((owner, first)) = blocking(move || ledger_state.ledger.find(&first_id))
+        .await?
+        .map_err(internal)?
+    {
+        if owner != kiosk {
+            return Err(fail(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "this submission id belongs to another kiosk",
+            ));
+        }
+        return Ok((StatusCode::OK, Json(first)).into_response());
+    }
+    check_meta(&state, &kiosk, &meta)?;
+
+    let queued = state.waiting.fetch_add(1, Ordering::SeqCst);
+    let _queued = Queued(&state.waiting);
+    if queued >= state.max_waiting {
+        let mut busy = fail(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "too many photos waiting to be checked; try again shortly",
+        );
+        busy.retry_after = Some(2);
+        return Err(busy);
+    }
+    let permit = state.judging.acquire().await.map_err(internal)?;
+    let judge_state = Arc::clone(&state);
+    let (document, jpeg) = (meta.document.clone(), photo);
+    let (reasons, jpeg) = blocking(move || {
+        let reasons = judge_state.judge.reasons(&document, &jpeg);
+        (reasons, jpeg)
+    })
+    .await?;
+    drop(permit);
+
+    let record_state = Arc::clone(&state);
+    let now = chrono::Local::now().fixed_offset();
+    let (owner, answer, new) = blocking(move || {
+        record_state
+            .ledger
+            .record(&id, &meta, &jpeg, &reasons, record_state.review, now)
+    })
+    .await?
+    .map_err(internal)?;
+    if owner != kiosk {
+        return Err(fail(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "this submission id belongs to another kiosk",
+        ));
+    }
+    if new {
+        tracing::info!(status = ?answer.status, reasons = answer.reasons.len(), "center: submission recorded");
+    }
+    let status = if new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(answer)).into_response())
+}
+
+/// Counts a request out of the judging queue when it ends, however it ends.
+struct Queued<'a>(&'a AtomicUsize);
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+async fn read_parts(multipart: &mut Multipart) -> Result<(Meta, Vec<u8>), Failure> {
+    let mut meta = None;
+    let mut photo = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => return Err(body_error(e.status(), &e.body_text())),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        match name.as_str() {
+            "meta" => {
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| body_error(e.status(), &e.body_text()))?;
+                if bytes.len() > MAX_META_BYTES {
+                    return Err(fail(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        format!("meta is over {MAX_META_BYTES} bytes"),
+                    ));
+                }
+                let parsed: Meta = serde_json::from_slice(&bytes).map_err(|e| {
+                    fail(
+                        StatusCode::BAD_REQUEST,
+                        "bad_meta",
+                        format!("meta is not the expected JSON: {e}"),
+                    )
+                })?;
+                meta = Some(parsed);
+            }
+            "photo" => {
+                let content_type = field.content_type().unwrap_or_default().to_owned();
+                if content_type != "image/jpeg" {
+                    return Err(fail(
+                        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                        "unsupported_media_type",
+                        format!("photo must be image/jpeg, not {content_type:?}"),
+                    ));
+                }
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| body_error(e.status(), &e.body_text()))?;
+                if bytes.len() > MAX_PHOTO_BYTES {
+                    return Err(fail(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        format!("photo is over {MAX_PHOTO_BYTES} bytes"),
+                    ));
+                }
+                if !bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+                    return Err(fail(
+                        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                        "unsupported_media_type",
+                        "photo is not a JPEG (no SOI marker)",
+                    ));
+                }
+                photo = Some(bytes.to_vec());
+            }
+            other => {
+                return Err(fail(
+                    StatusCode::BAD_REQUEST,
+                    "unknown_part",
+                    format!(
+                        "unknown part {:?}: send meta and photo",
+                        other.chars().take(32).collect::<String>()
+                    ),
+                ));
+            }
+        }
+    }
+    match (meta, photo) {
+        (Some(meta), Some(photo)) => Ok((meta, photo)),
+        (None, _) => Err(fail(
+            StatusCode::BAD_REQUEST,
+            "missing_part",
+            "no meta part",
+        )),
+        (_, None) => Err(fail(
+            StatusCode::BAD_REQUEST,
+            "missing_part",
+            "no photo part",
+        )),
+    }
+}
+
+fn body_error(status: StatusCode, text: &str) -> Failure {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        fail(
+            status,
+            "payload_too_large",
+            format!("the request is over {MAX_BODY_BYTES} bytes"),
+        )
+    } else {
+        fail(StatusCode::BAD_REQUEST, "bad_body", text.to_owned())
+    }
+}
+
+fn check_meta(state: &CenterState, kiosk: &str, meta: &Meta) -> Result<(), Failure> {
+    let invalid = |message: String| fail(StatusCode::UNPROCESSABLE_ENTITY, "invalid_meta", message);
+    if meta.kiosk_id.len() > MAX_KIOSK_ID {
+        return Err(invalid(format!("kiosk_id is over {MAX_KIOSK_ID} bytes")));
+    }
+    if meta.kiosk_id != kiosk {
+        return Err(fail(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "meta.kiosk_id is not the kiosk of this token",
+        ));
+    }
+    if state.judge.documents().get(&meta.document).is_none() {
+        return Err(invalid(format!(
+            "unknown document {:?}",
+            meta.document.chars().take(32).collect::<String>()
+        )));
+    }
+    if chrono::DateTime::parse_from_rfc3339(&meta.captured_at).is_err() {
+        return Err(invalid("captured_at is not an RFC 3339 time".to_owned()));
+    }
+    let today = chrono::Local::now().date_naive();
+    Applicant::new(
+        &meta.applicant.name,
+        &meta.applicant.id_number,
+        &meta.city_code,
+        &state.cities,
+        today,
+    )
+    .map_err(|e| invalid(format!("applicant: {e}")))?;
+    Ok(())
+}
+
+fn check_id(id: &str) -> Result<(), Failure> {
+    if is_submission_id(id) {
+        Ok(())
+    } else {
+        Err(fail(
+            StatusCode::BAD_REQUEST,
+            "bad_id",
+            "a submission id is 1 to 64 of A-Z a-z 0-9 - _",
+        ))
+    }
+}
+
+async fn fetch(
+    State(state): State<Arc<CenterState>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<Response, Failure> {
+    check_id(&id)?;
+    let found = blocking(move || state.ledger.find(&id))
+        .await?
+        .map_err(internal)?;
+    let Some((owner, answer)) = found else {
+        return Err(fail(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such submission",
+        ));
+    };
+    match caller {
+        Caller::Kiosk(kiosk) if kiosk != owner => Err(fail(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "this submission belongs to another kiosk",
+        )),
+        _ => Ok(Json(answer).into_response()),
+    }
+}
+
+fn staff_only(caller: &Caller) -> Result<(), Failure> {
+    match caller {
+        Caller::Staff(_) => Ok(()),
+        Caller::Kiosk(_) => Err(fail(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "review is for the center's staff",
+        )),
+    }
+}
+
+async fn pending(
+    State(state): State<Arc<CenterState>>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, Failure> {
+    staff_only(&caller)?;
+    let list = blocking(move || state.ledger.pending())
+        .await?
+        .map_err(internal)?;
+    Ok(Json(list).into_response())
+}
+
+async fn review(
+    State(state): State<Arc<CenterState>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    body: Result<Json<ReviewDecision>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, Failure> {
+    staff_only(&caller)?;
+    check_id(&id)?;
+    let Json(decision) = body.map_err(|e| {
+        fail(
+            StatusCode::BAD_REQUEST,
+            "bad_decision",
+            format!(
+                "expected {{\"decision\":\"approve\"|\"reject\",\"reasons\":[…]}}: {}",
+                e.body_text()
+            ),
+        )
+    })?;
+    let now = chrono::Local::now().fixed_offset();
+    let decided = blocking(move || {
+        state
+            .ledger
+            .decide(&id, decision.decision, &decision.reasons, now)
+    })
+    .await?;
+    match decided {
+        Ok(answer) => Ok(Json(answer).into_response()),
+        Err(DecideError::NotFound(_)) => Err(fail(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such submission",
+        )),
+        Err(e @ DecideError::NotPending(_)) => {
+            Err(fail(StatusCode::CONFLICT, "not_pending", e.to_string()))
+        }
+        Err(e @ DecideError::NoReasons) => Err(fail(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "no_reasons",
+            e.to_string(),
+        )),
+        Err(DecideError::Ledger(e)) => Err(internal(e)),
+    }
+}
+
+/// A center serving on its own thread (the demo, the tests, `idbooth center`).
+pub struct RunningCenter {
+    addr: SocketAddr,
+    tls: bool,
+    handle: axum_server::Handle<SocketAddr>,
+    thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+    state: Arc<CenterState>,
+}
+
+/// TLS material in PEM.
+#[derive(Clone)]
+pub struct TlsPem {
+    /// Certificate chain.
+    pub cert: Vec<u8>,
+    /// Private key.
+    pub key: Vec<u8>,
+}
+
+impl RunningCenter {
+    /// Serves `state` on `listener` (HTTPS with `tls`) from a thread of its own.
+    pub fn start(
+        listener: std::net::TcpListener,
+        state: Arc<CenterState>,
+        tls: Option<TlsPem>,
+    ) -> std::io::Result<RunningCenter> {
+        let addr = listener.local_addr()?;
+        let handle = axum_server::Handle::new();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("center")
+            .enable_all()
+            .build()?;
+        let app = router(Arc::clone(&state));
+        let serving = handle.clone();
+        let is_tls = tls.is_some();
+        let thread = std::thread::Builder::new()
+            .name("center".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let service = app.into_make_service();
+                    match tls {
+                        Some(pem) => {
+                            let config =
+                                axum_server::tls_rustls::RustlsConfig::from_pem(pem.cert, pem.key)
+                                    .await?;
+                            axum_server::tls_rustls::from_tcp_rustls(listener, config)?
+                                .handle(serving)
+                                .serve(service)
+                                .await
+                        }
+                        None => {
+                            axum_server::from_tcp(listener)?
+                                .handle(serving)
+                                .serve(service)
+                                .await
+                        }
+                    }
+                })
+            })?;
+        Ok(RunningCenter {
+            addr,
+            tls: is_tls,
+            handle,
+            thread: Some(thread),
+            state,
+        })
+    }
+
+    /// Where it listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Its base URL (`http://127.0.0.1:PORT`, or https).
+    pub fn url(&self) -> String {
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// The center's state.
+    pub fn state(&self) -> &Arc<CenterState> {
+        &self.state
+    }
+
+    /// Waits until the server ends (a TLS setup error ends it at once).
+    pub fn wait(mut self) -> std::io::Result<()> {
+        match self.thread.take() {
+            Some(thread) => thread
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("center thread panicked"))),
+            None => Ok(()),
+        }
+    }
+
+    /// Stops serving; requests in flight get a second to finish.
+    pub fn stop(mut self) -> std::io::Result<()> {
+        self.handle
+            .graceful_shutdown(Some(std::time::Duration::from_secs(1)));
+        match self.thread.take() {
+            Some(thread) => thread
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("center thread panicked"))),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for RunningCenter {
+    fn drop(&mut self) {
+        self.handle.shutdown();
+    }
+}

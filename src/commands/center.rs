@@ -1,0 +1,69 @@
+//! `idbooth center`: the reference detection center, until SIGINT or SIGTERM.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use crate::center::judge::Judge;
+use crate::center::ledger::{Ledger, Review};
+use crate::center::server::{CenterState, RunningCenter, TlsPem};
+use crate::center::tokens::Tokens;
+use crate::cli::{CenterArgs, ReviewMode};
+use crate::ops::config::{Config, resolve_dir};
+
+/// Serves until asked to stop.
+pub(super) fn run(config_dir: Option<&Path>, args: &CenterArgs) -> anyhow::Result<ExitCode> {
+    let config = Config::load(&resolve_dir(config_dir)?)?;
+    let tokens = match &args.tokens {
+        Some(path) => Tokens::load(path)?,
+        None => Tokens::single_kiosk(&config.kiosk.kiosk.id, &config.kiosk.center.token),
+    };
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(TlsPem {
+            cert: std::fs::read(cert)
+                .with_context(|| format!("--tls-cert {}: cannot read", cert.display()))?,
+            key: std::fs::read(key)
+                .with_context(|| format!("--tls-key {}: cannot read", key.display()))?,
+        }),
+        _ => None,
+    };
+    let review = match args.review {
+        ReviewMode::Auto => Review::Auto,
+        ReviewMode::Manual => Review::Manual,
+    };
+    if review == Review::Manual && !tokens.has_staff() {
+        tracing::warn!("manual review without [staff] tokens: nobody can review");
+    }
+    let ledger = Ledger::open(&args.data, config.documents.clone())?;
+    let state = CenterState::new(
+        ledger,
+        Judge::new(config.documents.clone(), config.thresholds),
+        tokens,
+        config.cities.clone(),
+        review,
+    );
+    let listener = std::net::TcpListener::bind(args.listen)
+        .with_context(|| format!("--listen {}: cannot listen", args.listen))?;
+    let center = RunningCenter::start(listener, Arc::new(state), tls)?;
+    // One line on stdout, for people and for scripts that listen on port 0.
+    writeln!(std::io::stdout().lock(), "listening on {}", center.url())?;
+    tracing::info!(url = %center.url(), "center: serving");
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+        anyhow::Ok(())
+    })?;
+    tracing::info!("center: stopping");
+    center.stop()?;
+    Ok(ExitCode::SUCCESS)
+}
