@@ -4,7 +4,8 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
 
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Request, State};
@@ -38,13 +39,17 @@ pub struct CenterState {
     cities: Cities,
     review: Review,
     judging: tokio::sync::Semaphore,
+    judges: usize,
     waiting: AtomicUsize,
     max_waiting: usize,
+    /// Mean time to judge one photo, in µs (a moving average), for `Retry-After`.
+    judge_us: AtomicU64,
 }
 
 impl CenterState {
-    /// A center over this book, judge and tokens. `judges` photos are judged at once (one per
-    /// core is right); beyond `max_waiting` queued photos it answers 503.
+    /// A center over this book, judge and tokens. One photo per core is judged at once; when
+    /// four per core already wait, it answers 503 with a `Retry-After` from its own pace, rather
+    /// than keep kiosks waiting into their timeouts (and have them send it all again).
     pub fn new(
         ledger: Ledger,
         judge: Judge,
@@ -60,8 +65,10 @@ impl CenterState {
             cities,
             review,
             judging: tokio::sync::Semaphore::new(judges),
+            judges,
             waiting: AtomicUsize::new(0),
-            max_waiting: 64,
+            max_waiting: judges * 4,
+            judge_us: AtomicU64::new(200_000),
         }
     }
 
@@ -227,6 +234,18 @@ async fn submit(
             "Idempotency-Key must be 1 to 64 of A-Z a-z 0-9 - _",
         ));
     }
+    // An announced body over the limit is refused before any of it is read.
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(fail(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("the request is over {MAX_BODY_BYTES} bytes"),
+        ));
+    }
     let mut multipart = multipart.map_err(|e| {
         fail(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -262,18 +281,27 @@ async fn submit(
             "busy",
             "too many photos waiting to be checked; try again shortly",
         );
-        busy.retry_after = Some(2);
+        // Come back when the queue ahead should have cleared.
+        let mean = Duration::from_micros(state.judge_us.load(Ordering::Relaxed));
+        let clear = mean * u32::try_from(queued / state.judges.max(1)).unwrap_or(u32::MAX);
+        busy.retry_after = Some(clear.as_secs().clamp(1, 60));
         return Err(busy);
     }
     let permit = state.judging.acquire().await.map_err(internal)?;
     let judge_state = Arc::clone(&state);
     let (document, jpeg) = (meta.document.clone(), photo);
+    let started = std::time::Instant::now();
     let (reasons, jpeg) = blocking(move || {
         let reasons = judge_state.judge.reasons(&document, &jpeg);
         (reasons, jpeg)
     })
     .await?;
     drop(permit);
+    let took = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    let mean = state.judge_us.load(Ordering::Relaxed);
+    state
+        .judge_us
+        .store((mean * 7 + took) / 8, Ordering::Relaxed);
 
     let record_state = Arc::clone(&state);
     let now = chrono::Local::now().fixed_offset();

@@ -1,0 +1,1047 @@
+//! The detection center and the kiosk's delivery, over real HTTP on 127.0.0.1 with real SQLite
+//! files: answers, review, faults on the way (a scripted proxy in front of the real center),
+//! killed processes, HTTPS, bad requests, and load. In every case each submission reaches the
+//! center's book exactly once and every receipt number is unique.
+
+mod util;
+
+use std::collections::{HashSet, VecDeque};
+use std::net::{SocketAddr, TcpListener};
+use std::path::Path;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use idbooth::center::api::{ApplicantMeta, Meta, Parcel, Status, Submission, is_receipt_no};
+use idbooth::center::judge::Judge;
+use idbooth::center::ledger::{Ledger, Review};
+use idbooth::center::outbox::{Outbox, State};
+use idbooth::center::server::{CenterState, RunningCenter, TlsPem};
+use idbooth::center::tokens::Tokens;
+use idbooth::center::{Center, Courier};
+use idbooth::ops::config::CenterConfig;
+use idbooth::vision::FaceDetector;
+
+const TOKEN: &str = "demo-kiosk-token-0123456789abcdef";
+const OTHER_TOKEN: &str = "other-kiosk-token-0123456789abcdef";
+const STAFF_TOKEN: &str = "staff-token-0123456789abcdef";
+const ID_NUMBER: &str = "11010519491231002X";
+
+fn kiosk_id() -> String {
+    util::config().kiosk.kiosk.id
+}
+
+/// A compliant passport photo made the booth's way from a booth-like capture of Grace Hopper.
+fn passport_jpeg() -> &'static [u8] {
+    static JPEG: OnceLock<Vec<u8>> = OnceLock::new();
+    JPEG.get_or_init(|| {
+        let config = util::config();
+        let spec = config.documents.get("passport").expect("passport");
+        let capture = util::booth_capture(&Default::default());
+        let out = idbooth::photo::process(
+            &mut FaceDetector::new().expect("model"),
+            &capture,
+            spec,
+            &config.thresholds,
+        )
+        .expect("normalize");
+        assert!(out.reasons().is_empty(), "{:?}", out.reasons());
+        out.jpeg.bytes
+    })
+}
+
+fn parcel(id: &str) -> Parcel {
+    Parcel {
+        id: id.to_owned(),
+        meta: Meta {
+            kiosk_id: kiosk_id(),
+            document: "passport".into(),
+            city_code: "440300".into(),
+            applicant: ApplicantMeta {
+                name: "张三".into(),
+                id_number: ID_NUMBER.into(),
+            },
+            captured_at: "2026-11-25T10:00:00+08:00".into(),
+            quality: Default::default(),
+        },
+        photo: passport_jpeg().to_vec(),
+    }
+}
+
+fn tokens() -> Tokens {
+    Tokens::parse(&format!(
+        "[kiosks]\n{} = \"{TOKEN}\"\nother-kiosk = \"{OTHER_TOKEN}\"\n[staff]\nreviewer = \"{STAFF_TOKEN}\"\n",
+        kiosk_id()
+    ))
+    .expect("tokens")
+}
+
+/// The reference center in this process, its book in a temp folder.
+struct TestCenter {
+    running: RunningCenter,
+    _dir: tempfile::TempDir,
+}
+
+impl TestCenter {
+    fn start(review: Review) -> TestCenter {
+        TestCenter::start_on("127.0.0.1:0", review, None)
+    }
+
+    fn start_on(addr: &str, review: Review, tls: Option<TlsPem>) -> TestCenter {
+        let dir = tempfile::tempdir().expect("temp");
+        let running = serve(addr, dir.path(), review, tls);
+        TestCenter { running, _dir: dir }
+    }
+
+    fn url(&self) -> String {
+        self.running.url()
+    }
+
+    fn ledger(&self) -> &Ledger {
+        self.running.state().ledger()
+    }
+}
+
+fn serve(addr: &str, dir: &Path, review: Review, tls: Option<TlsPem>) -> RunningCenter {
+    let config = util::config();
+    let ledger = Ledger::open(dir, config.documents.clone()).expect("ledger");
+    let state = CenterState::new(
+        ledger,
+        Judge::new(config.documents.clone(), config.thresholds),
+        tokens(),
+        config.cities.clone(),
+        review,
+    );
+    let listener = TcpListener::bind(addr).expect("listen");
+    RunningCenter::start(listener, Arc::new(state), tls).expect("serve")
+}
+
+/// The kiosk's `[center]` pointing at `url`, with short delays for the tests.
+fn center_config(url: &str) -> CenterConfig {
+    let mut c = util::config().kiosk.center;
+    c.url = url.to_owned();
+    c.connect_timeout_ms = 500;
+    c.request_timeout_ms = 3_000;
+    c.retry_min_ms = 20;
+    c.retry_max_ms = 200;
+    c.poll_interval_ms = 50;
+    c
+}
+
+fn courier(dir: &Path, url: &str) -> Courier {
+    Courier::start(&dir.join("outbox.sqlite"), &center_config(url)).expect("courier")
+}
+
+fn wait_final(courier: &Courier, id: &str, limit: Duration) -> Submission {
+    courier
+        .wait(id, limit)
+        .expect("outbox")
+        .filter(|a| a.status != Status::Pending)
+        .unwrap_or_else(|| {
+            let list = courier.with_outbox(|o| o.list()).expect("list");
+            panic!("no final answer for {id} within {limit:?}: {list:#?}")
+        })
+}
+
+/// The center's book holds each of `ids` once, with distinct receipt numbers, and nothing else.
+fn assert_once_each(ledger: &Ledger, ids: &[String]) {
+    assert_eq!(ledger.count().expect("count"), ids.len() as u64);
+    let mut numbers = HashSet::new();
+    for id in ids {
+        let (_, answer) = ledger.find(id).expect("find").expect("stored");
+        if let Some(no) = answer.receipt_no {
+            assert!(is_receipt_no(&no), "{no}");
+            assert!(
+                numbers.insert(no.clone()),
+                "receipt number {no} issued twice"
+            );
+        }
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// A raw request, for the tests of what the server refuses.
+fn call(request: reqwest::RequestBuilder) -> (u16, serde_json::Value, reqwest::header::HeaderMap) {
+    runtime().block_on(async {
+        let response = request.send().await.expect("send");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.expect("body");
+        let json = serde_json::from_slice(&body).unwrap_or_else(|e| {
+            panic!(
+                "{status}: not JSON ({e}): {}",
+                String::from_utf8_lossy(&body)
+            )
+        });
+        (status, json, headers)
+    })
+}
+
+fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client")
+}
+
+fn form(meta: &str, photo: Vec<u8>, content_type: &str) -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new()
+        .part(
+            "meta",
+            reqwest::multipart::Part::text(meta.to_owned())
+                .mime_str("application/json")
+                .expect("mime"),
+        )
+        .part(
+            "photo",
+            reqwest::multipart::Part::bytes(photo)
+                .file_name("p.jpg")
+                .mime_str(content_type)
+                .expect("mime"),
+        )
+}
+
+fn meta_json(p: &Parcel) -> String {
+    serde_json::to_string(&p.meta).expect("json")
+}
+
+fn post(url: &str, token: &str, id: &str) -> reqwest::RequestBuilder {
+    http()
+        .post(format!("{url}/v1/submissions"))
+        .bearer_auth(token)
+        .header("Idempotency-Key", id)
+}
+
+#[test]
+fn approved_with_a_receipt_number_and_a_repeat_gets_the_first_answer() {
+    let center = TestCenter::start(Review::Auto);
+    let kiosk = tempfile::tempdir().expect("temp");
+    let courier = courier(kiosk.path(), &center.url());
+    let answer = courier
+        .submit(parcel("approve-1"), Duration::from_secs(30))
+        .expect("stored")
+        .expect("answered");
+    assert_eq!(answer.status, Status::Approved, "{answer:?}");
+    let no = answer.receipt_no.clone().expect("receipt number");
+    assert!(no.starts_with("440300"), "{no}");
+    assert_eq!(no.len(), 18);
+    assert_eq!(answer.image_no.as_deref(), Some(format!("P{no}").as_str()));
+    assert!(answer.valid_until.is_some());
+
+    // The same id again, straight over HTTP: the first answer, nothing new stored.
+    let p = parcel("approve-1");
+    let (status, json, _) = call(post(&center.url(), TOKEN, "approve-1").multipart(form(
+        &meta_json(&p),
+        p.photo.clone(),
+        "image/jpeg",
+    )));
+    assert_eq!(status, 200);
+    assert_eq!(json["receipt_no"], no.as_str());
+    // A second submission gets the next number.
+    let second = courier
+        .submit(parcel("approve-2"), Duration::from_secs(30))
+        .expect("stored")
+        .expect("answered");
+    assert_ne!(second.receipt_no, answer.receipt_no);
+    assert_once_each(center.ledger(), &["approve-1".into(), "approve-2".into()]);
+    // GET answers the same.
+    let (status, json, _) = call(
+        http()
+            .get(format!("{}/v1/submissions/approve-1", center.url()))
+            .bearer_auth(TOKEN),
+    );
+    assert_eq!(
+        (status, json["receipt_no"].as_str()),
+        (200, Some(no.as_str()))
+    );
+}
+
+#[test]
+fn a_photo_out_of_spec_is_rejected_with_reasons_and_its_data_wiped_once_released() {
+    let center = TestCenter::start(Review::Auto);
+    let kiosk = tempfile::tempdir().expect("temp");
+    let courier = courier(kiosk.path(), &center.url());
+    // A passport photo sent as a driving licence: the wrong size and file size for it.
+    let mut p = parcel("reject-1");
+    p.meta.document = "driving_licence".into();
+    let answer = courier
+        .submit(p, Duration::from_secs(30))
+        .expect("stored")
+        .expect("answered");
+    assert_eq!(answer.status, Status::Rejected);
+    let codes: Vec<&str> = answer.reasons.iter().map(|r| r.code.code()).collect();
+    assert!(codes.contains(&"wrong_size"), "{codes:?}");
+    assert!(answer.reasons.iter().all(|r| !r.message.is_empty()));
+    assert_eq!(answer.receipt_no, None);
+
+    let holds = |c: &Courier| {
+        c.with_outbox(|o| o.list())
+            .expect("list")
+            .into_iter()
+            .find(|e| e.id == "reject-1")
+            .expect("entry")
+            .holds_pii
+    };
+    assert!(holds(&courier), "kept until the kiosk is done with it");
+    Center::release(&courier, "reject-1");
+    assert!(!holds(&courier), "the applicant's data and photo are wiped");
+    // The answer itself stays.
+    assert_eq!(
+        Center::answer(&courier, "reject-1").map(|a| a.status),
+        Some(Status::Rejected)
+    );
+}
+
+#[test]
+fn manual_review_keeps_it_pending_until_a_reviewer_decides_and_the_kiosk_polls() {
+    let center = TestCenter::start(Review::Manual);
+    let kiosk = tempfile::tempdir().expect("temp");
+    let courier = courier(kiosk.path(), &center.url());
+    // The center judges, then keeps them pending: that is all the kiosk hears.
+    for id in ["review-1", "review-2"] {
+        courier.put(&parcel(id)).expect("put");
+    }
+    let until = Instant::now() + Duration::from_secs(30);
+    let pending = |id: &str| courier.answer(id).expect("outbox");
+    while (pending("review-1").is_none() || pending("review-2").is_none()) && Instant::now() < until
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let first = pending("review-1").expect("answered");
+    assert_eq!(first.status, Status::Pending);
+    assert_eq!(first.receipt_no, None);
+    // Within a budget the kiosk waits, and at its end it has the pending answer.
+    let late = courier
+        .wait("review-1", Duration::from_millis(200))
+        .expect("outbox");
+    assert_eq!(late.map(|a| a.status), Some(Status::Pending));
+
+    // Kiosks may not review; staff may.
+    let (status, _, _) = call(
+        http()
+            .get(format!("{}/v1/review/pending", center.url()))
+            .bearer_auth(TOKEN),
+    );
+    assert_eq!(status, 403);
+    let (status, list, _) = call(
+        http()
+            .get(format!("{}/v1/review/pending", center.url()))
+            .bearer_auth(STAFF_TOKEN),
+    );
+    assert_eq!(status, 200);
+    let ids: Vec<&str> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|e| e["id"].as_str())
+        .collect();
+    assert_eq!(ids.len(), 2, "{list}");
+    assert!(ids.contains(&"review-1") && ids.contains(&"review-2"));
+
+    let decide = |id: &str, body: serde_json::Value| {
+        call(
+            http()
+                .post(format!("{}/v1/review/{id}", center.url()))
+                .bearer_auth(STAFF_TOKEN)
+                .json(&body),
+        )
+    };
+    let (status, json, _) = decide("review-1", serde_json::json!({"decision": "approve"}));
+    assert_eq!((status, json["status"].as_str()), (200, Some("approved")));
+    let (status, json, _) = decide("review-2", serde_json::json!({"decision": "reject"}));
+    assert_eq!(
+        (status, json["error"]["code"].as_str()),
+        (422, Some("no_reasons"))
+    );
+    let (status, _, _) = decide(
+        "review-2",
+        serde_json::json!({"decision": "reject", "reasons": ["head_tilted"]}),
+    );
+    assert_eq!(status, 200);
+    // Decided once only.
+    let (status, json, _) = decide(
+        "review-1",
+        serde_json::json!({"decision": "reject", "reasons": ["other"]}),
+    );
+    assert_eq!(
+        (status, json["error"]["code"].as_str()),
+        (409, Some("not_pending"))
+    );
+
+    // The courier polls and learns both decisions.
+    let approved = wait_final(&courier, "review-1", Duration::from_secs(10));
+    assert_eq!(approved.status, Status::Approved);
+    assert!(approved.receipt_no.as_deref().is_some_and(is_receipt_no));
+    let rejected = wait_final(&courier, "review-2", Duration::from_secs(10));
+    assert_eq!(rejected.reasons[0].code.code(), "head_tilted");
+    assert_once_each(center.ledger(), &["review-1".into(), "review-2".into()]);
+}
+
+#[test]
+fn the_server_refuses_bad_requests_with_a_json_error() {
+    let center = TestCenter::start(Review::Auto);
+    let url = center.url();
+    let p = parcel("bad-1");
+    let good = || form(&meta_json(&p), p.photo.clone(), "image/jpeg");
+    let code = |j: &serde_json::Value| j["error"]["code"].as_str().unwrap_or("").to_owned();
+
+    // Health needs no token.
+    let (status, json, _) = call(http().get(format!("{url}/v1/health")));
+    assert_eq!((status, json["status"].as_str()), (200, Some("ok")));
+    // No token, a wrong token: 401 with the JSON body, before the body is read.
+    let (status, json, _) = call(
+        http()
+            .post(format!("{url}/v1/submissions"))
+            .header("Idempotency-Key", "bad-1")
+            .multipart(good()),
+    );
+    assert_eq!((status, code(&json)), (401, "unauthorized".into()));
+    let (status, json, _) = call(post(&url, "not-a-token-at-all-0000", "bad-1").multipart(good()));
+    assert_eq!((status, code(&json)), (401, "unauthorized".into()));
+    // Not multipart.
+    let (status, json, _) = call(post(&url, TOKEN, "bad-1").json(&serde_json::json!({"a": 1})));
+    assert_eq!(
+        (status, code(&json)),
+        (415, "unsupported_media_type".into())
+    );
+    // A photo that is not a JPEG, by type or by bytes.
+    let (status, json, _) = call(post(&url, TOKEN, "bad-1").multipart(form(
+        &meta_json(&p),
+        p.photo.clone(),
+        "image/png",
+    )));
+    assert_eq!(
+        (status, code(&json)),
+        (415, "unsupported_media_type".into())
+    );
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::RgbImage::new(354, 472)
+        .write_to(&mut png, image::ImageFormat::Png)
+        .expect("png");
+    let png = png.into_inner();
+    let (status, json, _) =
+        call(post(&url, TOKEN, "bad-1").multipart(form(&meta_json(&p), png, "image/jpeg")));
+    assert_eq!(
+        (status, code(&json)),
+        (415, "unsupported_media_type".into()),
+        "{json}"
+    );
+    // Too big: a 3 MB photo, a huge meta.
+    // Over the body limit: refused on the headers, before a byte of the body is sent.
+    let (status, json) = oversized_request(&url);
+    assert_eq!(
+        (status, code(&json)),
+        (413, "payload_too_large".into()),
+        "{json}"
+    );
+    let mut huge = p.photo.clone();
+    huge.resize(1536 * 1024, 0);
+    let (status, json, _) =
+        call(post(&url, TOKEN, "bad-1").multipart(form(&meta_json(&p), huge, "image/jpeg")));
+    assert_eq!((status, code(&json)), (413, "payload_too_large".into()));
+    let mut fat = p.clone();
+    fat.meta
+        .quality
+        .insert("x".into(), "y".repeat(40_000).into());
+    let (status, json, _) = call(post(&url, TOKEN, "bad-1").multipart(form(
+        &meta_json(&fat),
+        p.photo.clone(),
+        "image/jpeg",
+    )));
+    assert_eq!((status, code(&json)), (413, "payload_too_large".into()));
+    // Meta that is not JSON; huge or wrong fields.
+    let (status, json, _) = call(post(&url, TOKEN, "bad-1").multipart(form(
+        "{not json",
+        p.photo.clone(),
+        "image/jpeg",
+    )));
+    assert_eq!((status, code(&json)), (400, "bad_meta".into()));
+    let mut long = p.clone();
+    long.meta.applicant.name = "张".repeat(500);
+    let (status, json, _) = call(post(&url, TOKEN, "bad-1").multipart(form(
+        &meta_json(&long),
+        p.photo.clone(),
+        "image/jpeg",
+    )));
+    assert_eq!(
+        (status, code(&json)),
+        (422, "invalid_meta".into()),
+        "{json}"
+    );
+    let mut wrong_id = p.clone();
+    wrong_id.meta.applicant.id_number = "110105194912310021".into();
+    let (status, json, _) = call(post(&url, TOKEN, "bad-1").multipart(form(
+        &meta_json(&wrong_id),
+        p.photo.clone(),
+        "image/jpeg",
+    )));
+    assert_eq!((status, code(&json)), (422, "invalid_meta".into()));
+    let mut province = p.clone();
+    province.meta.city_code = "440000".into();
+    let (status, _, _) = call(post(&url, TOKEN, "bad-1").multipart(form(
+        &meta_json(&province),
+        p.photo.clone(),
+        "image/jpeg",
+    )));
+    assert_eq!(status, 422);
+    let mut document = p.clone();
+    document.meta.document = "../../etc/passwd".into();
+    let (status, _, _) = call(post(&url, TOKEN, "bad-1").multipart(form(
+        &meta_json(&document),
+        p.photo.clone(),
+        "image/jpeg",
+    )));
+    assert_eq!(status, 422);
+    // Another kiosk's id in the meta.
+    let (status, json, _) = call(post(&url, OTHER_TOKEN, "bad-1").multipart(good()));
+    assert_eq!((status, code(&json)), (403, "forbidden".into()));
+    // Ids: missing, path tricks.
+    let (status, json, _) = call(
+        http()
+            .post(format!("{url}/v1/submissions"))
+            .bearer_auth(TOKEN)
+            .multipart(good()),
+    );
+    assert_eq!(
+        (status, code(&json)),
+        (400, "missing_idempotency_key".into())
+    );
+    let (status, _, _) = call(post(&url, TOKEN, "../../etc/passwd").multipart(good()));
+    assert_eq!(status, 400);
+    for path in ["..%2F..%2Fcenter.sqlite", "a%00b", "center.sqlite"] {
+        let (status, json, _) = call(
+            http()
+                .get(format!("{url}/v1/submissions/{path}"))
+                .bearer_auth(TOKEN),
+        );
+        assert_eq!((status, code(&json)), (400, "bad_id".into()), "{path}");
+    }
+    // Nothing of the above was stored.
+    assert_eq!(center.ledger().count().expect("count"), 0);
+
+    // A good one from this kiosk; another kiosk may not read it.
+    let (status, _, _) = call(post(&url, TOKEN, "bad-1").multipart(good()));
+    assert_eq!(status, 201);
+    let (status, json, _) = call(
+        http()
+            .get(format!("{url}/v1/submissions/bad-1"))
+            .bearer_auth(OTHER_TOKEN),
+    );
+    assert_eq!((status, code(&json)), (403, "forbidden".into()));
+    let (status, _, _) = call(
+        http()
+            .get(format!("{url}/v1/submissions/nobody"))
+            .bearer_auth(TOKEN),
+    );
+    assert_eq!(status, 404);
+    assert_eq!(center.ledger().count().expect("count"), 1);
+}
+
+/// A request that announces a 3 MB body and sends none: the answer must come anyway.
+fn oversized_request(url: &str) -> (u16, serde_json::Value) {
+    use std::io::{Read, Write};
+    let addr = url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        stream,
+        "POST /v1/submissions HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {TOKEN}\r\n\
+         Idempotency-Key: big-1\r\nContent-Type: multipart/form-data; boundary=XyZ\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n--XyZ\r\n",
+        3 * 1024 * 1024
+    )
+    .expect("write");
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {text:?}"));
+    let body = text.split("\r\n\r\n").nth(1).unwrap_or_default();
+    (status, serde_json::from_str(body).unwrap_or_default())
+}
+
+/// What the proxy does with one request.
+#[derive(Debug, Clone)]
+enum Fault {
+    /// Pass it on.
+    Forward,
+    /// Pass it on, then hold the answer this long (the kiosk times out; the center has it).
+    ForwardThenHold(Duration),
+    /// Answer this status with an HTML body, without passing it on.
+    Status(u16),
+    /// 200 with a body that is not JSON.
+    Garbage,
+    /// 200 with a 1 MB body.
+    Oversized,
+    /// 429 with `Retry-After: n`.
+    TooMany(u64),
+}
+
+/// A proxy in front of the center that applies a script of faults, one per request, and logs
+/// what it saw.
+struct Proxy {
+    url: String,
+    script: Arc<Mutex<VecDeque<Fault>>>,
+    log: Arc<Mutex<Vec<(Instant, String)>>>,
+    _thread: std::thread::JoinHandle<()>,
+}
+
+impl Proxy {
+    fn start(upstream: String, script: Vec<Fault>) -> Proxy {
+        Proxy::start_on(
+            TcpListener::bind("127.0.0.1:0").expect("listen"),
+            upstream,
+            script,
+        )
+    }
+
+    fn start_on(listener: TcpListener, upstream: String, script: Vec<Fault>) -> Proxy {
+        let addr: SocketAddr = listener.local_addr().expect("addr");
+        let script = Arc::new(Mutex::new(VecDeque::from(script)));
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (s, l) = (Arc::clone(&script), Arc::clone(&log));
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                listener.set_nonblocking(true).expect("nonblocking");
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                let client = http();
+                let app = axum::Router::new().fallback(move |request: axum::extract::Request| {
+                    let (s, l, client, upstream) = (
+                        Arc::clone(&s),
+                        Arc::clone(&l),
+                        client.clone(),
+                        upstream.clone(),
+                    );
+                    async move { proxy(request, &s, &l, &client, &upstream).await }
+                });
+                axum::serve(listener, app).await.expect("proxy");
+            });
+        });
+        Proxy {
+            url: format!("http://{addr}"),
+            script,
+            log,
+            _thread: thread,
+        }
+    }
+
+    fn seen(&self) -> Vec<(Instant, String)> {
+        self.log.lock().expect("log").clone()
+    }
+
+    fn set(&self, script: Vec<Fault>) {
+        *self.script.lock().expect("script") = VecDeque::from(script);
+    }
+}
+
+async fn proxy(
+    request: axum::extract::Request,
+    script: &Mutex<VecDeque<Fault>>,
+    log: &Mutex<Vec<(Instant, String)>>,
+    client: &reqwest::Client,
+    upstream: &str,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (parts, body) = request.into_parts();
+    let key = parts
+        .headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map_or_else(|| parts.uri.path().to_owned(), str::to_owned);
+    log.lock().expect("log").push((Instant::now(), key));
+    let fault = script
+        .lock()
+        .expect("script")
+        .pop_front()
+        .unwrap_or(Fault::Forward);
+    let forward = || async {
+        let bytes = axum::body::to_bytes(body, 4 << 20).await.expect("body");
+        let mut out = client.request(parts.method.clone(), format!("{upstream}{}", parts.uri));
+        for (name, value) in &parts.headers {
+            if name != "host" && name != "content-length" {
+                out = out.header(name, value);
+            }
+        }
+        let answer = out.body(bytes).send().await.expect("upstream");
+        let status = answer.status();
+        let body = answer.bytes().await.expect("upstream body");
+        (
+            status,
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response()
+    };
+    match fault {
+        Fault::Forward => forward().await,
+        Fault::ForwardThenHold(hold) => {
+            let answer = forward().await;
+            tokio::time::sleep(hold).await;
+            answer
+        }
+        Fault::Status(code) => (
+            axum::http::StatusCode::from_u16(code).expect("status"),
+            "<html>the center is having a bad day</html>",
+        )
+            .into_response(),
+        Fault::Garbage => (
+            axum::http::StatusCode::OK,
+            "<html>welcome to the captive portal",
+        )
+            .into_response(),
+        Fault::Oversized => (axum::http::StatusCode::OK, vec![b'{'; 1 << 20]).into_response(),
+        Fault::TooMany(seconds) => (
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            [(axum::http::header::RETRY_AFTER, seconds.to_string())],
+            r#"{"error":{"code":"busy","message":"slow down"}}"#,
+        )
+            .into_response(),
+    }
+}
+
+fn tries_of(proxy: &Proxy, id: &str) -> Vec<Instant> {
+    proxy
+        .seen()
+        .into_iter()
+        .filter(|(_, k)| k == id)
+        .map(|(t, _)| t)
+        .collect()
+}
+
+#[test]
+fn faults_on_the_way_end_in_exactly_one_stored_submission_each() {
+    let center = TestCenter::start(Review::Auto);
+    let proxy = Proxy::start(
+        center.url(),
+        vec![
+            Fault::Status(500),
+            Fault::Status(502),
+            Fault::Garbage,
+            Fault::Oversized,
+            // Slow beyond the kiosk's 3 s timeout: the center stores it, the kiosk hears nothing.
+            Fault::ForwardThenHold(Duration::from_secs(5)),
+        ],
+    );
+    let kiosk = tempfile::tempdir().expect("temp");
+    let courier = courier(kiosk.path(), &proxy.url);
+    courier.put(&parcel("fault-1")).expect("put");
+    let answer = wait_final(&courier, "fault-1", Duration::from_secs(30));
+    assert_eq!(answer.status, Status::Approved);
+    // Six tries reached the proxy; two reached the center; one submission is stored.
+    assert_eq!(tries_of(&proxy, "fault-1").len(), 6, "{:?}", proxy.seen());
+    assert_once_each(center.ledger(), &["fault-1".into()]);
+    // The answer the kiosk got is the one the center stored first.
+    let (_, stored) = center
+        .ledger()
+        .find("fault-1")
+        .expect("find")
+        .expect("stored");
+    assert_eq!(stored, answer);
+    let entry = courier.with_outbox(|o| o.list()).expect("list").remove(0);
+    assert_eq!((entry.state, entry.attempts), (State::Answered, 6));
+}
+
+#[test]
+fn a_429_is_retried_no_sooner_than_its_retry_after() {
+    let center = TestCenter::start(Review::Auto);
+    let proxy = Proxy::start(center.url(), vec![Fault::TooMany(2)]);
+    let kiosk = tempfile::tempdir().expect("temp");
+    let courier = courier(kiosk.path(), &proxy.url);
+    courier.put(&parcel("busy-1")).expect("put");
+    wait_final(&courier, "busy-1", Duration::from_secs(20));
+    let tries = tries_of(&proxy, "busy-1");
+    assert_eq!(tries.len(), 2);
+    // Backoff alone would have retried within 20 ms.
+    let gap = tries[1] - tries[0];
+    assert!(gap >= Duration::from_millis(1_950), "{gap:?}");
+    assert_once_each(center.ledger(), &["busy-1".into()]);
+}
+
+#[test]
+fn center_down_then_up_delivers_what_waited() {
+    // A port with nothing behind it yet.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .expect("listen")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let kiosk = tempfile::tempdir().expect("temp");
+    let courier = courier(kiosk.path(), &url);
+    let ids: Vec<String> = (0..3).map(|i| format!("down-{i}")).collect();
+    for id in &ids {
+        courier.put(&parcel(id)).expect("put");
+    }
+    std::thread::sleep(Duration::from_millis(800));
+    let list = courier.with_outbox(|o| o.list()).expect("list");
+    assert!(
+        list.iter()
+            .all(|e| e.state == State::Queued && e.attempts >= 1),
+        "{list:#?}"
+    );
+    assert!(
+        list.iter().all(|e| e
+            .last_error
+            .as_deref()
+            .is_some_and(|m| m.contains("connect"))),
+        "{list:#?}"
+    );
+    assert_eq!(courier.depth().expect("depth").undelivered, 3);
+    let center = TestCenter::start_on(&format!("127.0.0.1:{port}"), Review::Auto, None);
+    for id in &ids {
+        assert_eq!(
+            wait_final(&courier, id, Duration::from_secs(20)).status,
+            Status::Approved
+        );
+    }
+    assert_eq!(courier.depth().expect("depth").undelivered, 0);
+    assert_once_each(center.ledger(), &ids);
+}
+
+/// `idbooth center` as a process; its URL from its first line.
+fn spawn_center(listen: &str, data: &Path) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = util::idbooth()
+        .args(["center", "--listen", listen, "--data"])
+        .arg(data)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn center");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read");
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    (child, url)
+}
+
+#[test]
+fn the_center_killed_mid_stream_and_restarted_loses_nothing_and_repeats_nothing() {
+    let data = tempfile::tempdir().expect("temp");
+    let (mut center, url) = spawn_center("127.0.0.1:0", data.path());
+    let listen = url.trim_start_matches("http://").to_owned();
+    let kiosk = tempfile::tempdir().expect("temp");
+    let courier = courier(kiosk.path(), &url);
+    let ids: Vec<String> = (0..8).map(|i| format!("kill-center-{i}")).collect();
+    for id in &ids {
+        courier.put(&parcel(id)).expect("put");
+    }
+    // Kill it once a few are stored, while the rest are on their way.
+    let until = Instant::now() + Duration::from_secs(30);
+    while courier.depth().expect("depth").undelivered > 5 && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    center.kill().expect("kill -9");
+    center.wait().expect("reaped");
+    let answered_before = ids
+        .iter()
+        .filter_map(|id| courier.answer(id).ok().flatten())
+        .collect::<Vec<_>>();
+    assert!(answered_before.len() >= 3, "{}", answered_before.len());
+    std::thread::sleep(Duration::from_millis(300));
+    let (mut center, _) = spawn_center(&listen, data.path());
+    for id in &ids {
+        wait_final(&courier, id, Duration::from_secs(40));
+    }
+    center.kill().expect("kill");
+    center.wait().expect("reaped");
+    // What was answered before the kill is on disk, unchanged.
+    let ledger = Ledger::open(data.path(), util::config().documents).expect("ledger");
+    for before in &answered_before {
+        let (_, stored) = ledger.find(&before.id).expect("find").expect("kept");
+        assert_eq!(&stored, before);
+    }
+    assert_once_each(&ledger, &ids);
+}
+
+#[test]
+fn the_kiosk_killed_mid_upload_resumes_and_the_center_stores_it_once() {
+    let center = TestCenter::start(Review::Auto);
+    // The first upload reaches the center, but its answer is held back.
+    let proxy = Proxy::start(
+        center.url(),
+        vec![Fault::ForwardThenHold(Duration::from_secs(60))],
+    );
+    let config = util::config_copy();
+    util::edit(
+        config.path(),
+        "kiosk.toml",
+        "url = \"http://127.0.0.1:8410\"",
+        &format!("url = \"{}\"", proxy.url),
+    );
+    util::edit(
+        config.path(),
+        "kiosk.toml",
+        "retry_min_ms = 1000",
+        "retry_min_ms = 20",
+    );
+    let data = tempfile::tempdir().expect("temp");
+    let ids: Vec<String> = (0..4).map(|i| format!("kill-kiosk-{i}")).collect();
+    {
+        let outbox = Outbox::open(&idbooth::outbox_path(data.path())).expect("outbox");
+        for id in &ids {
+            outbox.put(&parcel(id)).expect("put");
+        }
+    }
+    let retry = || {
+        let mut command = util::idbooth();
+        command
+            .arg("--config")
+            .arg(config.path())
+            .args(["outbox", "retry", "--wait", "60", "--data"])
+            .arg(data.path());
+        command
+    };
+    let mut kiosk = retry()
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let until = Instant::now() + Duration::from_secs(30);
+    while center.ledger().count().expect("count") == 0 && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        center.ledger().count().expect("count"),
+        1,
+        "the first one reached the center"
+    );
+    kiosk.kill().expect("kill -9");
+    kiosk.wait().expect("reaped");
+    let first = proxy.seen()[0].1.clone();
+    let outbox = Outbox::open(&idbooth::outbox_path(data.path())).expect("outbox");
+    let waiting = outbox.list().expect("list");
+    assert!(
+        waiting.iter().all(|e| e.state == State::Queued),
+        "nothing was answered before the kill: {waiting:#?}"
+    );
+    // Restarted, it delivers everything; the held one is sent again and gets its first answer.
+    proxy.set(vec![]);
+    let out = retry().output().expect("run");
+    let (code, stdout, stderr) = util::parts(&out);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("all delivered"), "{stdout}");
+    assert!(tries_of(&proxy, &first).len() >= 2);
+    assert_once_each(center.ledger(), &ids);
+    for e in outbox.list().expect("list") {
+        let (_, stored) = center.ledger().find(&e.id).expect("find").expect("stored");
+        assert_eq!(e.answer.as_ref(), Some(&stored));
+    }
+}
+
+/// A CA and a certificate it signed for 127.0.0.1, in PEM.
+fn test_pki() -> (String, TlsPem) {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("ca params");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca =
+        CertifiedIssuer::self_signed(ca_params, KeyPair::generate().expect("key")).expect("ca");
+    let key = KeyPair::generate().expect("key");
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+        .expect("params")
+        .signed_by(&key, &ca)
+        .expect("leaf");
+    (
+        ca.pem(),
+        TlsPem {
+            cert: leaf.pem().into_bytes(),
+            key: key.serialize_pem().into_bytes(),
+        },
+    )
+}
+
+#[test]
+fn https_with_the_centers_ca_works_and_an_untrusted_certificate_is_refused() {
+    let (ca_pem, tls) = test_pki();
+    let center = TestCenter::start_on("127.0.0.1:0", Review::Auto, Some(tls));
+    assert!(center.url().starts_with("https://"));
+    let kiosk = tempfile::tempdir().expect("temp");
+    let ca_file = kiosk.path().join("center-ca.pem");
+    std::fs::write(&ca_file, &ca_pem).expect("write");
+
+    let mut trusted = center_config(&center.url());
+    trusted.ca_file = Some(ca_file.display().to_string());
+    let courier = Courier::start(&kiosk.path().join("a.sqlite"), &trusted).expect("courier");
+    let answer = courier
+        .submit(parcel("tls-1"), Duration::from_secs(30))
+        .expect("stored")
+        .expect("answered");
+    assert_eq!(answer.status, Status::Approved);
+
+    // Another CA: the handshake fails, nothing is sent, the submission waits.
+    let (other_ca, _) = test_pki();
+    let other_file = kiosk.path().join("other-ca.pem");
+    std::fs::write(&other_file, other_ca).expect("write");
+    let mut untrusted = center_config(&center.url());
+    untrusted.ca_file = Some(other_file.display().to_string());
+    let refused = Courier::start(&kiosk.path().join("b.sqlite"), &untrusted).expect("courier");
+    refused.put(&parcel("tls-2")).expect("put");
+    std::thread::sleep(Duration::from_millis(800));
+    let entry = refused.with_outbox(|o| o.list()).expect("list").remove(0);
+    assert_eq!(entry.state, State::Queued);
+    let error = entry.last_error.unwrap_or_default().to_lowercase();
+    assert!(
+        error.contains("certificate") || error.contains("issuer"),
+        "{error}"
+    );
+    assert_once_each(center.ledger(), &["tls-1".into()]);
+}
+
+#[test]
+fn fifty_kiosks_sending_twenty_each_at_once_are_all_accounted_for() {
+    const KIOSKS: usize = 50;
+    const EACH: usize = 20;
+    let center = TestCenter::start(Review::Auto);
+    let url = center.url();
+    let root = tempfile::tempdir().expect("temp");
+    let mut all = Vec::new();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..KIOSKS)
+            .map(|k| {
+                let dir = root.path().join(format!("kiosk-{k}"));
+                let url = url.clone();
+                scope.spawn(move || {
+                    let courier = courier(&dir, &url);
+                    let ids: Vec<String> = (0..EACH).map(|i| format!("load-{k}-{i}")).collect();
+                    for id in &ids {
+                        courier.put(&parcel(id)).expect("put");
+                    }
+                    for id in &ids {
+                        assert_eq!(
+                            wait_final(&courier, id, Duration::from_secs(300)).status,
+                            Status::Approved
+                        );
+                    }
+                    ids
+                })
+            })
+            .collect();
+        for h in handles {
+            all.extend(h.join().expect("kiosk"));
+        }
+    });
+    assert_eq!(all.len(), KIOSKS * EACH);
+    assert_once_each(center.ledger(), &all);
+}
