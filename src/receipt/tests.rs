@@ -113,3 +113,19 @@ fn cut_off_bytes_are_an_error() {
     let cut = bytes.iter().position(|&b| b == 0x1D).expect("a GS command");
     assert!(decode(&bytes[..cut + 1]).is_err());
 }
+
+#[test]
+fn a_raster_never_carries_a_real_time_command() {
+    // Dots at x = 3 and x = 13 of one row are the bytes 0x10 0x04: DLE EOT.
+    let image = image::GrayImage::from_fn(16, 1, |x, _| {
+        image::Luma([if x == 3 || x == 13 { 0 } else { 255 }])
+    });
+    let mut job = super::escpos::EscPos::new(profile(384, QrMode::Native));
+    job.raster(&image);
+    let ops = decode(&job.finish()).expect("decodes");
+    let bits = ops.iter().find_map(|op| match op {
+        Op::Raster { bits, .. } => Some(bits.clone()),
+        _ => None,
+    });
+    assert_eq!(bits, Some(vec![0x10, 0x00]), "one dot lost, no command");
+}
