@@ -183,7 +183,7 @@ pub enum PrinterCommand {
 /// `idbooth config …`.
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
-    /// Load and validate kiosk.toml, documents.toml and cities.toml. Exit 0 valid, 2 not.
+    /// Load and validate kiosk.toml, documents.toml, cities.toml, guidance.toml and receipts.toml. Exit 0 valid, 2 not.
     Check,
     /// Read an operator PIN (from the terminal, or one line of stdin) and print its argon2id hash.
     Pin,

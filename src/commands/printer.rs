@@ -49,7 +49,9 @@ pub(super) fn status(config_dir: Option<&Path>, port: Option<&str>) -> anyhow::R
 /// Prints a test receipt and waits for the printer's confirmation.
 pub(super) fn test(config_dir: Option<&Path>, port: Option<&str>) -> anyhow::Result<ExitCode> {
     let config = Config::load(&resolve_dir(config_dir)?)?;
-    let job = sample_receipt().escpos(Profile::from_config(&config.kiosk.printer));
+    let job = sample_receipt()
+        .with_layout(&config.receipts)
+        .escpos(Profile::from_config(&config.kiosk.printer));
     printer(&config, port).print(&job)?;
     writeln!(std::io::stdout().lock(), "printed and confirmed")?;
     Ok(ExitCode::SUCCESS)
@@ -72,7 +74,7 @@ pub(super) fn render(
     }
     let config = Config::load(&resolve_dir(config_dir)?)?;
     let profile = Profile::from_config(&config.kiosk.printer);
-    let receipt = sample_receipt();
+    let receipt = sample_receipt().with_layout(&config.receipts);
     let bytes = match format {
         ReceiptFormat::Escpos => receipt.escpos(profile),
         ReceiptFormat::Png => preview(&receipt.escpos(profile), profile.dots)?,

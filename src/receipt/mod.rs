@@ -5,6 +5,7 @@
 pub mod decode;
 pub mod escpos;
 pub mod font;
+pub mod layout;
 mod model;
 pub mod pdf;
 mod printer;

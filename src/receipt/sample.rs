@@ -3,6 +3,7 @@
 
 use image::{Rgb, RgbImage};
 
+use super::layout::Layout;
 use super::model::Receipt;
 
 /// The sample's receipt number.
@@ -41,5 +42,8 @@ pub fn sample_receipt() -> Receipt {
         valid_until: Some("2027-05-24".into()),
         kiosk_id: "SAMPLE".into(),
         thumbnail: Some(image::imageops::grayscale(&sample_photo())),
+        document_id: "passport".into(),
+        city_code: "440300".into(),
+        layout: Layout::default(),
     }
 }
