@@ -101,4 +101,10 @@ fn cli_lays_out_a_photo_sheet() {
 
     let (code, _, err) = sheet(&["--document", "passport", "--copies", "0"]);
     assert_eq!(code, 2, "{err}");
+
+    std::fs::write(&photo, "not a photo").expect("writes");
+    let (code, _, err) = sheet(&["--document", "passport"]);
+    assert_eq!(code, 2);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("photo.jpg"), "names the file: {err}");
 }

@@ -79,7 +79,7 @@ pub(super) fn render(
         ReceiptFormat::Escpos => receipt.escpos(profile),
         ReceiptFormat::Png => preview(&receipt.escpos(profile), profile.dots)?,
         ReceiptFormat::Pdf => {
-            let spec = super::photo::spec(&config, "passport")?;
+            let spec = super::photo::spec(&config, &receipt.document_id)?;
             let photo = sample_photo();
             let photo = Photo {
                 image: &photo,

@@ -12,7 +12,7 @@ pub use sheet::{SHEET_MM, photo_sheet, sheet_capacity};
 use image::RgbImage;
 use printpdf::{
     Color, Mm, Op, PaintMode, PdfDocument, PdfSaveOptions, Point, Polygon, PolygonRing, Pt,
-    RawImage, Rgb, WindingOrder, XObjectTransform,
+    RawImage, Rgb, WindingOrder, XObjectId, XObjectTransform,
 };
 
 use super::RenderError;
@@ -41,32 +41,51 @@ fn cropped(photo: Photo<'_>) -> RgbImage {
     image::imageops::crop_imm(photo.image, (w - cw) / 2, (h - ch) / 2, cw, ch).to_image()
 }
 
-/// Places `photo` with its lower left corner at `(x, y)` mm from the page's lower left, exactly
-/// `print_mm` in size.
-fn place_photo(doc: &mut PdfDocument, photo: Photo<'_>, (x, y): (f32, f32)) -> Op {
+/// `photo`, cut to its print aspect, added to `doc` once; [`Placed::at`] draws it, as often as
+/// needed, without adding the pixels again.
+fn add_photo(doc: &mut PdfDocument, photo: Photo<'_>) -> Placed {
     let image = cropped(photo);
     let (w, h) = image.dimensions();
-    let raw = RawImage::from_dynamic_image(image::DynamicImage::ImageRgb8(image));
-    let id = match raw {
-        Ok(raw) => doc.add_image(&raw),
-        // An RGB image always converts; should it not, the page shows a blank frame.
-        Err(e) => {
-            tracing::warn!(error = %e, "pdf: photo not embedded");
-            return frame(x, y, photo.print_mm[0], photo.print_mm[1]);
-        }
-    };
-    // At `dpi` 72 one pixel is one point; the scale makes it the print size exactly.
-    let [pw, ph] = photo.print_mm;
-    Op::UseXobject {
+    let id = RawImage::from_dynamic_image(image::DynamicImage::ImageRgb8(image))
+        .map(|raw| doc.add_image(&raw))
+        // An RGB image always converts; should it not, the page shows empty frames.
+        .map_err(|e| tracing::warn!(error = %e, "pdf: photo not embedded"))
+        .ok();
+    Placed {
         id,
-        transform: XObjectTransform {
-            translate_x: Some(Mm(x).into()),
-            translate_y: Some(Mm(y).into()),
-            scale_x: Some(Pt::from(Mm(pw)).0 / w as f32),
-            scale_y: Some(Pt::from(Mm(ph)).0 / h as f32),
-            dpi: Some(72.0),
-            ..Default::default()
-        },
+        pixels: (w, h),
+        print_mm: photo.print_mm,
+    }
+}
+
+/// A photo in a PDF's resources and the size it prints at.
+struct Placed {
+    id: Option<XObjectId>,
+    pixels: (u32, u32),
+    print_mm: [f32; 2],
+}
+
+impl Placed {
+    /// The photo with its lower left corner at `(x, y)` mm from the page's lower left, exactly
+    /// `print_mm` in size.
+    fn at(&self, (x, y): (f32, f32)) -> Op {
+        let [pw, ph] = self.print_mm;
+        let Some(id) = self.id.clone() else {
+            return frame(x, y, pw, ph);
+        };
+        let (w, h) = self.pixels;
+        // At `dpi` 72 one pixel is one point; the scale makes it the print size exactly.
+        Op::UseXobject {
+            id,
+            transform: XObjectTransform {
+                translate_x: Some(Mm(x).into()),
+                translate_y: Some(Mm(y).into()),
+                scale_x: Some(Pt::from(Mm(pw)).0 / w as f32),
+                scale_y: Some(Pt::from(Mm(ph)).0 / h as f32),
+                dpi: Some(72.0),
+                ..Default::default()
+            },
+        }
     }
 }
 

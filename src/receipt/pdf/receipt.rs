@@ -8,7 +8,7 @@ use printpdf::{
 };
 
 use super::subset;
-use super::{Photo, RenderError, black, boxes, check_print_mm, place_photo, save};
+use super::{Photo, RenderError, add_photo, black, boxes, check_print_mm, save};
 use crate::receipt::Receipt;
 use crate::receipt::font::FontFile;
 use crate::receipt::render::code128;
@@ -43,7 +43,7 @@ pub fn receipt_pdf(
     if let Some(photo) = photo {
         check_print_mm(photo.print_mm)?;
         let [_, ph] = photo.print_mm;
-        ops.push(place_photo(&mut doc, photo, (MARGIN, top - ph)));
+        ops.push(add_photo(&mut doc, photo).at((MARGIN, top - ph)));
         text_top = top - ph - 4.0;
     }
     let number = &receipt.receipt_no;

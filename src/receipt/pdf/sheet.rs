@@ -4,7 +4,7 @@
 
 use printpdf::{Mm, Op, PdfDocument, PdfPage};
 
-use super::{Photo, RenderError, black, boxes, check_print_mm, place_photo, save};
+use super::{Photo, RenderError, add_photo, black, boxes, check_print_mm, save};
 
 /// The sheet, mm: 6×4 inches as photo labs cut it.
 pub const SHEET_MM: [f32; 2] = [152.0, 102.0];
@@ -43,11 +43,12 @@ pub fn photo_sheet(photo: Photo<'_>, copies: Option<u32>) -> Result<Vec<u8>, Ren
     let mut doc = PdfDocument::new("相片版");
     let mut ops = Vec::new();
     let mut marks = Vec::new();
+    let placed = add_photo(&mut doc, photo);
     for i in 0..copies {
         let (col, row) = ((i % cols) as f32, (i / cols) as f32);
         let x = left + col * (w + GAP);
         let y = top - row * (h + GAP) - h;
-        ops.push(place_photo(&mut doc, photo, (x, y)));
+        ops.push(placed.at((x, y)));
         marks.extend(corner_marks(x, y, w, h));
     }
     ops.push(Op::SetFillColor { col: black() });

@@ -207,6 +207,15 @@ fn the_photo_sheet_holds_copies_at_the_exact_print_size() {
     for (_, len) in &rows {
         assert_px(*len, PASSPORT_MM[1], "photo height");
     }
+    // The pixels are embedded once and drawn eight times.
+    let images = tool("pdfimages", &["-list", path.to_str().expect("utf-8")]);
+    let objects: std::collections::BTreeSet<&str> = images
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().nth(10))
+        .collect();
+    assert_eq!(images.lines().skip(2).count(), 8, "{images}");
+    assert_eq!(objects.len(), 1, "{images}");
     // Cut marks: dark strokes continuing each photo edge outward, not on the photo.
     let (left, top) = (cols[0].0 as u32, rows[0].0 as u32);
     let dark = |x: u32, y: u32| page.get_pixel(x, y)[0] < 100 && page.get_pixel(x, y)[1] < 100;
