@@ -1,6 +1,6 @@
-//! The receipt: its model, the ESC/POS encoder and our own reader of it, the PNG preview of a
-//! job, the PDF receipt and photo sheet, and the printers (serial with DLE EOT status, virtual).
-//! Knows nothing of the UI.
+//! The receipt: its model and its layouts by document and city (`receipts.toml`), the ESC/POS
+//! encoder and our own reader of it, the PNG preview of a job, the PDF receipt and photo sheet,
+//! and the printers (serial with DLE EOT status, virtual). Knows nothing of the UI.
 
 pub mod decode;
 pub mod escpos;
