@@ -37,7 +37,7 @@ pub enum Command {
     /// Check or normalize a photo against a document's spec.
     #[command(subcommand)]
     Photo(PhotoCommand),
-    /// Render a receipt as ESC/POS bytes, PNG or PDF.
+    /// Render a receipt as ESC/POS bytes, PNG or PDF, or a photo sheet as PDF.
     #[command(subcommand)]
     Receipt(ReceiptCommand),
     /// Talk to the thermal printer.
@@ -118,9 +118,9 @@ pub enum PhotoCommand {
 pub enum ReceiptFormat {
     /// Raw ESC/POS bytes, as sent to the printer.
     Escpos,
-    /// A preview at the paper's dot width.
+    /// A preview of the printed paper at its dot width (384 or 576 px).
     Png,
-    /// An A6 PDF receipt.
+    /// An A6 PDF receipt with the photo, the CJK font embedded.
     Pdf,
 }
 
@@ -146,6 +146,21 @@ pub enum ReceiptCommand {
         #[arg(short, long, value_name = "OUT")]
         output: PathBuf,
     },
+    /// Lay out copies of a photo at the document's print size on a 6-inch (152×102 mm) sheet
+    /// with cut marks, as a PDF.
+    Sheet {
+        /// The photo (JPEG or PNG), as `photo normalize` wrote it.
+        photo: PathBuf,
+        /// Document id from documents.toml: its print_mm is the size on paper.
+        #[arg(long)]
+        document: String,
+        /// Copies [default: as many as fit].
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        copies: Option<u32>,
+        /// Output PDF.
+        #[arg(short, long, value_name = "OUT.pdf")]
+        output: PathBuf,
+    },
 }
 
 /// `idbooth printer …`.
@@ -168,7 +183,7 @@ pub enum PrinterCommand {
 /// `idbooth config …`.
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
-    /// Load and validate kiosk.toml, documents.toml and cities.toml. Exit 0 valid, 2 not.
+    /// Load and validate kiosk.toml, documents.toml, cities.toml, guidance.toml and receipts.toml. Exit 0 valid, 2 not.
     Check,
     /// Read an operator PIN (from the terminal, or one line of stdin) and print its argon2id hash.
     Pin,

@@ -16,7 +16,7 @@ usermod -aG video,render,input,dialout,tty idbooth
 
 install -m 0755 target/release/idbooth /usr/local/bin/idbooth
 install -d -m 0755 /etc/idbooth
-for f in kiosk.toml documents.toml cities.toml guidance.toml; do
+for f in kiosk.toml documents.toml cities.toml guidance.toml receipts.toml; do
   # Keep a booth's own settings on reinstall.
   [ -e "/etc/idbooth/$f" ] || install -m 0640 -g idbooth "kiosk-config/$f" "/etc/idbooth/$f"
 done

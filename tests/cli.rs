@@ -39,9 +39,16 @@ fn commands_of_open_issues_say_so_and_exit_2() {
         (vec!["outbox", "list"], 4),
         (
             vec![
-                "receipt", "render", "--sample", "--format", "png", "-o", "x.png",
+                "receipt",
+                "render",
+                "--submission",
+                "S1",
+                "--format",
+                "pdf",
+                "-o",
+                "x.pdf",
             ],
-            5,
+            4,
         ),
     ] {
         let (code, out, err) = parts(&run(&args));

@@ -305,3 +305,62 @@ fn the_shipped_demo_pin_opens_the_shipped_hash() {
         &config.kiosk.operator.pin_hash
     ));
 }
+
+#[test]
+fn receipt_layouts_are_checked_against_documents_and_cities() {
+    let dir = config_copy();
+    let line = edit(
+        dir.path(),
+        "receipts.toml",
+        "title = \"驾驶证照片回执\"",
+        "titel = \"驾驶证照片回执\"",
+    );
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 2);
+    assert_one_line(
+        &err,
+        "receipts.toml",
+        line,
+        "layouts.driving_licence",
+        "titel",
+    );
+
+    let dir = config_copy();
+    let line = edit(
+        dir.path(),
+        "receipts.toml",
+        "document = \"driving_licence\"",
+        "document = \"driving_license\"",
+    );
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 2);
+    assert_one_line(
+        &err,
+        "receipts.toml",
+        line,
+        "layouts.driving_licence.document",
+        "unknown document \"driving_license\"",
+    );
+
+    let dir = config_copy();
+    let line = edit(
+        dir.path(),
+        "receipts.toml",
+        "city = \"440300\"",
+        "city = \"440000\"",
+    );
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 2);
+    assert_one_line(
+        &err,
+        "receipts.toml",
+        line,
+        "layouts.shenzhen_passport.city",
+        "province",
+    );
+
+    // Without the file, receipts take the built-in default layout.
+    let dir = config_copy();
+    std::fs::remove_file(dir.path().join("receipts.toml")).expect("remove");
+    assert_eq!(check(dir.path()).0, 0);
+}

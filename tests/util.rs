@@ -16,7 +16,7 @@ pub fn shipped_config() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config")
 }
 
-/// A temp folder holding a copy of the shipped config's three files.
+/// A temp folder holding a copy of the shipped config's files.
 pub fn config_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     for name in [
@@ -24,6 +24,7 @@ pub fn config_copy() -> tempfile::TempDir {
         "documents.toml",
         "cities.toml",
         "guidance.toml",
+        "receipts.toml",
     ] {
         std::fs::copy(shipped_config().join(name), dir.path().join(name)).expect("copy config");
     }

@@ -68,6 +68,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             &output,
         ),
+        Command::Receipt(ReceiptCommand::Sheet {
+            photo,
+            document,
+            copies,
+            output,
+        }) => printer::sheet(cli.config.as_deref(), &photo, &document, copies, &output),
         Command::Printer(PrinterCommand::Status { port }) => {
             printer::status(cli.config.as_deref(), port.as_deref())
         }

@@ -18,7 +18,7 @@ fn load(config: Option<&Path>) -> anyhow::Result<Config> {
     Ok(Config::load(&resolve_dir(config)?)?)
 }
 
-fn spec<'c>(config: &'c Config, id: &str) -> anyhow::Result<&'c Spec> {
+pub(super) fn spec<'c>(config: &'c Config, id: &str) -> anyhow::Result<&'c Spec> {
     config.documents.get(id).with_context(|| {
         format!(
             "unknown document {id:?}; expected one of: {}",
@@ -27,7 +27,7 @@ fn spec<'c>(config: &'c Config, id: &str) -> anyhow::Result<&'c Spec> {
     })
 }
 
-fn read_image(path: &Path) -> anyhow::Result<(Vec<u8>, image::RgbImage)> {
+pub(super) fn read_image(path: &Path) -> anyhow::Result<(Vec<u8>, image::RgbImage)> {
     let file =
         std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
     let mut bytes = Vec::new();

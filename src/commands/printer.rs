@@ -1,4 +1,4 @@
-//! `idbooth printer status|test` and `idbooth receipt render`.
+//! `idbooth printer status|test`, `idbooth receipt render` and `idbooth receipt sheet`.
 
 use std::io::Write;
 use std::path::Path;
@@ -8,8 +8,11 @@ use anyhow::Context;
 
 use crate::cli::ReceiptFormat;
 use crate::ops::config::{Config, resolve_dir};
-use crate::receipt::Receipt;
 use crate::receipt::escpos::Profile;
+use crate::receipt::font::FontFile;
+use crate::receipt::pdf::{Photo, photo_sheet, receipt_pdf, sheet_capacity};
+use crate::receipt::preview;
+use crate::receipt::sample::{sample_photo, sample_receipt};
 use crate::receipt::serial::SerialPrinter;
 
 fn printer(config: &Config, port: Option<&str>) -> SerialPrinter {
@@ -43,26 +46,12 @@ pub(super) fn status(config_dir: Option<&Path>, port: Option<&str>) -> anyhow::R
     }
 }
 
-/// A receipt with made-up data, for tests and previews.
-pub fn sample_receipt() -> Receipt {
-    Receipt {
-        receipt_no: "44030026112500001X".into(),
-        image_no: Some("P44030026112500001X".into()),
-        document: "普通护照".into(),
-        city: "深圳市".into(),
-        name: "张*".into(),
-        id_number: "110105********002X".into(),
-        taken_at: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
-        valid_until: None,
-        kiosk_id: "SAMPLE".into(),
-        thumbnail: None,
-    }
-}
-
 /// Prints a test receipt and waits for the printer's confirmation.
 pub(super) fn test(config_dir: Option<&Path>, port: Option<&str>) -> anyhow::Result<ExitCode> {
     let config = Config::load(&resolve_dir(config_dir)?)?;
-    let job = sample_receipt().escpos(Profile::from_config(&config.kiosk.printer));
+    let job = sample_receipt()
+        .with_layout(&config.receipts)
+        .escpos(Profile::from_config(&config.kiosk.printer));
     printer(&config, port).print(&job)?;
     writeln!(std::io::stdout().lock(), "printed and confirmed")?;
     Ok(ExitCode::SUCCESS)
@@ -84,18 +73,46 @@ pub(super) fn render(
         .into());
     }
     let config = Config::load(&resolve_dir(config_dir)?)?;
+    let profile = Profile::from_config(&config.kiosk.printer);
+    let receipt = sample_receipt().with_layout(&config.receipts);
     let bytes = match format {
-        ReceiptFormat::Escpos => {
-            sample_receipt().escpos(Profile::from_config(&config.kiosk.printer))
-        }
-        ReceiptFormat::Png | ReceiptFormat::Pdf => {
-            return Err(super::NotBuilt {
-                command: "idbooth receipt render --format png|pdf",
-                issue: 5,
-            }
-            .into());
+        ReceiptFormat::Escpos => receipt.escpos(profile),
+        ReceiptFormat::Png => preview(&receipt.escpos(profile), profile.dots)?,
+        ReceiptFormat::Pdf => {
+            let spec = super::photo::spec(&config, &receipt.document_id)?;
+            let photo = sample_photo();
+            let photo = Photo {
+                image: &photo,
+                print_mm: spec.print_mm,
+            };
+            receipt_pdf(&receipt, Some(photo), &FontFile::system()?)?
         }
     };
     std::fs::write(output, bytes).with_context(|| format!("{}: cannot write", output.display()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Lays out copies of a photo at the document's print size on a 6-inch sheet, as a PDF.
+pub(super) fn sheet(
+    config_dir: Option<&Path>,
+    photo: &Path,
+    document: &str,
+    copies: Option<u32>,
+    output: &Path,
+) -> anyhow::Result<ExitCode> {
+    let config = Config::load(&resolve_dir(config_dir)?)?;
+    let spec = super::photo::spec(&config, document)?;
+    let (_, image) = super::photo::read_image(photo)?;
+    let pdf = photo_sheet(
+        Photo {
+            image: &image,
+            print_mm: spec.print_mm,
+        },
+        copies,
+    )?;
+    std::fs::write(output, pdf).with_context(|| format!("{}: cannot write", output.display()))?;
+    let [w, h] = spec.print_mm;
+    let n = copies.unwrap_or_else(|| sheet_capacity(spec.print_mm));
+    writeln!(std::io::stdout().lock(), "{n} × {w}×{h} mm on 152×102 mm")?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,5 @@
-//! The booth's configuration: `kiosk.toml`, `documents.toml`, `cities.toml` and
-//! `guidance.toml` in one folder,
+//! The booth's configuration: `kiosk.toml`, `documents.toml`, `cities.toml`,
+//! `guidance.toml` and (optional) `receipts.toml` in one folder,
 //! loaded, validated and cross-checked. Every problem comes back as one line naming the file,
 //! the line, the key and what is wrong.
 
@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::locate::{key_at, line_of, span_of};
 use super::pin;
+use crate::receipt::layout::Layouts;
 use crate::spec::{Cities, Documents, Problem};
 use crate::vision::Thresholds;
 
@@ -441,6 +442,9 @@ pub struct Config {
     pub cities: Cities,
     /// `guidance.toml`.
     pub thresholds: Thresholds,
+    /// `receipts.toml`: receipt layouts by document and city (the built-in default when the
+    /// file is absent).
+    pub receipts: Layouts,
 }
 
 /// Picks the config folder: `--config DIR`, else `$IDBOOTH_CONFIG`, else `./kiosk-config`, else
@@ -478,6 +482,18 @@ impl Source {
         Ok(Source { path, text })
     }
 
+    /// The file, or `None` when it does not exist.
+    fn read_optional(dir: &Path, name: &str) -> Result<Option<Self>, ConfigError> {
+        match Source::read(dir, name) {
+            Err(ConfigError::Read { error, .. })
+                if error.kind() == std::io::ErrorKind::NotFound =>
+            {
+                Ok(None)
+            }
+            other => other.map(Some),
+        }
+    }
+
     /// Places a problem on its line.
     fn error(&self, problem: Problem) -> ConfigError {
         let (line, key, message) = match problem {
@@ -504,8 +520,8 @@ impl Source {
 }
 
 impl Config {
-    /// Loads and validates the three files of `dir`, then checks that they agree: the home city
-    /// and every per-city validity name a real city.
+    /// Loads and validates the files of `dir`, then checks that they agree: the home city, every
+    /// per-city validity and every receipt layout name a real city, and layouts real documents.
     pub fn load(dir: &Path) -> Result<Self, ConfigError> {
         if !dir.is_dir() {
             return Err(ConfigError::NoFolder {
@@ -545,12 +561,33 @@ impl Config {
                 }
             }
         }
+        let receipts = match Source::read_optional(dir, "receipts.toml")? {
+            None => Layouts::default(),
+            Some(src) => {
+                let layouts = Layouts::from_toml(&src.text).map_err(|p| src.error(p))?;
+                for (key, document, city) in layouts.references() {
+                    if let Some(id) = document.filter(|id| documents.get(id).is_none()) {
+                        let why = format!(
+                            "unknown document {id:?}; expected one of: {}",
+                            documents.ids()
+                        );
+                        return Err(src.error(Problem::invalid(format!("{key}.document"), why)));
+                    }
+                    if let Some(code) = city.filter(|code| cities.get(code).is_none()) {
+                        let why = cities.explain_not_a_city(code);
+                        return Err(src.error(Problem::invalid(format!("{key}.city"), why)));
+                    }
+                }
+                layouts
+            }
+        };
         Ok(Config {
             dir: dir.to_path_buf(),
             kiosk,
             documents,
             cities,
             thresholds,
+            receipts,
         })
     }
 

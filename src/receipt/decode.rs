@@ -16,8 +16,15 @@ pub enum Op {
     Size(u8, u8),
     /// A line of text, decoded from GB18030.
     Text(String),
-    /// `GS k 73`: CODE128 data without the code set prefix.
+    /// `GS w n`: module width of barcodes in dots.
+    BarcodeWidth(u8),
+    /// `GS h n`: barcode height in dots.
+    BarcodeHeight(u8),
+    /// `GS k 73`: CODE128 data without the code set B prefix (`{C` stays: its bytes are pairs of
+    /// digits, not text).
     Barcode(String),
+    /// `GS ( k … 67`: QR module size in dots.
+    QrModule(u8),
     /// `GS ( k … 80`: the QR payload stored.
     QrStore(String),
     /// `GS ( k … 81`: the stored QR printed.
@@ -106,7 +113,12 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Op>, DecodeError> {
                     }
                     (0x1D, b'H' | b'h' | b'w') => {
                         need(i, 3)?;
-                        ops.push(Op::Setting);
+                        let n = bytes[i + 2];
+                        ops.push(match cmd {
+                            b'w' => Op::BarcodeWidth(n),
+                            b'h' => Op::BarcodeHeight(n),
+                            _ => Op::Setting,
+                        });
                         i += 3;
                     }
                     (0x1D, b'V') => {
@@ -133,6 +145,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Op>, DecodeError> {
                                 Op::QrStore(String::from_utf8_lossy(payload).into_owned())
                             }
                             [49, 81, ..] => Op::QrPrint,
+                            [49, 67, n] => Op::QrModule(*n),
                             _ => Op::Setting,
                         });
                         i += 5 + len;

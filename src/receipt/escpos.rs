@@ -92,14 +92,23 @@ impl EscPos {
         self
     }
 
-    /// A CODE128 barcode (code set B) with its text printed below.
+    /// A CODE128 barcode (code set B) with its text printed below, as wide as the paper allows.
     pub fn code128(&mut self, data: &str) -> &mut Self {
         let data: Vec<u8> = data
             .bytes()
             .filter(|b| (0x20..0x7F).contains(b))
             .take(250)
             .collect();
-        self.buf.extend([GS, b'H', 2, GS, b'h', 80, GS, b'w', 2]);
+        // Modules of 2 dots when the whole symbol fits the paper, else 1: a printer skips a
+        // barcode wider than its print area (11 modules a symbol, 35 for start, check, stop).
+        let modules = 11 * data.len() as u32 + 35;
+        let module = if modules * 2 <= self.profile.dots {
+            2
+        } else {
+            1
+        };
+        self.buf
+            .extend([GS, b'H', 2, GS, b'h', 80, GS, b'w', module]);
         self.buf
             .extend([GS, b'k', 73, (data.len() + 2) as u8, b'{', b'B']);
         self.buf.extend_from_slice(&data);
@@ -166,7 +175,8 @@ impl EscPos {
         } else {
             gray.clone()
         };
-        let (bytes_per_row, rows, data) = dither(&gray);
+        let (bytes_per_row, rows, mut data) = dither(&gray);
+        no_realtime_commands(&mut data);
         self.buf.extend([GS, b'v', b'0', 0]);
         self.buf.extend((bytes_per_row as u16).to_le_bytes());
         self.buf.extend((rows as u16).to_le_bytes());
@@ -189,6 +199,18 @@ impl EscPos {
             Cut::None => {}
         }
         self.buf
+    }
+}
+
+/// Breaks every `DLE EOT`, `DLE ENQ` and `DLE DC4` in image data by clearing one dot: a printer
+/// acts on real-time commands even inside a raster, so a thumbnail could otherwise answer a
+/// status request or clear the buffer in the middle of a job. The second byte of each of the
+/// three has bit 2 set; without it the pair is no command.
+pub fn no_realtime_commands(data: &mut [u8]) {
+    for i in 1..data.len() {
+        if data[i - 1] == 0x10 && matches!(data[i], 0x04 | 0x05 | 0x14) {
+            data[i] &= !0x04;
+        }
     }
 }
 

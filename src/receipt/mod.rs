@@ -1,17 +1,23 @@
-//! The receipt: its model, the ESC/POS encoder and our own reader of it, and the printers. The
-//! serial printer with DLE EOT status, the PNG preview and the PDF receipt and photo sheet are
-//! built by issue #5. Knows nothing of the UI.
+//! The receipt: its model and its layouts by document and city (`receipts.toml`), the ESC/POS
+//! encoder and our own reader of it, the PNG preview of a job, the PDF receipt and photo sheet,
+//! and the printers (serial with DLE EOT status, virtual). Knows nothing of the UI.
 
 pub mod decode;
 pub mod escpos;
+pub mod font;
+pub mod layout;
 mod model;
+pub mod pdf;
 mod printer;
 mod queue;
+pub mod render;
+pub mod sample;
 pub mod serial;
 
 pub use model::{Receipt, clean};
-pub use printer::{PrintError, Printer, VirtualPrinter};
+pub use printer::{PrintError, Printer, VirtualPrinter, preview};
 pub use queue::{Flushed, PrintQueue};
+pub use render::RenderError;
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 //! The receipt's content, from the center's answer, the applicant and the photo. Every string
 //! from outside (center, applicant) is stripped of control characters here, once.
 
+use super::layout::{Field, Layout, Layouts};
 use crate::applicant::Applicant;
 use crate::center::api::Submission;
 use crate::spec::{Cities, Documents};
@@ -28,6 +29,12 @@ pub struct Receipt {
     pub kiosk_id: String,
     /// The photo, in grey, for the thumbnail.
     pub thumbnail: Option<image::GrayImage>,
+    /// Document id (`passport`, …): with the city code, picks the layout.
+    pub document_id: String,
+    /// City code (`440300`, …).
+    pub city_code: String,
+    /// What the receipt looks like ([`Receipt::with_layout`] picks it from `receipts.toml`).
+    pub layout: Layout,
 }
 
 /// Removes control characters (ESC, GS, newlines…) from text that came from outside.
@@ -44,6 +51,7 @@ impl Receipt {
         (documents, cities): (&Documents, &Cities),
         kiosk_id: &str,
     ) -> Receipt {
+        let document_id = document;
         let document = documents
             .get(document)
             .map_or_else(|| document.to_owned(), |d| d.name_zh.clone());
@@ -62,7 +70,16 @@ impl Receipt {
             valid_until: s.valid_until.as_deref().map(clean),
             kiosk_id: clean(kiosk_id),
             thumbnail: None,
+            document_id: document_id.to_owned(),
+            city_code: city_code.clone(),
+            layout: Layout::default(),
         }
+    }
+
+    /// The receipt laid out as `receipts.toml` says for its document and city.
+    pub fn with_layout(mut self, layouts: &Layouts) -> Receipt {
+        self.layout = layouts.for_receipt(&self.document_id, &self.city_code);
+        self
     }
 
     /// The receipt as an ESC/POS job: the title, the number large with its CODE128 and QR, the
@@ -73,7 +90,7 @@ impl Receipt {
         job.align(Align::Center)
             .bold(true)
             .size(true, true)
-            .line("数字相片采集回执");
+            .line(&self.layout.title);
         job.size(false, false).bold(false).line("回执号");
         // One unbroken string, large: staff type it or scan it.
         job.bold(true)
@@ -82,7 +99,7 @@ impl Receipt {
             .size(false, false)
             .bold(false);
         job.code128(&self.receipt_no).qr(&self.receipt_no);
-        if let Some(thumbnail) = &self.thumbnail {
+        if let Some(thumbnail) = self.thumbnail.as_ref().filter(|_| self.layout.thumbnail) {
             let width = (profile.dots / 3).max(1);
             let height =
                 (thumbnail.height() as f32 * width as f32 / thumbnail.width().max(1) as f32) as u32;
@@ -101,27 +118,29 @@ impl Receipt {
         job.finish()
     }
 
-    /// The receipt as plain lines, top to bottom (the virtual printer's file, the PDF's text).
+    /// The receipt as plain lines, top to bottom (the virtual printer's file, the PDF's text):
+    /// the title, the number, the layout's fields, its notes.
     pub fn lines(&self) -> Vec<String> {
         let mut lines = vec![
-            "数字相片采集回执".to_owned(),
+            self.layout.title.clone(),
             format!("回执号: {}", self.receipt_no),
         ];
-        if let Some(image_no) = &self.image_no {
-            lines.push(format!("图像号: {image_no}"));
+        for &field in &self.layout.fields {
+            let value = match field {
+                Field::ImageNo => self.image_no.as_deref(),
+                Field::Document => Some(self.document.as_str()),
+                Field::City => Some(self.city.as_str()),
+                Field::Name => Some(self.name.as_str()),
+                Field::IdNumber => Some(self.id_number.as_str()),
+                Field::TakenAt => Some(self.taken_at.as_str()),
+                Field::ValidUntil => self.valid_until.as_deref(),
+                Field::KioskId => Some(self.kiosk_id.as_str()),
+            };
+            if let Some(value) = value {
+                lines.push(format!("{}: {value}", field.label()));
+            }
         }
-        lines.extend([
-            format!("业务类型: {}", self.document),
-            format!("受理城市: {}", self.city),
-            format!("姓名: {}", self.name),
-            format!("身份证号: {}", self.id_number),
-            format!("采集时间: {}", self.taken_at),
-        ]);
-        if let Some(until) = &self.valid_until {
-            lines.push(format!("有效期至: {until}"));
-        }
-        lines.push(format!("设备编号: {}", self.kiosk_id));
-        lines.push("请凭回执号到受理窗口办理。".to_owned());
+        lines.extend(self.layout.notes.iter().cloned());
         lines
     }
 }

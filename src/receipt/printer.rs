@@ -4,7 +4,14 @@
 use std::path::PathBuf;
 
 use super::escpos::Profile;
+use super::font::FontFile;
 use super::model::Receipt;
+use super::render::{Glyphs, RenderError, png};
+
+/// The PNG of a job, drawn with the system's CJK font.
+pub fn preview(job: &[u8], dots: u32) -> Result<Vec<u8>, RenderError> {
+    png(job, dots, &Glyphs::new(&FontFile::system()?)?)
+}
 
 /// Why a receipt did not print. It stays queued until it does.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -26,8 +33,8 @@ pub trait Printer: Send + Sync {
     fn print_ticket(&self, submission: &str) -> Result<(), PrintError>;
 }
 
-/// The demo's printer: each receipt becomes the ESC/POS bytes a printer would get, and the same
-/// as text, in `dir`.
+/// The demo's printer: each receipt becomes the ESC/POS bytes a printer would get, the same as
+/// text, and a PNG of the paper (drawn from the bytes by our own reader), in `dir`.
 #[derive(Debug, Clone)]
 pub struct VirtualPrinter {
     dir: PathBuf,
@@ -54,11 +61,20 @@ impl VirtualPrinter {
 impl Printer for VirtualPrinter {
     fn print_receipt(&self, receipt: &Receipt) -> Result<(), PrintError> {
         let name = format!("receipt-{}", receipt.receipt_no);
-        self.write(&format!("{name}.escpos"), &receipt.escpos(self.profile))?;
+        let job = receipt.escpos(self.profile);
+        self.write(&format!("{name}.escpos"), &job)?;
         self.write(
             &format!("{name}.txt"),
             (receipt.lines().join("\n") + "\n").as_bytes(),
-        )
+        )?;
+        // The preview is for people; a booth without the font still prints.
+        match preview(&job, self.profile.dots) {
+            Ok(png) => self.write(&format!("{name}.png"), &png),
+            Err(e) => {
+                tracing::warn!(error = %e, "virtual printer: no PNG preview");
+                Ok(())
+            }
+        }
     }
 
     fn print_ticket(&self, submission: &str) -> Result<(), PrintError> {
@@ -72,5 +88,37 @@ impl Printer for VirtualPrinter {
             &format!("ticket-{id}.txt"),
             (lines.join("\n") + "\n").as_bytes(),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::config::{Cut, QrMode};
+
+    #[test]
+    fn the_virtual_printer_writes_bytes_text_and_a_preview() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let profile = Profile {
+            dots: 384,
+            chinese_mode: true,
+            cut: Cut::Full,
+            qr: QrMode::Native,
+        };
+        let receipt = super::super::sample::sample_receipt();
+        VirtualPrinter::new(dir.path().to_path_buf(), profile)
+            .print_receipt(&receipt)
+            .expect("printed");
+        let name = dir.path().join(format!("receipt-{}", receipt.receipt_no));
+        let job = std::fs::read(name.with_extension("escpos")).expect("the job");
+        assert!(
+            std::fs::read_to_string(name.with_extension("txt")).is_ok_and(|t| t.contains("回执号"))
+        );
+        let png = image::open(name.with_extension("png")).expect("the preview");
+        assert_eq!(png.width(), 384);
+        assert_eq!(
+            std::fs::read(name.with_extension("png")).ok(),
+            preview(&job, 384).ok()
+        );
     }
 }

@@ -19,6 +19,9 @@ fn receipt(receipt_no: &str) -> Receipt {
         thumbnail: Some(image::GrayImage::from_fn(354, 472, |x, y| {
             image::Luma([((x + y) % 256) as u8])
         })),
+        document_id: "passport".into(),
+        city_code: "440300".into(),
+        layout: Default::default(),
     }
 }
 
@@ -112,4 +115,71 @@ fn cut_off_bytes_are_an_error() {
     let bytes = receipt("44030026112500001X").escpos(profile(576, QrMode::Native));
     let cut = bytes.iter().position(|&b| b == 0x1D).expect("a GS command");
     assert!(decode(&bytes[..cut + 1]).is_err());
+}
+
+#[test]
+fn a_raster_never_carries_a_real_time_command() {
+    // Dots at x = 3 and x = 13 of one row are the bytes 0x10 0x04: DLE EOT.
+    let image = image::GrayImage::from_fn(16, 1, |x, _| {
+        image::Luma([if x == 3 || x == 13 { 0 } else { 255 }])
+    });
+    let mut job = super::escpos::EscPos::new(profile(384, QrMode::Native));
+    job.raster(&image);
+    let ops = decode(&job.finish()).expect("decodes");
+    let bits = ops.iter().find_map(|op| match op {
+        Op::Raster { bits, .. } => Some(bits.clone()),
+        _ => None,
+    });
+    assert_eq!(bits, Some(vec![0x10, 0x00]), "one dot lost, no command");
+}
+
+#[test]
+fn the_layout_of_the_document_and_city_is_printed() {
+    let layouts = super::layout::Layouts::from_toml(
+        r#"
+        [layouts.default]
+        title = "数字相片采集回执"
+        fields = ["document", "name", "id_number"]
+        notes = ["请凭回执号到受理窗口办理。"]
+        thumbnail = true
+
+        [layouts.licence]
+        document = "driving_licence"
+        title = "驾驶证照片回执"
+        fields = ["name", "city"]
+        notes = ["请到车管所办理。"]
+        thumbnail = false
+        "#,
+    )
+    .expect("valid");
+    let mut licence = receipt("44030026112500001X");
+    licence.document_id = "driving_licence".into();
+    let licence = licence.with_layout(&layouts);
+    let ops = decode(&licence.escpos(profile(384, QrMode::Native))).expect("decodes");
+    let t = texts(&ops);
+    assert_eq!(t[0], "驾驶证照片回执");
+    assert!(
+        t.contains(&"姓名: 张*三") && t.contains(&"受理城市: 深圳市"),
+        "{t:?}"
+    );
+    assert!(
+        !t.iter().any(|l| l.starts_with("身份证号")),
+        "not in this layout: {t:?}"
+    );
+    assert_eq!(t.last(), Some(&"请到车管所办理。"));
+    assert!(
+        !ops.iter().any(|op| matches!(op, Op::Raster { .. })),
+        "no thumbnail"
+    );
+    assert!(
+        ops.contains(&Op::QrStore("44030026112500001X".into())),
+        "the codes stay"
+    );
+
+    let passport = receipt("44030026112500001X").with_layout(&layouts);
+    let ops = decode(&passport.escpos(profile(384, QrMode::Native))).expect("decodes");
+    let t = texts(&ops);
+    assert_eq!(t[0], "数字相片采集回执");
+    assert!(t.contains(&"身份证号: 110105********002X"), "{t:?}");
+    assert!(ops.iter().any(|op| matches!(op, Op::Raster { .. })));
 }

@@ -1,0 +1,173 @@
+//! PDFs with printpdf: the A6 receipt (photo at its print size, the receipt's lines, the number
+//! as text, CODE128 and QR) and the 6-inch photo sheet (N copies at the document's exact print
+//! size, with cut marks). The CJK font is embedded as a subset. Pure: bytes in, bytes out.
+
+mod receipt;
+mod sheet;
+mod subset;
+
+pub use receipt::{A6_MM, receipt_pdf};
+pub use sheet::{SHEET_MM, photo_sheet, sheet_capacity};
+
+use image::RgbImage;
+use printpdf::{
+    Color, Mm, Op, PaintMode, PdfDocument, PdfSaveOptions, Point, Polygon, PolygonRing, Pt,
+    RawImage, Rgb, WindingOrder, XObjectId, XObjectTransform,
+};
+
+use super::RenderError;
+
+/// A photo and the size it is printed at.
+#[derive(Debug, Clone, Copy)]
+pub struct Photo<'a> {
+    /// The photo as the booth normalized it.
+    pub image: &'a RgbImage,
+    /// Width and height on paper in mm (`print_mm` of the document's spec).
+    pub print_mm: [f32; 2],
+}
+
+/// The photo cut to the aspect of its print size, about its centre: the digital spec and the
+/// paper size differ (出入境: 354×472 px is 3:4, 33×48 mm is 11:16), and the face must not be
+/// stretched.
+fn cropped(photo: Photo<'_>) -> RgbImage {
+    let (w, h) = photo.image.dimensions();
+    let want = photo.print_mm[0] / photo.print_mm[1];
+    let have = w as f32 / h as f32;
+    let (cw, ch) = if have > want {
+        (((h as f32 * want).round() as u32).clamp(1, w), h)
+    } else {
+        (w, ((w as f32 / want).round() as u32).clamp(1, h))
+    };
+    image::imageops::crop_imm(photo.image, (w - cw) / 2, (h - ch) / 2, cw, ch).to_image()
+}
+
+/// `photo`, cut to its print aspect, added to `doc` once; [`Placed::at`] draws it, as often as
+/// needed, without adding the pixels again.
+fn add_photo(doc: &mut PdfDocument, photo: Photo<'_>) -> Placed {
+    let image = cropped(photo);
+    let (w, h) = image.dimensions();
+    let id = RawImage::from_dynamic_image(image::DynamicImage::ImageRgb8(image))
+        .map(|raw| doc.add_image(&raw))
+        // An RGB image always converts; should it not, the page shows empty frames.
+        .map_err(|e| tracing::warn!(error = %e, "pdf: photo not embedded"))
+        .ok();
+    Placed {
+        id,
+        pixels: (w, h),
+        print_mm: photo.print_mm,
+    }
+}
+
+/// A photo in a PDF's resources and the size it prints at.
+struct Placed {
+    id: Option<XObjectId>,
+    pixels: (u32, u32),
+    print_mm: [f32; 2],
+}
+
+impl Placed {
+    /// The photo with its lower left corner at `(x, y)` mm from the page's lower left, exactly
+    /// `print_mm` in size.
+    fn at(&self, (x, y): (f32, f32)) -> Op {
+        let [pw, ph] = self.print_mm;
+        let Some(id) = self.id.clone() else {
+            return frame(x, y, pw, ph);
+        };
+        let (w, h) = self.pixels;
+        // At `dpi` 72 one pixel is one point; the scale makes it the print size exactly.
+        Op::UseXobject {
+            id,
+            transform: XObjectTransform {
+                translate_x: Some(Mm(x).into()),
+                translate_y: Some(Mm(y).into()),
+                scale_x: Some(Pt::from(Mm(pw)).0 / w as f32),
+                scale_y: Some(Pt::from(Mm(ph)).0 / h as f32),
+                dpi: Some(72.0),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+/// A thin outline where a photo would be.
+fn frame(x: f32, y: f32, w: f32, h: f32) -> Op {
+    Op::DrawRectangle {
+        rectangle: printpdf::Rect {
+            mode: Some(PaintMode::Stroke),
+            ..printpdf::Rect::from_xywh(Mm(x).into(), Mm(y).into(), Mm(w).into(), Mm(h).into())
+        },
+    }
+}
+
+/// Filled black rectangles (mm: x, y, w, h) as one path.
+fn boxes(rects: impl IntoIterator<Item = (f32, f32, f32, f32)>) -> Op {
+    let point = |x: f32, y: f32| printpdf::LinePoint {
+        p: Point {
+            x: Mm(x).into(),
+            y: Mm(y).into(),
+        },
+        bezier: false,
+    };
+    let rings = rects
+        .into_iter()
+        .map(|(x, y, w, h)| PolygonRing {
+            points: vec![
+                point(x, y),
+                point(x + w, y),
+                point(x + w, y + h),
+                point(x, y + h),
+            ],
+        })
+        .collect();
+    Op::DrawPolygon {
+        polygon: Polygon {
+            rings,
+            mode: PaintMode::Fill,
+            winding_order: WindingOrder::NonZero,
+        },
+    }
+}
+
+fn black() -> Color {
+    Color::Rgb(Rgb {
+        r: 0.0,
+        g: 0.0,
+        b: 0.0,
+        icc_profile: None,
+    })
+}
+
+/// The document with its pages, saved with fonts subset.
+fn save(doc: &mut PdfDocument, pages: Vec<printpdf::PdfPage>) -> Vec<u8> {
+    let options = PdfSaveOptions {
+        subset_fonts: true,
+        ..PdfSaveOptions::default()
+    };
+    let mut warnings = Vec::new();
+    let bytes = doc.with_pages(pages).save(&options, &mut warnings);
+    for w in warnings
+        .iter()
+        .filter(|w| w.severity != printpdf::PdfParseErrorSeverity::Info)
+    {
+        tracing::debug!(warning = ?w, "pdf");
+    }
+    bytes
+}
+
+/// Checks a print size before anything is drawn.
+fn check_print_mm(print_mm: [f32; 2]) -> Result<(), RenderError> {
+    if print_mm
+        .iter()
+        .all(|v| v.is_finite() && *v >= 5.0 && *v <= 140.0)
+    {
+        Ok(())
+    } else {
+        Err(RenderError::Photo(format!(
+            "print size {}×{} mm is not a photo size",
+            print_mm[0], print_mm[1]
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,81 @@
+//! The 6-inch photo sheet (152×102 mm, landscape 4R): copies of the photo at the document's
+//! exact print size in a centred grid, 2 mm apart, with cut marks in the margins and gaps along
+//! every photo edge.
+
+use printpdf::{Mm, Op, PdfDocument, PdfPage};
+
+use super::{Photo, RenderError, add_photo, black, boxes, check_print_mm, save};
+
+/// The sheet, mm: 6×4 inches as photo labs cut it.
+pub const SHEET_MM: [f32; 2] = [152.0, 102.0];
+/// Space between photos and the least margin, mm.
+const GAP: f32 = 2.0;
+/// Cut marks: length and thickness, mm.
+const MARK: f32 = 1.5;
+const MARK_WIDTH: f32 = 0.15;
+
+/// Columns and rows of `print_mm` photos that fit on the sheet.
+fn grid(print_mm: [f32; 2]) -> (u32, u32) {
+    let fit = |sheet: f32, photo: f32| ((sheet - 2.0 * GAP + GAP) / (photo + GAP)).floor() as u32;
+    (fit(SHEET_MM[0], print_mm[0]), fit(SHEET_MM[1], print_mm[1]))
+}
+
+/// How many photos of `print_mm` fit on one sheet (the default number of copies).
+pub fn sheet_capacity(print_mm: [f32; 2]) -> u32 {
+    let (cols, rows) = grid(print_mm);
+    cols * rows
+}
+
+/// The sheet with `copies` of `photo` (all that fit when `None`).
+pub fn photo_sheet(photo: Photo<'_>, copies: Option<u32>) -> Result<Vec<u8>, RenderError> {
+    check_print_mm(photo.print_mm)?;
+    let fit = sheet_capacity(photo.print_mm);
+    let copies = copies.unwrap_or(fit);
+    if copies == 0 || copies > fit {
+        return Err(RenderError::Copies { asked: copies, fit });
+    }
+    let (cols, rows) = grid(photo.print_mm);
+    let [w, h] = photo.print_mm;
+    let [sheet_w, sheet_h] = SHEET_MM;
+    // The whole grid is centred, even when fewer copies are asked for: the cuts stay the same.
+    let left = (sheet_w - (cols as f32 * (w + GAP) - GAP)) / 2.0;
+    let top = sheet_h - (sheet_h - (rows as f32 * (h + GAP) - GAP)) / 2.0;
+    let mut doc = PdfDocument::new("相片版");
+    let mut ops = Vec::new();
+    let mut marks = Vec::new();
+    let placed = add_photo(&mut doc, photo);
+    for i in 0..copies {
+        let (col, row) = ((i % cols) as f32, (i / cols) as f32);
+        let x = left + col * (w + GAP);
+        let y = top - row * (h + GAP) - h;
+        ops.push(placed.at((x, y)));
+        marks.extend(corner_marks(x, y, w, h));
+    }
+    ops.push(Op::SetFillColor { col: black() });
+    ops.push(boxes(marks));
+    let page = PdfPage::new(Mm(sheet_w), Mm(sheet_h), ops);
+    Ok(save(&mut doc, vec![page]))
+}
+
+/// Eight short strokes, two at each corner, continuing the photo's edges outward and never
+/// touching the photo (they stop 0.3 mm short of it).
+fn corner_marks(x: f32, y: f32, w: f32, h: f32) -> Vec<(f32, f32, f32, f32)> {
+    let t = MARK_WIDTH;
+    let gap = 0.3;
+    let len = MARK.min(GAP - gap);
+    let mut out = Vec::new();
+    for (cx, cy, dx, dy) in [
+        (x, y, -1.0, -1.0),
+        (x + w, y, 1.0, -1.0),
+        (x, y + h, -1.0, 1.0),
+        (x + w, y + h, 1.0, 1.0),
+    ] {
+        // Horizontal stroke along the photo's top or bottom edge line, outside the photo.
+        let hx = if dx < 0.0 { cx - gap - len } else { cx + gap };
+        out.push((hx, cy - t / 2.0, len, t));
+        // Vertical stroke along the left or right edge line.
+        let vy = if dy < 0.0 { cy - gap - len } else { cy + gap };
+        out.push((cx - t / 2.0, vy, t, len));
+    }
+    out
+}
