@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::escpos::Profile;
 use super::model::Receipt;
+use super::serial::Status;
 
 /// Why a receipt did not print. It stays queued until it does.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,6 +25,15 @@ pub trait Printer: Send + Sync {
     fn print_receipt(&self, receipt: &Receipt) -> Result<(), PrintError>;
     /// Prints a pending ticket with the local submission id.
     fn print_ticket(&self, submission: &str) -> Result<(), PrintError>;
+    /// What the printer says of itself (each status bit), for the operator. May block for up to
+    /// a second on a real printer: ask from a worker thread. A printer that cannot tell (the
+    /// demo's) reports ready.
+    fn status(&self) -> Result<Status, PrintError> {
+        Ok(Status {
+            online: true,
+            ..Status::default()
+        })
+    }
 }
 
 /// The demo's printer: each receipt becomes the ESC/POS bytes a printer would get, and the same
