@@ -47,11 +47,13 @@ pub struct Versions {
 impl Versions {
     /// Read now.
     pub fn now() -> Versions {
-        let os = std::fs::read_to_string("/etc/os-release").ok().and_then(|t| {
-            t.lines()
-                .find_map(|l| l.strip_prefix("PRETTY_NAME="))
-                .map(|v| v.trim_matches('"').to_owned())
-        });
+        let os = std::fs::read_to_string("/etc/os-release")
+            .ok()
+            .and_then(|t| {
+                t.lines()
+                    .find_map(|l| l.strip_prefix("PRETTY_NAME="))
+                    .map(|v| v.trim_matches('"').to_owned())
+            });
         Versions {
             idbooth: env!("CARGO_PKG_VERSION"),
             kernel: std::fs::read_to_string("/proc/sys/kernel/osrelease")
@@ -173,7 +175,10 @@ mod tests {
         .expect("toml");
         redact(&mut v);
         let text = v.to_string();
-        assert!(!text.contains("abc") && !text.contains("argon2id"), "{text}");
+        assert!(
+            !text.contains("abc") && !text.contains("argon2id"),
+            "{text}"
+        );
         assert!(text.contains("url = \"x\""), "{text}");
     }
 }

@@ -283,7 +283,10 @@ mod tests {
         }));
         let en: Vec<String> = problems(&h).into_iter().map(|p| p.en).collect();
         assert_eq!(en[0], "Paper out: load a new roll");
-        assert!(en[1].starts_with("Disk almost full (100 MB free)"), "{en:?}");
+        assert!(
+            en[1].starts_with("Disk almost full (100 MB free)"),
+            "{en:?}"
+        );
         assert_eq!(en.len(), 2, "offline is implied by paper out: {en:?}");
     }
 

@@ -7,6 +7,7 @@
 pub mod config;
 pub mod diagnostics;
 pub mod health;
+pub mod journal;
 mod locate;
 pub mod lockout;
 pub mod pin;

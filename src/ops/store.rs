@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
+use super::config::Language;
+
 /// The file under the data folder.
 pub const FILE: &str = "ops.sqlite";
 
@@ -219,7 +221,9 @@ impl OpsStore {
 
     /// Logs an event; keeps the last [`EVENTS_KEPT`]. `text` must hold no personal data.
     pub fn log(&self, kind: &str, text: &str) -> Result<(), StoreError> {
-        let at = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string();
+        let at = chrono::Local::now()
+            .format("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string();
         self.conn
             .execute(
                 "INSERT INTO events (at, kind, text) VALUES (?1, ?2, ?3)",
@@ -273,6 +277,29 @@ impl OpsStore {
             )
             .map(drop)
             .map_err(sql)
+    }
+}
+
+/// The setting holding the language new sessions start in.
+const LANGUAGE_KEY: &str = "default_language";
+
+impl OpsStore {
+    /// The default language the operator chose, if any (else the config's applies).
+    pub fn default_language(&self) -> Option<Language> {
+        match self.setting(LANGUAGE_KEY).ok().flatten()?.as_str() {
+            "zh-CN" => Some(Language::ZhCn),
+            "en" => Some(Language::En),
+            _ => None,
+        }
+    }
+
+    /// Stores the default language.
+    pub fn set_default_language(&self, lang: Language) -> Result<(), StoreError> {
+        let code = match lang {
+            Language::ZhCn => "zh-CN",
+            Language::En => "en",
+        };
+        self.set_setting(LANGUAGE_KEY, code)
     }
 }
 
