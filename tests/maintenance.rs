@@ -9,9 +9,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
-use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use idbooth::camera::{Camera, Faults, MakeSource, Motion, ReplaySource};
 use idbooth::ops::OpsStore;
@@ -46,7 +46,8 @@ fn type_pin(h: &mut Harness<'static, Booth>, pin: &str) {
 /// Steps until the PIN check on its worker thread has answered.
 fn settle(h: &mut Harness<'static, Booth>) {
     let start = Instant::now();
-    while h.query_by_label("正在核对…").is_some() && start.elapsed() < Duration::from_secs(10) {
+    while h.query_by_label("正在核对…").is_some() && start.elapsed() < Duration::from_secs(10)
+    {
         std::thread::sleep(Duration::from_millis(20));
         h.step();
     }
@@ -106,10 +107,16 @@ fn wrong_pins_lock_the_keypad_and_the_lock_outlasts_a_restart() {
         events[0].starts_with("pin pin refused: locked, "),
         "{events:?}"
     );
-    assert!(events[1].contains("pin wrong (5 in a row): locked for 30 s"), "{events:?}");
+    assert!(
+        events[1].contains("pin wrong (5 in a row): locked for 30 s"),
+        "{events:?}"
+    );
     assert_eq!(events.iter().filter(|e| e.contains("pin wrong")).count(), 5);
     for e in &events {
-        assert!(!e.contains("135791") && !e.contains(PIN), "a PIN in the log: {e}");
+        assert!(
+            !e.contains("135791") && !e.contains(PIN),
+            "a PIN in the log: {e}"
+        );
     }
     drop(h);
 
@@ -266,7 +273,11 @@ fn each_fault_is_shown_in_words_an_operator_can_act_on() {
         outbox_depth: 3,
         oldest_s: Some(900),
     });
-    wait_for(&mut h, "检测中心无法连接：检查网络线和路由器", Duration::from_secs(2));
+    wait_for(
+        &mut h,
+        "检测中心无法连接：检查网络线和路由器",
+        Duration::from_secs(2),
+    );
     assert!(h.query_by_label("3 份提交等待发送超过 10 分钟").is_some());
     assert!(h.query_by_label("无法连接").is_some());
     util::keep_screen(&mut h, "maintenance-status");
@@ -349,7 +360,10 @@ fn a_session_is_counted_and_the_bundle_carries_no_secret_and_no_personal_data() 
     assert!(h.query_by_label_contains("✔ ").is_some());
     // Nor anything personal in the store itself.
     for e in event_texts(h.state().ops()) {
-        assert!(!e.contains('张') && !e.contains("110105") && !e.contains(&receipt_no), "{e}");
+        assert!(
+            !e.contains('张') && !e.contains("110105") && !e.contains(&receipt_no),
+            "{e}"
+        );
     }
 }
 
@@ -370,7 +384,12 @@ fn counters_and_events_survive_a_restart_of_the_process() {
     let data = tempfile::tempdir().expect("temp");
     for _ in 0..2 {
         let status = std::process::Command::new(std::env::current_exe().expect("exe"))
-            .args(["--ignored", "--exact", "child_records_one_session", "--quiet"])
+            .args([
+                "--ignored",
+                "--exact",
+                "child_records_one_session",
+                "--quiet",
+            ])
             .env("IDBOOTH_OPS_DIR", data.path())
             .status()
             .expect("child");
@@ -407,9 +426,17 @@ fn actions_language_restart_reopen_and_calibration() {
     assert_eq!(after[0].text, "camera reopen requested");
     util::tap(&mut h, "English");
     assert_eq!(h.state().default_language(), Language::En);
-    assert!(!h.state().restart_requested().load(std::sync::atomic::Ordering::SeqCst));
+    assert!(
+        !h.state()
+            .restart_requested()
+            .load(std::sync::atomic::Ordering::SeqCst)
+    );
     util::tap(&mut h, "Restart the app");
-    assert!(h.state().restart_requested().load(std::sync::atomic::Ordering::SeqCst));
+    assert!(
+        h.state()
+            .restart_requested()
+            .load(std::sync::atomic::Ordering::SeqCst)
+    );
     drop(h);
     // The new default outlasts the restart: the next booth greets in English.
     let mut h = util::booth_harness(data.path());
@@ -439,7 +466,10 @@ fn the_screen_leaves_by_itself_after_the_configured_idle_time() {
     assert!(!h.state().maintenance().shown());
     assert!(h.query_by_label("开始拍照").is_some());
     let events = event_texts(h.state().ops());
-    assert_eq!(events[0], "operator maintenance closed after 30 s without a touch");
+    assert_eq!(
+        events[0],
+        "operator maintenance closed after 30 s without a touch"
+    );
 }
 
 #[test]

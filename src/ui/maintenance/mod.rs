@@ -223,6 +223,15 @@ impl Maintenance {
                 }
             }
             Mode::Open(page) => {
+                // Readable at arm's length on the booth's screen.
+                for (style, size) in [
+                    (egui::TextStyle::Body, 20.0),
+                    (egui::TextStyle::Button, 22.0),
+                ] {
+                    if let Some(font) = ui.style_mut().text_styles.get_mut(&style) {
+                        font.size = size;
+                    }
+                }
                 let mut leave = false;
                 ui.horizontal(|ui| {
                     ui.label(
