@@ -140,6 +140,31 @@ fn wrong_pins_lock_the_keypad_and_the_lock_outlasts_a_restart() {
     assert_eq!(events[0], "pin pin accepted: maintenance opened");
 }
 
+#[test]
+fn an_operator_with_a_keyboard_types_the_pin() {
+    let data = tempfile::tempdir().expect("temp");
+    let mut h = util::booth_harness(data.path());
+    h.step();
+    open_keypad(&mut h);
+    for digit in "2468".chars() {
+        h.event(Event::Text(digit.to_string()));
+    }
+    h.key_press(Key::Backspace);
+    h.step();
+    assert!(h.query_by_label("●●●").is_some(), "one digit was deleted");
+    h.key_press(Key::Enter);
+    h.step();
+    settle(&mut h);
+    assert!(h.query_by_label("PIN 错误，还可尝试 4 次").is_some());
+    for digit in PIN.chars() {
+        h.event(Event::Text(digit.to_string()));
+    }
+    h.key_press(Key::Enter);
+    h.step();
+    settle(&mut h);
+    assert_eq!(h.state().maintenance().page(), Some(Page::Status));
+}
+
 fn press(h: &mut Harness<'static, Booth>, at: Pos2, pressed: bool) {
     h.event(Event::PointerMoved(at));
     h.event(Event::PointerButton {
@@ -480,4 +505,53 @@ fn the_keypad_matches_its_snapshot() {
     open_keypad(&mut h);
     h.step();
     h.snapshot("maintenance-pin");
+}
+
+/// Runs `idbooth --demo` without a display (it logs its start, then fails to open a window),
+/// stderr into a file; under "systemd" when `journal` says so.
+fn demo_stderr(journal: bool) -> String {
+    use std::os::unix::fs::MetadataExt;
+    let data = tempfile::tempdir().expect("temp");
+    let log = data.path().join("stderr");
+    let file = std::fs::File::create(&log).expect("log file");
+    let meta = file.metadata().expect("stat");
+    let mut cmd = util::idbooth();
+    cmd.args(["--demo", "--config"])
+        .arg(util::shipped_config())
+        .arg("--data")
+        .arg(data.path())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("RUST_LOG", "info")
+        .stdin(std::process::Stdio::null())
+        .stderr(file);
+    if journal {
+        cmd.env("JOURNAL_STREAM", format!("{}:{}", meta.dev(), meta.ino()));
+    } else {
+        cmd.env_remove("JOURNAL_STREAM");
+    }
+    let status = cmd.status().expect("run");
+    assert!(!status.success(), "no display, no booth");
+    std::fs::read_to_string(&log).expect("read log")
+}
+
+#[test]
+fn logs_to_the_journal_carry_their_priority_and_no_colour() {
+    let journal = demo_stderr(true);
+    let line = journal
+        .lines()
+        .find(|l| l.contains("demo booth starting"))
+        .unwrap_or_else(|| panic!("no start line: {journal}"));
+    assert!(line.starts_with("<6>"), "{line}");
+    assert!(
+        !journal.contains('\u{1b}'),
+        "ANSI escapes in the journal: {journal:?}"
+    );
+    // On a terminal or a file, the usual format: no priority.
+    let plain = demo_stderr(false);
+    let line = plain
+        .lines()
+        .find(|l| l.contains("demo booth starting"))
+        .unwrap_or_else(|| panic!("no start line: {plain}"));
+    assert!(!line.starts_with("<6>"), "{line}");
 }

@@ -40,6 +40,21 @@ pub struct PinPad {
     note: Option<Note>,
 }
 
+/// A key of an operator's keyboard: digits, Backspace (Enter submits, see `ui`).
+fn keyboard(ui: &Ui) -> Option<Key> {
+    ui.input(|i| {
+        i.events.iter().find_map(|e| match e {
+            egui::Event::Text(t) => t.chars().find(char::is_ascii_digit).map(Key::Char),
+            egui::Event::Key {
+                key: egui::Key::Backspace,
+                pressed: true,
+                ..
+            } => Some(Key::Backspace),
+            _ => None,
+        })
+    })
+}
+
 /// The wall clock, in Unix seconds: the lockout must outlast a restart.
 fn wall_now() -> i64 {
     chrono::Utc::now().timestamp()
@@ -175,7 +190,8 @@ impl PinPad {
             ui.label(RichText::new(note).size(26.0));
             ui.add_space(12.0);
             // Open while locked too: a PIN tried then is refused unchecked, and logged.
-            ui.add_enabled_ui(!self.checking(), |ui| match pin_keypad(ui) {
+            let typed = if self.checking() { None } else { keyboard(ui) };
+            ui.add_enabled_ui(!self.checking(), |ui| match pin_keypad(ui).or(typed) {
                 Some(Key::Char(c)) if self.digits.len() < MAX_PIN_DIGITS => {
                     self.digits.push(c);
                     self.note = None;
@@ -186,6 +202,12 @@ impl PinPad {
                 _ => {}
             });
             ui.add_space(12.0);
+            let enter = !self.checking()
+                && !self.digits.is_empty()
+                && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if enter {
+                self.submit(ctx);
+            }
             centered_row(ui, row_width(ui, &[220.0, 220.0]), |ui| {
                 if big_button(ui, tr(lang, "取消", "Cancel"), 220.0) {
                     outcome = Some(Outcome::Cancelled);
