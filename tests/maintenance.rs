@@ -408,7 +408,7 @@ fn child_records_one_session() {
 fn counters_and_events_survive_a_restart_of_the_process() {
     let data = tempfile::tempdir().expect("temp");
     for _ in 0..2 {
-        let status = std::process::Command::new(std::env::current_exe().expect("exe"))
+        let out = std::process::Command::new(std::env::current_exe().expect("exe"))
             .args([
                 "--ignored",
                 "--exact",
@@ -416,9 +416,13 @@ fn counters_and_events_survive_a_restart_of_the_process() {
                 "--quiet",
             ])
             .env("IDBOOTH_OPS_DIR", data.path())
-            .status()
+            .output()
             .expect("child");
-        assert!(status.success());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
     }
     // The booth in this process reads what the two processes before it wrote.
     let mut h = util::booth_harness(data.path());
