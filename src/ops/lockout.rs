@@ -31,7 +31,9 @@ pub enum Gate {
 impl Lockout {
     /// Whether a PIN may be tried at `now`.
     pub fn gate(&self, now: i64) -> Gate {
-        if now < self.until {
+        // A lockout longer than the longest means the clock went back (a dead RTC battery, then
+        // NTP): never lock an operator out for a day because of it.
+        if now < self.until && self.until - now <= MAX_LOCK_S {
             Gate::Locked(self.until - now)
         } else {
             Gate::Open
@@ -92,6 +94,8 @@ mod tests {
             l.wrong(300);
         }
         assert_eq!(l.gate(300), Gate::Locked(MAX_LOCK_S));
+        // The clock went back a day: the lockout does not grow with it.
+        assert_eq!(l.gate(300 - 86_400), Gate::Open);
         l.right();
         assert_eq!(l.gate(300), Gate::Open);
         assert_eq!(l.failures, 0);

@@ -31,6 +31,9 @@ pub enum StoreError {
     /// A read or write failed.
     #[error("ops store: {0}")]
     Sql(String),
+    /// The booth runs without a store (not even one in memory could be made).
+    #[error("ops store: none (counters are not kept)")]
+    Disabled,
 }
 
 fn sql(e: rusqlite::Error) -> StoreError {
@@ -117,7 +120,7 @@ pub struct LoggedEvent {
 
 /// The store.
 pub struct OpsStore {
-    conn: Connection,
+    conn: Option<Connection>,
 }
 
 impl std::fmt::Debug for OpsStore {
@@ -163,7 +166,16 @@ impl OpsStore {
 
     fn with(conn: Connection) -> Result<OpsStore, StoreError> {
         conn.execute_batch(SCHEMA).map_err(sql)?;
-        Ok(OpsStore { conn })
+        Ok(OpsStore { conn: Some(conn) })
+    }
+
+    /// A store that keeps nothing: every call answers [`StoreError::Disabled`].
+    pub fn disabled() -> OpsStore {
+        OpsStore { conn: None }
+    }
+
+    fn conn(&self) -> Result<&Connection, StoreError> {
+        self.conn.as_ref().ok_or(StoreError::Disabled)
     }
 
     /// Adds one to `counter` today.
@@ -173,7 +185,7 @@ impl OpsStore {
 
     /// Adds `n` to the counter `name` today.
     pub fn add(&self, name: &str, n: i64) -> Result<(), StoreError> {
-        self.conn
+        self.conn()?
             .execute(
                 "INSERT INTO counters (day, name, n) VALUES (?1, ?2, ?3)
                  ON CONFLICT (day, name) DO UPDATE SET n = n + excluded.n",
@@ -186,7 +198,7 @@ impl OpsStore {
     /// The counters of the last `days` days that counted anything, newest first.
     pub fn days(&self, days: usize) -> Result<Vec<Day>, StoreError> {
         let mut stmt = self
-            .conn
+            .conn()?
             .prepare("SELECT DISTINCT day FROM counters ORDER BY day DESC LIMIT ?1")
             .map_err(sql)?;
         let names: Vec<String> = stmt
@@ -200,7 +212,7 @@ impl OpsStore {
     /// The counters of `day` (`YYYY-MM-DD`).
     pub fn day(&self, day: &str) -> Result<Day, StoreError> {
         let mut stmt = self
-            .conn
+            .conn()?
             .prepare("SELECT name, n FROM counters WHERE day = ?1 ORDER BY name")
             .map_err(sql)?;
         let counts = stmt
@@ -224,13 +236,13 @@ impl OpsStore {
         let at = chrono::Local::now()
             .format("%Y-%m-%dT%H:%M:%S%:z")
             .to_string();
-        self.conn
+        self.conn()?
             .execute(
                 "INSERT INTO events (at, kind, text) VALUES (?1, ?2, ?3)",
                 params![at, kind, text],
             )
             .map_err(sql)?;
-        self.conn
+        self.conn()?
             .execute(
                 "DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?1",
                 [EVENTS_KEPT],
@@ -242,7 +254,7 @@ impl OpsStore {
     /// The last `n` events, newest first.
     pub fn events(&self, n: usize) -> Result<Vec<LoggedEvent>, StoreError> {
         let mut stmt = self
-            .conn
+            .conn()?
             .prepare("SELECT at, kind, text FROM events ORDER BY id DESC LIMIT ?1")
             .map_err(sql)?;
         stmt.query_map([n as i64], |r| {
@@ -259,7 +271,7 @@ impl OpsStore {
 
     /// A setting, if set.
     pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.conn
+        self.conn()?
             .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
                 r.get(0)
             })
@@ -269,7 +281,7 @@ impl OpsStore {
 
     /// Sets a setting.
     pub fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn
+        self.conn()?
             .execute(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -141,8 +141,8 @@ impl Booth {
             operator: Operator {
                 // In memory until `with_data_dir`: a booth without a data folder still counts.
                 store: OpsStore::in_memory().unwrap_or_else(|error| {
-                    tracing::error!(%error, "ops store in memory");
-                    std::process::abort()
+                    tracing::error!(%error, "no ops store: counters are not kept");
+                    OpsStore::disabled()
                 }),
                 data_dir: None,
                 default_lang: language,
