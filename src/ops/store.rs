@@ -146,7 +146,10 @@ impl OpsStore {
             path: path.clone(),
             why,
         };
-        std::fs::create_dir_all(dir).map_err(|e| failed(e.to_string()))?;
+        // The data folder is the booth's alone (DESIGN.md, "Data and privacy").
+        std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
+            .create(dir)
+            .map_err(|e| failed(e.to_string()))?;
         let conn = Connection::open(&path).map_err(|e| failed(e.to_string()))?;
         // WAL: the UI thread writes a row in well under a millisecond, and a crash loses nothing
         // committed.
@@ -326,16 +329,25 @@ mod tests {
 
     #[test]
     fn counters_events_and_settings_survive_reopening() {
-        let dir = tempfile::tempdir().expect("temp");
+        let temp = tempfile::tempdir().expect("temp");
+        let dir = temp.path().join("data");
         {
-            let store = OpsStore::open(dir.path()).expect("open");
+            let store = OpsStore::open(&dir).expect("open");
             store.count(Counter::Session).expect("count");
             store.count(Counter::Session).expect("count");
             store.add("rejected.too_dark", 1).expect("add");
             store.log("session", "started").expect("log");
             store.set_setting("language", "en").expect("set");
         }
-        let store = OpsStore::open(dir.path()).expect("reopen");
+        let store = OpsStore::open(&dir).expect("reopen");
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(&dir).expect("stat").permissions(),
+        );
+        assert_eq!(
+            mode & 0o777,
+            0o700,
+            "a new data folder is the booth's alone"
+        );
         let day = store.today().expect("today");
         assert_eq!(day.get("sessions"), 2);
         assert_eq!(day.get("rejected.too_dark"), 1);
