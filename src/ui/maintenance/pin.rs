@@ -124,6 +124,7 @@ impl PinPad {
     }
 
     fn submit(&mut self, ctx: &Context<'_>) {
+        self.note = None;
         if let Gate::Locked(left) = lockout(ctx.store).gate(wall_now()) {
             log(ctx.store, &format!("pin refused: locked, {left} s left"));
             self.digits.clear();
