@@ -7,18 +7,27 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let cli = idbooth::cli::Cli::parse();
-    // Logs go to stderr (journald under systemd); RUST_LOG overrides the default level.
+    // Logs go to stderr (journald under systemd, see ops::journal); RUST_LOG overrides the
+    // default level.
     let default = if cli.command.is_none() {
         "info"
     } else {
         "warn"
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default)),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if idbooth::ops::journal::stderr_is_journal() {
+        // Under systemd: no colours, no time (the journal stamps lines), the priority in front.
+        logs.with_ansi(false)
+            .event_format(idbooth::ops::journal::Priority(
+                tracing_subscriber::fmt::format().without_time(),
+            ))
+            .init();
+    } else {
+        logs.init();
+    }
     match idbooth::run(cli) {
         Ok(code) => code,
         Err(error) => {

@@ -117,3 +117,21 @@ fn a_camera_that_vanishes_and_returns_is_reopened() {
     }));
     assert!(camera.status().reopens >= 1);
 }
+
+#[test]
+fn a_reopen_on_request_opens_the_device_again_at_once() {
+    let (camera, _) = start(Faults::default());
+    assert!(poll_until(&camera, Duration::from_secs(5), |c| c
+        .latest()
+        .is_some()));
+    assert_eq!(camera.status().reopens, 0);
+    camera.reopen();
+    assert!(poll_until(&camera, Duration::from_secs(3), |c| c
+        .status()
+        .reopens
+        == 1));
+    assert!(poll_until(&camera, Duration::from_secs(3), |c| {
+        c.status().state == CameraState::Running && c.latest().is_some()
+    }));
+    assert_eq!(camera.status().reopens, 1, "one reopen, not a loop");
+}

@@ -203,6 +203,15 @@ fn unknown_city_in_a_validity_override() {
 }
 
 #[test]
+fn maintenance_idle_time_out_of_range() {
+    let dir = config_copy();
+    let line = edit(dir.path(), "kiosk.toml", "idle_s = 120", "idle_s = 5");
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 2);
+    assert_one_line(&err, "kiosk.toml", line, "operator.idle_s", "30 to 3600");
+}
+
+#[test]
 fn pin_in_plain_text() {
     let dir = config_copy();
     let text = std::fs::read_to_string(dir.path().join("kiosk.toml")).expect("read");

@@ -114,7 +114,12 @@ pub fn config() -> idbooth::ops::Config {
 pub fn booth_harness(data: &Path) -> Harness<'static, Booth> {
     let config = Arc::new(config());
     let parts = idbooth::demo_parts(config, data, GRACE.as_ref()).expect("demo parts");
-    let booth = Booth::new(parts);
+    let booth = Booth::new(parts).with_data_dir(data).expect("ops store");
+    harness(booth)
+}
+
+/// `booth` in a 1280×900 headless harness with the CJK font.
+pub fn harness(booth: Booth) -> Harness<'static, Booth> {
     let (_, font) = fonts::find_cjk_font(&fonts::CJK_FONTS).expect("a CJK font (.ci/setup test)");
     Harness::builder()
         .with_size(egui::Vec2::new(1280.0, 900.0))

@@ -45,8 +45,11 @@ pub struct CameraStatus {
     pub description: String,
     /// Frames a second over the last second or so.
     pub fps: f32,
-    /// Age of the last frame.
+    /// Age of the last frame since the camera (re)opened.
     pub frame_age: Option<Duration>,
+    /// Age of the newest frame ever received, across reopenings: how long the booth has been
+    /// without a picture (the operator's "no frames for 12 s").
+    pub last_frame_age: Option<Duration>,
     /// Times the device was opened again.
     pub reopens: u32,
 }
@@ -60,6 +63,10 @@ struct Shared {
     generation: AtomicU64,
     seq: AtomicU64,
     stop: AtomicBool,
+    /// The operator asked for a reopen (maintenance screen).
+    reopen: AtomicBool,
+    /// When the newest frame of any reader arrived.
+    last_frame: Mutex<Option<Instant>>,
     notify: Box<dyn Fn() + Send + Sync>,
 }
 
@@ -95,11 +102,14 @@ impl Camera {
                 description: String::new(),
                 fps: 0.0,
                 frame_age: None,
+                last_frame_age: None,
                 reopens: 0,
             }),
             generation: AtomicU64::new(0),
             seq: AtomicU64::new(0),
             stop: AtomicBool::new(false),
+            reopen: AtomicBool::new(false),
+            last_frame: Mutex::new(None),
             notify,
         });
         let supervisor = {
@@ -121,7 +131,14 @@ impl Camera {
     pub fn status(&self) -> CameraStatus {
         let mut status = lock(&self.shared.status).clone();
         status.frame_age = lock(&self.shared.latest).as_ref().map(|f| f.at.elapsed());
+        status.last_frame_age = lock(&self.shared.last_frame).map(|at| at.elapsed());
         status
+    }
+
+    /// Abandons the current reader and opens the device again at once (the operator's
+    /// "reopen the camera"; a replugged camera or another device behind the same udev name).
+    pub fn reopen(&self) {
+        self.shared.reopen.store(true, Ordering::SeqCst);
     }
 }
 
@@ -151,6 +168,10 @@ fn supervise(shared: &Arc<Shared>, make: &MakeSource, timeout: Duration) {
             if let Some(error) = lock(&failed).take() {
                 break Some(CameraState::Lost(error.to_string()));
             }
+            if shared.reopen.swap(false, Ordering::SeqCst) {
+                backoff = Duration::ZERO;
+                break Some(CameraState::Opening);
+            }
             let last = lock(&shared.latest).as_ref().map(|f| f.at);
             let since = last.filter(|at| *at >= opened_at).unwrap_or(opened_at);
             if since.elapsed() > timeout {
@@ -175,7 +196,7 @@ fn supervise(shared: &Arc<Shared>, make: &MakeSource, timeout: Duration) {
         while Instant::now() < until && !shared.stop.load(Ordering::SeqCst) {
             std::thread::sleep(Duration::from_millis(20));
         }
-        backoff = (backoff * 2).min(MAX_BACKOFF);
+        backoff = (backoff * 2).clamp(FIRST_BACKOFF, MAX_BACKOFF);
         reopens += 1;
         lock(&shared.status).reopens = reopens;
     }
@@ -215,6 +236,7 @@ fn spawn_reader(
                             seq,
                             at,
                         });
+                        *lock(&shared.last_frame) = Some(at);
                         window.1 += 1;
                         let span = window.0.elapsed().as_secs_f32();
                         let mut status = lock(&shared.status);

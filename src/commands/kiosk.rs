@@ -42,6 +42,10 @@ pub(super) fn run(
     let (_, font) = fonts::find_cjk_font(&fonts::CJK_FONTS)?;
     let parts = demo_parts(Arc::clone(&config), &data_dir, DEMO_PORTRAIT.as_ref())?;
     tracing::info!(data = %data_dir.display(), "demo booth starting");
+    let booth = Booth::new(parts)
+        .with_data_dir(&data_dir)
+        .with_context(|| format!("{}: the operator's counters", data_dir.display()))?;
+    let restart = booth.restart_requested();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("idbooth")
@@ -54,10 +58,14 @@ pub(super) fn run(
         options,
         Box::new(move |cc| {
             cc.egui_ctx.set_fonts(fonts::definitions(font));
-            Ok(Box::new(Booth::new(parts)))
+            Ok(Box::new(booth))
         }),
     )
     .map_err(|e| anyhow::anyhow!("ui: {e}"))?;
+    if restart.load(std::sync::atomic::Ordering::SeqCst) {
+        // systemd's Restart=always starts the booth again.
+        tracing::info!("exiting for the operator's restart");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

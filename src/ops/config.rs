@@ -228,11 +228,17 @@ pub struct Timeouts {
 pub struct OperatorConfig {
     /// Argon2id PHC string of the maintenance PIN (`idbooth config pin` makes one).
     pub pin_hash: String,
+    /// Seconds without a touch before the maintenance screen closes by itself.
+    pub idle_s: u64,
 }
 
 impl fmt::Debug for OperatorConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("OperatorConfig { pin_hash: <redacted> }")
+        write!(
+            f,
+            "OperatorConfig {{ pin_hash: <redacted>, idle_s: {} }}",
+            self.idle_s
+        )
     }
 }
 
@@ -353,6 +359,12 @@ impl KioskConfig {
             ));
         }
 
+        if !(30..=3600).contains(&self.operator.idle_s) {
+            return Err(Problem::invalid(
+                "operator.idle_s",
+                "expected 30 to 3600 seconds",
+            ));
+        }
         pin::check_stored_hash(&self.operator.pin_hash)
             .map_err(|why| Problem::invalid("operator.pin_hash", why))
     }

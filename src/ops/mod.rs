@@ -1,11 +1,18 @@
-//! Operations: configuration loading and validation, the operator PIN, and (with the
-//! maintenance issue) counters, the event log, health and the systemd watchdog.
+//! Operations: configuration loading and validation, the operator PIN and its lockout, counters
+//! and the event log (`ops.sqlite`), health in an operator's words, the diagnostics bundle and
+//! the systemd watchdog.
 //!
 //! This is the edge where files are read; the pure parsers live in `spec`.
 
 pub mod config;
+pub mod diagnostics;
+pub mod health;
+pub mod journal;
 mod locate;
+pub mod lockout;
 pub mod pin;
+pub mod store;
 pub mod watchdog;
 
 pub use config::{Config, ConfigError, KioskConfig};
+pub use store::{Counter, OpsStore};

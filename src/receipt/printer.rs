@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use super::escpos::Profile;
 use super::font::FontFile;
 use super::model::Receipt;
+use super::serial::Status;
 use super::render::{Glyphs, RenderError, png};
 
 /// The PNG of a job, drawn with the system's CJK font.
@@ -31,6 +32,15 @@ pub trait Printer: Send + Sync {
     fn print_receipt(&self, receipt: &Receipt) -> Result<(), PrintError>;
     /// Prints a pending ticket with the local submission id.
     fn print_ticket(&self, submission: &str) -> Result<(), PrintError>;
+    /// What the printer says of itself (each status bit), for the operator. May block for up to
+    /// a second on a real printer: ask from a worker thread. A printer that cannot tell (the
+    /// demo's) reports ready.
+    fn status(&self) -> Result<Status, PrintError> {
+        Ok(Status {
+            online: true,
+            ..Status::default()
+        })
+    }
 }
 
 /// The demo's printer: each receipt becomes the ESC/POS bytes a printer would get, the same as

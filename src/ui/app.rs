@@ -9,11 +9,14 @@ use std::time::{Duration, Instant};
 use egui::{ColorImage, TextureHandle, TextureOptions};
 
 use super::{Action, Live, Screens, View};
-use crate::camera::Camera;
+use crate::camera::{Camera, CameraState};
 use crate::center::Center;
 use crate::center::api::{ApplicantMeta, Meta, Parcel, Status};
 use crate::ops::Config;
 use crate::ops::config::Language;
+use crate::ops::health::CenterHealth;
+use crate::ops::store::StoreError;
+use crate::ops::{Counter, OpsStore};
 use crate::photo;
 use crate::receipt::{Printer, Receipt};
 use crate::session::{Effect, Event, Flow, Limits, Photo, Session};
@@ -81,6 +84,18 @@ pub struct Booth {
     stats: Stats,
     watchdog: crate::ops::watchdog::Watchdog,
     announced: bool,
+    operator: Operator,
+}
+
+/// The operator's side of the booth (issue #7): the maintenance screen and what it records.
+struct Operator {
+    store: OpsStore,
+    data_dir: Option<std::path::PathBuf>,
+    default_lang: Language,
+    maintenance: super::maintenance::Maintenance,
+    center: Arc<Mutex<Option<CenterHealth>>>,
+    restart: Arc<AtomicBool>,
+    camera_fault: Option<bool>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -91,6 +106,7 @@ impl Booth {
     /// A booth at its attract screen, with its vision thread started.
     pub fn new(parts: Parts) -> Booth {
         let k = &parts.config.kiosk;
+        let language = k.kiosk.language;
         let limits = Limits {
             inactivity_s: k.timeouts.inactivity_s,
             warning_s: k.timeouts.warning_s,
@@ -125,7 +141,59 @@ impl Booth {
             stats: Stats::default(),
             watchdog: crate::ops::watchdog::Watchdog::from_env(),
             announced: false,
+            operator: Operator {
+                // In memory until `with_data_dir`: a booth without a data folder still counts.
+                store: OpsStore::in_memory().unwrap_or_else(|error| {
+                    tracing::error!(%error, "no ops store: counters are not kept");
+                    OpsStore::disabled()
+                }),
+                data_dir: None,
+                default_lang: language,
+                maintenance: Default::default(),
+                center: Arc::default(),
+                restart: Arc::default(),
+                camera_fault: None,
+            },
         }
+    }
+
+    /// Keeps counters, events and settings in `dir/ops.sqlite`, so they outlast a restart, and
+    /// greets in the default language the operator chose there.
+    pub fn with_data_dir(mut self, dir: &std::path::Path) -> Result<Booth, StoreError> {
+        let store = OpsStore::open(dir)?;
+        if let Some(lang) = store.default_language() {
+            self.operator.default_lang = lang;
+            self.lang = lang;
+        }
+        self.operator.store = store;
+        self.operator.data_dir = Some(dir.to_path_buf());
+        Ok(self)
+    }
+
+    /// The operator's counters, events and settings.
+    pub fn ops(&self) -> &OpsStore {
+        &self.operator.store
+    }
+
+    /// The maintenance screen.
+    pub fn maintenance(&self) -> &super::maintenance::Maintenance {
+        &self.operator.maintenance
+    }
+
+    /// The slot the center's health goes in (the outbox, issue #4, fills it); `None` shows "—".
+    pub fn center_health(&self) -> Arc<Mutex<Option<CenterHealth>>> {
+        Arc::clone(&self.operator.center)
+    }
+
+    /// Set when the operator asked for a restart; the shell then exits and systemd starts the
+    /// booth again.
+    pub fn restart_requested(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.operator.restart)
+    }
+
+    /// The language new sessions start in.
+    pub fn default_language(&self) -> Language {
+        self.operator.default_lang
     }
 
     /// What the booth measured of itself.
@@ -151,6 +219,7 @@ impl Booth {
             self.announced = true;
         }
         self.watchdog.ping_if_due();
+        self.operator_logic(ctx);
         let now = self.now();
         if ctx.input(|i| {
             i.pointer.any_pressed()
@@ -215,6 +284,10 @@ impl Booth {
 
     /// Draws the current screen.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        if self.operator.maintenance.shown() {
+            self.operator_ui(ui);
+            return;
+        }
         let live = lock(&self.vision.live).clone();
         let view = View {
             lang: self.lang,
@@ -253,6 +326,12 @@ impl Booth {
 
     /// Feeds the session and runs what it asks.
     fn dispatch(&mut self, event: Event) {
+        super::maintenance::record(
+            &self.operator.store,
+            self.session.flow(),
+            self.session.serviceable(),
+            &event,
+        );
         for effect in self.session.update(event) {
             self.run(effect);
         }
@@ -305,7 +384,7 @@ impl Booth {
                 self.preview = None;
                 self.preview_seq = None;
                 *lock(&self.vision.live) = None;
-                self.lang = self.parts.config.kiosk.kiosk.language;
+                self.lang = self.operator.default_lang;
             }
             Effect::Capture { document } => {
                 // The frame the guidance last judged, with its face; else the newest frame.
@@ -411,6 +490,92 @@ impl Booth {
                 });
             }
         }
+    }
+}
+
+impl Booth {
+    fn operator_context<'a>(&'a self, egui: &'a egui::Context) -> super::maintenance::Context<'a> {
+        super::maintenance::Context {
+            egui,
+            config: &self.parts.config,
+            camera: &self.parts.camera,
+            printer: &self.parts.printer,
+            store: &self.operator.store,
+            center: lock(&self.operator.center).clone(),
+            uptime: self.started.elapsed(),
+            lang: self.lang,
+            data_dir: self.operator.data_dir.as_deref(),
+        }
+    }
+
+    fn operator_logic(&mut self, ctx: &egui::Context) {
+        self.watch_camera();
+        let mut maintenance = std::mem::take(&mut self.operator.maintenance);
+        let commands = maintenance.logic(&self.operator_context(ctx));
+        self.operator.maintenance = maintenance;
+        self.apply_operator(commands, ctx);
+    }
+
+    fn operator_ui(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        let mut maintenance = std::mem::take(&mut self.operator.maintenance);
+        let commands = maintenance.ui(ui, &self.operator_context(&ctx));
+        self.operator.maintenance = maintenance;
+        self.apply_operator(commands, &ctx);
+    }
+
+    fn apply_operator(&mut self, commands: Vec<super::maintenance::Command>, ctx: &egui::Context) {
+        use super::maintenance::Command;
+        for command in commands {
+            match command {
+                Command::Opened => {
+                    if !matches!(self.session.flow(), Flow::Attract) {
+                        let _ = self
+                            .operator
+                            .store
+                            .log("operator", "applicant session ended for maintenance");
+                        self.dispatch(Event::Cancelled);
+                    }
+                    self.lang = self.operator.default_lang;
+                }
+                Command::Left => self.lang = self.operator.default_lang,
+                Command::DefaultLanguage(lang) => {
+                    self.operator.default_lang = lang;
+                    self.lang = lang;
+                }
+                Command::Restart => {
+                    tracing::info!("restart requested by the operator");
+                    self.operator.restart.store(true, Ordering::SeqCst);
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            }
+        }
+    }
+
+    /// Counts a camera fault once when frames stop, and logs when they come back.
+    fn watch_camera(&mut self) {
+        let state = self.parts.camera.status().state;
+        let fault = match &state {
+            CameraState::Stalled | CameraState::Lost(_) => true,
+            CameraState::Running => false,
+            CameraState::Opening => return,
+        };
+        let store = &self.operator.store;
+        let result = match (self.operator.camera_fault, fault) {
+            (Some(false) | None, true) => store.count(Counter::CameraFault).and_then(|()| {
+                let text = match &state {
+                    CameraState::Lost(why) => format!("camera lost ({why}): reopening"),
+                    _ => "camera stalled: reopening".to_owned(),
+                };
+                store.log("camera", &text)
+            }),
+            (Some(true), false) => store.log("camera", "camera delivering frames again"),
+            _ => Ok(()),
+        };
+        if let Err(error) = result {
+            tracing::warn!(%error, "ops store: camera not recorded");
+        }
+        self.operator.camera_fault = Some(fault);
     }
 }
 

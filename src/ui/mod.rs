@@ -10,6 +10,7 @@ mod consent;
 mod details;
 mod document;
 pub mod fonts;
+pub mod maintenance;
 pub mod pinyin_input;
 mod pose;
 mod review;

@@ -77,6 +77,21 @@ pub fn id_keypad(ui: &mut Ui) -> Option<Key> {
     pressed
 }
 
+/// Digits for the operator's PIN.
+pub fn pin_keypad(ui: &mut Ui) -> Option<Key> {
+    let rows: [&[Key]; 4] = [
+        &[Key::Char('1'), Key::Char('2'), Key::Char('3')],
+        &[Key::Char('4'), Key::Char('5'), Key::Char('6')],
+        &[Key::Char('7'), Key::Char('8'), Key::Char('9')],
+        &[Key::Char('0'), Key::Backspace],
+    ];
+    let mut pressed = None;
+    for row in rows {
+        pressed = key_row(ui, row, TOUCH, "").or(pressed);
+    }
+    pressed
+}
+
 /// Latin letters and the name separator, for names, pinyin and searches; a space key when
 /// `space` names it (Latin names have spaces, searches do not).
 pub fn letter_keyboard(ui: &mut Ui, space: Option<&str>) -> Option<Key> {

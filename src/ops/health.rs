@@ -1,0 +1,299 @@
+//! The booth's health at a glance, and each problem in words an operator can act on. The
+//! reading of the hardware happens elsewhere (camera worker, printer thread, `statvfs`); this
+//! file only judges what was read, so it is tested without any hardware.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::camera::{CameraState, CameraStatus};
+use crate::receipt::PrintError;
+use crate::receipt::serial::Status as PrinterStatus;
+
+/// The center and the outbox, as the outbox's owner reports them (issue #4 fills this slot;
+/// until then it is `None` and the screen shows "—").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CenterHealth {
+    /// The last health check got an answer.
+    pub reachable: bool,
+    /// Round trip of the last check.
+    pub latency_ms: Option<u64>,
+    /// The center accepted this kiosk's token (`None`: not known yet).
+    pub token_accepted: Option<bool>,
+    /// Submissions waiting in the outbox.
+    pub outbox_depth: u64,
+    /// Age of the oldest waiting submission, in seconds.
+    pub oldest_s: Option<u64>,
+}
+
+/// Space on the data folder's file system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Disk {
+    /// Bytes free for the booth (not root's reserve).
+    pub free: u64,
+    /// Bytes in all.
+    pub total: u64,
+}
+
+/// Below this the operator is told to make room.
+pub const LOW_DISK: u64 = 500 * 1024 * 1024;
+
+/// A camera without frames for longer than this is reported.
+pub const CAMERA_SILENT: Duration = Duration::from_secs(3);
+
+/// Free space under `path`.
+pub fn disk(path: &Path) -> std::io::Result<Disk> {
+    let st = rustix::fs::statvfs(path)?;
+    let unit = st.f_frsize.max(1);
+    Ok(Disk {
+        free: st.f_bavail.saturating_mul(unit),
+        total: st.f_blocks.saturating_mul(unit),
+    })
+}
+
+/// Everything read for the status page.
+#[derive(Debug, Clone)]
+pub struct Health {
+    /// The camera.
+    pub camera: CameraStatus,
+    /// The printer's last answer (`None`: not asked yet).
+    pub printer: Option<Result<PrinterStatus, PrintError>>,
+    /// The data folder's disk (`None`: not read yet; `Some(Err)`: cannot be read).
+    pub disk: Option<Result<Disk, String>>,
+    /// The center and outbox slot.
+    pub center: Option<CenterHealth>,
+}
+
+/// One problem, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 中文.
+    pub zh: String,
+    /// English.
+    pub en: String,
+}
+
+fn problem(zh: impl Into<String>, en: impl Into<String>) -> Problem {
+    Problem {
+        zh: zh.into(),
+        en: en.into(),
+    }
+}
+
+/// The problems in `health`, the most urgent first; empty when all is well.
+pub fn problems(health: &Health) -> Vec<Problem> {
+    let mut out = Vec::new();
+    camera_problems(&health.camera, &mut out);
+    match &health.printer {
+        Some(Ok(status)) => printer_problems(status, &mut out),
+        Some(Err(PrintError::PaperOut)) => out.push(paper_out()),
+        Some(Err(PrintError::Offline(why))) => out.push(problem(
+            format!("打印机无应答（{why}）：检查电源和 USB 线"),
+            format!("Printer not answering ({why}): check its power and USB cable"),
+        )),
+        None => {}
+    }
+    match &health.disk {
+        Some(Ok(d)) if d.free < LOW_DISK => out.push(problem(
+            format!(
+                "磁盘空间不足（剩余 {}）：导出诊断后清理数据目录",
+                megabytes(d.free)
+            ),
+            format!(
+                "Disk almost full ({} free): export diagnostics, then clear old files from the data folder",
+                megabytes(d.free)
+            ),
+        )),
+        Some(Err(why)) => out.push(problem(
+            format!("无法读取数据目录的磁盘：{why}"),
+            format!("Cannot read the data folder's disk: {why}"),
+        )),
+        _ => {}
+    }
+    if let Some(c) = &health.center {
+        if !c.reachable {
+            out.push(problem(
+                "检测中心无法连接：检查网络线和路由器",
+                "Center not reachable: check the network cable and the router",
+            ));
+        } else if c.token_accepted == Some(false) {
+            out.push(problem(
+                "检测中心拒绝本机令牌：在 kiosk.toml 中更新 center.token",
+                "The center refuses this booth's token: update center.token in kiosk.toml",
+            ));
+        }
+        if c.oldest_s.is_some_and(|s| s > 600) {
+            out.push(problem(
+                format!("{} 份提交等待发送超过 10 分钟", c.outbox_depth),
+                format!(
+                    "{} submissions have waited over 10 minutes to be sent",
+                    c.outbox_depth
+                ),
+            ));
+        }
+    }
+    out
+}
+
+fn paper_out() -> Problem {
+    problem("打印纸用完：装入新纸卷", "Paper out: load a new roll")
+}
+
+fn camera_problems(camera: &CameraStatus, out: &mut Vec<Problem>) {
+    let silent = camera
+        .last_frame_age
+        .filter(|age| *age >= CAMERA_SILENT)
+        .map(|age| age.as_secs());
+    match (&camera.state, silent) {
+        (CameraState::Lost(_), Some(s)) | (CameraState::Stalled, Some(s)) => out.push(problem(
+            format!("摄像头 {s} 秒没有画面：检查 USB 线，或点“重新打开摄像头”"),
+            format!(
+                "Camera not delivering frames for {s} s: check the USB cable, or tap \"Reopen camera\""
+            ),
+        )),
+        (CameraState::Lost(_), None) if camera.last_frame_age.is_none() => out.push(problem(
+            "摄像头未连接：检查 USB 线和 /dev/idbooth-camera",
+            "Camera not connected: check the USB cable and /dev/idbooth-camera",
+        )),
+        (CameraState::Stalled | CameraState::Lost(_), None) => out.push(problem(
+            "摄像头正在重新连接",
+            "Camera reconnecting",
+        )),
+        (CameraState::Running | CameraState::Opening, Some(s)) => out.push(problem(
+            format!("摄像头 {s} 秒没有画面：检查 USB 线"),
+            format!("Camera not delivering frames for {s} s: check the USB cable"),
+        )),
+        _ => {}
+    }
+    if matches!(camera.state, CameraState::Running) && camera.fps > 0.0 && camera.fps < 10.0 {
+        out.push(problem(
+            format!(
+                "摄像头只有 {:.0} 帧/秒：换一个 USB 口或减少连接的设备",
+                camera.fps
+            ),
+            format!(
+                "Camera gives only {:.0} frames a second: try another USB port",
+                camera.fps
+            ),
+        ));
+    }
+}
+
+fn printer_problems(s: &PrinterStatus, out: &mut Vec<Problem>) {
+    if s.paper_out {
+        out.push(paper_out());
+    }
+    if s.cover_open {
+        out.push(problem(
+            "打印机盖打开：合上打印机盖",
+            "Printer cover open: close it",
+        ));
+    }
+    if s.cutter_error {
+        out.push(problem(
+            "切刀故障：清除切刀处的卡纸",
+            "Cutter error: clear the paper jam at the cutter",
+        ));
+    }
+    if s.unrecoverable {
+        out.push(problem(
+            "打印机严重故障：关闭打印机电源再打开",
+            "Printer error: switch the printer off and on",
+        ));
+    }
+    if !s.online && !s.paper_out && !s.cover_open {
+        out.push(problem(
+            "打印机离线：检查电源和连接线",
+            "Printer offline: check its power and cable",
+        ));
+    }
+    if s.paper_near_end && !s.paper_out {
+        out.push(problem(
+            "打印纸快用完：准备换纸",
+            "Paper running low: have a new roll ready",
+        ));
+    }
+}
+
+/// Bytes as megabytes or gigabytes, for people.
+pub fn megabytes(bytes: u64) -> String {
+    let mb = bytes / (1024 * 1024);
+    if mb >= 10 * 1024 {
+        format!("{:.1} GB", mb as f64 / 1024.0)
+    } else {
+        format!("{mb} MB")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn camera(state: CameraState, last: Option<u64>) -> CameraStatus {
+        CameraStatus {
+            state,
+            description: "replay".into(),
+            fps: 30.0,
+            frame_age: None,
+            last_frame_age: last.map(Duration::from_secs),
+            reopens: 0,
+        }
+    }
+
+    fn health(camera: CameraStatus) -> Health {
+        Health {
+            camera,
+            printer: None,
+            disk: None,
+            center: None,
+        }
+    }
+
+    #[test]
+    fn a_running_booth_has_no_problem() {
+        assert!(problems(&health(camera(CameraState::Running, Some(0)))).is_empty());
+    }
+
+    #[test]
+    fn a_silent_camera_says_for_how_long() {
+        let p = problems(&health(camera(CameraState::Stalled, Some(12))));
+        assert_eq!(p.len(), 1);
+        assert!(
+            p[0].en
+                .starts_with("Camera not delivering frames for 12 s: check the USB cable"),
+            "{}",
+            p[0].en
+        );
+        let p = problems(&health(camera(CameraState::Lost("gone".into()), None)));
+        assert!(p[0].en.contains("not connected"), "{}", p[0].en);
+    }
+
+    #[test]
+    fn printer_bits_and_disk_become_actions() {
+        let mut h = health(camera(CameraState::Running, Some(0)));
+        h.printer = Some(Ok(PrinterStatus {
+            online: false,
+            paper_out: true,
+            ..PrinterStatus::default()
+        }));
+        h.disk = Some(Ok(Disk {
+            free: 100 * 1024 * 1024,
+            total: 1 << 40,
+        }));
+        let en: Vec<String> = problems(&h).into_iter().map(|p| p.en).collect();
+        assert_eq!(en[0], "Paper out: load a new roll");
+        assert!(
+            en[1].starts_with("Disk almost full (100 MB free)"),
+            "{en:?}"
+        );
+        assert_eq!(en.len(), 2, "offline is implied by paper out: {en:?}");
+    }
+
+    #[test]
+    fn disk_free_of_a_real_folder() {
+        let dir = tempfile::tempdir().expect("temp");
+        let d = disk(dir.path()).expect("statvfs");
+        assert!(d.total > 0 && d.free <= d.total);
+    }
+}

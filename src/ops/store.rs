@@ -1,0 +1,374 @@
+//! What the booth remembers for its operator across restarts, in `ops.sqlite` (WAL) under the
+//! data folder: counters per day, the last [`EVENTS_KEPT`] events, and a few settings (the
+//! default language, the PIN lockout). Never a name, an ID number or a photo: events are short
+//! fixed texts with codes and numbers.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use super::config::Language;
+
+/// The file under the data folder.
+pub const FILE: &str = "ops.sqlite";
+
+/// Events kept; older ones are dropped as new ones come.
+pub const EVENTS_KEPT: i64 = 200;
+
+/// The operator store cannot be used.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database cannot be opened or created.
+    #[error("ops store: cannot open {}: {why}", path.display())]
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// SQLite's or the file system's words.
+        why: String,
+    },
+    /// A read or write failed.
+    #[error("ops store: {0}")]
+    Sql(String),
+    /// The booth runs without a store (not even one in memory could be made).
+    #[error("ops store: none (counters are not kept)")]
+    Disabled,
+}
+
+fn sql(e: rusqlite::Error) -> StoreError {
+    StoreError::Sql(e.to_string())
+}
+
+/// What the booth counts, per day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counter {
+    /// An applicant started a session.
+    Session,
+    /// A photo was taken and normalized.
+    Photo,
+    /// The center approved a photo.
+    Approval,
+    /// The center rejected a photo (once per rejection; reasons are counted apart).
+    Rejection,
+    /// A receipt was printed and confirmed.
+    Print,
+    /// A print failed.
+    PrinterFault,
+    /// The camera stalled or was lost.
+    CameraFault,
+}
+
+impl Counter {
+    /// The name stored and exported.
+    pub fn name(self) -> &'static str {
+        match self {
+            Counter::Session => "sessions",
+            Counter::Photo => "photos",
+            Counter::Approval => "approvals",
+            Counter::Rejection => "rejections",
+            Counter::Print => "prints",
+            Counter::PrinterFault => "printer_faults",
+            Counter::CameraFault => "camera_faults",
+        }
+    }
+
+    /// Every counter, in the order the operator reads them.
+    pub const ALL: [Counter; 7] = [
+        Counter::Session,
+        Counter::Photo,
+        Counter::Approval,
+        Counter::Rejection,
+        Counter::Print,
+        Counter::PrinterFault,
+        Counter::CameraFault,
+    ];
+}
+
+/// Prefix of the per-reason rejection counters (`rejected.too_dark`).
+pub const REJECTED_PREFIX: &str = "rejected.";
+
+/// One day's counters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Day {
+    /// `YYYY-MM-DD`, local time.
+    pub day: String,
+    /// Counter name and value, by name.
+    pub counts: Vec<(String, i64)>,
+}
+
+impl Day {
+    /// The value of `name` (0 when not counted that day).
+    pub fn get(&self, name: &str) -> i64 {
+        self.counts
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(0, |(_, v)| *v)
+    }
+}
+
+/// One entry of the event log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoggedEvent {
+    /// Local time, RFC 3339 to the second.
+    pub at: String,
+    /// Kind: `session`, `photo`, `center`, `print`, `camera`, `pin`, `operator`.
+    pub kind: String,
+    /// Short text, never personal data.
+    pub text: String,
+}
+
+/// The store.
+pub struct OpsStore {
+    conn: Option<Connection>,
+}
+
+impl std::fmt::Debug for OpsStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OpsStore")
+    }
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS counters (
+    day TEXT NOT NULL, name TEXT NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (day, name));
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+";
+
+impl OpsStore {
+    /// Opens (or creates) `dir/ops.sqlite`, creating `dir` if missing.
+    pub fn open(dir: &Path) -> Result<OpsStore, StoreError> {
+        let path = dir.join(FILE);
+        let failed = |why: String| StoreError::Open {
+            path: path.clone(),
+            why,
+        };
+        // The data folder is the booth's alone (DESIGN.md, "Data and privacy").
+        std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
+            .create(dir)
+            .map_err(|e| failed(e.to_string()))?;
+        let conn = Connection::open(&path).map_err(|e| failed(e.to_string()))?;
+        // WAL: the UI thread writes a row in well under a millisecond, and a crash loses nothing
+        // committed.
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| failed(e.to_string()))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| failed(e.to_string()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(2))
+            .map_err(|e| failed(e.to_string()))?;
+        Self::with(conn).map_err(|e| failed(e.to_string()))
+    }
+
+    /// A store in memory, forgotten at exit (a booth without a data folder, tests).
+    pub fn in_memory() -> Result<OpsStore, StoreError> {
+        Self::with(Connection::open_in_memory().map_err(sql)?)
+    }
+
+    fn with(conn: Connection) -> Result<OpsStore, StoreError> {
+        conn.execute_batch(SCHEMA).map_err(sql)?;
+        Ok(OpsStore { conn: Some(conn) })
+    }
+
+    /// A store that keeps nothing: every call answers [`StoreError::Disabled`].
+    pub fn disabled() -> OpsStore {
+        OpsStore { conn: None }
+    }
+
+    fn conn(&self) -> Result<&Connection, StoreError> {
+        self.conn.as_ref().ok_or(StoreError::Disabled)
+    }
+
+    /// Adds one to `counter` today.
+    pub fn count(&self, counter: Counter) -> Result<(), StoreError> {
+        self.add(counter.name(), 1)
+    }
+
+    /// Adds `n` to the counter `name` today.
+    pub fn add(&self, name: &str, n: i64) -> Result<(), StoreError> {
+        self.conn()?
+            .execute(
+                "INSERT INTO counters (day, name, n) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (day, name) DO UPDATE SET n = n + excluded.n",
+                params![today(), name, n],
+            )
+            .map(drop)
+            .map_err(sql)
+    }
+
+    /// The counters of the last `days` days that counted anything, newest first.
+    pub fn days(&self, days: usize) -> Result<Vec<Day>, StoreError> {
+        let mut stmt = self
+            .conn()?
+            .prepare("SELECT DISTINCT day FROM counters ORDER BY day DESC LIMIT ?1")
+            .map_err(sql)?;
+        let names: Vec<String> = stmt
+            .query_map([days as i64], |r| r.get(0))
+            .map_err(sql)?
+            .collect::<Result<_, _>>()
+            .map_err(sql)?;
+        names.into_iter().map(|day| self.day(&day)).collect()
+    }
+
+    /// The counters of `day` (`YYYY-MM-DD`).
+    pub fn day(&self, day: &str) -> Result<Day, StoreError> {
+        let mut stmt = self
+            .conn()?
+            .prepare("SELECT name, n FROM counters WHERE day = ?1 ORDER BY name")
+            .map_err(sql)?;
+        let counts = stmt
+            .query_map([day], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(sql)?
+            .collect::<Result<_, _>>()
+            .map_err(sql)?;
+        Ok(Day {
+            day: day.to_owned(),
+            counts,
+        })
+    }
+
+    /// Today's counters.
+    pub fn today(&self) -> Result<Day, StoreError> {
+        self.day(&today())
+    }
+
+    /// Logs an event; keeps the last [`EVENTS_KEPT`]. `text` must hold no personal data.
+    pub fn log(&self, kind: &str, text: &str) -> Result<(), StoreError> {
+        let at = chrono::Local::now()
+            .format("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string();
+        self.conn()?
+            .execute(
+                "INSERT INTO events (at, kind, text) VALUES (?1, ?2, ?3)",
+                params![at, kind, text],
+            )
+            .map_err(sql)?;
+        self.conn()?
+            .execute(
+                "DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?1",
+                [EVENTS_KEPT],
+            )
+            .map(drop)
+            .map_err(sql)
+    }
+
+    /// The last `n` events, newest first.
+    pub fn events(&self, n: usize) -> Result<Vec<LoggedEvent>, StoreError> {
+        let mut stmt = self
+            .conn()?
+            .prepare("SELECT at, kind, text FROM events ORDER BY id DESC LIMIT ?1")
+            .map_err(sql)?;
+        stmt.query_map([n as i64], |r| {
+            Ok(LoggedEvent {
+                at: r.get(0)?,
+                kind: r.get(1)?,
+                text: r.get(2)?,
+            })
+        })
+        .map_err(sql)?
+        .collect::<Result<_, _>>()
+        .map_err(sql)
+    }
+
+    /// A setting, if set.
+    pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.conn()?
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(sql)
+    }
+
+    /// Sets a setting.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn()?
+            .execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .map(drop)
+            .map_err(sql)
+    }
+}
+
+/// The setting holding the language new sessions start in.
+const LANGUAGE_KEY: &str = "default_language";
+
+impl OpsStore {
+    /// The default language the operator chose, if any (else the config's applies).
+    pub fn default_language(&self) -> Option<Language> {
+        match self.setting(LANGUAGE_KEY).ok().flatten()?.as_str() {
+            "zh-CN" => Some(Language::ZhCn),
+            "en" => Some(Language::En),
+            _ => None,
+        }
+    }
+
+    /// Stores the default language.
+    pub fn set_default_language(&self, lang: Language) -> Result<(), StoreError> {
+        let code = match lang {
+            Language::ZhCn => "zh-CN",
+            Language::En => "en",
+        };
+        self.set_setting(LANGUAGE_KEY, code)
+    }
+}
+
+/// Today, local time, as the counters' key.
+pub fn today() -> String {
+    chrono::Local::now().format("%Y-%m-%d").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_events_and_settings_survive_reopening() {
+        let temp = tempfile::tempdir().expect("temp");
+        let dir = temp.path().join("data");
+        {
+            let store = OpsStore::open(&dir).expect("open");
+            store.count(Counter::Session).expect("count");
+            store.count(Counter::Session).expect("count");
+            store.add("rejected.too_dark", 1).expect("add");
+            store.log("session", "started").expect("log");
+            store.set_setting("language", "en").expect("set");
+        }
+        let store = OpsStore::open(&dir).expect("reopen");
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(&dir).expect("stat").permissions(),
+        );
+        assert_eq!(
+            mode & 0o777,
+            0o700,
+            "a new data folder is the booth's alone"
+        );
+        let day = store.today().expect("today");
+        assert_eq!(day.get("sessions"), 2);
+        assert_eq!(day.get("rejected.too_dark"), 1);
+        assert_eq!(day.get("prints"), 0);
+        assert_eq!(store.events(10).expect("events")[0].text, "started");
+        assert_eq!(
+            store.setting("language").expect("get").as_deref(),
+            Some("en")
+        );
+        assert_eq!(store.days(7).expect("days").len(), 1);
+    }
+
+    #[test]
+    fn only_the_last_200_events_are_kept() {
+        let store = OpsStore::in_memory().expect("store");
+        for i in 0..250 {
+            store.log("test", &format!("event {i}")).expect("log");
+        }
+        let events = store.events(1000).expect("events");
+        assert_eq!(events.len(), 200);
+        assert_eq!(events[0].text, "event 249");
+        assert_eq!(events[199].text, "event 50");
+    }
+}

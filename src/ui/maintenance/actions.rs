@@ -1,0 +1,208 @@
+//! What an operator can do from the screen: a test print through the printer, reopen the
+//! camera, the default language of new sessions, a diagnostics bundle on a USB stick, and a
+//! restart of the app (systemd's `Restart=always` brings it back). Reprinting queued receipts and
+//! retrying the outbox belong to the outbox's owner (issue #4): their buttons wait for it.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use egui::{RichText, TextEdit, Ui};
+
+use super::{Command, Context, log};
+use crate::ops::config::Language;
+use crate::ops::diagnostics;
+use crate::receipt::{PrintError, Receipt};
+use crate::ui::text::tr;
+
+type Answer = Arc<Mutex<Option<Result<(), PrintError>>>>;
+
+/// The actions page's state.
+#[derive(Debug, Default)]
+pub struct Actions {
+    export_dir: Option<String>,
+    message: Option<String>,
+    printing: Option<Answer>,
+}
+
+/// Where a USB stick is mounted, if one is: the first folder under /media/USER or /run/media/USER.
+fn usb_stick() -> Option<PathBuf> {
+    for root in ["/media", "/run/media"] {
+        let Ok(users) = std::fs::read_dir(root) else {
+            continue;
+        };
+        for user in users.filter_map(Result::ok) {
+            let Ok(mounts) = std::fs::read_dir(user.path()) else {
+                continue;
+            };
+            if let Some(m) = mounts.filter_map(Result::ok).find(|m| m.path().is_dir()) {
+                return Some(m.path());
+            }
+        }
+    }
+    None
+}
+
+/// A receipt that says it is a test, with the kiosk's id and the time.
+fn test_receipt(kiosk: &str) -> Receipt {
+    Receipt {
+        receipt_no: "TEST0000".into(),
+        image_no: None,
+        document: "打印测试 / test print".into(),
+        city: "—".into(),
+        name: "—".into(),
+        id_number: "—".into(),
+        taken_at: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
+        valid_until: None,
+        kiosk_id: kiosk.to_owned(),
+        thumbnail: None,
+        document_id: String::new(),
+        city_code: String::new(),
+        layout: crate::receipt::layout::Layout::default(),
+    }
+}
+
+impl Actions {
+    /// Takes the test print's answer.
+    pub fn logic(&mut self) {
+        let Some(answer) = &self.printing else { return };
+        let Some(result) = answer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+        else {
+            return;
+        };
+        self.printing = None;
+        self.message = Some(match result {
+            Ok(()) => "✔ test print confirmed by the printer / 测试打印完成".to_owned(),
+            Err(error) => format!("✘ {error}"),
+        });
+    }
+
+    fn test_print(&mut self, ctx: &Context<'_>) {
+        let answer: Answer = Arc::default();
+        let (slot, printer) = (Arc::clone(&answer), Arc::clone(ctx.printer));
+        let receipt = test_receipt(&ctx.config.kiosk.kiosk.id);
+        let repaint = ctx.egui.clone();
+        if std::thread::Builder::new()
+            .name("test-print".into())
+            .spawn(move || {
+                let result = printer.print_receipt(&receipt);
+                *slot
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(result);
+                repaint.request_repaint();
+            })
+            .is_ok()
+        {
+            log(ctx.store, "test print sent");
+            self.printing = Some(answer);
+        }
+    }
+
+    fn export(&mut self, ctx: &Context<'_>, problems: Vec<String>) {
+        let dir = PathBuf::from(self.export_dir.clone().unwrap_or_default().trim());
+        let result = diagnostics::gather(ctx.config, ctx.store, ctx.uptime.as_secs(), problems)
+            .and_then(|bundle| diagnostics::write(&bundle, &dir));
+        self.message = Some(match result {
+            Ok(path) => {
+                log(ctx.store, "diagnostics exported");
+                format!("✔ {}", path.display())
+            }
+            Err(error) => {
+                tracing::warn!(%error, "diagnostics not exported");
+                format!("✘ {error}")
+            }
+        });
+    }
+
+    /// Draws the page.
+    pub fn ui(&mut self, ui: &mut Ui, ctx: &Context<'_>, problems: Vec<String>) -> Vec<Command> {
+        let lang = ctx.lang;
+        let mut commands = Vec::new();
+        let big = |text: &str| RichText::new(text).size(26.0);
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            let idle = self.printing.is_none();
+            if ui
+                .add_enabled(
+                    idle,
+                    egui::Button::new(big(tr(lang, "测试打印", "Test print"))),
+                )
+                .clicked()
+            {
+                self.test_print(ctx);
+            }
+            if ui
+                .button(big(tr(lang, "重新打开摄像头", "Reopen camera")))
+                .clicked()
+            {
+                ctx.camera.reopen();
+                log(ctx.store, "camera reopen requested");
+                self.message = Some(tr(lang, "摄像头正在重新打开", "Camera reopening").to_owned());
+            }
+        });
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            // Issue #4 wires these to the outbox and the print queue.
+            ui.add_enabled(
+                false,
+                egui::Button::new(big(tr(lang, "补打回执", "Reprint receipts"))),
+            );
+            ui.add_enabled(
+                false,
+                egui::Button::new(big(tr(lang, "重发待发送", "Retry outbox"))),
+            );
+        });
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            ui.label(big(tr(lang, "新会话的语言", "Language of new sessions")));
+            for (l, name) in [(Language::ZhCn, "中文"), (Language::En, "English")] {
+                if ui.selectable_label(ctx.lang == l, big(name)).clicked() && ctx.lang != l {
+                    match ctx.store.set_default_language(l) {
+                        Ok(()) => {
+                            log(ctx.store, &format!("default language: {name}"));
+                            commands.push(Command::DefaultLanguage(l));
+                        }
+                        Err(error) => self.message = Some(format!("✘ {error}")),
+                    }
+                }
+            }
+        });
+        ui.add_space(8.0);
+        let dir = self.export_dir.get_or_insert_with(|| {
+            usb_stick()
+                .or_else(|| ctx.data_dir.map(PathBuf::from))
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label(big(tr(lang, "导出到", "Export to")));
+            ui.add(
+                TextEdit::singleline(dir)
+                    .desired_width(420.0)
+                    .font(egui::TextStyle::Heading),
+            )
+            .labelled_by(label.id);
+        });
+        if ui
+            .button(big(tr(lang, "导出诊断包", "Export diagnostics")))
+            .clicked()
+        {
+            self.export(ctx, problems);
+        }
+        ui.add_space(8.0);
+        if ui
+            .button(big(tr(lang, "重启程序", "Restart the app")))
+            .clicked()
+        {
+            log(ctx.store, "restart requested");
+            commands.push(Command::Restart);
+        }
+        if let Some(message) = &self.message {
+            ui.add_space(12.0);
+            ui.label(big(message));
+        }
+        commands
+    }
+}

@@ -1,0 +1,288 @@
+//! The operator's maintenance screen, behind a hidden gesture and the PIN: status at a glance,
+//! counters and events, a calibration view, and actions. It closes by itself after
+//! `[operator] idle_s` without a touch.
+//!
+//! The booth (`app.rs`) hands it a [`Context`] every frame and applies the [`Command`]s it gives
+//! back; what must outlast a restart lives in `ops` (`ops.sqlite`).
+//!
+//! An applicant session running when the operator gets in is ended, wiped, once the PIN is
+//! accepted (not before: a curious applicant who finds the keypad loses nothing by cancelling).
+
+mod actions;
+mod calibration;
+mod entry;
+mod pin;
+mod records;
+mod status;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use egui::{RichText, Ui};
+
+pub use entry::{CORNER, HOLD_S};
+pub use records::record;
+
+use crate::camera::Camera;
+use crate::ops::config::Language;
+use crate::ops::health::CenterHealth;
+use crate::ops::{Config, OpsStore};
+use crate::receipt::Printer;
+use crate::ui::text::tr;
+
+/// What the maintenance screen reads, lent by the booth for one frame.
+pub struct Context<'a> {
+    /// egui, for repaints from worker threads.
+    pub egui: &'a egui::Context,
+    /// Configuration.
+    pub config: &'a Config,
+    /// The camera.
+    pub camera: &'a Arc<Camera>,
+    /// The printer.
+    pub printer: &'a Arc<dyn Printer>,
+    /// Counters, events, settings.
+    pub store: &'a OpsStore,
+    /// The center and outbox slot (issue #4 fills it).
+    pub center: Option<CenterHealth>,
+    /// Time since the booth started.
+    pub uptime: Duration,
+    /// The operator's language (the booth's default).
+    pub lang: Language,
+    /// The data folder, when the booth has one.
+    pub data_dir: Option<&'a Path>,
+}
+
+/// What the booth must do for the maintenance screen.
+#[must_use]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// The PIN was accepted: end any applicant session, wiped.
+    Opened,
+    /// The operator left (or the screen timed out): back to the attract screen.
+    Left,
+    /// New sessions start in this language (already stored).
+    DefaultLanguage(Language),
+    /// Exit so that systemd starts the booth again.
+    Restart,
+}
+
+/// The pages of the open screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// Status at a glance.
+    Status,
+    /// Counters and events.
+    Records,
+    /// Live preview with the assessment drawn.
+    Calibration,
+    /// Test print, camera, language, diagnostics, restart.
+    Actions,
+}
+
+impl Page {
+    const ALL: [Page; 4] = [
+        Page::Status,
+        Page::Records,
+        Page::Calibration,
+        Page::Actions,
+    ];
+
+    fn name(self, lang: Language) -> &'static str {
+        match self {
+            Page::Status => tr(lang, "状态", "Status"),
+            Page::Records => tr(lang, "计数与事件", "Counters and events"),
+            Page::Calibration => tr(lang, "校准", "Calibration"),
+            Page::Actions => tr(lang, "操作", "Actions"),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+enum Mode {
+    #[default]
+    Closed,
+    Pin(pin::PinPad),
+    Open(Page),
+}
+
+/// The maintenance screen and what it keeps between frames.
+#[derive(Default)]
+pub struct Maintenance {
+    mode: Mode,
+    entry: entry::HiddenEntry,
+    last_input: f64,
+    poll: status::StatusPoll,
+    actions: actions::Actions,
+    calibration: Option<calibration::Calibration>,
+}
+
+impl std::fmt::Debug for Maintenance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Maintenance")
+            .field("mode", &self.mode)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Maintenance {
+    /// Whether the keypad or the screen is shown (instead of the applicant's screens).
+    pub fn shown(&self) -> bool {
+        !matches!(self.mode, Mode::Closed)
+    }
+
+    /// The open page, once past the PIN.
+    pub fn page(&self) -> Option<Page> {
+        match self.mode {
+            Mode::Open(page) => Some(page),
+            _ => None,
+        }
+    }
+
+    fn close(&mut self) {
+        self.mode = Mode::Closed;
+        self.calibration = None;
+        self.actions = actions::Actions::default();
+    }
+
+    /// Per-frame work: the hidden gesture, the PIN check's answer, the inactivity timeout, the
+    /// status refresh. No drawing.
+    pub fn logic(&mut self, ctx: &Context<'_>) -> Vec<Command> {
+        let mut commands = Vec::new();
+        let (asked, touched, now) = ctx.egui.input(|i| {
+            let touched = i.pointer.any_pressed()
+                || i.pointer.any_down()
+                || i.events.iter().any(|e| {
+                    matches!(
+                        e,
+                        egui::Event::Key { .. } | egui::Event::Touch { .. } | egui::Event::Text(_)
+                    )
+                });
+            (self.entry.asked(i), touched, i.time)
+        });
+        if asked && !self.shown() {
+            self.mode = Mode::Pin(pin::PinPad::default());
+            self.last_input = now;
+        }
+        if !self.shown() {
+            return commands;
+        }
+        if touched {
+            self.last_input = now;
+        }
+        let idle = ctx.config.kiosk.operator.idle_s as f64;
+        let busy = matches!(&self.mode, Mode::Pin(p) if p.checking());
+        if !busy && now - self.last_input >= idle {
+            let opened = self.page().is_some();
+            self.close();
+            if opened {
+                log(
+                    ctx.store,
+                    &format!("maintenance closed after {idle:.0} s without a touch"),
+                );
+                commands.push(Command::Left);
+            }
+            return commands;
+        }
+        match &mut self.mode {
+            Mode::Pin(pad) => {
+                if pad.logic(ctx) == Some(pin::Outcome::Accepted) {
+                    self.mode = Mode::Open(Page::Status);
+                    self.last_input = now;
+                    commands.push(Command::Opened);
+                }
+            }
+            Mode::Open(page) => {
+                self.poll.refresh(ctx, now);
+                match page {
+                    Page::Calibration => {
+                        self.calibration
+                            .get_or_insert_with(|| calibration::Calibration::start(ctx))
+                            .logic(ctx.egui);
+                    }
+                    _ => self.calibration = None,
+                }
+                self.actions.logic();
+            }
+            Mode::Closed => {}
+        }
+        // The uptime and lockout countdowns move every second.
+        ctx.egui.request_repaint_after(Duration::from_millis(500));
+        commands
+    }
+
+    /// Draws the keypad or the open screen.
+    pub fn ui(&mut self, ui: &mut Ui, ctx: &Context<'_>) -> Vec<Command> {
+        let mut commands = Vec::new();
+        let lang = ctx.lang;
+        match &mut self.mode {
+            Mode::Closed => {}
+            Mode::Pin(pad) => {
+                if pad.ui(ui, ctx) == Some(pin::Outcome::Cancelled) {
+                    self.close();
+                }
+            }
+            Mode::Open(page) => {
+                // Readable at arm's length on the booth's screen.
+                for (style, size) in [
+                    (egui::TextStyle::Body, 20.0),
+                    (egui::TextStyle::Button, 22.0),
+                ] {
+                    if let Some(font) = ui.style_mut().text_styles.get_mut(&style) {
+                        font.size = size;
+                    }
+                }
+                let mut leave = false;
+                ui.horizontal(|ui| {
+                    ui.label(
+                        RichText::new(tr(lang, "维护", "Maintenance"))
+                            .size(34.0)
+                            .strong(),
+                    );
+                    ui.add_space(24.0);
+                    for p in Page::ALL {
+                        let text = RichText::new(p.name(lang)).size(26.0);
+                        if ui.selectable_label(*page == p, text).clicked() {
+                            *page = p;
+                        }
+                    }
+                    ui.add_space(24.0);
+                    if ui
+                        .button(RichText::new(tr(lang, "退出维护", "Leave")).size(26.0))
+                        .clicked()
+                    {
+                        leave = true;
+                    }
+                });
+                ui.separator();
+                match *page {
+                    Page::Status => status::ui(ui, ctx, &self.poll.health(ctx)),
+                    Page::Records => records::ui(ui, ctx),
+                    Page::Calibration => match &self.calibration {
+                        Some(c) => c.ui(ui, ctx),
+                        None => {
+                            ui.label(tr(lang, "正在打开…", "Opening…"));
+                        }
+                    },
+                    Page::Actions => {
+                        let problems = status::problems_en(&self.poll.health(ctx));
+                        commands.extend(self.actions.ui(ui, ctx, problems));
+                    }
+                }
+                if leave {
+                    log(ctx.store, "maintenance left");
+                    self.close();
+                    commands.push(Command::Left);
+                }
+            }
+        }
+        commands
+    }
+}
+
+fn log(store: &OpsStore, text: &str) {
+    tracing::info!(text, "operator");
+    if let Err(error) = store.log("operator", text) {
+        tracing::warn!(%error, "event not logged");
+    }
+}

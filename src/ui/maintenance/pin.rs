@@ -1,0 +1,227 @@
+//! The PIN keypad in front of the maintenance screen: digits shown masked, checked against the
+//! argon2id hash on a worker thread (a check takes a good fraction of a second), with the
+//! growing lockout after five wrong PINs. Every attempt goes to the event log, never a digit.
+
+use std::sync::mpsc::{Receiver, channel};
+
+use egui::{RichText, Ui};
+
+use super::Context;
+use crate::ops::OpsStore;
+use crate::ops::lockout::{FREE_TRIES, Gate, Lockout};
+use crate::ops::pin::{MAX_PIN_DIGITS, verify_pin};
+use crate::ui::text::tr;
+use crate::ui::widgets::{Key, big_button, centered_row, pin_keypad, row_width, title};
+
+/// The setting the lockout is kept under, so it survives a restart.
+const LOCKOUT_KEY: &str = "pin_lockout";
+
+/// What the keypad decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The PIN was right.
+    Accepted,
+    /// The operator gave up.
+    Cancelled,
+}
+
+/// What the operator last read under the dots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Note {
+    Wrong { left: u32 },
+    Locked,
+}
+
+/// The keypad.
+#[derive(Debug, Default)]
+pub struct PinPad {
+    digits: String,
+    checking: Option<Receiver<bool>>,
+    note: Option<Note>,
+}
+
+/// A key of an operator's keyboard: digits, Backspace (Enter submits, see `ui`).
+fn keyboard(ui: &Ui) -> Option<Key> {
+    ui.input(|i| {
+        i.events.iter().find_map(|e| match e {
+            egui::Event::Text(t) => t.chars().find(char::is_ascii_digit).map(Key::Char),
+            egui::Event::Key {
+                key: egui::Key::Backspace,
+                pressed: true,
+                ..
+            } => Some(Key::Backspace),
+            _ => None,
+        })
+    })
+}
+
+/// The wall clock, in Unix seconds: the lockout must outlast a restart.
+fn wall_now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// The stored lockout.
+pub fn lockout(store: &OpsStore) -> Lockout {
+    store
+        .setting(LOCKOUT_KEY)
+        .ok()
+        .flatten()
+        .map(|t| Lockout::from_text(&t))
+        .unwrap_or_default()
+}
+
+fn save(store: &OpsStore, l: &Lockout) {
+    if let Err(error) = store.set_setting(LOCKOUT_KEY, &l.to_text()) {
+        tracing::warn!(%error, "pin lockout not stored");
+    }
+}
+
+fn log(store: &OpsStore, text: &str) {
+    tracing::info!(text, "operator pin");
+    if let Err(error) = store.log("pin", text) {
+        tracing::warn!(%error, "event not logged");
+    }
+}
+
+impl PinPad {
+    /// Whether a check is running.
+    pub fn checking(&self) -> bool {
+        self.checking.is_some()
+    }
+
+    /// Takes the worker's answer, if it came.
+    pub fn logic(&mut self, ctx: &Context<'_>) -> Option<Outcome> {
+        let answer = self.checking.as_ref()?.try_recv().ok()?;
+        self.checking = None;
+        self.digits.clear();
+        let mut l = lockout(ctx.store);
+        if answer {
+            l.right();
+            save(ctx.store, &l);
+            log(ctx.store, "pin accepted: maintenance opened");
+            return Some(Outcome::Accepted);
+        }
+        match l.wrong(wall_now()) {
+            Some(seconds) => {
+                log(
+                    ctx.store,
+                    &format!(
+                        "pin wrong ({} in a row): locked for {seconds} s",
+                        l.failures
+                    ),
+                );
+                self.note = Some(Note::Locked);
+            }
+            None => {
+                log(ctx.store, &format!("pin wrong ({} in a row)", l.failures));
+                self.note = Some(Note::Wrong {
+                    left: FREE_TRIES - l.failures,
+                });
+            }
+        }
+        save(ctx.store, &l);
+        None
+    }
+
+    fn submit(&mut self, ctx: &Context<'_>) {
+        self.note = None;
+        if let Gate::Locked(left) = lockout(ctx.store).gate(wall_now()) {
+            log(ctx.store, &format!("pin refused: locked, {left} s left"));
+            self.digits.clear();
+            self.note = Some(Note::Locked);
+            return;
+        }
+        let (tx, rx) = channel();
+        let pin = std::mem::take(&mut self.digits);
+        let hash = ctx.config.kiosk.operator.pin_hash.clone();
+        let repaint = ctx.egui.clone();
+        let spawned = std::thread::Builder::new()
+            .name("pin-check".into())
+            .spawn(move || {
+                let _ = tx.send(verify_pin(&pin, &hash));
+                repaint.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.checking = Some(rx),
+            Err(error) => tracing::error!(%error, "pin: cannot start the check"),
+        }
+    }
+
+    /// Draws the keypad.
+    pub fn ui(&mut self, ui: &mut Ui, ctx: &Context<'_>) -> Option<Outcome> {
+        let lang = ctx.lang;
+        let gate = lockout(ctx.store).gate(wall_now());
+        let mut outcome = None;
+        ui.vertical_centered(|ui| {
+            title(
+                ui,
+                tr(lang, "维护 — 请输入 PIN", "Maintenance — enter the PIN"),
+            );
+            let dots = if self.digits.is_empty() {
+                " ".to_owned()
+            } else {
+                "●".repeat(self.digits.chars().count())
+            };
+            ui.label(RichText::new(dots).size(40.0));
+            let note = match (gate, self.note) {
+                (Gate::Locked(left), _) => match lang {
+                    crate::ops::config::Language::ZhCn => {
+                        format!("错误次数过多，已锁定：还需 {left} 秒")
+                    }
+                    crate::ops::config::Language::En => {
+                        format!("Too many wrong PINs: locked, {left} s left")
+                    }
+                },
+                (Gate::Open, Some(Note::Wrong { left })) => match lang {
+                    crate::ops::config::Language::ZhCn => {
+                        format!("PIN 错误，还可尝试 {left} 次")
+                    }
+                    crate::ops::config::Language::En => {
+                        format!("Wrong PIN: {left} more tries before a lockout")
+                    }
+                },
+                (Gate::Open, Some(Note::Locked)) => {
+                    tr(lang, "PIN 错误，请再试", "Wrong PIN, try again").to_owned()
+                }
+                (Gate::Open, None) if self.checking() => {
+                    tr(lang, "正在核对…", "Checking…").to_owned()
+                }
+                (Gate::Open, None) => " ".to_owned(),
+            };
+            ui.label(RichText::new(note).size(26.0));
+            ui.add_space(12.0);
+            // Open while locked too: a PIN tried then is refused unchecked, and logged.
+            let typed = if self.checking() { None } else { keyboard(ui) };
+            ui.add_enabled_ui(!self.checking(), |ui| match pin_keypad(ui).or(typed) {
+                Some(Key::Char(c)) if self.digits.len() < MAX_PIN_DIGITS => {
+                    self.digits.push(c);
+                    self.note = None;
+                }
+                Some(Key::Backspace) => {
+                    self.digits.pop();
+                }
+                _ => {}
+            });
+            ui.add_space(12.0);
+            let enter = !self.checking()
+                && !self.digits.is_empty()
+                && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if enter {
+                self.submit(ctx);
+            }
+            centered_row(ui, row_width(ui, &[220.0, 220.0]), |ui| {
+                if big_button(ui, tr(lang, "取消", "Cancel"), 220.0) {
+                    outcome = Some(Outcome::Cancelled);
+                }
+                let ready = !self.digits.is_empty() && !self.checking();
+                if ui
+                    .add_enabled_ui(ready, |ui| big_button(ui, tr(lang, "确定", "OK"), 220.0))
+                    .inner
+                {
+                    self.submit(ctx);
+                }
+            });
+        });
+        outcome
+    }
+}

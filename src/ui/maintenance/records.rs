@@ -1,0 +1,139 @@
+//! Counters and events: what the booth records as things happen (sessions, photos, the center's
+//! answers, prints), and the page that shows today, the last days and the event log. Events are
+//! fixed words with reason codes: never a name, an ID number or a receipt number.
+
+use egui::{Grid, RichText, ScrollArea, Ui};
+
+use super::Context;
+use crate::center::api::Status;
+use crate::ops::store::REJECTED_PREFIX;
+use crate::ops::{Counter, OpsStore};
+use crate::session::{Event, Flow};
+use crate::ui::text::tr;
+
+fn note(store: &OpsStore, counter: Option<Counter>, kind: &str, text: &str) {
+    let result = counter
+        .map_or(Ok(()), |c| store.count(c))
+        .and_then(|()| store.log(kind, text));
+    if let Err(error) = result {
+        tracing::warn!(%error, "ops store: not recorded");
+    }
+}
+
+/// Records what `event` means for the counters and the event log, given the screen it arrives
+/// on (`flow`, before the session takes it).
+pub fn record(store: &OpsStore, flow: &Flow, serviceable: bool, event: &Event) {
+    match (flow, event) {
+        (Flow::Attract, Event::Started) if serviceable => {
+            note(store, Some(Counter::Session), "session", "session started");
+        }
+        (_, Event::Processed(Ok(_))) => note(store, Some(Counter::Photo), "photo", "photo taken"),
+        (_, Event::Processed(Err(_))) => note(store, None, "photo", "capture failed"),
+        (Flow::Uploading { .. }, Event::Answered(answer)) => match answer.status {
+            Status::Approved => note(store, Some(Counter::Approval), "center", "approved"),
+            Status::Pending => note(store, None, "center", "pending"),
+            Status::Rejected => {
+                let codes: Vec<&str> = answer.reasons.iter().map(|r| r.code.code()).collect();
+                for code in &codes {
+                    if let Err(error) = store.add(&format!("{REJECTED_PREFIX}{code}"), 1) {
+                        tracing::warn!(%error, "ops store: not recorded");
+                    }
+                }
+                note(
+                    store,
+                    Some(Counter::Rejection),
+                    "center",
+                    &format!("rejected: {}", codes.join(", ")),
+                );
+            }
+        },
+        (Flow::Uploading { .. }, Event::AnswerLate) => {
+            note(store, None, "center", "no answer in time: pending ticket")
+        }
+        (_, Event::Printed(Ok(()))) => {
+            note(store, Some(Counter::Print), "print", "receipt printed")
+        }
+        (_, Event::Printed(Err(why))) => note(
+            store,
+            Some(Counter::PrinterFault),
+            "print",
+            &format!("print failed: {why}"),
+        ),
+        _ => {}
+    }
+}
+
+fn counter_label(name: &str, lang: crate::ops::config::Language) -> String {
+    let words = match name {
+        "sessions" => tr(lang, "会话", "sessions"),
+        "photos" => tr(lang, "照片", "photos"),
+        "approvals" => tr(lang, "通过", "approvals"),
+        "rejections" => tr(lang, "退回", "rejections"),
+        "prints" => tr(lang, "打印", "prints"),
+        "printer_faults" => tr(lang, "打印故障", "printer faults"),
+        "camera_faults" => tr(lang, "摄像头故障", "camera faults"),
+        other => return other.to_owned(),
+    };
+    words.to_owned()
+}
+
+/// Draws the counters of the last days and the event log.
+pub fn ui(ui: &mut Ui, ctx: &Context<'_>) {
+    let lang = ctx.lang;
+    let days = ctx.store.days(7).unwrap_or_default();
+    let today = crate::ops::store::today();
+    ui.label(RichText::new(tr(lang, "计数（最近 7 天）", "Counters (last 7 days)")).size(26.0));
+    ScrollArea::horizontal().id_salt("counters").show(ui, |ui| {
+        Grid::new("maintenance-counters")
+            .striped(true)
+            .spacing([18.0, 6.0])
+            .show(ui, |ui| {
+                ui.label(tr(lang, "日期", "Day"));
+                for c in Counter::ALL {
+                    ui.label(counter_label(c.name(), lang));
+                }
+                ui.label(tr(lang, "退回原因", "Rejected for"));
+                ui.end_row();
+                if !days.iter().any(|d| d.day == today) {
+                    ui.label(&today);
+                    for _ in Counter::ALL {
+                        ui.label("0");
+                    }
+                    ui.label("");
+                    ui.end_row();
+                }
+                for day in &days {
+                    ui.label(&day.day);
+                    for c in Counter::ALL {
+                        ui.label(day.get(c.name()).to_string());
+                    }
+                    let reasons: Vec<String> = day
+                        .counts
+                        .iter()
+                        .filter_map(|(name, n)| {
+                            name.strip_prefix(REJECTED_PREFIX)
+                                .map(|code| format!("{code} {n}"))
+                        })
+                        .collect();
+                    ui.label(reasons.join(", "));
+                    ui.end_row();
+                }
+            });
+    });
+    ui.add_space(12.0);
+    ui.label(RichText::new(tr(lang, "事件（最新在前）", "Events (newest first)")).size(26.0));
+    let events = ctx.store.events(200).unwrap_or_default();
+    ScrollArea::vertical().id_salt("events").show(ui, |ui| {
+        Grid::new("maintenance-events")
+            .striped(true)
+            .spacing([18.0, 4.0])
+            .show(ui, |ui| {
+                for e in &events {
+                    ui.label(&e.at);
+                    ui.label(&e.kind);
+                    ui.label(&e.text);
+                    ui.end_row();
+                }
+            });
+    });
+}

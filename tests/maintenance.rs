@@ -1,0 +1,561 @@
+//! The operator's maintenance screen, headless (egui_kittest) on the demo booth: the hidden way
+//! in, the PIN with its lockout, each fault in words, counters and events that outlast a restart,
+//! the diagnostics bundle without secrets or personal data, the actions, and the screen leaving
+//! by itself.
+
+mod util;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role;
+use egui::{Event, Key, Modifiers, PointerButton, Pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use idbooth::camera::{Camera, Faults, MakeSource, Motion, ReplaySource};
+use idbooth::ops::OpsStore;
+use idbooth::ops::config::{Config, Language};
+use idbooth::ops::health::CenterHealth;
+use idbooth::receipt::serial::Status;
+use idbooth::receipt::{PrintError, Printer, Receipt};
+use idbooth::session::Flow;
+use idbooth::ui::maintenance::Page;
+use idbooth::ui::{Booth, Parts};
+
+/// The demo's PIN (kiosk-config/kiosk.toml).
+const PIN: &str = "246810";
+
+fn open_keypad(h: &mut Harness<'static, Booth>) {
+    h.key_press_modifiers(Modifiers::CTRL | Modifiers::ALT, Key::M);
+    h.step();
+    h.step();
+    assert!(
+        h.query_by_label("维护 — 请输入 PIN").is_some(),
+        "the keypad did not open"
+    );
+}
+
+fn type_pin(h: &mut Harness<'static, Booth>, pin: &str) {
+    for digit in pin.chars() {
+        util::tap(h, &digit.to_string());
+    }
+    util::tap(h, "确定");
+}
+
+/// Steps until the PIN check on its worker thread has answered.
+fn settle(h: &mut Harness<'static, Booth>) {
+    let start = Instant::now();
+    while h.query_by_label("正在核对…").is_some() && start.elapsed() < Duration::from_secs(10)
+    {
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+    h.step();
+}
+
+fn enter(h: &mut Harness<'static, Booth>) {
+    open_keypad(h);
+    type_pin(h, PIN);
+    settle(h);
+    assert_eq!(h.state().maintenance().page(), Some(Page::Status));
+}
+
+fn event_texts(store: &OpsStore) -> Vec<String> {
+    store
+        .events(200)
+        .expect("events")
+        .into_iter()
+        .map(|e| format!("{} {}", e.kind, e.text))
+        .collect()
+}
+
+#[test]
+fn wrong_pins_lock_the_keypad_and_the_lock_outlasts_a_restart() {
+    let data = tempfile::tempdir().expect("temp");
+    let mut h = util::booth_harness(data.path());
+    h.step();
+    open_keypad(&mut h);
+    util::keep_screen(&mut h, "maintenance-pin");
+    for tries_left in (1..=4).rev() {
+        type_pin(&mut h, "135791");
+        settle(&mut h);
+        assert!(
+            h.query_by_label(&format!("PIN 错误，还可尝试 {tries_left} 次"))
+                .is_some(),
+            "after a wrong PIN, {tries_left} tries left"
+        );
+    }
+    // The digits typed are masked.
+    util::tap(&mut h, "1");
+    util::tap(&mut h, "3");
+    assert!(h.query_by_label("●●").is_some() && h.query_by_label_contains("13").is_none());
+    util::tap(&mut h, "←");
+    util::tap(&mut h, "←");
+    type_pin(&mut h, "135791");
+    settle(&mut h);
+    assert!(
+        h.query_by_label_contains("已锁定：还需 ").is_some(),
+        "the fifth wrong PIN locks"
+    );
+    // Locked: even the right PIN is refused, unchecked.
+    type_pin(&mut h, PIN);
+    settle(&mut h);
+    assert_eq!(h.state().maintenance().page(), None);
+    let events = event_texts(h.state().ops());
+    assert!(
+        events[0].starts_with("pin pin refused: locked, "),
+        "{events:?}"
+    );
+    assert!(
+        events[1].contains("pin wrong (5 in a row): locked for 30 s"),
+        "{events:?}"
+    );
+    assert_eq!(events.iter().filter(|e| e.contains("pin wrong")).count(), 5);
+    for e in &events {
+        assert!(
+            !e.contains("135791") && !e.contains(PIN),
+            "a PIN in the log: {e}"
+        );
+    }
+    drop(h);
+
+    // A restart does not lift the lockout.
+    let mut h = util::booth_harness(data.path());
+    h.step();
+    open_keypad(&mut h);
+    assert!(h.query_by_label_contains("已锁定：还需 ").is_some());
+    // Once its time is over (set in the past here, rather than waiting 30 s), the PIN opens.
+    h.state()
+        .ops()
+        .set_setting("pin_lockout", "5 0")
+        .expect("store");
+    h.step();
+    assert!(h.query_by_label_contains("已锁定").is_none());
+    type_pin(&mut h, PIN);
+    settle(&mut h);
+    assert_eq!(h.state().maintenance().page(), Some(Page::Status));
+    assert!(h.query_by_label("一切正常").is_some() || h.query_by_label("状态").is_some());
+    let events = event_texts(h.state().ops());
+    assert_eq!(events[0], "pin pin accepted: maintenance opened");
+}
+
+#[test]
+fn an_operator_with_a_keyboard_types_the_pin() {
+    let data = tempfile::tempdir().expect("temp");
+    let mut h = util::booth_harness(data.path());
+    h.step();
+    open_keypad(&mut h);
+    for digit in "2468".chars() {
+        h.event(Event::Text(digit.to_string()));
+    }
+    h.key_press(Key::Backspace);
+    h.step();
+    assert!(h.query_by_label("●●●").is_some(), "one digit was deleted");
+    h.key_press(Key::Enter);
+    h.step();
+    settle(&mut h);
+    assert!(h.query_by_label("PIN 错误，还可尝试 4 次").is_some());
+    for digit in PIN.chars() {
+        h.event(Event::Text(digit.to_string()));
+    }
+    h.key_press(Key::Enter);
+    h.step();
+    settle(&mut h);
+    assert_eq!(h.state().maintenance().page(), Some(Page::Status));
+}
+
+fn press(h: &mut Harness<'static, Booth>, at: Pos2, pressed: bool) {
+    h.event(Event::PointerMoved(at));
+    h.event(Event::PointerButton {
+        pos: at,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    });
+    h.step();
+}
+
+#[test]
+fn a_long_press_on_the_corner_opens_the_keypad_and_ends_a_running_session_once_in() {
+    let data = tempfile::tempdir().expect("temp");
+    let mut h = util::booth_harness(data.path());
+    h.step();
+    util::tap(&mut h, "开始拍照");
+    assert_eq!(h.state().session().flow(), &Flow::Document);
+    // A short press (one second, four steps of a quarter second) is not enough.
+    let corner = Pos2::new(12.0, 12.0);
+    press(&mut h, corner, true);
+    h.run_steps(4);
+    press(&mut h, corner, false);
+    assert!(!h.state().maintenance().shown());
+    // Elsewhere (the empty bottom-right corner), even long, neither.
+    let elsewhere = Pos2::new(1272.0, 892.0);
+    press(&mut h, elsewhere, true);
+    h.run_steps(16);
+    press(&mut h, elsewhere, false);
+    assert_eq!(h.state().session().flow(), &Flow::Document);
+    assert!(!h.state().maintenance().shown());
+    // Three seconds and more on the corner.
+    press(&mut h, corner, true);
+    h.run_steps(13);
+    press(&mut h, corner, false);
+    assert!(h.state().maintenance().shown());
+    // Cancelling the keypad returns to the applicant, who lost nothing.
+    util::tap(&mut h, "取消");
+    assert_eq!(h.state().session().flow(), &Flow::Document);
+    assert!(h.query_by_label("普通护照").is_some());
+    // With the PIN the session ends, wiped.
+    enter(&mut h);
+    assert_eq!(h.state().session().flow(), &Flow::Attract);
+    let events = event_texts(h.state().ops());
+    assert!(
+        events.contains(&"operator applicant session ended for maintenance".to_owned()),
+        "{events:?}"
+    );
+    util::tap(&mut h, "退出维护");
+    assert!(h.query_by_label("开始拍照").is_some());
+}
+
+/// A printer whose status says the paper is out, as a real one's DLE EOT 4 would.
+struct PaperOut;
+
+impl Printer for PaperOut {
+    fn print_receipt(&self, _: &Receipt) -> Result<(), PrintError> {
+        Err(PrintError::PaperOut)
+    }
+    fn print_ticket(&self, _: &str) -> Result<(), PrintError> {
+        Err(PrintError::PaperOut)
+    }
+    fn status(&self) -> Result<Status, PrintError> {
+        Ok(Status::from_bytes([0x1A, 0x32, 0x12, 0x72]))
+    }
+}
+
+/// The demo's parts with a camera that vanishes after `vanish_after` seconds and this printer.
+fn faulty_parts(config: Arc<Config>, data: &Path, printer: Arc<dyn Printer>) -> Parts {
+    let mut parts =
+        idbooth::demo_parts(Arc::clone(&config), data, util::GRACE.as_ref()).expect("parts");
+    let subject = Arc::new(util::grace_subject().clone());
+    let epoch = Instant::now();
+    let make: MakeSource = Arc::new(move || {
+        Box::new(ReplaySource::new(
+            Arc::clone(&subject),
+            (320, 240),
+            15,
+            Motion::Still(Default::default()),
+            Faults {
+                stall: None,
+                vanish: Some((1.0, 3600.0)),
+            },
+            epoch,
+        ))
+    });
+    parts.camera = Arc::new(Camera::start(
+        make,
+        Duration::from_millis(500),
+        Box::new(|| {}),
+    ));
+    parts.printer = printer;
+    parts
+}
+
+fn wait_for(h: &mut Harness<'static, Booth>, label: &str, limit: Duration) {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        h.step();
+        if h.query_by_label_contains(label).is_some() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("{label:?} did not appear within {limit:?}");
+}
+
+#[test]
+fn each_fault_is_shown_in_words_an_operator_can_act_on() {
+    let data = tempfile::tempdir().expect("temp");
+    let config = Arc::new(util::config());
+    let parts = faulty_parts(config, data.path(), Arc::new(PaperOut));
+    let booth = Booth::new(parts).with_data_dir(data.path()).expect("ops");
+    let slot = booth.center_health();
+    let mut h = util::harness(booth);
+    h.step();
+    enter(&mut h);
+    // The center slot is empty until the outbox fills it.
+    assert_eq!(h.query_all_by_label("—").count(), 2, "center and outbox");
+    wait_for(&mut h, "打印纸用完：装入新纸卷", Duration::from_secs(10));
+    assert!(h.query_by_label("缺纸").is_some() && h.query_by_label("离线").is_some());
+    wait_for(&mut h, "秒没有画面", Duration::from_secs(15));
+    assert!(
+        h.query_by_label_contains("秒没有画面：检查 USB 线，或点“重新打开摄像头”")
+            .is_some()
+    );
+    *slot.lock().expect("slot") = Some(CenterHealth {
+        reachable: false,
+        latency_ms: None,
+        token_accepted: None,
+        outbox_depth: 3,
+        oldest_s: Some(900),
+    });
+    wait_for(
+        &mut h,
+        "检测中心无法连接：检查网络线和路由器",
+        Duration::from_secs(2),
+    );
+    assert!(h.query_by_label("3 份提交等待发送超过 10 分钟").is_some());
+    assert!(h.query_by_label("无法连接").is_some());
+    util::keep_screen(&mut h, "maintenance-status");
+    let today = h.state().ops().today().expect("today");
+    assert_eq!(today.get("camera_faults"), 1, "one fault, however long");
+    // A test print meets the paper-out printer.
+    util::tap(&mut h, "操作");
+    util::tap(&mut h, "测试打印");
+    wait_for(&mut h, "✘ printer: paper out", Duration::from_secs(5));
+    // English on request, for the status too.
+    util::tap(&mut h, "English");
+    util::tap(&mut h, "Status");
+    wait_for(&mut h, "Paper out: load a new roll", Duration::from_secs(5));
+    wait_for(
+        &mut h,
+        "Center not reachable: check the network cable and the router",
+        Duration::from_secs(2),
+    );
+}
+
+#[test]
+fn a_session_is_counted_and_the_bundle_carries_no_secret_and_no_personal_data() {
+    let data = tempfile::tempdir().expect("temp");
+    let usb = tempfile::tempdir().expect("usb stick");
+    let mut h = util::booth_harness(data.path());
+    h.step();
+    let receipt_no = util::walk_one_session(&mut h);
+    let today = h.state().ops().today().expect("today");
+    for (name, n) in [
+        ("sessions", 1),
+        ("photos", 1),
+        ("approvals", 1),
+        ("prints", 1),
+        ("rejections", 0),
+    ] {
+        assert_eq!(today.get(name), n, "{name}");
+    }
+    enter(&mut h);
+    util::tap(&mut h, "计数与事件");
+    assert!(h.query_by_label("receipt printed").is_some());
+    util::keep_screen(&mut h, "maintenance-records");
+    util::tap(&mut h, "操作");
+    h.get_by_role(Role::TextInput)
+        .set_text_value_accesskit(&usb.path().display().to_string());
+    h.step();
+    util::tap(&mut h, "导出诊断包");
+    let files: Vec<_> = std::fs::read_dir(usb.path())
+        .expect("usb")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0].file_name().and_then(|n| n.to_str()).unwrap_or("");
+    assert!(name.starts_with("idbooth-diagnostics-DEMO-SZ-001-") && name.ends_with(".json"));
+    let text = std::fs::read_to_string(&files[0]).expect("bundle");
+    let bundle: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let config = util::config();
+    for secret in [
+        config.kiosk.center.token.as_str(),
+        config.kiosk.operator.pin_hash.as_str(),
+        "$argon2id",
+    ] {
+        assert!(!text.contains(secret), "a secret in the bundle: {secret}");
+    }
+    for pii in ["张", "Zhang", "11010519491231002X", "110105", &receipt_no] {
+        assert!(!text.contains(pii), "personal data in the bundle: {pii}");
+    }
+    assert_eq!(bundle["kiosk_toml"]["center"]["token"], "<redacted>");
+    assert_eq!(bundle["kiosk_toml"]["operator"]["pin_hash"], "<redacted>");
+    assert_eq!(bundle["kiosk_toml"]["camera"]["width"], 1280);
+    assert_eq!(bundle["versions"]["idbooth"], env!("CARGO_PKG_VERSION"));
+    let counts = &bundle["counters"][0]["counts"];
+    assert!(
+        counts
+            .as_array()
+            .is_some_and(|c| c.contains(&serde_json::json!(["prints", 1]))),
+        "{counts}"
+    );
+    assert!(text.contains("session started") && text.contains("receipt printed"));
+    assert!(h.query_by_label_contains("✔ ").is_some());
+    // Nor anything personal in the store itself.
+    for e in event_texts(h.state().ops()) {
+        assert!(
+            !e.contains('张') && !e.contains("110105") && !e.contains(&receipt_no),
+            "{e}"
+        );
+    }
+}
+
+/// Run by the test below in a child process: counts and logs into `$IDBOOTH_OPS_DIR`.
+#[test]
+#[ignore = "run as a child process by counters_and_events_survive_a_restart_of_the_process"]
+fn child_records_one_session() {
+    let Some(dir) = std::env::var_os("IDBOOTH_OPS_DIR") else {
+        return;
+    };
+    let store = OpsStore::open(Path::new(&dir)).expect("open");
+    store.count(idbooth::ops::Counter::Session).expect("count");
+    store.log("session", "session started").expect("log");
+}
+
+#[test]
+fn counters_and_events_survive_a_restart_of_the_process() {
+    let data = tempfile::tempdir().expect("temp");
+    for _ in 0..2 {
+        let out = std::process::Command::new(std::env::current_exe().expect("exe"))
+            .args([
+                "--ignored",
+                "--exact",
+                "child_records_one_session",
+                "--quiet",
+            ])
+            .env("IDBOOTH_OPS_DIR", data.path())
+            .output()
+            .expect("child");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    // The booth in this process reads what the two processes before it wrote.
+    let mut h = util::booth_harness(data.path());
+    h.step();
+    assert_eq!(h.state().ops().today().expect("today").get("sessions"), 2);
+    enter(&mut h);
+    util::tap(&mut h, "计数与事件");
+    assert_eq!(
+        h.query_all_by_label("session started").count(),
+        2,
+        "both events listed"
+    );
+}
+
+#[test]
+fn actions_language_restart_reopen_and_calibration() {
+    let data = tempfile::tempdir().expect("temp");
+    let mut h = util::booth_harness(data.path());
+    h.step();
+    enter(&mut h);
+    util::tap(&mut h, "校准");
+    wait_for(&mut h, "清晰度", Duration::from_secs(20));
+    assert!(h.query_by_label("人脸框").is_some() && h.query_by_label("偏色").is_some());
+    util::keep_screen(&mut h, "maintenance-calibration");
+    util::tap(&mut h, "操作");
+    let before = h.state().ops().events(1).expect("events");
+    util::tap(&mut h, "重新打开摄像头");
+    let after = h.state().ops().events(1).expect("events");
+    assert_ne!(before, after);
+    assert_eq!(after[0].text, "camera reopen requested");
+    util::tap(&mut h, "English");
+    assert_eq!(h.state().default_language(), Language::En);
+    assert!(
+        !h.state()
+            .restart_requested()
+            .load(std::sync::atomic::Ordering::SeqCst)
+    );
+    util::tap(&mut h, "Restart the app");
+    assert!(
+        h.state()
+            .restart_requested()
+            .load(std::sync::atomic::Ordering::SeqCst)
+    );
+    drop(h);
+    // The new default outlasts the restart: the next booth greets in English.
+    let mut h = util::booth_harness(data.path());
+    h.step();
+    assert!(h.query_by_label("Start").is_some());
+}
+
+#[test]
+fn the_screen_leaves_by_itself_after_the_configured_idle_time() {
+    let dir = util::config_copy();
+    util::edit(dir.path(), "kiosk.toml", "idle_s = 120", "idle_s = 30");
+    let config = Arc::new(Config::load(dir.path()).expect("config"));
+    let data = tempfile::tempdir().expect("temp");
+    let parts = idbooth::demo_parts(config, data.path(), util::GRACE.as_ref()).expect("parts");
+    let mut h = util::harness(Booth::new(parts).with_data_dir(data.path()).expect("ops"));
+    h.step();
+    enter(&mut h);
+    // egui's clock moves a quarter second a step: 29 s of quiet keep the screen open...
+    h.run_steps(4 * 29);
+    assert!(h.state().maintenance().page().is_some());
+    // ...a touch restarts the wait...
+    util::tap(&mut h, "计数与事件");
+    h.run_steps(4 * 29);
+    assert!(h.state().maintenance().page().is_some());
+    // ...and 30 s of quiet close it.
+    h.run_steps(8);
+    assert!(!h.state().maintenance().shown());
+    assert!(h.query_by_label("开始拍照").is_some());
+    let events = event_texts(h.state().ops());
+    assert_eq!(
+        events[0],
+        "operator maintenance closed after 30 s without a touch"
+    );
+}
+
+#[test]
+fn the_keypad_matches_its_snapshot() {
+    let data = tempfile::tempdir().expect("temp");
+    let mut h = util::booth_harness(data.path());
+    h.step();
+    open_keypad(&mut h);
+    h.step();
+    h.snapshot("maintenance-pin");
+}
+
+/// Runs `idbooth --demo` without a display (it logs its start, then fails to open a window),
+/// stderr into a file; under "systemd" when `journal` says so.
+fn demo_stderr(journal: bool) -> String {
+    use std::os::unix::fs::MetadataExt;
+    let data = tempfile::tempdir().expect("temp");
+    let log = data.path().join("stderr");
+    let file = std::fs::File::create(&log).expect("log file");
+    let meta = file.metadata().expect("stat");
+    let mut cmd = util::idbooth();
+    cmd.args(["--demo", "--config"])
+        .arg(util::shipped_config())
+        .arg("--data")
+        .arg(data.path())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("RUST_LOG", "info")
+        .stdin(std::process::Stdio::null())
+        .stderr(file);
+    if journal {
+        cmd.env("JOURNAL_STREAM", format!("{}:{}", meta.dev(), meta.ino()));
+    } else {
+        cmd.env_remove("JOURNAL_STREAM");
+    }
+    let status = cmd.status().expect("run");
+    assert!(!status.success(), "no display, no booth");
+    std::fs::read_to_string(&log).expect("read log")
+}
+
+#[test]
+fn logs_to_the_journal_carry_their_priority_and_no_colour() {
+    let journal = demo_stderr(true);
+    let line = journal
+        .lines()
+        .find(|l| l.contains("demo booth starting"))
+        .unwrap_or_else(|| panic!("no start line: {journal}"));
+    assert!(line.starts_with("<6>"), "{line}");
+    assert!(
+        !journal.contains('\u{1b}'),
+        "ANSI escapes in the journal: {journal:?}"
+    );
+    // On a terminal or a file, the usual format: no priority.
+    let plain = demo_stderr(false);
+    let line = plain
+        .lines()
+        .find(|l| l.contains("demo booth starting"))
+        .unwrap_or_else(|| panic!("no start line: {plain}"));
+    assert!(!line.starts_with("<6>"), "{line}");
+}
