@@ -51,7 +51,32 @@ pub struct Contact {
     pub latency: Duration,
     /// What went wrong, if it did.
     pub error: Option<String>,
+    /// Whether the center took this kiosk's token (`None`: the request did not say).
+    pub token_accepted: Option<bool>,
 }
+
+impl Contact {
+    fn of(started: Instant, result: Result<(), &SendError>) -> Contact {
+        let token_accepted = match result {
+            Ok(()) | Err(SendError::Unknown) => Some(true),
+            Err(SendError::Refused { status: 401, .. }) => Some(false),
+            Err(SendError::Refused { status, .. }) if *status >= 400 => Some(true),
+            Err(_) => None,
+        };
+        Contact {
+            at_ms: now_ms(),
+            latency: started.elapsed(),
+            error: match result {
+                Ok(()) | Err(SendError::Unknown) => None,
+                Err(e) => Some(e.to_string()),
+            },
+            token_accepted,
+        }
+    }
+}
+
+/// With nothing to deliver, the courier asks the center how it is this often.
+pub const PROBE_EVERY: Duration = Duration::from_secs(15);
 
 struct Shared {
     outbox: Mutex<Outbox>,
@@ -215,6 +240,20 @@ impl Center for Courier {
             tracing::warn!(%error, "outbox: cannot release a submission");
         }
     }
+
+    fn status(&self) -> super::CenterStatus {
+        super::CenterStatus {
+            depth: self.depth().unwrap_or_default(),
+            contact: self.contact(),
+        }
+    }
+
+    fn retry_now(&self) -> usize {
+        Courier::retry_now(self).unwrap_or_else(|error| {
+            tracing::warn!(%error, "outbox: cannot retry");
+            0
+        })
+    }
 }
 
 /// The worker: deliver what is due, then sleep until the next item falls due, new work arrives,
@@ -234,6 +273,15 @@ fn work(shared: &Shared, runtime: &tokio::runtime::Runtime) {
                 return;
             }
             deliver(shared, runtime, item);
+        }
+        let stale = lock(&shared.contact).as_ref().is_none_or(|c| {
+            now_ms() - c.at_ms > i64::try_from(PROBE_EVERY.as_millis()).unwrap_or(0)
+        });
+        if stale {
+            // Idle: is the center there, and does it take our token? (The operator's screen.)
+            let started = Instant::now();
+            let result = runtime.block_on(shared.client.probe());
+            *lock(&shared.contact) = Some(Contact::of(started, result.as_ref().map(|_| ())));
         }
         let next = lock(&shared.outbox).next_due().ok().flatten();
         let sleep = next.map_or(Duration::from_secs(1), |at| {
@@ -264,11 +312,7 @@ fn deliver(shared: &Shared, runtime: &tokio::runtime::Runtime, item: Due) {
             (id, failures, result)
         }
     };
-    *lock(&shared.contact) = Some(Contact {
-        at_ms: now_ms(),
-        latency: started.elapsed(),
-        error: result.as_ref().err().map(ToString::to_string),
-    });
+    *lock(&shared.contact) = Some(Contact::of(started, result.as_ref().map(|_| ())));
     let outbox = lock(&shared.outbox);
     let recorded = match &result {
         Ok(answer) => {

@@ -31,4 +31,17 @@ pub trait Center: Send + Sync {
     fn answer(&self, id: &str) -> Option<Submission>;
     /// The booth is done with it: the applicant's data is wiped once the answer is final.
     fn release(&self, id: &str);
+    /// What waits in the outbox, and the latest contact with the center (for the operator).
+    fn status(&self) -> CenterStatus;
+    /// Sends everything undelivered now, refused ones too; returns how many.
+    fn retry_now(&self) -> usize;
+}
+
+/// The delivery side at a glance.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CenterStatus {
+    /// The outbox.
+    pub depth: outbox::Depth,
+    /// The latest request to the center.
+    pub contact: Option<courier::Contact>,
 }

@@ -5,6 +5,7 @@
 pub mod decode;
 pub mod escpos;
 pub mod font;
+mod kiosk_printer;
 pub mod layout;
 mod model;
 pub mod pdf;
@@ -13,11 +14,14 @@ mod queue;
 pub mod render;
 pub mod sample;
 pub mod serial;
+mod ticket;
 
+pub use kiosk_printer::KioskPrinter;
 pub use model::{Receipt, clean};
 pub use printer::{PrintError, Printer, VirtualPrinter, preview};
 pub use queue::{Flushed, PrintQueue};
 pub use render::RenderError;
+pub use ticket::{ticket_escpos, ticket_lines};
 
 #[cfg(test)]
 mod tests;

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use super::escpos::Profile;
 use super::font::FontFile;
 use super::model::Receipt;
-use super::serial::Status;
 use super::render::{Glyphs, RenderError, png};
+use super::serial::Status;
 
 /// The PNG of a job, drawn with the system's CJK font.
 pub fn preview(job: &[u8], dots: u32) -> Result<Vec<u8>, RenderError> {
@@ -40,6 +40,14 @@ pub trait Printer: Send + Sync {
             online: true,
             ..Status::default()
         })
+    }
+    /// Receipts and tickets waiting for the printer.
+    fn queued(&self) -> usize {
+        0
+    }
+    /// Prints what waits now; returns how many printed.
+    fn reprint(&self) -> Result<usize, PrintError> {
+        Ok(0)
     }
 }
 

@@ -96,6 +96,10 @@ struct Operator {
     center: Arc<Mutex<Option<CenterHealth>>>,
     restart: Arc<AtomicBool>,
     camera_fault: Option<bool>,
+    /// The printer's latest status, asked by the health thread.
+    printer: Arc<Mutex<Option<Result<crate::receipt::serial::Status, crate::receipt::PrintError>>>>,
+    /// When the center slot and the booth's serviceability were last worked out.
+    checked: Option<Instant>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -153,6 +157,8 @@ impl Booth {
                 center: Arc::default(),
                 restart: Arc::default(),
                 camera_fault: None,
+                printer: Arc::default(),
+                checked: None,
             },
         }
     }
@@ -220,6 +226,7 @@ impl Booth {
         }
         self.watchdog.ping_if_due();
         self.operator_logic(ctx);
+        self.check_health();
         let now = self.now();
         if ctx.input(|i| {
             i.pointer.any_pressed()
@@ -469,6 +476,7 @@ impl Booth {
                         (&config.documents, &config.cities),
                         &config.kiosk.kiosk.id,
                     );
+                    receipt = receipt.with_layout(&config.receipts);
                     receipt.thumbnail = photo::decode(&job.photo.jpeg)
                         .ok()
                         .map(|rgb| image::imageops::grayscale(&rgb));
@@ -501,7 +509,8 @@ impl Booth {
             camera: &self.parts.camera,
             printer: &self.parts.printer,
             store: &self.operator.store,
-            center: lock(&self.operator.center).clone(),
+            center: &self.parts.center,
+            center_health: lock(&self.operator.center).clone(),
             uptime: self.started.elapsed(),
             lang: self.lang,
             data_dir: self.operator.data_dir.as_deref(),
@@ -552,6 +561,61 @@ impl Booth {
         }
     }
 
+    /// Once a second: the center slot of the maintenance screen, and whether the booth can take
+    /// new sessions (camera delivering, printer ready, center answering). Attract says so calmly
+    /// when it cannot; a running session finishes.
+    fn check_health(&mut self) {
+        if self
+            .operator
+            .checked
+            .is_some_and(|t| t.elapsed() < Duration::from_secs(1))
+        {
+            return;
+        }
+        if self.operator.checked.is_none() {
+            spawn_printer_watch(
+                Arc::clone(&self.parts.printer),
+                Arc::clone(&self.operator.printer),
+                Arc::clone(&self.vision),
+            );
+        }
+        self.operator.checked = Some(Instant::now());
+        let center = self.parts.center.status();
+        let reachable = center.contact.as_ref().is_none_or(|c| c.error.is_none());
+        *lock(&self.operator.center) = Some(CenterHealth {
+            reachable: center.contact.is_some() && reachable,
+            latency_ms: center
+                .contact
+                .as_ref()
+                .map(|c| u64::try_from(c.latency.as_millis()).unwrap_or(u64::MAX)),
+            token_accepted: center.contact.as_ref().and_then(|c| c.token_accepted),
+            outbox_depth: center.depth.undelivered,
+            oldest_s: center.depth.oldest.map(|d| d.as_secs()),
+        });
+        let camera_ok = !matches!(
+            self.parts.camera.status().state,
+            CameraState::Stalled | CameraState::Lost(_)
+        );
+        let printer_ok = lock(&self.operator.printer)
+            .as_ref()
+            .is_none_or(|s| s.as_ref().is_ok_and(|s| s.ready()));
+        let ok = camera_ok && printer_ok && reachable;
+        if ok != self.session.serviceable() {
+            let what = match (camera_ok, printer_ok, reachable) {
+                (true, true, true) => "back in service".to_owned(),
+                (c, p, r) => format!(
+                    "out of service: camera {}, printer {}, center {}",
+                    if c { "ok" } else { "NOT ok" },
+                    if p { "ok" } else { "NOT ok" },
+                    if r { "ok" } else { "NOT ok" }
+                ),
+            };
+            tracing::warn!(%what, "booth service");
+            let _ = self.operator.store.log("service", &what);
+            self.dispatch(Event::Serviceable(ok));
+        }
+    }
+
     /// Counts a camera fault once when frames stop, and logs when they come back.
     fn watch_camera(&mut self) {
         let state = self.parts.camera.status().state;
@@ -576,6 +640,27 @@ impl Booth {
             tracing::warn!(%error, "ops store: camera not recorded");
         }
         self.operator.camera_fault = Some(fault);
+    }
+}
+
+/// Asks the printer for its status every few seconds, off the UI thread (a real printer may take
+/// a second to answer), until the booth goes.
+fn spawn_printer_watch(
+    printer: Arc<dyn Printer>,
+    slot: Arc<Mutex<Option<Result<crate::receipt::serial::Status, crate::receipt::PrintError>>>>,
+    booth: Arc<VisionShared>,
+) {
+    let spawned = std::thread::Builder::new()
+        .name("printer-watch".into())
+        .spawn(move || {
+            while !booth.stop.load(Ordering::SeqCst) {
+                let status = printer.status();
+                *lock(&slot) = Some(status);
+                std::thread::sleep(Duration::from_secs(3));
+            }
+        });
+    if let Err(error) = spawned {
+        tracing::error!(%error, "printer watch: cannot start");
     }
 }
 

@@ -1,7 +1,7 @@
 //! What an operator can do from the screen: a test print through the printer, reopen the
 //! camera, the default language of new sessions, a diagnostics bundle on a USB stick, and a
-//! restart of the app (systemd's `Restart=always` brings it back). Reprinting queued receipts and
-//! retrying the outbox belong to the outbox's owner (issue #4): their buttons wait for it.
+//! restart of the app (systemd's `Restart=always` brings it back), reprinting the receipts the
+//! printer's queue still holds, and sending the outbox again now.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -100,6 +100,35 @@ impl Actions {
         }
     }
 
+    fn reprint(&mut self, ctx: &Context<'_>) {
+        let answer: Answer = Arc::default();
+        let (slot, printer) = (Arc::clone(&answer), Arc::clone(ctx.printer));
+        let repaint = ctx.egui.clone();
+        if std::thread::Builder::new()
+            .name("reprint".into())
+            .spawn(move || {
+                let result = printer.reprint().and_then(|n| {
+                    if printer.queued() == 0 {
+                        Ok(())
+                    } else {
+                        Err(crate::receipt::PrintError::Offline(format!(
+                            "{n} printed, {} still waiting",
+                            printer.queued()
+                        )))
+                    }
+                });
+                *slot
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(result);
+                repaint.request_repaint();
+            })
+            .is_ok()
+        {
+            log(ctx.store, "reprint of queued receipts sent");
+            self.printing = Some(answer);
+        }
+    }
+
     fn export(&mut self, ctx: &Context<'_>, problems: Vec<String>) {
         let dir = PathBuf::from(self.export_dir.clone().unwrap_or_default().trim());
         let result = diagnostics::gather(ctx.config, ctx.store, ctx.uptime.as_secs(), problems)
@@ -144,15 +173,34 @@ impl Actions {
         });
         ui.add_space(8.0);
         ui.horizontal(|ui| {
-            // Issue #4 wires these to the outbox and the print queue.
-            ui.add_enabled(
-                false,
-                egui::Button::new(big(tr(lang, "补打回执", "Reprint receipts"))),
-            );
-            ui.add_enabled(
-                false,
-                egui::Button::new(big(tr(lang, "重发待发送", "Retry outbox"))),
-            );
+            let queued = ctx.printer.queued();
+            if ui
+                .add_enabled(
+                    self.printing.is_none() && queued > 0,
+                    egui::Button::new(big(&format!(
+                        "{} ({queued})",
+                        tr(lang, "补打回执", "Reprint receipts")
+                    ))),
+                )
+                .clicked()
+            {
+                self.reprint(ctx);
+            }
+            let waiting = ctx.center_health.as_ref().map_or(0, |c| c.outbox_depth);
+            if ui
+                .button(big(&format!(
+                    "{} ({waiting})",
+                    tr(lang, "重发待发送", "Retry outbox")
+                )))
+                .clicked()
+            {
+                let n = ctx.center.retry_now();
+                log(ctx.store, &format!("outbox retry: {n} sent again"));
+                self.message = Some(match lang {
+                    Language::ZhCn => format!("已重新发送 {n} 份"),
+                    Language::En => format!("{n} sent again"),
+                });
+            }
         });
         ui.add_space(8.0);
         ui.horizontal(|ui| {

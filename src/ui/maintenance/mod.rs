@@ -41,10 +41,12 @@ pub struct Context<'a> {
     pub camera: &'a Arc<Camera>,
     /// The printer.
     pub printer: &'a Arc<dyn Printer>,
+    /// The way to the center (its outbox).
+    pub center: &'a Arc<dyn crate::center::Center>,
     /// Counters, events, settings.
     pub store: &'a OpsStore,
-    /// The center and outbox slot (issue #4 fills it).
-    pub center: Option<CenterHealth>,
+    /// The center and the outbox, as last seen.
+    pub center_health: Option<CenterHealth>,
     /// Time since the booth started.
     pub uptime: Duration,
     /// The operator's language (the booth's default).

@@ -72,7 +72,7 @@ impl StatusPoll {
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .clone(),
             disk: self.disk.clone(),
-            center: ctx.center.clone(),
+            center: ctx.center_health.clone(),
         }
     }
 }

@@ -1,0 +1,144 @@
+//! The reference center's throughput (`cargo bench --bench center`): kiosks deliver real
+//! passport photos (~30 KB) through their outboxes over HTTP on loopback, all at once; reported
+//! are submissions per second and the latency from "stored in the outbox" to "answer recorded"
+//! (p50, p99), against the baseline measured in the same run: judging one photo on one thread,
+//! which bounds the center at (cores ÷ judge time). Under `cargo test` it runs a short version.
+
+#![allow(clippy::print_stdout)] // A report: printing is its job.
+
+#[path = "../tests/util.rs"]
+mod util;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use idbooth::center::Courier;
+use idbooth::center::api::{ApplicantMeta, Meta, Parcel, Status};
+use idbooth::center::judge::Judge;
+use idbooth::center::ledger::{Ledger, Review};
+use idbooth::center::server::{CenterState, RunningCenter};
+use idbooth::center::tokens::Tokens;
+
+fn percentile(values: &mut [f64], p: f64) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values
+        .get(((values.len() as f64 - 1.0) * p).round() as usize)
+        .copied()
+        .unwrap_or(f64::NAN)
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let (kiosks, each) = if full { (50, 10) } else { (2, 2) };
+    let config = util::config();
+    let spec = config.documents.get("passport").expect("passport");
+    let capture = util::booth_capture(&Default::default());
+    let photo = idbooth::photo::process(
+        &mut idbooth::vision::FaceDetector::new().expect("model"),
+        &capture,
+        spec,
+        &config.thresholds,
+    )
+    .expect("normalize")
+    .jpeg
+    .bytes;
+    println!("photo: {:.1} KB", photo.len() as f64 / 1024.0);
+
+    // Baseline: one judgement on one thread.
+    let judge = Judge::new(config.documents.clone(), config.thresholds);
+    let runs = if full { 20 } else { 2 };
+    let mut judged: Vec<f64> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            assert!(judge.reasons("passport", &photo).is_empty());
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    let judge_ms = percentile(&mut judged, 0.5);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let bound = cores as f64 * 1000.0 / judge_ms;
+    println!(
+        "baseline: judging one photo {judge_ms:.1} ms (median of {runs}); {cores} cores bound the center at {bound:.1} submissions/s"
+    );
+
+    let dir = tempfile::tempdir().expect("temp");
+    let token = config.kiosk.center.token.clone();
+    let kiosk = config.kiosk.kiosk.id.clone();
+    let state = CenterState::new(
+        Ledger::open(&dir.path().join("center"), config.documents.clone()).expect("ledger"),
+        judge,
+        Tokens::single_kiosk(&kiosk, &token),
+        config.cities.clone(),
+        Review::Auto,
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("listen");
+    let center = RunningCenter::start(listener, Arc::new(state), None).expect("serve");
+    let mut center_config = config.kiosk.center.clone();
+    center_config.url = center.url();
+    center_config.retry_min_ms = 50;
+    center_config.retry_max_ms = 2_000;
+
+    let started = Instant::now();
+    let mut latencies: Vec<f64> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..kiosks)
+            .map(|k| {
+                let (photo, kiosk, center_config) = (&photo, &kiosk, &center_config);
+                let outbox = dir.path().join(format!("kiosk-{k}.sqlite"));
+                scope.spawn(move || {
+                    let courier = Courier::start(&outbox, center_config).expect("courier");
+                    let put: Vec<(String, Instant)> = (0..each)
+                        .map(|i| {
+                            let id = format!("bench-{k}-{i}");
+                            let parcel = Parcel {
+                                id: id.clone(),
+                                meta: Meta {
+                                    kiosk_id: kiosk.clone(),
+                                    document: "passport".into(),
+                                    city_code: "440300".into(),
+                                    applicant: ApplicantMeta {
+                                        name: "张三".into(),
+                                        id_number: "11010519491231002X".into(),
+                                    },
+                                    captured_at: "2026-11-25T10:00:00+08:00".into(),
+                                    quality: Default::default(),
+                                },
+                                photo: photo.clone(),
+                            };
+                            courier.put(&parcel).expect("put");
+                            (id, Instant::now())
+                        })
+                        .collect();
+                    put.into_iter()
+                        .map(|(id, at)| {
+                            let answer = courier
+                                .wait(&id, Duration::from_secs(600))
+                                .expect("outbox")
+                                .expect("answered");
+                            assert_eq!(answer.status, Status::Approved);
+                            at.elapsed().as_secs_f64() * 1000.0
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("kiosk"))
+            .collect()
+    });
+    let wall = started.elapsed().as_secs_f64();
+    let n = latencies.len();
+    let stored = center.state().ledger().count().expect("count");
+    assert_eq!(stored as usize, n, "each submission stored once");
+    let rate = n as f64 / wall;
+    println!(
+        "{kiosks} kiosks × {each}: {n} submissions in {wall:.1} s = {rate:.1} submissions/s ({:.2} of the bound)",
+        rate / bound
+    );
+    println!(
+        "latency from outbox to answer: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
+        percentile(&mut latencies, 0.5),
+        percentile(&mut latencies, 0.99),
+        percentile(&mut latencies, 1.0)
+    );
+}
