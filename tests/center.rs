@@ -973,6 +973,54 @@ fn the_kiosk_killed_mid_upload_resumes_and_the_center_stores_it_once() {
         let (_, stored) = center.ledger().find(&e.id).expect("find").expect("stored");
         assert_eq!(e.answer.as_ref(), Some(&stored));
     }
+
+    // The operator's view: every one answered, no applicant data in the listing.
+    let mut list = util::idbooth();
+    list.arg("--config")
+        .arg(config.path())
+        .args(["outbox", "list", "--data"])
+        .arg(data.path());
+    let (code, stdout, stderr) = util::parts(&list.output().expect("run"));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("4 submissions, 0 undelivered"), "{stdout}");
+    assert!(stdout.contains(&first), "{stdout}");
+    assert!(
+        !stdout.contains("张") && !stdout.contains(ID_NUMBER),
+        "{stdout}"
+    );
+    // A receipt from the outbox, as the printer would get it and as a PDF.
+    let (_, stored) = center.ledger().find(&first).expect("find").expect("stored");
+    let receipt_no = stored.receipt_no.expect("approved");
+    let escpos = data.path().join("r.escpos");
+    let mut render = util::idbooth();
+    render
+        .arg("--config")
+        .arg(config.path())
+        .arg("--data")
+        .arg(data.path())
+        .args([
+            "receipt",
+            "render",
+            "--submission",
+            &first,
+            "--format",
+            "escpos",
+            "-o",
+        ])
+        .arg(&escpos);
+    let (code, _, stderr) = util::parts(&render.output().expect("run"));
+    assert_eq!(code, 0, "{stderr}");
+    let ops =
+        idbooth::receipt::decode::decode(&std::fs::read(&escpos).expect("read")).expect("escpos");
+    assert!(
+        ops.contains(&idbooth::receipt::decode::Op::QrStore(receipt_no.clone())),
+        "{ops:?}"
+    );
+    // Once released (printed), the data is gone and the command says why.
+    outbox.release(&first).expect("release");
+    let (code, _, stderr) = util::parts(&render.output().expect("run"));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("wiped"), "{stderr}");
 }
 
 /// A CA and a certificate it signed for 127.0.0.1, in PEM.

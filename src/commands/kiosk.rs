@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+use crate::camera::UsbSource;
 use crate::camera::{Camera, FrameSource, MakeSource, Motion, ReplaySource, Subject};
 use crate::center::Courier;
 use crate::center::judge::Judge;
@@ -14,34 +15,33 @@ use crate::center::ledger::{Ledger, Review};
 use crate::center::server::{CenterState, RunningCenter};
 use crate::center::tokens::Tokens;
 use crate::ops::config::{Config, resolve_dir};
-use crate::receipt::VirtualPrinter;
+use crate::receipt::serial::SerialPrinter;
+use crate::receipt::{KioskPrinter, VirtualPrinter};
 use crate::ui::{Booth, Parts, fonts};
 use crate::vision::{FaceDetector, assess_still};
 
 /// The public-domain portrait the demo's replay camera shows (Debian's python-matplotlib-data).
 pub const DEMO_PORTRAIT: &str = "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg";
 
-/// Runs the booth. Only the demo is complete: the real booth needs the center client (issue #4)
-/// and the serial printer (issue #5).
+/// Runs the booth fullscreen: with `demo`, on the replay camera, an in-process reference center
+/// and a virtual printer; else on the hardware and the center of `kiosk.toml`.
 pub(super) fn run(
     config_dir: Option<&Path>,
     data: Option<&Path>,
     demo: bool,
 ) -> anyhow::Result<ExitCode> {
-    if !demo {
-        return Err(super::NotBuilt {
-            command: "idbooth (the kiosk without --demo: center client and serial printer)",
-            issue: 4,
-        }
-        .into());
-    }
     let config = Arc::new(Config::load(&resolve_dir(config_dir)?)?);
     let data_dir = data
         .map(Path::to_path_buf)
         .unwrap_or_else(|| config.data_dir());
     let (_, font) = fonts::find_cjk_font(&fonts::CJK_FONTS)?;
-    let parts = demo_parts(Arc::clone(&config), &data_dir, DEMO_PORTRAIT.as_ref())?;
-    tracing::info!(data = %data_dir.display(), "demo booth starting");
+    let parts = if demo {
+        tracing::info!(data = %data_dir.display(), "demo booth starting");
+        demo_parts(Arc::clone(&config), &data_dir, DEMO_PORTRAIT.as_ref())?
+    } else {
+        tracing::info!(data = %data_dir.display(), "booth starting");
+        booth_parts(Arc::clone(&config), &data_dir)?
+    };
     let booth = Booth::new(parts)
         .with_data_dir(&data_dir)
         .with_context(|| format!("{}: the operator's counters", data_dir.display()))?;
@@ -67,6 +67,36 @@ pub(super) fn run(
         tracing::info!("exiting for the operator's restart");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A real booth's parts: the USB camera, the detection center through the outbox, the serial
+/// printer behind its disk queue, all from `kiosk.toml`.
+pub fn booth_parts(config: Arc<Config>, data_dir: &Path) -> anyhow::Result<Parts> {
+    let camera_config = config.kiosk.camera.clone();
+    let make: MakeSource = Arc::new(move || -> Box<dyn FrameSource> {
+        Box::new(UsbSource::new(camera_config.clone()))
+    });
+    let timeout = Duration::from_millis(config.kiosk.camera.frame_timeout_ms);
+    let camera = Arc::new(Camera::start(make, timeout, Box::new(|| {})));
+    let center = Arc::new(
+        Courier::start(&outbox_path(data_dir), &config.kiosk.center).context("the outbox")?,
+    );
+    let profile = crate::receipt::escpos::Profile::from_config(&config.kiosk.printer);
+    let printer = Arc::new(
+        KioskPrinter::start(
+            SerialPrinter::new(&config.kiosk.printer),
+            &data_dir.join("print-queue"),
+            profile,
+        )
+        .context("the printer's queue")?,
+    );
+    Ok(Parts {
+        config,
+        camera,
+        center,
+        printer,
+        reference: None,
+    })
 }
 
 /// The demo's parts: the replay camera on `portrait`, the reference center in-process with

@@ -15,16 +15,6 @@ use crate::cli::{
     Cli, Command, ConfigCommand, OutboxCommand, PhotoCommand, PrinterCommand, ReceiptCommand,
 };
 
-/// A subcommand whose issue is not done yet. It says so and exits 2, rather than pretend.
-#[derive(Debug, thiserror::Error)]
-#[error("`{command}` is not built yet (issue #{issue}); nothing was done")]
-pub struct NotBuilt {
-    /// The command as typed.
-    pub command: &'static str,
-    /// The issue that builds it.
-    pub issue: u32,
-}
-
 /// Runs the parsed command line. `Ok` carries the exit status of a command that ran (for
 /// `photo`: 0 compliant, 1 not); `Err` is printed as one line by `main`, which exits 2.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -63,8 +53,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
         }) => printer::render(
             cli.config.as_deref(),
-            sample,
-            submission.as_deref(),
+            cli.data.as_deref(),
+            submission.as_deref().filter(|_| !sample),
             format,
             &output,
         ),

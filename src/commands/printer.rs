@@ -4,7 +4,12 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
+
+use crate::applicant::Applicant;
+use crate::center::api::Status;
+use crate::center::outbox::Outbox;
+use crate::receipt::Receipt;
 
 use crate::cli::ReceiptFormat;
 use crate::ops::config::{Config, resolve_dir};
@@ -57,30 +62,30 @@ pub(super) fn test(config_dir: Option<&Path>, port: Option<&str>) -> anyhow::Res
     Ok(ExitCode::SUCCESS)
 }
 
-/// Renders a receipt to a file.
+/// Renders a receipt to a file: the sample, or the receipt of an approved submission still held
+/// in the outbox of the data folder.
 pub(super) fn render(
     config_dir: Option<&Path>,
-    sample: bool,
+    data: Option<&Path>,
     submission: Option<&str>,
     format: ReceiptFormat,
     output: &Path,
 ) -> anyhow::Result<ExitCode> {
-    if !sample || submission.is_some() {
-        return Err(super::NotBuilt {
-            command: "idbooth receipt render --submission (needs the outbox)",
-            issue: 4,
-        }
-        .into());
-    }
     let config = Config::load(&resolve_dir(config_dir)?)?;
     let profile = Profile::from_config(&config.kiosk.printer);
-    let receipt = sample_receipt().with_layout(&config.receipts);
+    let (receipt, photo) = match submission {
+        None => (sample_receipt(), sample_photo()),
+        Some(id) => {
+            let dir = data.map_or_else(|| config.data_dir(), Path::to_path_buf);
+            submission_receipt(&config, &dir, id)?
+        }
+    };
+    let receipt = receipt.with_layout(&config.receipts);
     let bytes = match format {
         ReceiptFormat::Escpos => receipt.escpos(profile),
         ReceiptFormat::Png => preview(&receipt.escpos(profile), profile.dots)?,
         ReceiptFormat::Pdf => {
             let spec = super::photo::spec(&config, &receipt.document_id)?;
-            let photo = sample_photo();
             let photo = Photo {
                 image: &photo,
                 print_mm: spec.print_mm,
@@ -90,6 +95,57 @@ pub(super) fn render(
     };
     std::fs::write(output, bytes).with_context(|| format!("{}: cannot write", output.display()))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The receipt of submission `id` from the outbox in `data_dir`, with its photo.
+fn submission_receipt(
+    config: &Config,
+    data_dir: &Path,
+    id: &str,
+) -> anyhow::Result<(Receipt, image::RgbImage)> {
+    let path = super::kiosk::outbox_path(data_dir);
+    if !path.is_file() {
+        bail!(
+            "{}: no outbox here (the kiosk has not run with this data folder)",
+            path.display()
+        );
+    }
+    let outbox = Outbox::open(&path)?;
+    let Some(answer) = outbox.answer(id)? else {
+        bail!("submission {id:?}: the center has not answered it (see `idbooth outbox list`)");
+    };
+    if answer.status != Status::Approved {
+        bail!(
+            "submission {id:?} is {:?} at the center: it has no receipt",
+            answer.status
+        );
+    }
+    let Some(parcel) = outbox.parcel(id)? else {
+        bail!(
+            "submission {id:?}: its applicant data is wiped (the receipt was printed, or the \
+             retention passed)"
+        );
+    };
+    let today = chrono::Local::now().date_naive();
+    let applicant = Applicant::new(
+        &parcel.meta.applicant.name,
+        &parcel.meta.applicant.id_number,
+        &parcel.meta.city_code,
+        &config.cities,
+        today,
+    )
+    .with_context(|| format!("submission {id:?}: stored applicant"))?;
+    let mut receipt = Receipt::new(
+        &answer,
+        &applicant,
+        &parcel.meta.document,
+        (&config.documents, &config.cities),
+        &parcel.meta.kiosk_id,
+    );
+    let photo = crate::photo::decode(&parcel.photo)
+        .with_context(|| format!("submission {id:?}: stored photo"))?;
+    receipt.thumbnail = Some(image::imageops::grayscale(&photo));
+    Ok((receipt, photo))
 }
 
 /// Lays out copies of a photo at the document's print size on a 6-inch sheet, as a PDF.
