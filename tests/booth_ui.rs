@@ -122,3 +122,169 @@ fn key_screens_match_their_snapshots() {
     util::tap(&mut h, "深圳市");
     h.snapshot("details");
 }
+
+/// Types `code` on the check screen's keypad (after clearing what is there) and asks.
+fn check_code(h: &mut egui_kittest::Harness<'static, idbooth::ui::Booth>, code: &str) {
+    for _ in 0..8 {
+        util::tap(h, "←");
+    }
+    for c in code.chars() {
+        util::tap(h, &c.to_ascii_uppercase().to_string());
+    }
+    util::tap(h, "查询");
+}
+
+#[test]
+fn a_pending_ticket_is_checked_later_and_prints_the_receipt_once_approved() {
+    use idbooth::center::judge::Judge;
+    use idbooth::center::ledger::{Ledger, Review};
+    use idbooth::center::server::{CenterState, RunningCenter};
+    use idbooth::center::tokens::Tokens;
+    use std::sync::Arc;
+
+    const STAFF: &str = "staff-token-0123456789abcdef";
+    let data = tempfile::tempdir().expect("temp");
+    let config_dir = util::config_copy();
+    util::edit(
+        config_dir.path(),
+        "kiosk.toml",
+        "wait_budget_s = 45",
+        "wait_budget_s = 5",
+    );
+    let config = Arc::new(idbooth::ops::Config::load(config_dir.path()).expect("config"));
+    let mut parts =
+        idbooth::demo_parts(Arc::clone(&config), data.path(), util::GRACE.as_ref()).expect("parts");
+    // The center reviews by hand here: the applicant leaves with a ticket.
+    let tokens = Tokens::parse(&format!(
+        "[kiosks]\n{} = \"{}\"\n[staff]\nreviewer = \"{STAFF}\"\n",
+        config.kiosk.kiosk.id, config.kiosk.center.token
+    ))
+    .expect("tokens");
+    let state = CenterState::new(
+        Ledger::open(&data.path().join("manual-center"), config.documents.clone()).expect("ledger"),
+        Judge::new(config.documents.clone(), config.thresholds),
+        tokens,
+        config.cities.clone(),
+        Review::Manual,
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("listen");
+    let center = RunningCenter::start(listener, Arc::new(state), None).expect("serve");
+    let url = center.url();
+    let mut center_config = config.kiosk.center.clone();
+    center_config.url = url.clone();
+    center_config.poll_interval_ms = 100;
+    parts.center = Arc::new(
+        idbooth::center::Courier::start(&data.path().join("manual-outbox.sqlite"), &center_config)
+            .expect("courier"),
+    );
+    parts.reference = Some(center);
+    let booth = idbooth::ui::Booth::new(parts)
+        .with_data_dir(data.path())
+        .expect("ops store");
+    let mut h = util::harness(booth);
+    h.step();
+
+    util::enter_details(
+        &mut h,
+        &["Z", "H", "A", "N", "G"],
+        "张",
+        "11010519491231002X",
+    );
+    util::tap(&mut h, "同意");
+    util::wait_for(&mut h, "拍照", Duration::from_secs(10));
+    util::tap(&mut h, "拍照");
+    util::wait_for(&mut h, "确认提交", Duration::from_secs(30));
+    util::tap(&mut h, "确认提交");
+    util::wait_for(&mut h, "等待审核", Duration::from_secs(40));
+    let id = match h.state().session().flow() {
+        Flow::Pending { submission } => submission.clone(),
+        other => panic!("expected pending, got {other:?}"),
+    };
+    let code = idbooth::receipt::ticket_code(&id);
+    assert_eq!(code.len(), 8);
+    assert!(
+        h.query_by_label_contains(&code).is_some(),
+        "the code is on screen"
+    );
+    // The ticket the applicant takes carries the code and the id.
+    let ticket_path = data
+        .path()
+        .join("receipts")
+        .join(format!("ticket-{id}.txt"));
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    while !ticket_path.is_file() && std::time::Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let ticket = std::fs::read_to_string(&ticket_path).expect("ticket printed");
+    assert!(ticket.contains(&code) && ticket.contains(&id), "{ticket}");
+    util::tap(&mut h, "完成");
+
+    // A code nobody has; then the right one, still under review.
+    util::tap(&mut h, "查询提交");
+    check_code(&mut h, "00000000");
+    util::wait_for(&mut h, "没有找到", Duration::from_secs(10));
+    check_code(&mut h, &code);
+    util::wait_for(&mut h, "仍在审核中", Duration::from_secs(10));
+    util::tap(&mut h, "返回");
+    assert_eq!(h.state().session().flow(), &Flow::Attract);
+
+    // The center's reviewer approves; the applicant comes back with the ticket.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let approved = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(async {
+            reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .expect("client")
+                .post(format!("{url}/v1/review/{id}"))
+                .bearer_auth(STAFF)
+                .json(&serde_json::json!({"decision": "approve"}))
+                .send()
+                .await
+                .expect("review")
+                .status()
+        });
+    assert_eq!(approved.as_u16(), 200);
+    util::tap(&mut h, "查询提交");
+    let until = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        check_code(&mut h, &code);
+        let start = std::time::Instant::now();
+        while matches!(
+            h.state().session().flow(),
+            Flow::Check { looking: true, .. }
+        ) && start.elapsed() < Duration::from_secs(10)
+        {
+            h.step();
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        // The courier polls the center; until it has heard, the booth says "still pending".
+        if !matches!(h.state().session().flow(), Flow::Check { .. })
+            || std::time::Instant::now() > until
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    util::wait_for(&mut h, "完成，请取走回执", Duration::from_secs(30));
+    let receipt_no = match h.state().session().flow() {
+        Flow::Done { receipt_no } => receipt_no.clone(),
+        other => panic!("expected done, got {other:?}"),
+    };
+    let job = std::fs::read(
+        data.path()
+            .join("receipts")
+            .join(format!("receipt-{receipt_no}.escpos")),
+    )
+    .expect("receipt printed");
+    let ops = idbooth::receipt::decode::decode(&job).expect("escpos");
+    assert!(ops.contains(&idbooth::receipt::decode::Op::QrStore(receipt_no.clone())));
+    // Printed: a second try finds nothing left to print from.
+    util::tap(&mut h, "完成");
+    util::tap(&mut h, "查询提交");
+    check_code(&mut h, &code);
+    util::wait_for(&mut h, "已经打印过", Duration::from_secs(10));
+}

@@ -248,6 +248,17 @@ impl Center for Courier {
         }
     }
 
+    fn find(&self, code: &str) -> Option<super::Found> {
+        let found = lock(&self.shared.outbox).find_code(code);
+        match found {
+            Ok(found) => found.map(|(id, answer, parcel)| super::Found { id, answer, parcel }),
+            Err(error) => {
+                tracing::warn!(%error, "outbox: cannot look a ticket code up");
+                None
+            }
+        }
+    }
+
     fn retry_now(&self) -> usize {
         Courier::retry_now(self).unwrap_or_else(|error| {
             tracing::warn!(%error, "outbox: cannot retry");

@@ -35,6 +35,20 @@ pub trait Center: Send + Sync {
     fn status(&self) -> CenterStatus;
     /// Sends everything undelivered now, refused ones too; returns how many.
     fn retry_now(&self) -> usize;
+    /// The submission of a pending ticket's code: the answer so far, and what was sent while the
+    /// booth still holds it.
+    fn find(&self, code: &str) -> Option<Found>;
+}
+
+/// A submission found by its ticket code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// The local submission id.
+    pub id: String,
+    /// The center's answer so far.
+    pub answer: Option<Submission>,
+    /// What was sent, while the booth holds it.
+    pub parcel: Option<Parcel>,
 }
 
 /// The delivery side at a glance.

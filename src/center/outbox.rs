@@ -338,6 +338,31 @@ impl Outbox {
         })
     }
 
+    /// The submission whose id starts with `code` (a ticket code: hex digits), when exactly one
+    /// does: its id, the answer so far, and the parcel while its data is held.
+    pub fn find_code(
+        &self,
+        code: &str,
+    ) -> Result<Option<(String, Option<Submission>, Option<Parcel>)>, OutboxError> {
+        if code.len() < 4 || !code.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        let pattern = format!("{}%", code.to_ascii_lowercase());
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM outbox WHERE id LIKE ?1 LIMIT 2")
+            .map_err(|e| self.err(e))?;
+        let ids: Vec<String> = stmt
+            .query_map([pattern], |r| r.get(0))
+            .map_err(|e| self.err(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))?;
+        let [id] = ids.as_slice() else {
+            return Ok(None);
+        };
+        Ok(Some((id.clone(), self.answer(id)?, self.parcel(id)?)))
+    }
+
     /// The kiosk is done with it: the applicant's data and photo are wiped as soon as the answer
     /// is final (now, if it is already).
     pub fn release(&self, id: &str) -> Result<(), OutboxError> {

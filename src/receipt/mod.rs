@@ -21,7 +21,7 @@ pub use model::{Receipt, clean};
 pub use printer::{PrintError, Printer, VirtualPrinter, preview};
 pub use queue::{Flushed, PrintQueue};
 pub use render::RenderError;
-pub use ticket::{ticket_escpos, ticket_lines};
+pub use ticket::{TICKET_CODE_LEN, ticket_code, ticket_escpos, ticket_lines};
 
 #[cfg(test)]
 mod tests;

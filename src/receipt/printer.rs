@@ -97,11 +97,11 @@ impl Printer for VirtualPrinter {
 
     fn print_ticket(&self, submission: &str) -> Result<(), PrintError> {
         let id = super::model::clean(submission);
-        let lines = [
-            "数字相片采集 待审核凭条".to_owned(),
-            format!("提交编号: {id}"),
-            "审核通过后，请在本机“查询提交”中输入编号打印回执。".to_owned(),
-        ];
+        let lines = super::ticket::ticket_lines(&id);
+        self.write(
+            &format!("ticket-{id}.escpos"),
+            &super::ticket::ticket_escpos(&id, self.profile),
+        )?;
         self.write(
             &format!("ticket-{id}.txt"),
             (lines.join("\n") + "\n").as_bytes(),

@@ -4,14 +4,24 @@
 use super::escpos::{Align, EscPos, Profile};
 use super::model::clean;
 
+/// The length of a ticket code: the first characters of the local submission id.
+pub const TICKET_CODE_LEN: usize = 8;
+
+/// The code printed on a pending ticket for a submission id (a UUID: its first 8 hex digits),
+/// short enough to type on the booth's keypad.
+pub fn ticket_code(submission: &str) -> String {
+    clean(submission).chars().take(TICKET_CODE_LEN).collect()
+}
+
 /// The ticket's lines, in the order printed (the id is cleaned of control bytes).
 pub fn ticket_lines(submission: &str) -> Vec<String> {
     let id = clean(submission);
     vec![
         "数字相片采集 待审核凭条".to_owned(),
+        format!("查询码 Code: {}", ticket_code(&id)),
         format!("提交编号: {id}"),
-        "审核通过后，请在本机“查询提交”中扫描或输入编号打印回执。".to_owned(),
-        "Pending: scan or type this number at the booth's".to_owned(),
+        "审核通过后，请在本机“查询提交”中输入查询码打印回执。".to_owned(),
+        "Once approved, type the code at the booth's".to_owned(),
         "\"Check my submission\" to print the receipt.".to_owned(),
     ]
 }

@@ -132,11 +132,45 @@ pub enum Flow {
         /// What was to be printed.
         job: Arc<ReceiptJob>,
     },
+    /// "Check my submission": the applicant types the code on a pending ticket.
+    Check {
+        /// The booth is looking the code up.
+        looking: bool,
+        /// What the last lookup found, when it printed nothing.
+        note: Option<CheckNote>,
+    },
     /// Finished: thanks, then back to Attract.
     Done {
         /// The receipt number, shown large.
         receipt_no: String,
     },
+}
+
+/// Why a lookup printed nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckNote {
+    /// No submission on this booth has that code.
+    NotFound,
+    /// The center has not decided yet.
+    StillPending,
+    /// It was already printed, or kept too long: nothing is left to print from.
+    Gone,
+}
+
+/// What the booth found for a ticket code.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lookup {
+    /// Approved: print this receipt.
+    Approved(Arc<ReceiptJob>),
+    /// Rejected: a free retake with the same order.
+    Rejected {
+        /// The order, as first given.
+        order: Order,
+        /// The center's reasons.
+        reasons: Vec<Reason>,
+    },
+    /// Nothing to print now.
+    Nothing(CheckNote),
 }
 
 /// What happened.
@@ -180,6 +214,12 @@ pub enum Event {
     Printed(Result<(), String>),
     /// Whether the booth can take new sessions (camera, printer and center usable).
     Serviceable(bool),
+    /// "Check my submission" on the attract screen.
+    CheckStarted,
+    /// A ticket code was typed.
+    CheckCode(String),
+    /// The lookup of a ticket code.
+    Looked(Lookup),
 }
 
 /// What the shell must do.
@@ -206,6 +246,8 @@ pub enum Effect {
     Print(Arc<ReceiptJob>),
     /// Print the pending ticket for this submission id.
     PrintTicket(String),
+    /// Look a ticket code up; answer with [`Event::Looked`].
+    Lookup(String),
     /// Wipe every trace of the applicant from memory and screens.
     Wipe,
 }
@@ -298,6 +340,7 @@ impl Session {
                 | Flow::Printing { .. }
                 | Flow::Done { .. }
                 | Flow::Pending { .. }
+                | Flow::Check { looking: true, .. }
         )
     }
 
@@ -392,6 +435,55 @@ impl Session {
                 (entered(self, Flow::City { document }), none())
             }
             (Flow::Document, Event::Back) => (entered(self, Flow::Attract), vec![Effect::Wipe]),
+            (Flow::Attract, Event::CheckStarted) if self.serviceable => {
+                self.last_touch = self.now;
+                let check = Flow::Check {
+                    looking: false,
+                    note: None,
+                };
+                (entered(self, check), none())
+            }
+            (Flow::Check { looking: false, .. }, Event::CheckCode(code)) => {
+                let code = code.trim().to_ascii_lowercase();
+                let check = Flow::Check {
+                    looking: true,
+                    note: None,
+                };
+                (entered(self, check), vec![Effect::Lookup(code)])
+            }
+            (Flow::Check { looking: false, .. }, Event::Back) => {
+                (entered(self, Flow::Attract), vec![Effect::Wipe])
+            }
+            (Flow::Check { looking: true, .. }, Event::Looked(found)) => match found {
+                Lookup::Approved(job) => (
+                    entered(
+                        self,
+                        Flow::Printing {
+                            job: Arc::clone(&job),
+                        },
+                    ),
+                    vec![Effect::Print(job)],
+                ),
+                // The retake is free, as after any rejection: the same order, a new photo.
+                Lookup::Rejected { order, reasons } => (
+                    entered(
+                        self,
+                        Flow::Rejected {
+                            order,
+                            attempts: 0,
+                            reasons,
+                        },
+                    ),
+                    none(),
+                ),
+                Lookup::Nothing(note) => {
+                    let check = Flow::Check {
+                        looking: false,
+                        note: Some(note),
+                    };
+                    (entered(self, check), none())
+                }
+            },
             (Flow::City { document }, Event::CityChosen(city)) => {
                 (entered(self, Flow::Details { document, city }), none())
             }

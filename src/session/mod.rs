@@ -3,7 +3,7 @@
 
 mod flow;
 
-pub use flow::{Effect, Event, Flow, Limits, Order, Photo, ReceiptJob, Session};
+pub use flow::{CheckNote, Effect, Event, Flow, Limits, Lookup, Order, Photo, ReceiptJob, Session};
 
 #[cfg(test)]
 mod tests;

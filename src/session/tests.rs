@@ -378,3 +378,92 @@ fn events_out_of_place_are_ignored() {
         assert_eq!(s.flow(), &Flow::Attract);
     }
 }
+
+fn order() -> Order {
+    Order {
+        document: "passport".into(),
+        applicant: applicant("19900101"),
+    }
+}
+
+/// From attract to a lookup of `code`.
+fn checking(code: &str) -> Session {
+    let mut s = Session::new(limits(), 0);
+    assert!(s.update(Event::CheckStarted).is_empty());
+    assert_eq!(
+        s.flow(),
+        &Flow::Check {
+            looking: false,
+            note: None
+        }
+    );
+    let effects = s.update(Event::CheckCode(format!(" {code} ")));
+    assert_eq!(effects, vec![Effect::Lookup(code.to_ascii_lowercase())]);
+    s
+}
+
+#[test]
+fn a_ticket_code_of_an_approved_submission_prints_its_receipt() {
+    let mut s = checking("1A2B3C4D");
+    let job = Arc::new(ReceiptJob {
+        order: order(),
+        submission: answer("1a2b3c4d-rest", Status::Approved),
+        photo: photo(vec![]),
+    });
+    let effects = s.update(Event::Looked(Lookup::Approved(Arc::clone(&job))));
+    assert_eq!(effects, vec![Effect::Print(Arc::clone(&job))]);
+    assert!(matches!(s.flow(), Flow::Printing { .. }));
+    s.update(Event::Printed(Ok(())));
+    assert!(matches!(s.flow(), Flow::Done { .. }));
+}
+
+#[test]
+fn a_ticket_code_of_a_rejected_submission_gives_the_free_retake() {
+    let mut s = checking("1a2b3c4d");
+    s.update(Event::Looked(Lookup::Rejected {
+        order: order(),
+        reasons: vec![Reason::HeadTilted],
+    }));
+    assert!(
+        matches!(s.flow(), Flow::Rejected { attempts: 0, reasons, .. } if reasons == &vec![Reason::HeadTilted])
+    );
+    assert_eq!(s.update(Event::Retake), vec![Effect::ResetTracking]);
+    assert!(matches!(s.flow(), Flow::Pose { attempts: 0, .. }));
+}
+
+#[test]
+fn a_ticket_code_still_pending_or_unknown_says_so_and_lets_the_applicant_go() {
+    let mut s = checking("1a2b3c4d");
+    // While looking, a touch of Back does nothing and the clock does not end it.
+    assert!(s.update(Event::Back).is_empty());
+    assert!(s.update(Event::Tick(500)).is_empty());
+    assert!(matches!(s.flow(), Flow::Check { looking: true, .. }));
+    s.update(Event::Looked(Lookup::Nothing(CheckNote::StillPending)));
+    assert_eq!(
+        s.flow(),
+        &Flow::Check {
+            looking: false,
+            note: Some(CheckNote::StillPending)
+        }
+    );
+    // Another try, another answer.
+    s.update(Event::CheckCode("ffffffff".into()));
+    s.update(Event::Looked(Lookup::Nothing(CheckNote::NotFound)));
+    assert!(matches!(
+        s.flow(),
+        Flow::Check {
+            note: Some(CheckNote::NotFound),
+            ..
+        }
+    ));
+    assert_eq!(s.update(Event::Back), vec![Effect::Wipe]);
+    assert_eq!(s.flow(), &Flow::Attract);
+}
+
+#[test]
+fn no_check_while_the_booth_is_out_of_service() {
+    let mut s = Session::new(limits(), 0);
+    s.update(Event::Serviceable(false));
+    assert!(s.update(Event::CheckStarted).is_empty());
+    assert_eq!(s.flow(), &Flow::Attract);
+}

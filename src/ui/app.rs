@@ -19,7 +19,9 @@ use crate::ops::store::StoreError;
 use crate::ops::{Counter, OpsStore};
 use crate::photo;
 use crate::receipt::{Printer, Receipt};
-use crate::session::{Effect, Event, Flow, Limits, Photo, Session};
+use crate::session::{
+    CheckNote, Effect, Event, Flow, Limits, Lookup, Order, Photo, ReceiptJob, Session,
+};
 use crate::spec::Spec;
 use crate::vision::{Guide, Tracker, with_detector};
 
@@ -489,6 +491,14 @@ impl Booth {
                     send(Event::Printed(result));
                 });
             }
+            Effect::Lookup(code) => {
+                let center = Arc::clone(&self.parts.center);
+                let config = Arc::clone(&self.parts.config);
+                std::thread::spawn(move || {
+                    let found = lookup(center.as_ref(), &config, &code);
+                    send(Event::Looked(found));
+                });
+            }
             Effect::PrintTicket(id) => {
                 let printer = Arc::clone(&self.parts.printer);
                 std::thread::spawn(move || {
@@ -641,6 +651,49 @@ impl Booth {
         }
         self.operator.camera_fault = Some(fault);
     }
+}
+
+/// What a ticket code leads to: the receipt to print, a free retake, or why there is nothing.
+fn lookup(center: &dyn Center, config: &crate::ops::Config, code: &str) -> Lookup {
+    let Some(found) = center.find(code) else {
+        return Lookup::Nothing(CheckNote::NotFound);
+    };
+    let Some(answer) = found.answer.filter(|a| a.status != Status::Pending) else {
+        return Lookup::Nothing(CheckNote::StillPending);
+    };
+    let Some(parcel) = found.parcel else {
+        return Lookup::Nothing(CheckNote::Gone);
+    };
+    let today = chrono::Local::now().date_naive();
+    let Ok(applicant) = crate::applicant::Applicant::new(
+        &parcel.meta.applicant.name,
+        &parcel.meta.applicant.id_number,
+        &parcel.meta.city_code,
+        &config.cities,
+        today,
+    ) else {
+        return Lookup::Nothing(CheckNote::Gone);
+    };
+    let order = Order {
+        document: parcel.meta.document.clone(),
+        applicant,
+    };
+    if answer.status == Status::Rejected {
+        // The retake sends a new submission; this one is done.
+        center.release(&found.id);
+        return Lookup::Rejected {
+            order,
+            reasons: answer.reasons.iter().map(|r| r.code).collect(),
+        };
+    }
+    Lookup::Approved(Arc::new(ReceiptJob {
+        order,
+        submission: answer,
+        photo: Arc::new(Photo {
+            jpeg: parcel.photo,
+            reasons: Vec::new(),
+        }),
+    }))
 }
 
 /// Asks the printer for its status every few seconds, off the UI thread (a real printer may take

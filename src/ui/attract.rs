@@ -30,6 +30,10 @@ impl Attract {
                 if big_button(ui, tr(lang, "开始拍照", "Start"), 360.0) {
                     action = Some(Action::Session(Event::Started));
                 }
+                ui.add_space(16.0);
+                if big_button(ui, tr(lang, "查询提交", "Check my submission"), 360.0) {
+                    action = Some(Action::Session(Event::CheckStarted));
+                }
             } else {
                 ui.label(RichText::new(tr(
                     lang,

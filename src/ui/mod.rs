@@ -5,6 +5,7 @@
 
 mod app;
 mod attract;
+mod check;
 mod city;
 mod consent;
 mod details;
@@ -78,6 +79,7 @@ pub struct Screens {
     pose: pose::Pose,
     review: review::Review,
     status: status::StatusScreen,
+    check: check::Check,
     last_guided: Option<u64>,
 }
 
@@ -101,6 +103,7 @@ impl Screens {
             Flow::Printing { .. } => self.status.ui(ui, view, Status::Printing),
             Flow::PrintFailed { .. } => self.status.ui(ui, view, Status::PrintFailed),
             Flow::Done { receipt_no } => self.status.ui(ui, view, Status::Done(receipt_no)),
+            Flow::Check { looking, note } => self.check.ui(ui, view, *looking, *note),
         }
     }
 }

@@ -77,6 +77,39 @@ pub fn id_keypad(ui: &mut Ui) -> Option<Key> {
     pressed
 }
 
+/// Hex digits for a pending ticket's code.
+pub fn code_keypad(ui: &mut Ui) -> Option<Key> {
+    let rows: [&[Key]; 4] = [
+        &[
+            Key::Char('1'),
+            Key::Char('2'),
+            Key::Char('3'),
+            Key::Char('A'),
+            Key::Char('B'),
+        ],
+        &[
+            Key::Char('4'),
+            Key::Char('5'),
+            Key::Char('6'),
+            Key::Char('C'),
+            Key::Char('D'),
+        ],
+        &[
+            Key::Char('7'),
+            Key::Char('8'),
+            Key::Char('9'),
+            Key::Char('E'),
+            Key::Char('F'),
+        ],
+        &[Key::Char('0'), Key::Backspace],
+    ];
+    let mut pressed = None;
+    for row in rows {
+        pressed = key_row(ui, row, TOUCH, "").or(pressed);
+    }
+    pressed
+}
+
 /// Digits for the operator's PIN.
 pub fn pin_keypad(ui: &mut Ui) -> Option<Key> {
     let rows: [&[Key]; 4] = [

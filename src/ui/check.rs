@@ -1,0 +1,97 @@
+//! "Check my submission": the applicant types the code on a pending ticket; the booth prints the
+//! receipt once the center approved, offers the free retake if it rejected, or says it is still
+//! under review.
+
+use egui::{RichText, Ui};
+
+use super::text::tr;
+use super::widgets::{Key, big_button, centered_row, code_keypad, title};
+use super::{Action, View};
+use crate::ops::config::Language;
+use crate::receipt::TICKET_CODE_LEN;
+use crate::session::{CheckNote, Event};
+
+/// The check screen: the code typed so far.
+#[derive(Debug, Default)]
+pub struct Check {
+    code: String,
+}
+
+fn note_text(lang: Language, note: CheckNote) -> &'static str {
+    match note {
+        CheckNote::NotFound => tr(
+            lang,
+            "没有找到这个查询码，请核对凭条。",
+            "No submission has this code. Please check your ticket.",
+        ),
+        CheckNote::StillPending => tr(
+            lang,
+            "仍在审核中，请稍后再来查询。",
+            "Still under review. Please check again later.",
+        ),
+        CheckNote::Gone => tr(
+            lang,
+            "这份回执已经打印过，或已超过保存期限。请到工作人员窗口咨询。",
+            "This receipt was printed already, or kept too long. Please ask at the counter.",
+        ),
+    }
+}
+
+impl Check {
+    /// Draws the screen.
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        view: &View<'_>,
+        looking: bool,
+        note: Option<CheckNote>,
+    ) -> Option<Action> {
+        let lang = view.lang;
+        let mut action = None;
+        ui.vertical_centered(|ui| {
+            title(ui, tr(lang, "查询提交", "Check my submission"));
+            ui.label(
+                RichText::new(tr(
+                    lang,
+                    "请输入凭条上的 8 位查询码",
+                    "Type the 8-character code on your ticket",
+                ))
+                .size(26.0),
+            );
+            ui.add_space(12.0);
+            let shown = format!("{:_<width$}", self.code, width = TICKET_CODE_LEN);
+            ui.label(RichText::new(shown).size(44.0).monospace());
+            if let Some(note) = note {
+                ui.label(RichText::new(note_text(lang, note)).size(26.0));
+            }
+            ui.add_space(12.0);
+            if looking {
+                ui.add(egui::Spinner::new().size(64.0));
+                return;
+            }
+            match code_keypad(ui) {
+                Some(Key::Char(c)) if self.code.len() < TICKET_CODE_LEN => {
+                    self.code.push(c.to_ascii_lowercase());
+                }
+                Some(Key::Backspace) => {
+                    self.code.pop();
+                }
+                _ => {}
+            }
+            ui.add_space(12.0);
+            centered_row(ui, 520.0, |ui| {
+                if big_button(ui, tr(lang, "返回", "Back"), 240.0) {
+                    action = Some(Action::Session(Event::Back));
+                }
+                let ready = self.code.len() == TICKET_CODE_LEN;
+                if ui
+                    .add_enabled_ui(ready, |ui| big_button(ui, tr(lang, "查询", "Check"), 240.0))
+                    .inner
+                {
+                    action = Some(Action::Session(Event::CheckCode(self.code.clone())));
+                }
+            });
+        });
+        action
+    }
+}
