@@ -251,7 +251,7 @@ impl Center for Courier {
     fn find(&self, code: &str) -> Option<super::Found> {
         let found = lock(&self.shared.outbox).find_code(code);
         match found {
-            Ok(found) => found.map(|(id, answer, parcel)| super::Found { id, answer, parcel }),
+            Ok(found) => found,
             Err(error) => {
                 tracing::warn!(%error, "outbox: cannot look a ticket code up");
                 None

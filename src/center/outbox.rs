@@ -340,10 +340,7 @@ impl Outbox {
 
     /// The submission whose id starts with `code` (a ticket code: hex digits), when exactly one
     /// does: its id, the answer so far, and the parcel while its data is held.
-    pub fn find_code(
-        &self,
-        code: &str,
-    ) -> Result<Option<(String, Option<Submission>, Option<Parcel>)>, OutboxError> {
+    pub fn find_code(&self, code: &str) -> Result<Option<super::Found>, OutboxError> {
         if code.len() < 4 || !code.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Ok(None);
         }
@@ -360,7 +357,11 @@ impl Outbox {
         let [id] = ids.as_slice() else {
             return Ok(None);
         };
-        Ok(Some((id.clone(), self.answer(id)?, self.parcel(id)?)))
+        Ok(Some(super::Found {
+            id: id.clone(),
+            answer: self.answer(id)?,
+            parcel: self.parcel(id)?,
+        }))
     }
 
     /// The kiosk is done with it: the applicant's data and photo are wiped as soon as the answer
