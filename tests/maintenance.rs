@@ -559,3 +559,103 @@ fn logs_to_the_journal_carry_their_priority_and_no_colour() {
         .unwrap_or_else(|| panic!("no start line: {plain}"));
     assert!(!line.starts_with("<6>"), "{line}");
 }
+
+#[test]
+fn reprint_and_retry_act_on_the_real_printer_queue_and_outbox() {
+    use idbooth::center::api::{ApplicantMeta, Meta, Parcel};
+    use idbooth::center::outbox::Outbox;
+    use idbooth::receipt::KioskPrinter;
+    use idbooth::receipt::escpos::Profile;
+
+    let data = tempfile::tempdir().expect("temp");
+    let config = Arc::new(util::config());
+    let mut parts =
+        idbooth::demo_parts(Arc::clone(&config), data.path(), util::GRACE.as_ref()).expect("parts");
+    // The real printer path on an emulated printer that is out of paper: the receipt is queued.
+    let emu = util::emulator(util::State::PaperOut);
+    let serial =
+        idbooth::receipt::serial::SerialPrinter::on_port(&config.kiosk.printer, &emu.port_name)
+            .with_confirm_timeout(Duration::from_secs(1));
+    let printer = KioskPrinter::start(
+        serial,
+        &data.path().join("print-queue"),
+        Profile::from_config(&config.kiosk.printer),
+    )
+    .expect("printer");
+    assert!(
+        printer
+            .print_receipt(&idbooth::receipt::sample::sample_receipt())
+            .is_err()
+    );
+    assert_eq!(printer.queued(), 1);
+    parts.printer = Arc::new(printer);
+    // A submission in the outbox whose next try is an hour away (a long backoff).
+    let photo = {
+        let spec = config.documents.get("passport").expect("passport");
+        let capture = util::booth_capture(&Default::default());
+        idbooth::photo::process(
+            &mut idbooth::vision::FaceDetector::new().expect("model"),
+            &capture,
+            spec,
+            &config.thresholds,
+        )
+        .expect("normalize")
+        .jpeg
+        .bytes
+    };
+    let id = "0a1b2c3d-retry-from-the-screen";
+    {
+        let outbox = Outbox::open(&idbooth::outbox_path(data.path())).expect("outbox");
+        outbox
+            .put(&Parcel {
+                id: id.into(),
+                meta: Meta {
+                    kiosk_id: config.kiosk.kiosk.id.clone(),
+                    document: "passport".into(),
+                    city_code: "440300".into(),
+                    applicant: ApplicantMeta {
+                        name: "张三".into(),
+                        id_number: "11010519491231002X".into(),
+                    },
+                    captured_at: "2026-11-25T10:00:00+08:00".into(),
+                    quality: Default::default(),
+                },
+                photo,
+            })
+            .expect("put");
+        outbox
+            .failed(id, "the center was down", Duration::from_secs(3600))
+            .expect("backoff");
+    }
+    let booth = Booth::new(parts)
+        .with_data_dir(data.path())
+        .expect("ops store");
+    let mut h = util::harness(booth);
+    h.step();
+    enter(&mut h);
+    util::tap(&mut h, "操作");
+    // Paper loaded: the queued receipt prints once from the screen.
+    *emu.state.lock().expect("state") = util::State::Ready;
+    h.get_by_label_contains("补打回执 (1)").click();
+    wait_for(&mut h, "补打回执 (0)", Duration::from_secs(15));
+    assert_eq!(emu.printed.lock().expect("printed").len(), 1);
+    // The outbox: sent now, not in an hour.
+    wait_for(&mut h, "重发待发送 (1)", Duration::from_secs(5));
+    h.get_by_label_contains("重发待发送").click();
+    h.step();
+    let outbox = Outbox::open(&idbooth::outbox_path(data.path())).expect("outbox");
+    let until = Instant::now() + Duration::from_secs(30);
+    while outbox.answer(id).expect("answer").is_none() && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(50));
+        h.step();
+    }
+    let answer = outbox.answer(id).expect("answer").expect("delivered");
+    assert_eq!(answer.status, idbooth::center::api::Status::Approved);
+    assert!(
+        event_texts(h.state().ops())
+            .iter()
+            .any(|t| t.contains("outbox retry: 1 sent again")),
+        "{:?}",
+        event_texts(h.state().ops())
+    );
+}

@@ -4,116 +4,13 @@
 
 mod util;
 
-use std::io::{Read, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use util::{State, emulator};
+
 use std::time::Duration;
 
 use idbooth::receipt::decode::{Op, decode};
 use idbooth::receipt::serial::SerialPrinter;
 use idbooth::receipt::{PrintError, PrintQueue};
-use serialport::{SerialPort, TTYPort};
-
-/// What the emulated printer is doing.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum State {
-    Ready,
-    PaperOut,
-    CoverOpen,
-    /// Answers status, but never confirms a job (a jam mid-print).
-    Silent,
-}
-
-struct Emulator {
-    state: Arc<Mutex<State>>,
-    printed: Arc<Mutex<Vec<Vec<u8>>>>,
-    stop: Arc<AtomicBool>,
-    port_name: String,
-    _slave: TTYPort,
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-    }
-}
-
-fn status_byte(state: State, n: u8) -> u8 {
-    let base = 0x12;
-    match (state, n) {
-        (State::PaperOut, 1) | (State::CoverOpen, 1) => base | 0x08,
-        (State::PaperOut, 2) => base | 0x20,
-        (State::CoverOpen, 2) => base | 0x04,
-        (State::PaperOut, 4) => base | 0x60,
-        _ => base,
-    }
-}
-
-/// A printer on the master side of a pty; the booth opens the slave by its path.
-fn emulator(initial: State) -> Emulator {
-    let (mut master, slave) = TTYPort::pair().expect("a pty pair");
-    let port_name = slave.name().expect("pty name");
-    master
-        .set_timeout(Duration::from_millis(50))
-        .expect("timeout");
-    let state = Arc::new(Mutex::new(initial));
-    let printed = Arc::new(Mutex::new(Vec::new()));
-    let stop = Arc::new(AtomicBool::new(false));
-    let (st, pr, sp) = (Arc::clone(&state), Arc::clone(&printed), Arc::clone(&stop));
-    std::thread::spawn(move || {
-        let mut pending: Vec<u8> = Vec::new();
-        let mut job: Vec<u8> = Vec::new();
-        let mut buf = [0u8; 4096];
-        while !sp.load(Ordering::SeqCst) {
-            let n = match master.read(&mut buf) {
-                Ok(n) => n,
-                Err(_) => continue,
-            };
-            pending.extend_from_slice(&buf[..n]);
-            loop {
-                let state = *st.lock().expect("state");
-                if let Some(at) = pending.windows(2).position(|w| w == [0x10, 0x04]) {
-                    if pending.len() < at + 3 {
-                        break;
-                    }
-                    job.extend_from_slice(&pending[..at]);
-                    let n = pending[at + 2];
-                    pending.drain(..at + 3);
-                    let _ = master.write_all(&[status_byte(state, n)]);
-                    continue;
-                }
-                if let Some(at) = pending.windows(3).position(|w| w == [0x1D, b'(', b'H']) {
-                    if pending.len() < at + 11 {
-                        break;
-                    }
-                    job.extend_from_slice(&pending[..at]);
-                    let id = [
-                        pending[at + 7],
-                        pending[at + 8],
-                        pending[at + 9],
-                        pending[at + 10],
-                    ];
-                    pending.drain(..at + 11);
-                    if state == State::Ready {
-                        pr.lock().expect("printed").push(std::mem::take(&mut job));
-                        let _ = master.write_all(&[0x37, 0x22, id[0], id[1], id[2], id[3], 0]);
-                    } else {
-                        job.clear();
-                    }
-                    continue;
-                }
-                break;
-            }
-        }
-    });
-    Emulator {
-        state,
-        printed,
-        stop,
-        port_name,
-        _slave: slave,
-    }
-}
 
 fn printer(port: &str) -> SerialPrinter {
     let config = util::config();
@@ -289,4 +186,52 @@ fn cli_renders_a_sample_receipt_as_escpos() {
     assert_eq!(code, 0, "{err}");
     let ops = decode(&std::fs::read(&out).expect("written")).expect("decodes");
     assert!(ops.contains(&Op::Barcode("44030026112500001X".into())));
+}
+
+#[test]
+fn the_booths_printer_prints_what_waited_by_itself_once_paper_is_back() {
+    use idbooth::receipt::{KioskPrinter, Printer};
+    let emu = emulator(State::PaperOut);
+    let dir = tempfile::tempdir().expect("temp");
+    let config = util::config();
+    let printer = KioskPrinter::start(
+        printer(&emu.port_name),
+        dir.path(),
+        idbooth::receipt::escpos::Profile::from_config(&config.kiosk.printer),
+    )
+    .expect("printer");
+    let receipt = idbooth::receipt::sample::sample_receipt();
+    let refused = printer.print_receipt(&receipt);
+    assert!(
+        refused
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("paper")),
+        "{refused:?}"
+    );
+    assert_eq!(printer.queued(), 1);
+    // Nothing is sent while the paper is out; once it is back, the flusher prints it, once.
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(emu.printed.lock().expect("printed").is_empty());
+    *emu.state.lock().expect("state") = State::Ready;
+    let until = std::time::Instant::now() + idbooth::receipt::FLUSH_EVERY * 3;
+    while printer.queued() > 0 && std::time::Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(printer.queued(), 0);
+    let printed = emu.printed.lock().expect("printed").clone();
+    assert_eq!(printed.len(), 1);
+    assert!(
+        decode(&printed[0])
+            .expect("decodes")
+            .contains(&Op::QrStore(receipt.receipt_no.clone()))
+    );
+    // A ticket prints at once now, with its code.
+    printer.print_ticket("1a2b3c4d-0000").expect("ticket");
+    let printed = emu.printed.lock().expect("printed").clone();
+    assert_eq!(printed.len(), 2);
+    assert!(
+        decode(&printed[1])
+            .expect("decodes")
+            .contains(&Op::QrStore("1a2b3c4d-0000".into()))
+    );
 }

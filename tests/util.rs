@@ -1,15 +1,19 @@
-//! Helpers shared by the CLI tests: run the real binary, copy the shipped config to edit it.
+//! Helpers shared by the tests: run the real binary, copy the shipped config to edit it, the booth
+//! in a headless harness, and a thermal printer emulated on a pty.
 
 #![allow(dead_code)]
 
+use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use idbooth::ui::{Booth, fonts};
+use serialport::{SerialPort as _, TTYPort};
 
 /// The shipped configuration folder.
 pub fn shipped_config() -> PathBuf {
@@ -210,4 +214,107 @@ pub fn walk_one_session(h: &mut Harness<'static, Booth>) -> String {
     };
     tap(h, "完成");
     receipt_no
+}
+
+// --- A thermal printer on a pty (serialport's TTYPort pair) ---
+
+/// What the emulated printer is doing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum State {
+    Ready,
+    PaperOut,
+    CoverOpen,
+    /// Answers status, but never confirms a job (a jam mid-print).
+    Silent,
+}
+
+pub struct Emulator {
+    pub state: Arc<Mutex<State>>,
+    pub printed: Arc<Mutex<Vec<Vec<u8>>>>,
+    stop: Arc<AtomicBool>,
+    pub port_name: String,
+    _slave: TTYPort,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+fn status_byte(state: State, n: u8) -> u8 {
+    let base = 0x12;
+    match (state, n) {
+        (State::PaperOut, 1) | (State::CoverOpen, 1) => base | 0x08,
+        (State::PaperOut, 2) => base | 0x20,
+        (State::CoverOpen, 2) => base | 0x04,
+        (State::PaperOut, 4) => base | 0x60,
+        _ => base,
+    }
+}
+
+/// A printer on the master side of a pty; the booth opens the slave by its path.
+pub fn emulator(initial: State) -> Emulator {
+    let (mut master, slave) = TTYPort::pair().expect("a pty pair");
+    let port_name = slave.name().expect("pty name");
+    master
+        .set_timeout(Duration::from_millis(50))
+        .expect("timeout");
+    let state = Arc::new(Mutex::new(initial));
+    let printed = Arc::new(Mutex::new(Vec::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let (st, pr, sp) = (Arc::clone(&state), Arc::clone(&printed), Arc::clone(&stop));
+    std::thread::spawn(move || {
+        let mut pending: Vec<u8> = Vec::new();
+        let mut job: Vec<u8> = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !sp.load(Ordering::SeqCst) {
+            let n = match master.read(&mut buf) {
+                Ok(n) => n,
+                Err(_) => continue,
+            };
+            pending.extend_from_slice(&buf[..n]);
+            loop {
+                let state = *st.lock().expect("state");
+                if let Some(at) = pending.windows(2).position(|w| w == [0x10, 0x04]) {
+                    if pending.len() < at + 3 {
+                        break;
+                    }
+                    job.extend_from_slice(&pending[..at]);
+                    let n = pending[at + 2];
+                    pending.drain(..at + 3);
+                    let _ = master.write_all(&[status_byte(state, n)]);
+                    continue;
+                }
+                if let Some(at) = pending.windows(3).position(|w| w == [0x1D, b'(', b'H']) {
+                    if pending.len() < at + 11 {
+                        break;
+                    }
+                    job.extend_from_slice(&pending[..at]);
+                    let id = [
+                        pending[at + 7],
+                        pending[at + 8],
+                        pending[at + 9],
+                        pending[at + 10],
+                    ];
+                    pending.drain(..at + 11);
+                    if state == State::Ready {
+                        pr.lock().expect("printed").push(std::mem::take(&mut job));
+                        let _ = master.write_all(&[0x37, 0x22, id[0], id[1], id[2], id[3], 0]);
+                    } else {
+                        job.clear();
+                    }
+                    continue;
+                }
+                break;
+            }
+        }
+    });
+    Emulator {
+        state,
+        printed,
+        stop,
+        port_name,
+        _slave: slave,
+    }
 }

@@ -16,7 +16,7 @@ pub mod sample;
 pub mod serial;
 mod ticket;
 
-pub use kiosk_printer::KioskPrinter;
+pub use kiosk_printer::{FLUSH_EVERY, KioskPrinter};
 pub use model::{Receipt, clean};
 pub use printer::{PrintError, Printer, VirtualPrinter, preview};
 pub use queue::{Flushed, PrintQueue};
