@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use idbooth::center::Courier;
-use idbooth::center::api::{ApplicantMeta, Meta, Parcel, Status};
+use idbooth::center::api::Status;
 use idbooth::center::judge::Judge;
 use idbooth::center::ledger::{Ledger, Review};
 use idbooth::center::server::{CenterState, RunningCenter};
@@ -31,17 +31,7 @@ fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let (kiosks, each) = if full { (50, 10) } else { (2, 2) };
     let config = util::config();
-    let spec = config.documents.get("passport").expect("passport");
-    let capture = util::booth_capture(&Default::default());
-    let photo = idbooth::photo::process(
-        &mut idbooth::vision::FaceDetector::new().expect("model"),
-        &capture,
-        spec,
-        &config.thresholds,
-    )
-    .expect("normalize")
-    .jpeg
-    .bytes;
+    let photo = util::passport_jpeg().to_vec();
     println!("photo: {:.1} KB", photo.len() as f64 / 1024.0);
 
     // Baseline: one judgement on one thread.
@@ -82,28 +72,15 @@ fn main() {
     let mut latencies: Vec<f64> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..kiosks)
             .map(|k| {
-                let (photo, kiosk, center_config) = (&photo, &kiosk, &center_config);
+                let (photo, center_config) = (&photo, &center_config);
                 let outbox = dir.path().join(format!("kiosk-{k}.sqlite"));
                 scope.spawn(move || {
                     let courier = Courier::start(&outbox, center_config).expect("courier");
                     let put: Vec<(String, Instant)> = (0..each)
                         .map(|i| {
                             let id = format!("bench-{k}-{i}");
-                            let parcel = Parcel {
-                                id: id.clone(),
-                                meta: Meta {
-                                    kiosk_id: kiosk.clone(),
-                                    document: "passport".into(),
-                                    city_code: "440300".into(),
-                                    applicant: ApplicantMeta {
-                                        name: "张三".into(),
-                                        id_number: "11010519491231002X".into(),
-                                    },
-                                    captured_at: "2026-11-25T10:00:00+08:00".into(),
-                                    quality: Default::default(),
-                                },
-                                photo: photo.clone(),
-                            };
+                            let mut parcel = util::parcel(&id);
+                            parcel.photo = photo.clone();
                             courier.put(&parcel).expect("put");
                             (id, Instant::now())
                         })

@@ -5,13 +5,15 @@
 
 mod util;
 
+use util::parcel;
+
 use std::collections::{HashSet, VecDeque};
 use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use idbooth::center::api::{ApplicantMeta, Meta, Parcel, Status, Submission, is_receipt_no};
+use idbooth::center::api::{Parcel, Status, Submission, is_receipt_no};
 use idbooth::center::judge::Judge;
 use idbooth::center::ledger::{Ledger, Review};
 use idbooth::center::outbox::{Outbox, State};
@@ -19,7 +21,6 @@ use idbooth::center::server::{CenterState, RunningCenter, TlsPem};
 use idbooth::center::tokens::Tokens;
 use idbooth::center::{Center, Courier};
 use idbooth::ops::config::CenterConfig;
-use idbooth::vision::FaceDetector;
 
 const TOKEN: &str = "demo-kiosk-token-0123456789abcdef";
 const OTHER_TOKEN: &str = "other-kiosk-token-0123456789abcdef";
@@ -38,43 +39,6 @@ fn shared_machine() -> std::sync::RwLockReadGuard<'static, ()> {
 
 fn kiosk_id() -> String {
     util::config().kiosk.kiosk.id
-}
-
-/// A compliant passport photo made the booth's way from a booth-like capture of Grace Hopper.
-fn passport_jpeg() -> &'static [u8] {
-    static JPEG: OnceLock<Vec<u8>> = OnceLock::new();
-    JPEG.get_or_init(|| {
-        let config = util::config();
-        let spec = config.documents.get("passport").expect("passport");
-        let capture = util::booth_capture(&Default::default());
-        let out = idbooth::photo::process(
-            &mut FaceDetector::new().expect("model"),
-            &capture,
-            spec,
-            &config.thresholds,
-        )
-        .expect("normalize");
-        assert!(out.reasons().is_empty(), "{:?}", out.reasons());
-        out.jpeg.bytes
-    })
-}
-
-fn parcel(id: &str) -> Parcel {
-    Parcel {
-        id: id.to_owned(),
-        meta: Meta {
-            kiosk_id: kiosk_id(),
-            document: "passport".into(),
-            city_code: "440300".into(),
-            applicant: ApplicantMeta {
-                name: "张三".into(),
-                id_number: ID_NUMBER.into(),
-            },
-            captured_at: "2026-11-25T10:00:00+08:00".into(),
-            quality: Default::default(),
-        },
-        photo: passport_jpeg().to_vec(),
-    }
 }
 
 fn tokens() -> Tokens {

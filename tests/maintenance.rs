@@ -562,7 +562,6 @@ fn logs_to_the_journal_carry_their_priority_and_no_colour() {
 
 #[test]
 fn reprint_and_retry_act_on_the_real_printer_queue_and_outbox() {
-    use idbooth::center::api::{ApplicantMeta, Meta, Parcel};
     use idbooth::center::outbox::Outbox;
     use idbooth::receipt::KioskPrinter;
     use idbooth::receipt::escpos::Profile;
@@ -590,39 +589,10 @@ fn reprint_and_retry_act_on_the_real_printer_queue_and_outbox() {
     assert_eq!(printer.queued(), 1);
     parts.printer = Arc::new(printer);
     // A submission in the outbox whose next try is an hour away (a long backoff).
-    let photo = {
-        let spec = config.documents.get("passport").expect("passport");
-        let capture = util::booth_capture(&Default::default());
-        idbooth::photo::process(
-            &mut idbooth::vision::FaceDetector::new().expect("model"),
-            &capture,
-            spec,
-            &config.thresholds,
-        )
-        .expect("normalize")
-        .jpeg
-        .bytes
-    };
     let id = "0a1b2c3d-retry-from-the-screen";
     {
         let outbox = Outbox::open(&idbooth::outbox_path(data.path())).expect("outbox");
-        outbox
-            .put(&Parcel {
-                id: id.into(),
-                meta: Meta {
-                    kiosk_id: config.kiosk.kiosk.id.clone(),
-                    document: "passport".into(),
-                    city_code: "440300".into(),
-                    applicant: ApplicantMeta {
-                        name: "张三".into(),
-                        id_number: "11010519491231002X".into(),
-                    },
-                    captured_at: "2026-11-25T10:00:00+08:00".into(),
-                    quality: Default::default(),
-                },
-                photo,
-            })
-            .expect("put");
+        outbox.put(&util::parcel(id)).expect("put");
         outbox
             .failed(id, "the center was down", Duration::from_secs(3600))
             .expect("backoff");

@@ -318,3 +318,43 @@ pub fn emulator(initial: State) -> Emulator {
         _slave: slave,
     }
 }
+
+// --- Submissions for the center ---
+
+/// A compliant passport photo made the booth's way from a booth-like capture of Grace Hopper.
+pub fn passport_jpeg() -> &'static [u8] {
+    static JPEG: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    JPEG.get_or_init(|| {
+        let config = config();
+        let spec = config.documents.get("passport").expect("passport");
+        let capture = booth_capture(&Default::default());
+        let out = idbooth::photo::process(
+            &mut idbooth::vision::FaceDetector::new().expect("model"),
+            &capture,
+            spec,
+            &config.thresholds,
+        )
+        .expect("normalize");
+        assert!(out.reasons().is_empty(), "{:?}", out.reasons());
+        out.jpeg.bytes
+    })
+}
+
+/// A submission of the compliant passport photo for 张三 in 深圳, from the shipped kiosk.
+pub fn parcel(id: &str) -> idbooth::center::api::Parcel {
+    idbooth::center::api::Parcel {
+        id: id.to_owned(),
+        meta: idbooth::center::api::Meta {
+            kiosk_id: config().kiosk.kiosk.id,
+            document: "passport".into(),
+            city_code: "440300".into(),
+            applicant: idbooth::center::api::ApplicantMeta {
+                name: "张三".into(),
+                id_number: "11010519491231002X".into(),
+            },
+            captured_at: "2026-11-25T10:00:00+08:00".into(),
+            quality: Default::default(),
+        },
+        photo: passport_jpeg().to_vec(),
+    }
+}

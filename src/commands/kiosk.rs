@@ -173,6 +173,18 @@ pub fn outbox_path(data_dir: &Path) -> PathBuf {
     data_dir.join("outbox.sqlite")
 }
 
+/// The outbox file of a data folder where a kiosk has run; an error that says so otherwise.
+pub(super) fn existing_outbox(data_dir: &Path) -> anyhow::Result<PathBuf> {
+    let path = outbox_path(data_dir);
+    if !path.is_file() {
+        bail!(
+            "{}: no outbox here (the kiosk has not run with this data folder)",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
 /// Where the virtual printer puts receipts.
 pub fn receipts_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("receipts")

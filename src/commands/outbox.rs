@@ -5,9 +5,8 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 
-use super::kiosk::outbox_path;
 use crate::center::Courier;
 use crate::center::outbox::{Entry, Outbox, State, now_ms};
 use crate::ops::config::{Config, resolve_dir};
@@ -78,13 +77,7 @@ pub(super) fn list(
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     let (_, dir) = data_dir(config_dir, data)?;
-    let path = outbox_path(&dir);
-    if !path.is_file() {
-        bail!(
-            "{}: no outbox here (the kiosk has not run with this data folder)",
-            path.display()
-        );
-    }
+    let path = super::kiosk::existing_outbox(&dir)?;
     let entries = Outbox::open(&path)?.list()?;
     let mut out = std::io::stdout().lock();
     if json {
@@ -114,13 +107,7 @@ pub(super) fn retry(
     wait: u64,
 ) -> anyhow::Result<ExitCode> {
     let (config, dir) = data_dir(config_dir, data)?;
-    let path = outbox_path(&dir);
-    if !path.is_file() {
-        bail!(
-            "{}: no outbox here (the kiosk has not run with this data folder)",
-            path.display()
-        );
-    }
+    let path = super::kiosk::existing_outbox(&dir)?;
     let courier = Courier::start(&path, &config.kiosk.center).context("outbox")?;
     let n = courier.retry_now()?;
     let mut out = std::io::stdout().lock();

@@ -103,13 +103,7 @@ fn submission_receipt(
     data_dir: &Path,
     id: &str,
 ) -> anyhow::Result<(Receipt, image::RgbImage)> {
-    let path = super::kiosk::outbox_path(data_dir);
-    if !path.is_file() {
-        bail!(
-            "{}: no outbox here (the kiosk has not run with this data folder)",
-            path.display()
-        );
-    }
+    let path = super::kiosk::existing_outbox(data_dir)?;
     let outbox = Outbox::open(&path)?;
     let Some(answer) = outbox.answer(id)? else {
         bail!("submission {id:?}: the center has not answered it (see `idbooth outbox list`)");

@@ -559,17 +559,9 @@ impl Session {
                 ),
                 none(),
             ),
-            (Flow::Processing { order, attempts }, Event::Processed(Err(_))) => (
-                entered(
-                    self,
-                    Flow::Rejected {
-                        order,
-                        attempts,
-                        reasons: vec![Reason::Other],
-                    },
-                ),
-                none(),
-            ),
+            (Flow::Processing { order, attempts }, Event::Processed(Err(_))) => {
+                (entered(self, Self::failed(order, attempts)), none())
+            }
             (
                 Flow::Review {
                     order, attempts, ..
@@ -689,17 +681,7 @@ impl Session {
                     order, attempts, ..
                 },
                 Event::NotStored,
-            ) => (
-                entered(
-                    self,
-                    Flow::Rejected {
-                        order,
-                        attempts,
-                        reasons: vec![Reason::Other],
-                    },
-                ),
-                none(),
-            ),
+            ) => (entered(self, Self::failed(order, attempts)), none()),
             (Flow::Printing { job }, Event::Printed(Ok(()))) => {
                 let receipt_no = job.submission.receipt_no.clone().unwrap_or_default();
                 (entered(self, Flow::Done { receipt_no }), vec![Effect::Wipe])
@@ -725,6 +707,16 @@ impl Session {
             order,
             attempts,
             left: self.limits.countdown_s.max(1),
+        }
+    }
+
+    /// The booth itself failed (the photo could not be made, the submission not stored): a
+    /// retake, as after a rejection.
+    fn failed(order: Order, attempts: u32) -> Flow {
+        Flow::Rejected {
+            order,
+            attempts,
+            reasons: vec![Reason::Other],
         }
     }
 

@@ -11,7 +11,7 @@ use egui::{RichText, TextEdit, Ui};
 use super::{Command, Context, log};
 use crate::ops::config::Language;
 use crate::ops::diagnostics;
-use crate::receipt::{PrintError, Receipt};
+use crate::receipt::{PrintError, Printer, Receipt};
 use crate::ui::text::tr;
 
 type Answer = Arc<Mutex<Option<Result<(), PrintError>>>>;
@@ -80,43 +80,39 @@ impl Actions {
     }
 
     fn test_print(&mut self, ctx: &Context<'_>) {
-        let answer: Answer = Arc::default();
-        let (slot, printer) = (Arc::clone(&answer), Arc::clone(ctx.printer));
         let receipt = test_receipt(&ctx.config.kiosk.kiosk.id);
-        let repaint = ctx.egui.clone();
-        if std::thread::Builder::new()
-            .name("test-print".into())
-            .spawn(move || {
-                let result = printer.print_receipt(&receipt);
-                *slot
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(result);
-                repaint.request_repaint();
-            })
-            .is_ok()
-        {
-            log(ctx.store, "test print sent");
-            self.printing = Some(answer);
-        }
+        self.on_printer(ctx, "test print sent", move |printer| {
+            printer.print_receipt(&receipt)
+        });
     }
 
+    /// Prints what the printer's queue still holds; an error when some of it stays.
     fn reprint(&mut self, ctx: &Context<'_>) {
+        self.on_printer(ctx, "reprint of queued receipts sent", |printer| {
+            let printed = printer.reprint()?;
+            match printer.queued() {
+                0 => Ok(()),
+                left => Err(PrintError::Offline(format!(
+                    "{printed} printed, {left} still waiting"
+                ))),
+            }
+        });
+    }
+
+    /// Runs `job` on the printer from a worker thread; its answer shows when it comes.
+    fn on_printer(
+        &mut self,
+        ctx: &Context<'_>,
+        event: &str,
+        job: impl FnOnce(&dyn Printer) -> Result<(), PrintError> + Send + 'static,
+    ) {
         let answer: Answer = Arc::default();
         let (slot, printer) = (Arc::clone(&answer), Arc::clone(ctx.printer));
         let repaint = ctx.egui.clone();
         if std::thread::Builder::new()
-            .name("reprint".into())
+            .name("operator-print".into())
             .spawn(move || {
-                let result = printer.reprint().and_then(|n| {
-                    if printer.queued() == 0 {
-                        Ok(())
-                    } else {
-                        Err(crate::receipt::PrintError::Offline(format!(
-                            "{n} printed, {} still waiting",
-                            printer.queued()
-                        )))
-                    }
-                });
+                let result = job(printer.as_ref());
                 *slot
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(result);
@@ -124,7 +120,7 @@ impl Actions {
             })
             .is_ok()
         {
-            log(ctx.store, "reprint of queued receipts sent");
+            log(ctx.store, event);
             self.printing = Some(answer);
         }
     }
