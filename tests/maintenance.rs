@@ -16,7 +16,6 @@ use egui_kittest::kittest::Queryable;
 use idbooth::camera::{Camera, Faults, MakeSource, Motion, ReplaySource};
 use idbooth::ops::OpsStore;
 use idbooth::ops::config::{Config, Language};
-use idbooth::ops::health::CenterHealth;
 use idbooth::receipt::serial::Status;
 use idbooth::receipt::{PrintError, Printer, Receipt};
 use idbooth::session::Flow;
@@ -276,14 +275,35 @@ fn wait_for(h: &mut Harness<'static, Booth>, label: &str, limit: Duration) {
 fn each_fault_is_shown_in_words_an_operator_can_act_on() {
     let data = tempfile::tempdir().expect("temp");
     let config = Arc::new(util::config());
-    let parts = faulty_parts(config, data.path(), Arc::new(PaperOut));
+    let mut parts = faulty_parts(Arc::clone(&config), data.path(), Arc::new(PaperOut));
+    // The center is down (a port with nothing behind it), and three submissions have waited
+    // for a quarter of an hour.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("listen")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let mut center = config.kiosk.center.clone();
+    center.url = format!("http://127.0.0.1:{port}");
+    let outbox_path = data.path().join("down-outbox.sqlite");
+    {
+        let outbox = idbooth::center::outbox::Outbox::open(&outbox_path).expect("outbox");
+        for i in 0..3 {
+            outbox
+                .put(&util::parcel(&format!("down-{i}")))
+                .expect("put");
+        }
+        rusqlite::Connection::open(&outbox_path)
+            .expect("sqlite")
+            .execute("UPDATE outbox SET created_ms = created_ms - 900000", [])
+            .expect("backdate");
+    }
+    parts.center =
+        Arc::new(idbooth::center::Courier::start(&outbox_path, &center).expect("courier"));
     let booth = Booth::new(parts).with_data_dir(data.path()).expect("ops");
-    let slot = booth.center_health();
     let mut h = util::harness(booth);
     h.step();
     enter(&mut h);
-    // The center slot is empty until the outbox fills it.
-    assert_eq!(h.query_all_by_label("—").count(), 2, "center and outbox");
     wait_for(&mut h, "打印纸用完：装入新纸卷", Duration::from_secs(10));
     assert!(h.query_by_label("缺纸").is_some() && h.query_by_label("离线").is_some());
     wait_for(&mut h, "秒没有画面", Duration::from_secs(15));
@@ -291,19 +311,16 @@ fn each_fault_is_shown_in_words_an_operator_can_act_on() {
         h.query_by_label_contains("秒没有画面：检查 USB 线，或点“重新打开摄像头”")
             .is_some()
     );
-    *slot.lock().expect("slot") = Some(CenterHealth {
-        reachable: false,
-        latency_ms: None,
-        token_accepted: None,
-        outbox_depth: 3,
-        oldest_s: Some(900),
-    });
     wait_for(
         &mut h,
         "检测中心无法连接：检查网络线和路由器",
-        Duration::from_secs(2),
+        Duration::from_secs(10),
     );
-    assert!(h.query_by_label("3 份提交等待发送超过 10 分钟").is_some());
+    wait_for(
+        &mut h,
+        "3 份提交等待发送超过 10 分钟",
+        Duration::from_secs(5),
+    );
     assert!(h.query_by_label("无法连接").is_some());
     util::keep_screen(&mut h, "maintenance-status");
     let today = h.state().ops().today().expect("today");
@@ -447,6 +464,9 @@ fn actions_language_restart_reopen_and_calibration() {
     wait_for(&mut h, "清晰度", Duration::from_secs(20));
     assert!(h.query_by_label("人脸框").is_some() && h.query_by_label("偏色").is_some());
     util::keep_screen(&mut h, "maintenance-calibration");
+    // Nothing waits at the printer: the preview is the test receipt on this printer's paper.
+    util::tap(&mut h, "回执预览");
+    wait_for(&mut h, "测试回执: 576 ×", Duration::from_secs(10));
     util::tap(&mut h, "操作");
     let before = h.state().ops().events(1).expect("events");
     util::tap(&mut h, "重新打开摄像头");
@@ -603,6 +623,10 @@ fn reprint_and_retry_act_on_the_real_printer_queue_and_outbox() {
     let mut h = util::harness(booth);
     h.step();
     enter(&mut h);
+    // The receipt waiting is shown as it will print, from its own bytes, at 576 dots.
+    util::tap(&mut h, "回执预览");
+    wait_for(&mut h, "队列中最早的回执: 576 ×", Duration::from_secs(10));
+    util::keep_screen(&mut h, "maintenance-receipt-preview");
     util::tap(&mut h, "操作");
     // Paper loaded: the queued receipt prints once from the screen.
     *emu.state.lock().expect("state") = util::State::Ready;

@@ -122,6 +122,10 @@ impl Printer for KioskPrinter {
         self.inner.queue.waiting().map(|w| w.len()).unwrap_or(0)
     }
 
+    fn oldest_queued(&self) -> Option<Vec<u8>> {
+        self.inner.queue.oldest().ok().flatten()
+    }
+
     fn reprint(&self) -> Result<usize, PrintError> {
         self.inner.flush().map(|printed| printed.len())
     }

@@ -49,6 +49,10 @@ pub trait Printer: Send + Sync {
     fn reprint(&self) -> Result<usize, PrintError> {
         Ok(0)
     }
+    /// The bytes of the oldest job waiting, for the operator's preview.
+    fn oldest_queued(&self) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 /// The demo's printer: each receipt becomes the ESC/POS bytes a printer would get, the same as

@@ -68,6 +68,16 @@ impl PrintQueue {
         Ok(entries.into_iter().map(|(_, name)| name).collect())
     }
 
+    /// The bytes of the oldest waiting job.
+    pub fn oldest(&self) -> Result<Option<Vec<u8>>, PrintError> {
+        match self.waiting()?.first() {
+            Some(name) => std::fs::read(self.dir.join("queue").join(format!("{name}.escpos")))
+                .map(Some)
+                .map_err(io),
+            None => Ok(None),
+        }
+    }
+
     /// Prints every waiting job in order, stopping at the first the printer does not confirm.
     pub fn flush(&self, printer: &SerialPrinter) -> Result<Flushed, PrintError> {
         let mut flushed = Flushed::default();

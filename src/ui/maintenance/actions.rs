@@ -43,7 +43,7 @@ fn usb_stick() -> Option<PathBuf> {
 }
 
 /// A receipt that says it is a test, with the kiosk's id and the time.
-fn test_receipt(kiosk: &str) -> Receipt {
+pub(super) fn test_receipt(kiosk: &str) -> Receipt {
     Receipt {
         receipt_no: "TEST0000".into(),
         image_no: None,

@@ -12,6 +12,7 @@ mod actions;
 mod calibration;
 mod entry;
 mod pin;
+mod preview;
 mod records;
 mod status;
 
@@ -80,14 +81,17 @@ pub enum Page {
     Calibration,
     /// Test print, camera, language, diagnostics, restart.
     Actions,
+    /// The receipt as the printer would print it.
+    Receipt,
 }
 
 impl Page {
-    const ALL: [Page; 4] = [
+    const ALL: [Page; 5] = [
         Page::Status,
         Page::Records,
         Page::Calibration,
         Page::Actions,
+        Page::Receipt,
     ];
 
     fn name(self, lang: Language) -> &'static str {
@@ -96,6 +100,7 @@ impl Page {
             Page::Records => tr(lang, "计数与事件", "Counters and events"),
             Page::Calibration => tr(lang, "校准", "Calibration"),
             Page::Actions => tr(lang, "操作", "Actions"),
+            Page::Receipt => tr(lang, "回执预览", "Receipt preview"),
         }
     }
 }
@@ -117,6 +122,7 @@ pub struct Maintenance {
     poll: status::StatusPoll,
     actions: actions::Actions,
     calibration: Option<calibration::Calibration>,
+    preview: preview::Preview,
 }
 
 impl std::fmt::Debug for Maintenance {
@@ -145,6 +151,7 @@ impl Maintenance {
         self.mode = Mode::Closed;
         self.calibration = None;
         self.actions = actions::Actions::default();
+        self.preview = preview::Preview::default();
     }
 
     /// Per-frame work: the hidden gesture, the PIN check's answer, the inactivity timeout, the
@@ -266,6 +273,7 @@ impl Maintenance {
                             ui.label(tr(lang, "正在打开…", "Opening…"));
                         }
                     },
+                    Page::Receipt => self.preview.ui(ui, ctx),
                     Page::Actions => {
                         let problems = status::problems_en(&self.poll.health(ctx));
                         commands.extend(self.actions.ui(ui, ctx, problems));
