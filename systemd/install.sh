@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 [ -x target/release/idbooth ] || { echo "install: build first: cargo build --release" >&2; exit 2; }
 
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-  cage fonts-wqy-microhei libgl1 libegl1 libxkbcommon0 libwayland-client0 libwayland-egl1
+  cage xwayland fonts-wqy-microhei libgl1 libegl1 libxkbcommon0 libwayland-client0 libwayland-egl1
 
 id idbooth >/dev/null 2>&1 || useradd --system --home-dir /var/lib/idbooth --shell /usr/sbin/nologin idbooth
 id idbooth-center >/dev/null 2>&1 || useradd --system --home-dir /var/lib/idbooth-center --shell /usr/sbin/nologin idbooth-center

@@ -1,5 +1,6 @@
 //! The systemd units pass `systemd-analyze verify` without a warning, with the binary where the
-//! install script puts it (here: the one cargo built), and a broken unit does not.
+//! install script puts it (here: the one cargo built), and a broken unit does not; the booth runs
+//! under headless cage as its unit runs it, and feeds the watchdog.
 
 use std::path::Path;
 use std::process::Command;
@@ -77,5 +78,110 @@ fn the_booth_unit_has_what_a_kiosk_needs() {
     assert!(unit.lines().any(|l| l.starts_with("WatchdogSec=")));
     assert!(
         unit.contains("SupplementaryGroups=") && unit.contains("video") && unit.contains("dialout")
+    );
+}
+
+/// The booth as its unit runs it: fullscreen under cage, here with wlroots' headless backend.
+/// cage refuses to run as root, so as root the test runs it as `nobody`. The booth's UI loop must
+/// tell "systemd" (a socket of the test's) it is ready, then keep feeding the watchdog.
+#[test]
+fn the_booth_runs_under_headless_cage_and_feeds_the_watchdog() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::net::UnixDatagram;
+    use std::os::unix::process::CommandExt;
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().expect("temp");
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let run = dir.path().join("run");
+    let data = dir.path().join("data");
+    for d in [&run, &data] {
+        std::fs::create_dir(d).expect("mkdir");
+    }
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    let notify = dir.path().join("notify");
+    let systemd = UnixDatagram::bind(&notify).expect("bind");
+    std::fs::set_permissions(&notify, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    systemd
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let mut command = if root {
+        let status = Command::new("chown")
+            .args(["-R", "65534:65534"])
+            .arg(&run)
+            .arg(&data)
+            .status()
+            .expect("chown");
+        assert!(status.success());
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "cage"]);
+        c
+    } else {
+        Command::new("cage")
+    };
+    command
+        .args([
+            "-d",
+            "--",
+            env!("CARGO_BIN_EXE_idbooth"),
+            "--demo",
+            "--data",
+        ])
+        .arg(&data)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("WLR_BACKENDS", "headless")
+        .env("WLR_LIBINPUT_NO_DEVICES", "1")
+        .env("WLR_RENDERER", "pixman")
+        .env("XDG_RUNTIME_DIR", &run)
+        .env("HOME", &data)
+        .env(
+            "IDBOOTH_CONFIG",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config"),
+        )
+        .env("NOTIFY_SOCKET", &notify)
+        .env("WATCHDOG_USEC", "2000000")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(dir.path().join("stderr")).expect("stderr"))
+        .process_group(0);
+    let mut cage = command.spawn().expect("cage (.ci/setup test installs it)");
+    let mut heard = Vec::new();
+    let until = Instant::now() + Duration::from_secs(90);
+    let mut buf = [0u8; 256];
+    // Ready once, then pings from the running loop (every second with a 2 s watchdog).
+    let fed = |heard: &[String]| {
+        heard.iter().any(|m| m == "READY=1")
+            && heard.iter().filter(|m| *m == "WATCHDOG=1").count() >= 3
+    };
+    while Instant::now() < until && !fed(&heard) {
+        if let Ok(n) = systemd.recv(&mut buf) {
+            heard.push(String::from_utf8_lossy(&buf[..n]).trim().to_owned());
+        }
+        if let Ok(Some(status)) = cage.try_wait() {
+            panic!(
+                "cage ended ({status}): {}",
+                std::fs::read_to_string(dir.path().join("stderr")).unwrap_or_default()
+            );
+        }
+    }
+    // The whole group: cage and the booth under it.
+    let group = format!("-{}", cage.id());
+    for signal in ["TERM", "KILL"] {
+        let _ = Command::new("kill")
+            .args(["-s", signal, "--", &group])
+            .status();
+        let until = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < until && cage.try_wait().ok().flatten().is_none() {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    assert!(
+        fed(&heard),
+        "heard {heard:?}; stderr: {}",
+        std::fs::read_to_string(dir.path().join("stderr")).unwrap_or_default()
     );
 }
