@@ -49,13 +49,20 @@ pub struct Submission {
 }
 
 /// The applicant as the center receives them (the center stores PII; the kiosk masks it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `Debug` never shows them.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicantMeta {
     /// Name as on the document.
     pub name: String,
     /// 18-character identity number.
     pub id_number: String,
+}
+
+impl std::fmt::Debug for ApplicantMeta {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ApplicantMeta { .. }")
+    }
 }
 
 /// The `meta` part of `POST /v1/submissions`.
@@ -197,6 +204,31 @@ mod tests {
         assert!(!is_receipt_no("4403-0026"));
         assert!(!is_receipt_no("abc12345"));
         assert!(!is_receipt_no("1234567"));
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_applicant() {
+        let parcel = Parcel {
+            id: "p1".into(),
+            meta: Meta {
+                kiosk_id: "k".into(),
+                document: "passport".into(),
+                city_code: "440300".into(),
+                applicant: ApplicantMeta {
+                    name: "张三".into(),
+                    id_number: "11010519491231002X".into(),
+                },
+                captured_at: "2026-11-25T10:00:00+08:00".into(),
+                quality: Default::default(),
+            },
+            photo: vec![0xFF, 0xD8],
+        };
+        for text in [format!("{parcel:?}"), format!("{:?}", parcel.meta)] {
+            assert!(
+                !text.contains("张三") && !text.contains("1101051949"),
+                "{text}"
+            );
+        }
     }
 
     #[test]
