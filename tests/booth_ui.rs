@@ -206,6 +206,7 @@ fn a_pending_ticket_is_checked_later_and_prints_the_receipt_once_approved() {
         h.query_by_label_contains(&code).is_some(),
         "the code is on screen"
     );
+    util::keep_screen(&mut h, "pending");
     // The ticket the applicant takes carries the code and the id.
     let ticket_path = data
         .path()
@@ -225,6 +226,7 @@ fn a_pending_ticket_is_checked_later_and_prints_the_receipt_once_approved() {
     util::wait_for(&mut h, "没有找到", Duration::from_secs(10));
     check_code(&mut h, &code);
     util::wait_for(&mut h, "仍在审核中", Duration::from_secs(10));
+    util::keep_screen(&mut h, "check");
     util::tap(&mut h, "返回");
     assert_eq!(h.state().session().flow(), &Flow::Attract);
 

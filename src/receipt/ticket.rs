@@ -7,10 +7,14 @@ use super::model::clean;
 /// The length of a ticket code: the first characters of the local submission id.
 pub const TICKET_CODE_LEN: usize = 8;
 
-/// The code printed on a pending ticket for a submission id (a UUID: its first 8 hex digits),
-/// short enough to type on the booth's keypad.
+/// The code printed on a pending ticket for a submission id (a UUID: its first 8 hex digits, in
+/// capitals as on the booth's keypad), short enough to type there.
 pub fn ticket_code(submission: &str) -> String {
-    clean(submission).chars().take(TICKET_CODE_LEN).collect()
+    clean(submission)
+        .chars()
+        .take(TICKET_CODE_LEN)
+        .collect::<String>()
+        .to_ascii_uppercase()
 }
 
 /// The ticket's lines, in the order printed (the id is cleaned of control bytes).
@@ -42,4 +46,19 @@ pub fn ticket_escpos(submission: &str, profile: Profile) -> Vec<u8> {
     }
     p.feed(3);
     p.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_code_is_the_ids_first_eight_in_capitals_and_stands_on_the_ticket() {
+        let id = "694be473-0c1d-4e5f-8a9b-0c1d2e3f4a5b";
+        assert_eq!(ticket_code(id), "694BE473");
+        assert_eq!(ticket_code("\u{1b}694be473"), "694BE473");
+        let lines = ticket_lines(id);
+        assert!(lines.iter().any(|l| l.contains("694BE473")));
+        assert!(lines.iter().any(|l| l.contains(id)));
+    }
 }

@@ -71,7 +71,7 @@ impl Check {
             }
             match code_keypad(ui) {
                 Some(Key::Char(c)) if self.code.len() < TICKET_CODE_LEN => {
-                    self.code.push(c.to_ascii_lowercase());
+                    self.code.push(c.to_ascii_uppercase());
                 }
                 Some(Key::Backspace) => {
                     self.code.pop();

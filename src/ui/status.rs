@@ -66,11 +66,13 @@ impl StatusScreen {
             Status::Pending(id) => {
                 title(ui, tr(lang, "照片已提交，等待审核", "Submitted, waiting for review"));
                 ui.label(RichText::new(tr(lang, "请保管好凭条。审核通过后，可在本机“查询提交”打印回执。", "Keep your ticket. Once approved, print the receipt here with “Check my submission”.")).size(26.0));
+                ui.add_space(24.0);
                 ui.label(RichText::new(format!(
                     "{} {}",
                     tr(lang, "查询码", "Code"),
                     crate::receipt::ticket_code(id)
                 )).size(40.0).monospace());
+                ui.add_space(24.0);
                 if big_button(ui, tr(lang, "完成", "Done"), 240.0) {
                     action = Some(Action::Session(Event::Started));
                 }
