@@ -101,6 +101,9 @@ fn the_queue_loses_nothing_and_prints_nothing_twice() {
     assert!(queue.waiting().expect("waiting").is_empty());
     assert!(queue.flush(&p).expect("flush").printed.is_empty());
     assert_eq!(emu.printed.lock().expect("printed").len(), 2);
+    // Printed jobs hold the applicant's masked name and photo: nothing of them stays on disk.
+    let left: Vec<_> = walk(dir.path());
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[test]
@@ -234,4 +237,18 @@ fn the_booths_printer_prints_what_waited_by_itself_once_paper_is_back() {
             .expect("decodes")
             .contains(&Op::QrStore("1a2b3c4d-0000".into()))
     );
+}
+
+/// Every file below `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }

@@ -1,13 +1,14 @@
 //! Receipts waiting for the printer, on disk: a receipt is queued before it is sent and leaves
 //! the queue only once the printer confirmed it, so paper-out or a crash never loses one and a
-//! confirmed one is never printed again.
+//! confirmed one is never printed again. A printed job is deleted at once: it holds the
+//! applicant's masked name and photo, which the booth keeps no longer than it must.
 
 use std::path::{Path, PathBuf};
 
 use super::printer::PrintError;
 use super::serial::SerialPrinter;
 
-/// A queue in `dir/queue`, printed ones moved to `dir/printed`.
+/// A queue in `dir/queue`.
 #[derive(Debug, Clone)]
 pub struct PrintQueue {
     dir: PathBuf,
@@ -29,8 +30,11 @@ fn io(e: std::io::Error) -> PrintError {
 impl PrintQueue {
     /// A queue under `dir` (created if missing).
     pub fn open(dir: &Path) -> Result<Self, PrintError> {
-        for sub in ["queue", "printed"] {
-            std::fs::create_dir_all(dir.join(sub)).map_err(io)?;
+        std::fs::create_dir_all(dir.join("queue")).map_err(io)?;
+        // Earlier versions kept printed jobs here; nothing of an applicant stays after printing.
+        let printed = dir.join("printed");
+        if printed.is_dir() {
+            std::fs::remove_dir_all(&printed).map_err(io)?;
         }
         Ok(PrintQueue {
             dir: dir.to_path_buf(),
@@ -86,11 +90,7 @@ impl PrintQueue {
             let job = std::fs::read(&path).map_err(io)?;
             match printer.print(&job) {
                 Ok(()) => {
-                    std::fs::rename(
-                        &path,
-                        self.dir.join("printed").join(format!("{name}.escpos")),
-                    )
-                    .map_err(io)?;
+                    std::fs::remove_file(&path).map_err(io)?;
                     flushed.printed.push(name);
                 }
                 Err(error) => {
