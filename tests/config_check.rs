@@ -15,6 +15,16 @@ fn check(dir: &std::path::Path) -> (i32, String) {
 }
 
 /// Asserts one line on stderr that names `file:line:` and `key`, and contains `words`.
+/// Edits a copy of the shipped config (`from` → `to` in `file`) and asserts `config check`
+/// refuses it in one line naming the file, the line, `key` and `words`.
+fn refused(file: &str, from: &str, to: &str, key: &str, words: &str) {
+    let dir = config_copy();
+    let line = edit(dir.path(), file, from, to);
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 2);
+    assert_one_line(&err, file, line, key, words);
+}
+
 fn assert_one_line(err: &str, file: &str, line: usize, key: &str, words: &str) {
     assert_eq!(err.trim_end().lines().count(), 1, "one line, got:\n{err}");
     assert!(
@@ -317,53 +327,26 @@ fn the_shipped_demo_pin_opens_the_shipped_hash() {
 
 #[test]
 fn receipt_layouts_are_checked_against_documents_and_cities() {
-    let dir = config_copy();
-    let line = edit(
-        dir.path(),
+    refused(
         "receipts.toml",
         "title = \"驾驶证照片回执\"",
         "titel = \"驾驶证照片回执\"",
-    );
-    let (code, err) = check(dir.path());
-    assert_eq!(code, 2);
-    assert_one_line(
-        &err,
-        "receipts.toml",
-        line,
         "layouts.driving_licence",
         "titel",
     );
 
-    let dir = config_copy();
-    let line = edit(
-        dir.path(),
+    refused(
         "receipts.toml",
         "document = \"driving_licence\"",
         "document = \"driving_license\"",
-    );
-    let (code, err) = check(dir.path());
-    assert_eq!(code, 2);
-    assert_one_line(
-        &err,
-        "receipts.toml",
-        line,
         "layouts.driving_licence.document",
         "unknown document \"driving_license\"",
     );
 
-    let dir = config_copy();
-    let line = edit(
-        dir.path(),
+    refused(
         "receipts.toml",
         "city = \"440300\"",
         "city = \"440000\"",
-    );
-    let (code, err) = check(dir.path());
-    assert_eq!(code, 2);
-    assert_one_line(
-        &err,
-        "receipts.toml",
-        line,
         "layouts.shenzhen_passport.city",
         "province",
     );

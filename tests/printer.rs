@@ -106,29 +106,22 @@ fn the_queue_loses_nothing_and_prints_nothing_twice() {
     assert!(left.is_empty(), "{left:?}");
 }
 
+/// `idbooth printer COMMAND --port PORT --config CONFIG`: exit code, stdout, stderr.
+fn printer_cli(command: &str, port: &str, config: &str) -> (i32, String, String) {
+    util::parts(&util::run(&[
+        "printer", command, "--port", port, "--config", config,
+    ]))
+}
+
 #[test]
 fn cli_status_and_test_print() {
     let emu = emulator(State::Ready);
     let config = util::shipped_config();
     let config = config.to_str().expect("utf-8");
-    let (code, out, err) = util::parts(&util::run(&[
-        "printer",
-        "status",
-        "--port",
-        &emu.port_name,
-        "--config",
-        config,
-    ]));
+    let (code, out, err) = printer_cli("status", &emu.port_name, config);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("ready"), "{out}");
-    let (code, out, err) = util::parts(&util::run(&[
-        "printer",
-        "test",
-        "--port",
-        &emu.port_name,
-        "--config",
-        config,
-    ]));
+    let (code, out, err) = printer_cli("test", &emu.port_name, config);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("confirmed"), "{out}");
     let printed = emu.printed.lock().expect("printed").clone();
@@ -139,34 +132,13 @@ fn cli_status_and_test_print() {
             .contains(&Op::QrStore("44030026112500001X".into()))
     );
     *emu.state.lock().expect("state") = State::PaperOut;
-    let (code, out, _) = util::parts(&util::run(&[
-        "printer",
-        "status",
-        "--port",
-        &emu.port_name,
-        "--config",
-        config,
-    ]));
+    let (code, out, _) = printer_cli("status", &emu.port_name, config);
     assert_eq!(code, 1);
     assert!(out.contains("not ready: paper out"), "{out}");
-    let (code, _, err) = util::parts(&util::run(&[
-        "printer",
-        "test",
-        "--port",
-        &emu.port_name,
-        "--config",
-        config,
-    ]));
+    let (code, _, err) = printer_cli("test", &emu.port_name, config);
     assert_eq!(code, 2);
     assert!(err.contains("paper out"), "{err}");
-    let (code, _, err) = util::parts(&util::run(&[
-        "printer",
-        "status",
-        "--port",
-        "/dev/idbooth-no-such-printer",
-        "--config",
-        config,
-    ]));
+    let (code, _, err) = printer_cli("status", "/dev/idbooth-no-such-printer", config);
     assert_eq!(code, 2);
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
