@@ -1068,9 +1068,11 @@ fn fifty_kiosks_sending_twenty_each_at_once_are_all_accounted_for() {
                     for id in &ids {
                         courier.put(&parcel(id)).expect("put");
                     }
+                    // All 1,000 are judged in some 5 minutes on 2 cores; which kiosk gets in
+                    // when the center sheds load is luck, so the last may wait nearly as long.
                     for id in &ids {
                         assert_eq!(
-                            wait_final(&courier, id, Duration::from_secs(300)).status,
+                            wait_final(&courier, id, Duration::from_secs(900)).status,
                             Status::Approved
                         );
                     }
