@@ -7,22 +7,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use idbooth::camera::{Camera, CameraState, Faults, MakeSource, Motion, Placement, ReplaySource};
+use idbooth::camera::{Camera, CameraState, Faults, MakeSource, Placement};
 
 fn replay(faults: Faults) -> (MakeSource, Arc<AtomicU64>) {
-    let subject = Arc::new(util::grace_subject().clone());
-    let epoch = Instant::now();
-    let make: MakeSource = Arc::new(move || {
-        Box::new(ReplaySource::new(
-            Arc::clone(&subject),
-            (320, 240),
-            20,
-            Motion::Still(Placement::default()),
-            faults,
-            epoch,
-        ))
-    });
-    (make, Arc::new(AtomicU64::new(0)))
+    (util::still_replay(20, faults), Arc::new(AtomicU64::new(0)))
 }
 
 fn start(faults: Faults) -> (Camera, Arc<AtomicU64>) {

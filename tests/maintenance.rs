@@ -13,7 +13,7 @@ use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use idbooth::camera::{Camera, Faults, MakeSource, Motion, ReplaySource};
+use idbooth::camera::{Camera, Faults};
 use idbooth::ops::OpsStore;
 use idbooth::ops::config::{Config, Language};
 use idbooth::receipt::serial::Status;
@@ -235,21 +235,13 @@ impl Printer for PaperOut {
 fn faulty_parts(config: Arc<Config>, data: &Path, printer: Arc<dyn Printer>) -> Parts {
     let mut parts =
         idbooth::demo_parts(Arc::clone(&config), data, util::GRACE.as_ref()).expect("parts");
-    let subject = Arc::new(util::grace_subject().clone());
-    let epoch = Instant::now();
-    let make: MakeSource = Arc::new(move || {
-        Box::new(ReplaySource::new(
-            Arc::clone(&subject),
-            (320, 240),
-            15,
-            Motion::Still(Default::default()),
-            Faults {
-                stall: None,
-                vanish: Some((1.0, 3600.0)),
-            },
-            epoch,
-        ))
-    });
+    let make = util::still_replay(
+        15,
+        Faults {
+            stall: None,
+            vanish: Some((1.0, 3600.0)),
+        },
+    );
     parts.camera = Arc::new(Camera::start(
         make,
         Duration::from_millis(500),

@@ -358,3 +358,19 @@ pub fn parcel(id: &str) -> idbooth::center::api::Parcel {
         photo: passport_jpeg().to_vec(),
     }
 }
+
+/// A replay camera on the still Grace Hopper at 320×240, `fps` frames a second, with `faults`.
+pub fn still_replay(fps: u32, faults: idbooth::camera::Faults) -> idbooth::camera::MakeSource {
+    let subject = Arc::new(grace_subject().clone());
+    let epoch = Instant::now();
+    Arc::new(move || {
+        Box::new(idbooth::camera::ReplaySource::new(
+            Arc::clone(&subject),
+            (320, 240),
+            fps,
+            idbooth::camera::Motion::Still(Default::default()),
+            faults,
+            epoch,
+        ))
+    })
+}

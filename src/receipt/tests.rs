@@ -25,7 +25,9 @@ fn receipt(receipt_no: &str) -> Receipt {
     }
 }
 
-fn profile(dots: u32, qr: QrMode) -> Profile {
+/// A printer profile of `dots` width with Chinese mode and a partial cut (shared by the
+/// receipt module's tests).
+pub(super) fn profile(dots: u32, qr: QrMode) -> Profile {
     Profile {
         dots,
         chinese_mode: true,

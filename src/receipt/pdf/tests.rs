@@ -109,6 +109,26 @@ fn font() -> FontFile {
     FontFile::system().expect("a CJK font (fonts-wqy-microhei)")
 }
 
+/// The page is `size` mm, to a hundredth.
+fn assert_page_mm(path: &Path, size: [f32; 2]) {
+    let (w, h) = page_mm(path);
+    assert!(
+        (w - size[0]).abs() < 0.01 && (h - size[1]).abs() < 0.01,
+        "{w}×{h} mm"
+    );
+}
+
+/// The runs of columns and of rows of `page` that hold any red (the test photo).
+fn red_runs(page: &RgbaImage) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+    let cols: Vec<bool> = (0..page.width())
+        .map(|x| (0..page.height()).any(|y| is_red(page.get_pixel(x, y))))
+        .collect();
+    let rows: Vec<bool> = (0..page.height())
+        .map(|y| (0..page.width()).any(|x| is_red(page.get_pixel(x, y))))
+        .collect();
+    (runs(&cols), runs(&rows))
+}
+
 #[test]
 fn the_a6_receipt_has_its_size_photo_font_and_number() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -123,20 +143,9 @@ fn the_a6_receipt_has_its_size_photo_font_and_number() {
     )
     .expect("renders");
     let path = write(dir.path(), "receipt.pdf", &pdf);
-    let (w, h) = page_mm(&path);
-    assert!(
-        (w - A6_MM[0]).abs() < 0.01 && (h - A6_MM[1]).abs() < 0.01,
-        "{w}×{h} mm"
-    );
+    assert_page_mm(&path, A6_MM);
 
-    let page = raster(&path);
-    let cols: Vec<bool> = (0..page.width())
-        .map(|x| (0..page.height()).any(|y| is_red(page.get_pixel(x, y))))
-        .collect();
-    let rows: Vec<bool> = (0..page.height())
-        .map(|y| (0..page.width()).any(|x| is_red(page.get_pixel(x, y))))
-        .collect();
-    let (cols, rows) = (runs(&cols), runs(&rows));
+    let (cols, rows) = red_runs(&raster(&path));
     assert_eq!((cols.len(), rows.len()), (1, 1), "one photo");
     assert_px(cols[0].1, PASSPORT_MM[0], "photo width");
     assert_px(rows[0].1, PASSPORT_MM[1], "photo height");
@@ -185,20 +194,10 @@ fn the_photo_sheet_holds_copies_at_the_exact_print_size() {
     )
     .expect("renders");
     let path = write(dir.path(), "sheet.pdf", &pdf);
-    let (w, h) = page_mm(&path);
-    assert!(
-        (w - SHEET_MM[0]).abs() < 0.01 && (h - SHEET_MM[1]).abs() < 0.01,
-        "{w}×{h} mm"
-    );
+    assert_page_mm(&path, SHEET_MM);
 
     let page = raster(&path);
-    let cols: Vec<bool> = (0..page.width())
-        .map(|x| (0..page.height()).any(|y| is_red(page.get_pixel(x, y))))
-        .collect();
-    let rows: Vec<bool> = (0..page.height())
-        .map(|y| (0..page.width()).any(|x| is_red(page.get_pixel(x, y))))
-        .collect();
-    let (cols, rows) = (runs(&cols), runs(&rows));
+    let (cols, rows) = red_runs(&page);
     assert_eq!((cols.len(), rows.len()), (4, 2), "4 × 2 passport photos");
     assert_eq!(sheet_capacity(PASSPORT_MM), 8);
     for (_, len) in &cols {

@@ -4,24 +4,16 @@
 use image::GrayImage;
 
 use super::{Glyphs, MARGIN, code128, draw, png};
-use crate::ops::config::{Cut, QrMode};
+use crate::ops::config::QrMode;
 use crate::receipt::Receipt;
 use crate::receipt::decode::{Op, decode};
 use crate::receipt::escpos::Profile;
 use crate::receipt::font::FontFile;
 use crate::receipt::sample::{SAMPLE_RECEIPT_NO, sample_receipt};
+use crate::receipt::tests::profile;
 
 fn glyphs() -> Glyphs {
     Glyphs::new(&FontFile::system().expect("a CJK font (fonts-wqy-microhei)")).expect("parses")
-}
-
-fn profile(dots: u32, qr: QrMode) -> Profile {
-    Profile {
-        dots,
-        chinese_mode: true,
-        cut: Cut::Partial,
-        qr,
-    }
 }
 
 fn receipt(receipt_no: &str) -> Receipt {
