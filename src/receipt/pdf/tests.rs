@@ -118,8 +118,11 @@ fn assert_page_mm(path: &Path, size: [f32; 2]) {
     );
 }
 
+/// Runs of `true` as (start, length).
+type Runs = Vec<(usize, usize)>;
+
 /// The runs of columns and of rows of `page` that hold any red (the test photo).
-fn red_runs(page: &RgbaImage) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+fn red_runs(page: &RgbaImage) -> (Runs, Runs) {
     let cols: Vec<bool> = (0..page.width())
         .map(|x| (0..page.height()).any(|y| is_red(page.get_pixel(x, y))))
         .collect();
