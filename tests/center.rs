@@ -93,7 +93,9 @@ fn serve(addr: &str, dir: &Path, review: Review, tls: Option<TlsPem>) -> Running
 fn center_config(url: &str) -> CenterConfig {
     let mut c = util::config().kiosk.center;
     c.url = url.to_owned();
-    c.connect_timeout_ms = 500;
+    // Loopback connects at once; 2 s only keeps a busy 2-core machine from failing a try
+    // that never reached the proxy (the fault test counts tries exactly).
+    c.connect_timeout_ms = 2_000;
     c.request_timeout_ms = 3_000;
     c.retry_min_ms = 20;
     c.retry_max_ms = 200;
