@@ -729,8 +729,12 @@ fn faults_on_the_way_end_in_exactly_one_stored_submission_each() {
     courier.put(&parcel("fault-1")).expect("put");
     let answer = wait_final(&courier, "fault-1", Duration::from_secs(30));
     assert_eq!(answer.status, Status::Approved);
-    // Six tries reached the proxy; two reached the center; one submission is stored.
-    assert_eq!(tries_of(&proxy, "fault-1").len(), 6, "{:?}", proxy.seen());
+    // Every scripted fault was met by another try, and one try got through. On a busy machine
+    // a forward can outlast the kiosk's timeout too, so there may be more; never fewer.
+    let tries = tries_of(&proxy, "fault-1").len();
+    assert!(proxy.script.lock().expect("script").is_empty());
+    assert!(tries >= 6, "{:?}", proxy.seen());
+    // However many tries, one submission is stored.
     assert_once_each(center.ledger(), &["fault-1".into()]);
     // The answer the kiosk got is the one the center stored first.
     let (_, stored) = center
@@ -739,8 +743,10 @@ fn faults_on_the_way_end_in_exactly_one_stored_submission_each() {
         .expect("find")
         .expect("stored");
     assert_eq!(stored, answer);
+    // The kiosk counted every try the proxy saw; a try that never got a connection counts too.
     let entry = courier.with_outbox(|o| o.list()).expect("list").remove(0);
-    assert_eq!((entry.state, entry.attempts), (State::Answered, 6));
+    assert_eq!(entry.state, State::Answered);
+    assert!(entry.attempts as usize >= tries, "{entry:?}");
 }
 
 #[test]
