@@ -340,7 +340,7 @@ pub fn passport_jpeg() -> &'static [u8] {
     })
 }
 
-/// A submission of the compliant passport photo for 张三 in 深圳, from the shipped kiosk.
+/// A submission of the compliant passport photo for 张三 in 深圳, from the shipped kiosk, taken now.
 pub fn parcel(id: &str) -> idbooth::center::api::Parcel {
     idbooth::center::api::Parcel {
         id: id.to_owned(),
@@ -352,7 +352,7 @@ pub fn parcel(id: &str) -> idbooth::center::api::Parcel {
                 name: "张三".into(),
                 id_number: "11010519491231002X".into(),
             },
-            captured_at: "2026-11-25T10:00:00+08:00".into(),
+            captured_at: chrono::Local::now().to_rfc3339(),
             quality: Default::default(),
         },
         photo: passport_jpeg().to_vec(),

@@ -3,6 +3,7 @@
 //! center (axum + SQLite) that judges photos with the booth's own measures. Knows nothing of the
 //! UI.
 
+mod admission;
 pub mod api;
 pub mod client;
 pub mod courier;

@@ -1,10 +1,11 @@
 //! The reference detection center over HTTP (axum): DESIGN.md's API v1. Every endpoint but
 //! `/v1/health` checks the bearer token before it reads a body; photos are judged off the async
-//! threads, a few at a time, and a full queue answers 503 with `Retry-After`.
+//! threads, a few at a time and the oldest capture first (`admission`); when too many wait, the
+//! youngest is answered 503 with `Retry-After`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::extract::multipart::MultipartRejection;
@@ -15,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 
+use super::admission::{Admission, Busy};
 use super::api::{ErrorBody, ErrorDetail, Health, Meta, ReviewDecision, is_submission_id};
 use super::judge::Judge;
 use super::ledger::{DecideError, Ledger, Review};
@@ -38,18 +40,16 @@ pub struct CenterState {
     tokens: Tokens,
     cities: Cities,
     review: Review,
-    judging: tokio::sync::Semaphore,
-    judges: usize,
-    waiting: AtomicUsize,
-    max_waiting: usize,
+    admission: Arc<Admission>,
     /// Mean time to judge one photo, in µs (a moving average), for `Retry-After`.
     judge_us: AtomicU64,
 }
 
 impl CenterState {
-    /// A center over this book, judge and tokens. One photo per core is judged at once; when
-    /// four per core already wait, it answers 503 with a `Retry-After` from its own pace, rather
-    /// than keep kiosks waiting into their timeouts (and have them send it all again).
+    /// A center over this book, judge and tokens. One photo per core is judged at once, the
+    /// oldest capture first. When four per core already wait, the youngest is answered 503 with
+    /// a `Retry-After` from the center's own pace, rather than kept waiting into its kiosk's
+    /// timeout (after which the kiosk sends it all again).
     pub fn new(
         ledger: Ledger,
         judge: Judge,
@@ -64,17 +64,14 @@ impl CenterState {
             tokens,
             cities,
             review,
-            judging: tokio::sync::Semaphore::new(judges),
-            judges,
-            waiting: AtomicUsize::new(0),
-            max_waiting: judges * 4,
+            admission: Admission::new(judges, judges * 4),
             judge_us: AtomicU64::new(200_000),
         }
     }
 
     /// Changes how many photos may wait for judging before the center answers 503.
     pub fn with_max_waiting(mut self, max_waiting: usize) -> Self {
-        self.max_waiting = max_waiting;
+        self.admission = Admission::new(self.admission.judges(), max_waiting);
         self
     }
 
@@ -273,21 +270,25 @@ async fn submit(
     }
     check_meta(&state, &kiosk, &meta)?;
 
-    let queued = state.waiting.fetch_add(1, Ordering::SeqCst);
-    let _queued = Queued(&state.waiting);
-    if queued >= state.max_waiting {
-        let mut busy = fail(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "busy",
-            "too many photos waiting to be checked; try again shortly",
-        );
-        // Come back when the queue ahead should have cleared.
-        let mean = Duration::from_micros(state.judge_us.load(Ordering::Relaxed));
-        let clear = mean * u32::try_from(queued / state.judges.max(1)).unwrap_or(u32::MAX);
-        busy.retry_after = Some(clear.as_secs().clamp(1, 60));
-        return Err(busy);
-    }
-    let permit = state.judging.acquire().await.map_err(internal)?;
+    // check_meta has made sure it parses.
+    let captured_ms = chrono::DateTime::parse_from_rfc3339(&meta.captured_at)
+        .map_or(i64::MAX, |t| t.timestamp_millis());
+    let permit = match state.admission.enter(captured_ms).await {
+        Ok(permit) => permit,
+        Err(Busy { waiting }) => {
+            let mut busy = fail(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "too many photos waiting to be checked; try again shortly",
+            );
+            // Come back when the photos ahead should have been judged.
+            let mean = Duration::from_micros(state.judge_us.load(Ordering::Relaxed));
+            let ahead = waiting / state.admission.judges();
+            let clear = mean * u32::try_from(ahead).unwrap_or(u32::MAX);
+            busy.retry_after = Some(clear.as_secs().clamp(1, 60));
+            return Err(busy);
+        }
+    };
     let judge_state = Arc::clone(&state);
     let (document, jpeg) = (meta.document.clone(), photo);
     let started = std::time::Instant::now();
@@ -328,15 +329,6 @@ async fn submit(
         StatusCode::OK
     };
     Ok((status, Json(answer)).into_response())
-}
-
-/// Counts a request out of the judging queue when it ends, however it ends.
-struct Queued<'a>(&'a AtomicUsize);
-
-impl Drop for Queued<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
 }
 
 async fn read_parts(multipart: &mut Multipart) -> Result<(Meta, Vec<u8>), Failure> {
