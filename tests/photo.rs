@@ -448,3 +448,44 @@ fn cli_no_face_is_not_compliant() {
         "{json}"
     );
 }
+
+#[test]
+fn a_plain_backdrop_of_the_wrong_colour_is_named() {
+    // A compliant photo whose white backdrop is turned blue, as from a studio with a blue
+    // screen: plain and even, but not the spec's white.
+    let out = process(&booth_capture(&Placement::default()), "passport");
+    assert!(out.reasons().is_empty(), "{:#?}", out.report.rules);
+    let white = out.normalized.image.clone();
+    let mut blue = white.clone();
+    for p in blue.pixels_mut() {
+        if p.0.iter().all(|&c| c >= 235) {
+            *p = image::Rgb([67, 142, 219]);
+        }
+    }
+    let config = config();
+    let spec = config.documents.get("passport").expect("passport");
+    let rule = |image: &RgbImage, name: &str| {
+        let assessment = assess_still(&mut FaceDetector::new().expect("model"), image);
+        let report = photo::check(&assessment, spec, None, &config.thresholds);
+        let rule = report
+            .rules
+            .iter()
+            .find(|r| r.rule == name)
+            .unwrap_or_else(|| panic!("no rule {name}: {:#?}", report.rules))
+            .clone();
+        (rule, report.reasons)
+    };
+    let (colour, _) = rule(&white, "background_colour");
+    assert!(colour.pass, "{colour:?}");
+    let (colour, reasons) = rule(&blue, "background_colour");
+    assert!(!colour.pass, "{colour:?}");
+    assert!(
+        reasons.contains(&Reason::BackgroundNotUniform),
+        "{reasons:?}"
+    );
+    // It is the colour that fails, not the evenness.
+    for name in ["background_std", "background_texture"] {
+        let (even, _) = rule(&blue, name);
+        assert!(even.pass, "{even:?}");
+    }
+}

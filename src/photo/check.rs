@@ -86,7 +86,9 @@ impl Rules {
     }
 
     /// A range rule on a measure estimated to within `slack` pixels: it fails only when the
-    /// value lies further out than that.
+    /// value lies further out than that. The slack never exceeds half the range (a photo aimed
+    /// at the middle stays inside it by the estimator's error) and never takes the lower limit
+    /// below zero (a crown cut off is never compliant).
     fn range(
         &mut self,
         rule: &'static str,
@@ -100,7 +102,9 @@ impl Rules {
         } else {
             reasons.1
         };
-        let pass = value >= r.min as f32 - slack && value <= r.max as f32 + slack;
+        let slack = slack.min((r.max as f32 - r.min as f32) / 2.0).max(0.0);
+        let low = (r.min as f32 - slack).max(0.0);
+        let pass = value >= low && value <= r.max as f32 + slack;
         let expected = format!("{} (±{slack:.0} measuring)", range_text(r));
         self.push(rule, pass, value, expected, reason);
     }
@@ -261,6 +265,22 @@ pub fn check(
             t.background_std_max,
             Reason::BackgroundNotUniform,
         );
+        // Plain is not enough: it must be the spec's colour. (DESIGN's reason codes have none for
+        // colour; the rule's name says which it was.)
+        let off_colour = bg
+            .mean
+            .iter()
+            .zip(spec.background)
+            .map(|(&m, s)| (m - f32::from(s)).abs())
+            .fold(0.0_f32, f32::max);
+        if bg.pixels > 0 {
+            rules.at_most(
+                "background_colour",
+                off_colour,
+                t.background_colour_max,
+                Reason::BackgroundNotUniform,
+            );
+        }
     }
     let mut reasons: Vec<Reason> = rules.0.iter().filter_map(|r| r.reason).collect();
     reasons.sort();
@@ -268,5 +288,35 @@ pub fn check(
     Report {
         rules: rules.0,
         reasons,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn passes(value: f32, r: PxRange, slack: f32) -> bool {
+        let mut rules = Rules(Vec::new());
+        rules.range("r", value, r, slack, (Reason::OffCenter, Reason::OffCenter));
+        rules.0[0].pass
+    }
+
+    #[test]
+    fn the_measuring_slack_widens_a_range_but_never_past_half_of_it_or_below_zero() {
+        // 出入境 head height 331..390, slack 14: 317..404.
+        let head = PxRange { min: 331, max: 390 };
+        assert!(passes(318.0, head, 14.0));
+        assert!(!passes(316.0, head, 14.0));
+        assert!(passes(403.0, head, 14.0));
+        assert!(!passes(405.0, head, 14.0));
+        // 身份证 crown margin 7..21 with a slack of 15: at most 7 (half the range), so 0..28.
+        let crown = PxRange { min: 7, max: 21 };
+        assert!(passes(0.5, crown, 15.0));
+        assert!(!passes(-3.0, crown, 15.0), "a crown cut off passed");
+        assert!(passes(27.5, crown, 15.0));
+        assert!(!passes(30.0, crown, 15.0));
+        // Without slack, the range itself.
+        assert!(passes(7.0, crown, 0.0) && passes(21.0, crown, 0.0));
+        assert!(!passes(6.9, crown, 0.0) && !passes(21.1, crown, 0.0));
     }
 }

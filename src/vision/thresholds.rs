@@ -24,6 +24,9 @@ pub struct Thresholds {
     pub background_texture_max: f32,
     /// Largest background luma spread.
     pub background_std_max: f32,
+    /// Largest difference, in any channel (0-255), between the background's mean colour and the
+    /// spec's background colour.
+    pub background_colour_max: f32,
     /// Largest head roll, degrees.
     pub roll_max_deg: f32,
     /// Largest horizontal offset of the face centre, as a share of the width.
@@ -53,6 +56,7 @@ impl Default for Thresholds {
             sharpness_min: 0.20,
             background_texture_max: 6.0,
             background_std_max: 18.0,
+            background_colour_max: 24.0,
             roll_max_deg: 6.0,
             center_tolerance: 0.05,
             geometry_tolerance: 0.04,
@@ -107,6 +111,12 @@ impl Thresholds {
             "face luma range",
             [t.face_luma_min, t.face_luma_max],
         )?;
+        if !(0.0..=255.0).contains(&t.background_colour_max) {
+            return Err(Problem::invalid(
+                "thresholds.background_colour_max",
+                "expected 0 to 255 (a difference in one colour channel)",
+            ));
+        }
         if !(0.0..=45.0).contains(&t.roll_max_deg) {
             return Err(Problem::invalid(
                 "thresholds.roll_max_deg",
