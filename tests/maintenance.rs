@@ -13,7 +13,7 @@ use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use idbooth::camera::{Camera, Faults};
+use idbooth::camera::{Camera, Device, Faults, ListDevices, MakeForDevice};
 use idbooth::ops::OpsStore;
 use idbooth::ops::config::{Config, Language};
 use idbooth::receipt::serial::Status;
@@ -644,4 +644,107 @@ fn reprint_and_retry_act_on_the_real_printer_queue_and_outbox() {
         "{:?}",
         event_texts(h.state().ops())
     );
+}
+
+/// The demo's parts on a camera that can be switched between two devices, each a replay; the
+/// devices opened are written down.
+fn switchable_parts(data: &Path, opened: &Arc<std::sync::Mutex<Vec<String>>>) -> Parts {
+    let config = Arc::new(util::config());
+    let mut parts =
+        idbooth::demo_parts(Arc::clone(&config), data, util::GRACE.as_ref()).expect("parts");
+    let replay = util::still_replay(15, Faults::default());
+    let seen = Arc::clone(opened);
+    let make_for: MakeForDevice = Arc::new(move |device: &str| {
+        seen.lock().expect("opened").push(device.to_owned());
+        replay()
+    });
+    let list: ListDevices = Arc::new(|| {
+        vec![
+            Device {
+                path: "/dev/idbooth-camera".into(),
+                name: Some("Booth Cam".into()),
+            },
+            Device {
+                path: "/dev/video4".into(),
+                name: Some("Spare Cam".into()),
+            },
+        ]
+    });
+    parts.camera = Arc::new(Camera::start_on_device(
+        make_for,
+        list,
+        &config.kiosk.camera.device,
+        Duration::from_secs(2),
+        Box::new(|| {}),
+    ));
+    parts
+}
+
+fn wait_opened(opened: &Arc<std::sync::Mutex<Vec<String>>>, device: &str) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(10) {
+        if opened.lock().expect("opened").iter().any(|d| d == device) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!(
+        "{device} was not opened: {:?}",
+        opened.lock().expect("opened")
+    );
+}
+
+#[test]
+fn the_operator_switches_the_camera_and_the_choice_outlasts_a_restart() {
+    let data = tempfile::tempdir().expect("temp");
+    let opened = Arc::default();
+    let parts = switchable_parts(data.path(), &opened);
+    let camera = Arc::clone(&parts.camera);
+    let booth = Booth::new(parts).with_data_dir(data.path()).expect("ops");
+    let mut h = util::harness(booth);
+    h.step();
+    wait_opened(&opened, "/dev/idbooth-camera");
+    enter(&mut h);
+    util::tap(&mut h, "操作");
+    util::tap(&mut h, "切换摄像头");
+    util::tap(&mut h, "/dev/video4  (Spare Cam)");
+    assert_eq!(camera.device().as_deref(), Some("/dev/video4"));
+    wait_opened(&opened, "/dev/video4");
+    assert!(h.query_by_label("摄像头已切换到 /dev/video4").is_some());
+    let events = event_texts(h.state().ops());
+    assert!(
+        events[0].ends_with("camera switched to /dev/video4"),
+        "{events:?}"
+    );
+    drop(h);
+
+    // The next start opens the operator's choice, not kiosk.toml's.
+    let opened = Arc::default();
+    let parts = switchable_parts(data.path(), &opened);
+    let camera = Arc::clone(&parts.camera);
+    let booth = Booth::new(parts).with_data_dir(data.path()).expect("ops");
+    assert_eq!(camera.device().as_deref(), Some("/dev/video4"));
+    wait_opened(&opened, "/dev/video4");
+    let mut h = util::harness(booth);
+    h.step();
+    enter(&mut h);
+    util::tap(&mut h, "操作");
+    util::tap(&mut h, "切换摄像头");
+    util::tap(&mut h, "恢复配置的设备 /dev/idbooth-camera");
+    assert_eq!(camera.device().as_deref(), Some("/dev/idbooth-camera"));
+    assert_eq!(
+        idbooth::ui::maintenance::camera_switch::chosen(h.state().ops()),
+        None
+    );
+}
+
+#[test]
+fn the_demo_camera_says_there_is_nothing_to_switch() {
+    let data = tempfile::tempdir().expect("temp");
+    let mut h = util::booth_harness(data.path());
+    h.step();
+    enter(&mut h);
+    util::tap(&mut h, "操作");
+    assert!(h.query_by_label("演示摄像头：没有可切换的设备").is_some());
+    assert!(h.query_by_label("切换摄像头").is_none());
 }

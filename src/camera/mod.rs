@@ -2,14 +2,18 @@
 //! reopen-with-backoff; and the replay source (a booth scene made from a real portrait, scripted
 //! motion and faults) for the demo and tests. Knows nothing of the UI.
 
+mod devices;
 mod replay;
 mod scene;
 mod source;
 mod usb;
 mod worker;
 
+pub use devices::{Device, video_devices, video_devices_in};
 pub use replay::{Faults, Motion, ReplaySource};
 pub use scene::{Placement, Subject, plain_backdrop};
 pub use source::{CameraError, FrameSource};
 pub use usb::{UsbSource, device_index, yuyv_to_rgb};
-pub use worker::{Camera, CameraState, CameraStatus, Frame, MakeSource};
+pub use worker::{
+    Camera, CameraState, CameraStatus, Frame, ListDevices, MakeForDevice, MakeSource, NotSwitchable,
+};

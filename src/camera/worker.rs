@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use image::RgbImage;
 
+use super::devices::Device;
 use super::source::{CameraError, FrameSource};
 
 /// One frame, shared without copying.
@@ -57,6 +58,25 @@ pub struct CameraStatus {
 /// Makes a fresh source for each (re)opening, on the reader's own thread.
 pub type MakeSource = Arc<dyn Fn() -> Box<dyn FrameSource> + Send + Sync>;
 
+/// Makes a source for a named device (`/dev/video0`, `/dev/idbooth-camera`): a camera started
+/// with one can be switched to another device.
+pub type MakeForDevice = Arc<dyn Fn(&str) -> Box<dyn FrameSource> + Send + Sync>;
+
+/// Lists the devices a camera can be switched to ([`super::video_devices`] on a booth).
+pub type ListDevices = Arc<dyn Fn() -> Vec<Device> + Send + Sync>;
+
+/// What a camera on a device needs to move to another.
+struct Devices {
+    make_for: MakeForDevice,
+    list: ListDevices,
+    current: Mutex<String>,
+}
+
+/// A camera that was switched to a device it cannot have (a replay camera).
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+#[error("this camera is not a device that can be switched")]
+pub struct NotSwitchable;
+
 struct Shared {
     latest: Mutex<Option<Frame>>,
     status: Mutex<CameraStatus>,
@@ -65,6 +85,8 @@ struct Shared {
     stop: AtomicBool,
     /// The operator asked for a reopen (maintenance screen).
     reopen: AtomicBool,
+    /// The operator switched devices: the next opening uses this.
+    replace: Mutex<Option<MakeSource>>,
     /// When the newest frame of any reader arrived.
     last_frame: Mutex<Option<Instant>>,
     notify: Box<dyn Fn() + Send + Sync>,
@@ -85,6 +107,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub struct Camera {
     shared: Arc<Shared>,
     supervisor: Option<JoinHandle<()>>,
+    /// For a camera on a device: how to open another, and which one is in use.
+    devices: Option<Devices>,
 }
 
 impl Camera {
@@ -109,6 +133,7 @@ impl Camera {
             seq: AtomicU64::new(0),
             stop: AtomicBool::new(false),
             reopen: AtomicBool::new(false),
+            replace: Mutex::new(None),
             last_frame: Mutex::new(None),
             notify,
         });
@@ -119,7 +144,50 @@ impl Camera {
                 .spawn(move || supervise(&shared, &make, timeout))
                 .ok()
         };
-        Camera { shared, supervisor }
+        Camera {
+            shared,
+            supervisor,
+            devices: None,
+        }
+    }
+
+    /// Starts the camera on `device`, through `make_for`; [`Camera::switch_to`] moves it to
+    /// another of the devices `list` finds.
+    pub fn start_on_device(
+        make_for: MakeForDevice,
+        list: ListDevices,
+        device: &str,
+        timeout: Duration,
+        notify: Box<dyn Fn() + Send + Sync>,
+    ) -> Camera {
+        let mut camera = Camera::start(for_device(&make_for, device), timeout, notify);
+        camera.devices = Some(Devices {
+            make_for,
+            list,
+            current: Mutex::new(device.to_owned()),
+        });
+        camera
+    }
+
+    /// The device in use, for a camera on a device (`None`: a replay camera).
+    pub fn device(&self) -> Option<String> {
+        self.devices.as_ref().map(|d| lock(&d.current).clone())
+    }
+
+    /// The devices this camera can be switched to now (none for a replay camera).
+    pub fn available(&self) -> Vec<Device> {
+        self.devices.as_ref().map_or_else(Vec::new, |d| (d.list)())
+    }
+
+    /// Leaves the current device and opens `device` at once (the operator's "switch camera").
+    pub fn switch_to(&self, device: &str) -> Result<(), NotSwitchable> {
+        let Some(devices) = &self.devices else {
+            return Err(NotSwitchable);
+        };
+        *lock(&self.shared.replace) = Some(for_device(&devices.make_for, device));
+        device.clone_into(&mut lock(&devices.current));
+        self.shared.reopen.store(true, Ordering::SeqCst);
+        Ok(())
     }
 
     /// The newest frame, if any arrived since the camera (re)opened.
@@ -151,14 +219,23 @@ impl Drop for Camera {
     }
 }
 
+fn for_device(make_for: &MakeForDevice, device: &str) -> MakeSource {
+    let (make_for, device) = (Arc::clone(make_for), device.to_owned());
+    Arc::new(move || make_for(&device))
+}
+
 fn supervise(shared: &Arc<Shared>, make: &MakeSource, timeout: Duration) {
     let mut backoff = FIRST_BACKOFF;
     let mut reopens = 0u32;
+    let mut make = Arc::clone(make);
     while !shared.stop.load(Ordering::SeqCst) {
+        if let Some(other) = lock(&shared.replace).take() {
+            make = other;
+        }
         let generation = shared.generation.fetch_add(1, Ordering::SeqCst) + 1;
         let opened_at = Instant::now();
         let failed = Arc::new(Mutex::new(None::<CameraError>));
-        spawn_reader(shared, Arc::clone(make), generation, Arc::clone(&failed));
+        spawn_reader(shared, Arc::clone(&make), generation, Arc::clone(&failed));
         // Watch this reader until it fails, sticks, or the camera stops.
         let lost = loop {
             std::thread::sleep(Duration::from_millis(50));

@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 
 use crate::camera::UsbSource;
-use crate::camera::{Camera, FrameSource, MakeSource, Motion, ReplaySource, Subject};
+use crate::camera::{
+    Camera, FrameSource, MakeForDevice, MakeSource, Motion, ReplaySource, Subject,
+};
 use crate::center::Courier;
 use crate::center::judge::Judge;
 use crate::center::ledger::{Ledger, Review};
@@ -73,11 +75,19 @@ pub(super) fn run(
 /// printer behind its disk queue, all from `kiosk.toml`.
 pub fn booth_parts(config: Arc<Config>, data_dir: &Path) -> anyhow::Result<Parts> {
     let camera_config = config.kiosk.camera.clone();
-    let make: MakeSource = Arc::new(move || -> Box<dyn FrameSource> {
-        Box::new(UsbSource::new(camera_config.clone()))
+    let make_for: MakeForDevice = Arc::new(move |device: &str| -> Box<dyn FrameSource> {
+        let mut config = camera_config.clone();
+        device.clone_into(&mut config.device);
+        Box::new(UsbSource::new(config))
     });
     let timeout = Duration::from_millis(config.kiosk.camera.frame_timeout_ms);
-    let camera = Arc::new(Camera::start(make, timeout, Box::new(|| {})));
+    let camera = Arc::new(Camera::start_on_device(
+        make_for,
+        Arc::new(crate::camera::video_devices),
+        &config.kiosk.camera.device,
+        timeout,
+        Box::new(|| {}),
+    ));
     let center = Arc::new(
         Courier::start(&outbox_path(data_dir), &config.kiosk.center).context("the outbox")?,
     );

@@ -173,6 +173,15 @@ impl Booth {
             self.operator.default_lang = lang;
             self.lang = lang;
         }
+        // The camera the operator switched to, kept across restarts.
+        if let Some(device) = super::maintenance::camera_switch::chosen(&store)
+            && self.parts.camera.device().is_some_and(|d| d != device)
+        {
+            tracing::info!(%device, "camera: the operator's choice");
+            if let Err(error) = self.parts.camera.switch_to(&device) {
+                tracing::warn!(%error, "camera: the operator's choice not applied");
+            }
+        }
         self.operator.store = store;
         self.operator.data_dir = Some(dir.to_path_buf());
         Ok(self)

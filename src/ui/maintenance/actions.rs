@@ -1,5 +1,5 @@
-//! What an operator can do from the screen: a test print through the printer, reopen the
-//! camera, the default language of new sessions, a diagnostics bundle on a USB stick, and a
+//! What an operator can do from the screen: a test print through the printer, reopen or switch
+//! the camera, the default language of new sessions, a diagnostics bundle on a USB stick, and a
 //! restart of the app (systemd's `Restart=always` brings it back), reprinting the receipts the
 //! printer's queue still holds, and sending the outbox again now.
 
@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use egui::{RichText, TextEdit, Ui};
 
+use super::camera_switch::CameraSwitch;
 use super::{Command, Context, log};
 use crate::ops::config::Language;
 use crate::ops::diagnostics;
@@ -19,6 +20,7 @@ type Answer = Arc<Mutex<Option<Result<(), PrintError>>>>;
 /// The actions page's state.
 #[derive(Debug, Default)]
 pub struct Actions {
+    camera: CameraSwitch,
     export_dir: Option<String>,
     message: Option<String>,
     printing: Option<Answer>,
@@ -167,6 +169,9 @@ impl Actions {
                 self.message = Some(tr(lang, "摄像头正在重新打开", "Camera reopening").to_owned());
             }
         });
+        if let Some(message) = self.camera.ui(ui, ctx) {
+            self.message = Some(message);
+        }
         ui.add_space(8.0);
         ui.horizontal(|ui| {
             let queued = ctx.printer.queued();

@@ -10,6 +10,7 @@
 
 mod actions;
 mod calibration;
+pub mod camera_switch;
 mod entry;
 mod pin;
 mod preview;
