@@ -101,6 +101,13 @@ fn english_is_one_tap_away() {
     let data = tempfile::tempdir().expect("temp");
     let mut h = util::booth_harness(data.path());
     h.step();
+    for language in ["中文", "English"] {
+        let rect = h.get_by_label(language).rect();
+        assert!(
+            rect.height() >= 56.0 && rect.width() >= 120.0,
+            "{language} is a touch target: {rect:?}"
+        );
+    }
     util::tap(&mut h, "English");
     assert!(h.query_by_label("Start").is_some());
     util::tap(&mut h, "Start");
