@@ -381,8 +381,11 @@ fn a_pending_ticket_is_checked_later_and_prints_the_receipt_once_approved() {
 
     // A code nobody has; then the right one, still under review.
     util::tap(&mut h, "查询提交");
+    let pad = ["1", "F", "0", "←", "返回", "查询"];
+    let pad_before = rects(&h, &pad);
     check_code(&mut h, "00000000");
     util::wait_for(&mut h, "没有找到", Duration::from_secs(10));
+    assert_eq!(rects(&h, &pad), pad_before, "the note moved the keypad");
     check_code(&mut h, &code);
     util::wait_for(&mut h, "仍在审核中", Duration::from_secs(10));
     util::keep_screen(&mut h, "check");
