@@ -101,10 +101,169 @@ fn english_is_one_tap_away() {
     let data = tempfile::tempdir().expect("temp");
     let mut h = util::booth_harness(data.path());
     h.step();
+    for language in ["中文", "English"] {
+        let rect = h.get_by_label(language).rect();
+        assert!(
+            rect.height() >= 56.0 && rect.width() >= 120.0,
+            "{language} is a touch target: {rect:?}"
+        );
+    }
     util::tap(&mut h, "English");
     assert!(h.query_by_label("Start").is_some());
     util::tap(&mut h, "Start");
     assert!(h.query_by_label("Passport").is_some());
+}
+
+/// Where each of `labels` is on screen.
+fn rects(
+    h: &egui_kittest::Harness<'static, idbooth::ui::Booth>,
+    labels: &[&str],
+) -> Vec<egui::Rect> {
+    labels
+        .iter()
+        .map(|label| h.get_by_label(label).rect())
+        .collect()
+}
+
+/// Whether every rect lies on the booth's screen.
+fn on_screen(rects: &[egui::Rect]) -> bool {
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, util::BOOTH_SCREEN);
+    rects.iter().all(|r| screen.contains_rect(*r))
+}
+
+#[test]
+fn the_city_keyboard_stays_put_while_results_come_and_go() {
+    // On the booth's own 1280×800 screen: a key that moves under a finger types the wrong letter.
+    let data = tempfile::tempdir().expect("temp");
+    let mut h = util::booth_harness_sized(data.path(), util::BOOTH_SCREEN);
+    h.step();
+    util::tap(&mut h, "开始拍照");
+    util::tap(&mut h, "普通护照");
+    assert!(
+        h.query_by_label("·").is_none(),
+        "a city is searched by letters only"
+    );
+    let fixed = ["Q", "J", "M", "←", "返回"];
+    let before = rects(&h, &fixed);
+    assert!(on_screen(&before), "{before:?}");
+
+    util::tap(&mut h, "B");
+    util::keep_screen(&mut h, "city-results");
+    let beijing = h.get_by_label("北京市").rect();
+    assert!(
+        beijing.height() >= 56.0 && beijing.width() >= 56.0,
+        "a result is a touch target: {beijing:?}"
+    );
+    assert!(
+        beijing.max.y <= before[0].min.y,
+        "results sit above the keyboard"
+    );
+    assert_eq!(
+        rects(&h, &fixed),
+        before,
+        "results appeared and a key moved"
+    );
+
+    // More cities start with B than a page holds: the next page, the keys where they were.
+    util::tap(&mut h, "下一页");
+    assert!(h.query_by_label("北京市").is_none());
+    assert_eq!(rects(&h, &fixed), before);
+    util::tap(&mut h, "上一页");
+    assert!(h.query_by_label("北京市").is_some());
+
+    util::tap(&mut h, "←");
+    assert!(h.query_by_label("北京市").is_none());
+    assert_eq!(rects(&h, &fixed), before, "results went and a key moved");
+
+    util::tap(&mut h, "B");
+    util::tap(&mut h, "北京市");
+    assert!(
+        matches!(h.state().session().flow(), Flow::Details { city, .. } if city == "110000"),
+        "{:?}",
+        h.state().session().flow()
+    );
+}
+
+#[test]
+fn the_name_keyboard_stays_put_while_candidates_come_and_go() {
+    let data = tempfile::tempdir().expect("temp");
+    let mut h = util::booth_harness_sized(data.path(), util::BOOTH_SCREEN);
+    h.step();
+    util::tap(&mut h, "开始拍照");
+    util::tap(&mut h, "普通护照");
+    util::tap(&mut h, "深圳市");
+    let name_box = h.get_by_label_contains("姓名: ").rect();
+    let id_box = h.get_by_label_contains("身份证号: ").rect();
+    assert!(
+        name_box.height() >= 56.0 && id_box.height() >= 56.0,
+        "{name_box:?} {id_box:?}"
+    );
+    assert!(
+        h.query_by_label("·").is_some(),
+        "names have a separator key"
+    );
+    let fixed = ["Q", "J", "·", "空格", "←", "返回", "下一步"];
+    let before = rects(&h, &fixed);
+    assert!(on_screen(&before), "{before:?}");
+    assert!(name_box.max.y < before[0].min.y && id_box.max.y < before[0].min.y);
+
+    for key in ["Z", "H", "A", "N", "G"] {
+        util::tap(&mut h, key);
+    }
+    util::keep_screen(&mut h, "details-candidates");
+    let zhang = h.get_by_label("张").rect();
+    assert!(
+        zhang.height() >= 56.0 && zhang.width() >= 56.0,
+        "a candidate is a touch target: {zhang:?}"
+    );
+    assert!(
+        zhang.max.y <= before[0].min.y,
+        "candidates sit above the keys"
+    );
+    assert!(zhang.min.y > name_box.max.y, "and below the fields");
+    assert_eq!(
+        rects(&h, &fixed),
+        before,
+        "candidates appeared and a key moved"
+    );
+
+    util::tap(&mut h, "张");
+    assert!(h.query_by_label("姓名: 张").is_some());
+    assert!(h.query_by_label("张").is_none(), "the candidates are gone");
+    assert_eq!(rects(&h, &fixed), before, "candidates went and a key moved");
+
+    // An error under the fields moves nothing either.
+    util::tap(&mut h, "下一步");
+    assert!(h.query_by_label("请输入身份证号。").is_some());
+    util::keep_screen(&mut h, "details-error");
+    assert_eq!(
+        rects(&h, &fixed),
+        before,
+        "an error appeared and a key moved"
+    );
+
+    // The ID box takes the keypad; the buttons stay, and so do the digits as they are typed.
+    h.get_by_label_contains("身份证号: ").click();
+    h.step();
+    assert!(h.query_by_label("J").is_none() && h.query_by_label("X").is_some());
+    let pad = ["1", "0", "X", "←", "返回", "下一步"];
+    let pad_before = rects(&h, &pad);
+    assert!(on_screen(&pad_before), "{pad_before:?}");
+    assert_eq!(
+        pad_before[4..],
+        before[5..],
+        "the buttons stay where they were"
+    );
+    for digit in "110105".chars() {
+        util::tap(&mut h, &digit.to_string());
+    }
+    assert!(h.query_by_label("身份证号: 110105").is_some());
+    util::keep_screen(&mut h, "details-keypad");
+    assert_eq!(rects(&h, &pad), pad_before);
+    // Back to the name by tapping its box.
+    h.get_by_label_contains("姓名: ").click();
+    h.step();
+    assert_eq!(rects(&h, &fixed), before);
 }
 
 #[test]
@@ -222,8 +381,11 @@ fn a_pending_ticket_is_checked_later_and_prints_the_receipt_once_approved() {
 
     // A code nobody has; then the right one, still under review.
     util::tap(&mut h, "查询提交");
+    let pad = ["1", "F", "0", "←", "返回", "查询"];
+    let pad_before = rects(&h, &pad);
     check_code(&mut h, "00000000");
     util::wait_for(&mut h, "没有找到", Duration::from_secs(10));
+    assert_eq!(rects(&h, &pad), pad_before, "the note moved the keypad");
     check_code(&mut h, &code);
     util::wait_for(&mut h, "仍在审核中", Duration::from_secs(10));
     util::keep_screen(&mut h, "check");

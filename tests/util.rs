@@ -114,19 +114,32 @@ pub fn config() -> idbooth::ops::Config {
 
 // --- The booth app, headless (egui_kittest) ---
 
+/// The booth's own screen: the kiosk runs fullscreen at 1280×800 (tests/window.rs checks it).
+pub const BOOTH_SCREEN: egui::Vec2 = egui::Vec2::new(1280.0, 800.0);
+
 /// The demo booth in a 1280×900 headless harness, with its data in `data`.
 pub fn booth_harness(data: &Path) -> Harness<'static, Booth> {
+    booth_harness_sized(data, egui::Vec2::new(1280.0, 900.0))
+}
+
+/// The demo booth in a headless harness of `size`, with its data in `data`.
+pub fn booth_harness_sized(data: &Path, size: egui::Vec2) -> Harness<'static, Booth> {
     let config = Arc::new(config());
     let parts = idbooth::demo_parts(config, data, GRACE.as_ref()).expect("demo parts");
     let booth = Booth::new(parts).with_data_dir(data).expect("ops store");
-    harness(booth)
+    harness_sized(booth, size)
 }
 
 /// `booth` in a 1280×900 headless harness with the CJK font.
 pub fn harness(booth: Booth) -> Harness<'static, Booth> {
+    harness_sized(booth, egui::Vec2::new(1280.0, 900.0))
+}
+
+/// `booth` in a headless harness of `size` with the CJK font.
+pub fn harness_sized(booth: Booth, size: egui::Vec2) -> Harness<'static, Booth> {
     let (_, font) = fonts::find_cjk_font(&fonts::CJK_FONTS).expect("a CJK font (.ci/setup test)");
     Harness::builder()
-        .with_size(egui::Vec2::new(1280.0, 900.0))
+        .with_size(size)
         .with_context_setup(move |ctx| ctx.set_fonts(fonts::definitions(font)))
         .build_ui_state(
             |ui, booth: &mut Booth| {

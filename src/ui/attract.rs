@@ -1,10 +1,10 @@
 //! The idle screen: what the booth does, the language, and a start button. Calm words when the
 //! booth cannot take anyone now.
 
-use egui::{RichText, Ui};
+use egui::{RichText, Ui, Vec2};
 
 use super::text::tr;
-use super::widgets::{big_button, centered_row, title};
+use super::widgets::{TOUCH, big_button, centered_row, row_width, title, toggle_button};
 use super::{Action, View};
 use crate::ops::config::Language;
 use crate::session::Event;
@@ -42,12 +42,13 @@ impl Attract {
                 )).size(30.0));
             }
             ui.add_space(48.0);
-            centered_row(ui, 220.0, |ui| {
-                if ui.button(RichText::new("中文").size(26.0)).clicked() {
-                    action = Some(Action::Language(Language::ZhCn));
-                }
-                if ui.button(RichText::new("English").size(26.0)).clicked() {
-                    action = Some(Action::Language(Language::En));
+            // Touch-sized, the one in use marked: a visitor who reads no Chinese must find it.
+            let size = Vec2::new(200.0, TOUCH);
+            centered_row(ui, row_width(ui, &[size.x, size.x]), |ui| {
+                for (choice, name) in [(Language::ZhCn, "中文"), (Language::En, "English")] {
+                    if toggle_button(ui, lang == choice, name, size) {
+                        action = Some(Action::Language(choice));
+                    }
                 }
             });
         });

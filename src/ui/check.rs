@@ -5,7 +5,10 @@
 use egui::{RichText, Ui};
 
 use super::text::tr;
-use super::widgets::{Key, big_button, centered_row, code_keypad, title};
+use super::widgets::{
+    Key, SECTION_GAP, TOUCH, big_button, centered_row, claim_rest, code_keypad, cut_bottom,
+    in_rect, row_width, rows_height, title,
+};
 use super::{Action, View};
 use crate::ops::config::Language;
 use crate::receipt::TICKET_CODE_LEN;
@@ -48,7 +51,13 @@ impl Check {
     ) -> Option<Action> {
         let lang = view.lang;
         let mut action = None;
-        ui.vertical_centered(|ui| {
+        // Fixed parts from the bottom: a note appearing or the lookup's spinner moves no key.
+        let mut rest = claim_rest(ui);
+        let buttons = cut_bottom(&mut rest, TOUCH);
+        cut_bottom(&mut rest, SECTION_GAP);
+        let keys = cut_bottom(&mut rest, rows_height(4));
+        cut_bottom(&mut rest, SECTION_GAP);
+        in_rect(ui, rest, |ui| {
             title(ui, tr(lang, "查询提交", "Check my submission"));
             ui.label(
                 RichText::new(tr(
@@ -58,28 +67,36 @@ impl Check {
                 ))
                 .size(26.0),
             );
-            ui.add_space(12.0);
             let shown = format!("{:_<width$}", self.code, width = TICKET_CODE_LEN);
             ui.label(RichText::new(shown).size(44.0).monospace());
             if let Some(note) = note {
                 ui.label(RichText::new(note_text(lang, note)).size(26.0));
             }
-            ui.add_space(12.0);
+        });
+        let typed = in_rect(ui, keys, |ui| {
             if looking {
+                ui.add_space((keys.height() - 64.0) / 2.0);
                 ui.add(egui::Spinner::new().size(64.0));
-                return;
+                None
+            } else {
+                code_keypad(ui)
             }
-            match code_keypad(ui) {
-                Some(Key::Char(c)) if self.code.len() < TICKET_CODE_LEN => {
-                    self.code.push(c.to_ascii_uppercase());
-                }
-                Some(Key::Backspace) => {
-                    self.code.pop();
-                }
-                _ => {}
+        });
+        match typed {
+            Some(Key::Char(c)) if self.code.len() < TICKET_CODE_LEN => {
+                self.code.push(c.to_ascii_uppercase());
             }
-            ui.add_space(12.0);
-            centered_row(ui, 520.0, |ui| {
+            Some(Key::Backspace) => {
+                self.code.pop();
+            }
+            _ => {}
+        }
+        if looking {
+            // The session waits for the answer; nothing to tap meanwhile.
+            return action;
+        }
+        in_rect(ui, buttons, |ui| {
+            centered_row(ui, row_width(ui, &[240.0, 240.0]), |ui| {
                 if big_button(ui, tr(lang, "返回", "Back"), 240.0) {
                     action = Some(Action::Session(Event::Back));
                 }

@@ -1,27 +1,50 @@
 //! Choose the city where the document is issued: the booth's own city first, then search by
 //! name or pinyin initials on the on-screen keyboard.
+//!
+//! The keyboard and the back button sit at fixed places at the bottom, under a fixed grid of
+//! results: typing a letter changes what the grid shows, never where the keys are.
 
-use egui::{RichText, Ui};
+use egui::{RichText, Ui, Vec2};
 
+use super::choice_grid::{Grid, choice_grid};
 use super::pinyin_input::initials_match;
 use super::text::tr;
-use super::widgets::{Key, big_button, letter_keyboard, title};
+use super::widgets::{
+    InputBox, KEYBOARD_HEIGHT, Key, Letters, SECTION_GAP, TOUCH, big_button, centered_row,
+    claim_rest, cut_bottom, in_rect, letter_keyboard, middle, row_width, rows_height, text_width,
+    title,
+};
 use super::{Action, View};
 use crate::session::Event;
 
-/// The city screen: the search typed so far.
+/// Rows of results above the keyboard.
+const RESULT_ROWS: usize = 2;
+
+/// Widest the results get, so they stay near the keyboard.
+const RESULTS_WIDTH: f32 = 1160.0;
+
+/// The city screen: the search typed so far and the page of results shown.
 #[derive(Debug, Default)]
 pub struct CityPicker {
     query: String,
+    page: usize,
 }
 
 impl CityPicker {
     /// Draws the screen.
     pub fn ui(&mut self, ui: &mut Ui, view: &View<'_>) -> Option<Action> {
-        let Self { query } = self;
+        let Self { query, page } = self;
         let lang = view.lang;
         let mut action = None;
-        ui.vertical_centered(|ui| {
+        let mut rest = claim_rest(ui);
+        let back = cut_bottom(&mut rest, TOUCH);
+        cut_bottom(&mut rest, SECTION_GAP);
+        let keys = cut_bottom(&mut rest, KEYBOARD_HEIGHT);
+        cut_bottom(&mut rest, SECTION_GAP);
+        let results = cut_bottom(&mut rest, rows_height(RESULT_ROWS));
+        cut_bottom(&mut rest, SECTION_GAP);
+
+        in_rect(ui, rest, |ui| {
             title(
                 ui,
                 tr(lang, "请选择受理城市", "Where will the document be issued?"),
@@ -32,42 +55,74 @@ impl CityPicker {
             {
                 action = Some(Action::Session(Event::CityChosen(city.code.clone())));
             }
-            ui.add_space(12.0);
-            ui.label(
-                RichText::new(format!(
-                    "{}: {query}",
-                    tr(lang, "搜索（拼音首字母）", "Search (pinyin initials)")
-                ))
-                .size(26.0),
-            );
-            let q = query.to_lowercase();
-            let matches: Vec<_> = view
-                .config
-                .cities
-                .all()
-                .iter()
-                .filter(|c| {
-                    !q.is_empty()
-                        && (c.name.contains(query.as_str()) || initials_match(&c.name, &q))
-                })
-                .take(12)
-                .collect();
-            ui.horizontal_wrapped(|ui| {
-                for city in matches {
-                    if ui.button(RichText::new(&city.name).size(28.0)).clicked() {
-                        action = Some(Action::Session(Event::CityChosen(city.code.clone())));
-                    }
-                }
+            let label = tr(lang, "搜索（拼音首字母）", "Search (pinyin initials)");
+            let text = RichText::new(label).size(26.0);
+            let label_width = text_width(ui, label, 26.0);
+            centered_row(ui, row_width(ui, &[label_width, 400.0]), |ui| {
+                ui.add_sized(Vec2::new(label_width, TOUCH), egui::Label::new(text));
+                ui.add(InputBox {
+                    label: &format!("{label}: {query}"),
+                    text: query,
+                    composing: "",
+                    hint: tr(lang, "如 sz 即深圳市", "e.g. sz for 深圳市"),
+                    note: "",
+                    active: true,
+                    width: 400.0,
+                });
             });
-            ui.add_space(12.0);
-            match letter_keyboard(ui, None) {
-                Some(Key::Char(c)) if c.is_ascii_alphabetic() => query.push(c.to_ascii_lowercase()),
-                Some(Key::Backspace) => {
-                    query.pop();
-                }
-                _ => {}
+        });
+
+        let q = query.to_lowercase();
+        let matches: Vec<_> = view
+            .config
+            .cities
+            .all()
+            .iter()
+            .filter(|c| {
+                !q.is_empty() && (c.name.contains(query.as_str()) || initials_match(&c.name, &q))
+            })
+            .collect();
+        let names: Vec<&str> = matches.iter().map(|c| c.name.as_str()).collect();
+        let grid = Grid {
+            rows: RESULT_ROWS,
+            min_width: 240.0,
+            text_size: 30.0,
+            empty: if q.is_empty() {
+                tr(
+                    lang,
+                    "请用下方键盘输入城市名称的拼音首字母",
+                    "Type the first letters of the city's name in pinyin",
+                )
+            } else {
+                tr(
+                    lang,
+                    "没有找到，请检查拼音首字母",
+                    "No city found: check the letters",
+                )
+            },
+            previous: tr(lang, "上一页", "Previous"),
+            next: tr(lang, "下一页", "More"),
+        };
+        let results = middle(results, RESULTS_WIDTH);
+        if let Some(city) =
+            choice_grid(ui, results, &grid, &names, page).and_then(|i| matches.get(i))
+        {
+            action = Some(Action::Session(Event::CityChosen(city.code.clone())));
+        }
+
+        let typed = in_rect(ui, keys, |ui| letter_keyboard(ui, Letters::Search));
+        match typed {
+            Some(Key::Char(c)) if c.is_ascii_alphabetic() => {
+                query.push(c.to_ascii_lowercase());
+                *page = 0;
             }
-            ui.add_space(12.0);
+            Some(Key::Backspace) => {
+                query.pop();
+                *page = 0;
+            }
+            _ => {}
+        }
+        in_rect(ui, back, |ui| {
             if big_button(ui, tr(lang, "返回", "Back"), 240.0) {
                 action = Some(Action::Session(Event::Back));
             }

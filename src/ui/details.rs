@@ -1,13 +1,23 @@
 //! Name and ID number, typed on screen: the keypad for the number (digits and X), letters for the
 //! name, Chinese by pinyin with character candidates, or Latin letters as they are.
+//!
+//! Each field is a large box; tapping one makes it the one typed into. The keyboard (or keypad)
+//! and the back and next buttons sit at fixed places at the bottom, under a fixed grid of
+//! candidates: candidates coming and going never move a key.
 
-use egui::{RichText, Ui};
+use egui::{Color32, Rect, RichText, Ui, Vec2};
 
+use super::choice_grid::{Grid, choice_grid};
 use super::pinyin_input::candidates;
 use super::text::tr;
-use super::widgets::{Key, big_button, centered_row, id_keypad, letter_keyboard, row_width, title};
+use super::widgets::{
+    GAP, InputBox, KEYBOARD_HEIGHT, KEYPAD_HEIGHT, Key, Letters, SECTION_GAP, TOUCH, big_button,
+    centered_row, claim_rest, cut_bottom, id_keypad, in_rect, letter_keyboard, middle, row_width,
+    rows_height, toggle_button,
+};
 use super::{Action, View};
 use crate::applicant::Applicant;
+use crate::ops::config::Language;
 use crate::session::Event;
 
 /// Which field the keyboard types into.
@@ -18,6 +28,21 @@ enum Field {
     IdNumber,
 }
 
+/// Digits in an ID number.
+const ID_LEN: usize = 18;
+
+/// Rows of character candidates above the keyboard.
+const CANDIDATE_ROWS: usize = 2;
+
+/// Width of each input box.
+const BOX_WIDTH: f32 = 520.0;
+
+/// Widest the switch and the candidates get, so they stay near the keyboard.
+const CHOICES_WIDTH: f32 = 1160.0;
+
+/// Width of the pinyin / ABC switch left of the candidates.
+const MODE_WIDTH: f32 = 140.0;
+
 /// The details screen: what is typed so far.
 #[derive(Debug, Default)]
 pub struct Details {
@@ -26,7 +51,20 @@ pub struct Details {
     latin: bool,
     id_number: String,
     field: Field,
+    page: usize,
     error: Option<String>,
+}
+
+/// The ID number as the card prints it: region, birth date, the rest (110105 19491231 002X).
+fn grouped(id: &str) -> String {
+    let mut out = String::with_capacity(id.len() + 2);
+    for (i, c) in id.chars().enumerate() {
+        if i == 6 || i == 14 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
 }
 
 impl Details {
@@ -34,115 +72,190 @@ impl Details {
     pub fn ui(&mut self, ui: &mut Ui, view: &View<'_>, city: &str) -> Option<Action> {
         let lang = view.lang;
         let mut action = None;
-        ui.vertical_centered(|ui| {
-            title(
-                ui,
-                tr(lang, "请输入姓名和身份证号", "Your name and ID number"),
-            );
-            let name_label = format!("{}: {}{}", tr(lang, "姓名", "Name"), self.name, self.pinyin);
-            if ui
-                .selectable_label(
-                    self.field == Field::Name,
-                    RichText::new(name_label).size(30.0),
-                )
-                .clicked()
-            {
-                self.field = Field::Name;
-            }
-            let id_label = format!("{}: {}", tr(lang, "身份证号", "ID number"), self.id_number);
-            if ui
-                .selectable_label(
-                    self.field == Field::IdNumber,
-                    RichText::new(id_label).size(30.0),
-                )
-                .clicked()
-            {
-                self.field = Field::IdNumber;
-            }
-            if let Some(error) = &self.error {
-                ui.label(
-                    RichText::new(error)
-                        .size(24.0)
-                        .color(egui::Color32::from_rgb(200, 40, 40)),
-                );
-            }
-            ui.add_space(12.0);
-            match self.field {
-                Field::IdNumber => {
-                    if let Some(key) = id_keypad(ui) {
-                        self.error = None;
-                        match key {
-                            Key::Char(c) if self.id_number.len() < 18 => self.id_number.push(c),
-                            Key::Backspace => {
-                                self.id_number.pop();
-                            }
-                            Key::Char(_) => {}
-                        }
-                    }
+        let mut rest = claim_rest(ui);
+        let buttons = cut_bottom(&mut rest, TOUCH);
+        cut_bottom(&mut rest, SECTION_GAP);
+        let keys = cut_bottom(&mut rest, KEYBOARD_HEIGHT);
+        cut_bottom(&mut rest, SECTION_GAP);
+        let choices = cut_bottom(&mut rest, rows_height(CANDIDATE_ROWS));
+        cut_bottom(&mut rest, SECTION_GAP);
+
+        in_rect(ui, rest, |ui| self.fields(ui, lang));
+        match self.field {
+            Field::Name => {
+                self.candidates(ui, choices, lang);
+                let space = tr(lang, "空格", "Space");
+                let typed = in_rect(ui, keys, |ui| letter_keyboard(ui, Letters::Name { space }));
+                if let Some(key) = typed {
+                    self.name_key(key);
                 }
-                Field::Name => self.name_keys(ui, lang),
             }
-            ui.add_space(12.0);
+            Field::IdNumber => {
+                let pad = choices.union(keys);
+                let typed = in_rect(ui, pad, |ui| {
+                    ui.add_space(((pad.height() - KEYPAD_HEIGHT) / 2.0).max(0.0));
+                    id_keypad(ui)
+                });
+                if let Some(key) = typed {
+                    self.id_key(key);
+                }
+            }
+        }
+        in_rect(ui, buttons, |ui| {
             centered_row(ui, row_width(ui, &[200.0, 240.0]), |ui| {
                 if big_button(ui, tr(lang, "返回", "Back"), 200.0) {
                     action = Some(Action::Session(Event::Back));
                 }
                 if big_button(ui, tr(lang, "下一步", "Next"), 240.0) {
-                    let today = chrono::Local::now().date_naive();
-                    match Applicant::new(
-                        &self.name,
-                        &self.id_number,
-                        city,
-                        &view.config.cities,
-                        today,
-                    ) {
-                        Ok(applicant) => {
-                            action = Some(Action::Session(Event::DetailsEntered(applicant, today)))
-                        }
-                        Err(error) => self.error = Some(super::text::applicant_error(lang, &error)),
-                    }
+                    action = self.submit(view, city);
                 }
             });
         });
         action
     }
 
-    fn name_keys(&mut self, ui: &mut Ui, lang: crate::ops::config::Language) {
-        centered_row(ui, 180.0, |ui| {
-            if ui
-                .selectable_label(
-                    !self.latin,
-                    RichText::new(tr(lang, "拼音", "Pinyin")).size(24.0),
-                )
-                .clicked()
-            {
+    /// The title, the two boxes (tapping one makes it active) and the last error.
+    fn fields(&mut self, ui: &mut Ui, lang: Language) {
+        super::widgets::title(
+            ui,
+            tr(lang, "请输入姓名和身份证号", "Your name and ID number"),
+        );
+        let name_label = tr(lang, "姓名", "Name");
+        let id_label = tr(lang, "身份证号", "ID number");
+        let id_shown = grouped(&self.id_number);
+        let id_count = if self.id_number.is_empty() {
+            String::new()
+        } else {
+            format!("{}/{ID_LEN}", self.id_number.len())
+        };
+        let boxes = [
+            (
+                Field::Name,
+                name_label,
+                InputBox {
+                    label: &format!("{name_label}: {}{}", self.name, self.pinyin),
+                    text: &self.name,
+                    composing: &self.pinyin,
+                    hint: tr(lang, "点击输入", "Tap to type"),
+                    note: "",
+                    active: self.field == Field::Name,
+                    width: BOX_WIDTH,
+                },
+            ),
+            (
+                Field::IdNumber,
+                id_label,
+                InputBox {
+                    label: &format!("{id_label}: {}", self.id_number),
+                    text: &id_shown,
+                    composing: "",
+                    hint: tr(
+                        lang,
+                        "18 位，末位可能是 X",
+                        "18 characters, the last may be X",
+                    ),
+                    note: &id_count,
+                    active: self.field == Field::IdNumber,
+                    width: BOX_WIDTH,
+                },
+            ),
+        ];
+        let mut tapped = None;
+        let width = row_width(ui, &[BOX_WIDTH, BOX_WIDTH]) + 3.0 * GAP;
+        centered_row(ui, width, |ui| {
+            for (i, (field, label, input)) in boxes.into_iter().enumerate() {
+                if i > 0 {
+                    ui.add_space(3.0 * GAP);
+                }
+                ui.vertical(|ui| {
+                    ui.label(RichText::new(label).size(26.0));
+                    if ui.add(input).clicked() {
+                        tapped = Some(field);
+                    }
+                });
+            }
+        });
+        if let Some(field) = tapped {
+            self.field = field;
+        }
+        if let Some(error) = &self.error {
+            ui.add_space(GAP);
+            ui.label(
+                RichText::new(error)
+                    .size(24.0)
+                    .color(Color32::from_rgb(230, 80, 80)),
+            );
+        }
+    }
+
+    /// The pinyin / ABC switch and the page of characters for the pinyin typed.
+    fn candidates(&mut self, ui: &mut Ui, rect: Rect, lang: Language) {
+        let rect = middle(rect, CHOICES_WIDTH);
+        let (mode, grid_rect) = rect.split_left_right_at_x(rect.min.x + MODE_WIDTH);
+        let grid_rect = grid_rect.with_min_x(grid_rect.min.x + 2.0 * GAP);
+        in_rect(ui, mode, |ui| {
+            let size = Vec2::new(MODE_WIDTH, TOUCH);
+            if toggle_button(ui, !self.latin, tr(lang, "拼音", "Pinyin"), size) {
                 self.latin = false;
             }
-            if ui
-                .selectable_label(self.latin, RichText::new("ABC").size(24.0))
-                .clicked()
-            {
+            if toggle_button(ui, self.latin, "ABC", size) {
                 self.latin = true;
                 self.pinyin.clear();
             }
         });
-        if !self.latin && !self.pinyin.is_empty() {
-            ui.horizontal_wrapped(|ui| {
-                for c in candidates(&self.pinyin).iter().take(16) {
-                    if ui.button(RichText::new(c.to_string()).size(34.0)).clicked() {
-                        self.name.push(*c);
-                        self.pinyin.clear();
-                    }
-                }
-            });
-        }
-        let Some(key) = letter_keyboard(ui, Some(tr(lang, "空格", "Space"))) else {
-            return;
+        let found: Vec<String> = if self.latin {
+            Vec::new()
+        } else {
+            candidates(&self.pinyin)
+                .iter()
+                .map(char::to_string)
+                .collect()
         };
+        let shown: Vec<&str> = found.iter().map(String::as_str).collect();
+        let empty = if self.latin {
+            tr(
+                lang,
+                "外文姓名：按字母直接输入",
+                "Latin name: type it letter by letter",
+            )
+        } else if self.pinyin.is_empty() {
+            tr(
+                lang,
+                "输入拼音，再点选汉字；外文姓名请选 ABC",
+                "Type the pinyin, then tap the character; for a Latin name choose ABC",
+            )
+        } else {
+            tr(
+                lang,
+                "没有这个拼音，请按 ← 修改",
+                "No such pinyin: press ← to correct it",
+            )
+        };
+        let grid = Grid {
+            rows: CANDIDATE_ROWS,
+            min_width: TOUCH,
+            text_size: 36.0,
+            empty,
+            previous: tr(lang, "上一页", "Previous"),
+            next: tr(lang, "下一页", "More"),
+        };
+        if let Some(c) =
+            choice_grid(ui, grid_rect, &grid, &shown, &mut self.page).and_then(|i| found.get(i))
+        {
+            self.name.push_str(c);
+            self.pinyin.clear();
+            self.page = 0;
+            self.error = None;
+        }
+    }
+
+    /// A key on the letter keyboard, for the name.
+    fn name_key(&mut self, key: Key) {
         self.error = None;
         match key {
             Key::Backspace if !self.pinyin.is_empty() => {
                 self.pinyin.pop();
+                self.page = 0;
             }
             Key::Backspace => {
                 self.name.pop();
@@ -150,9 +263,53 @@ impl Details {
             Key::Char('·') => self.name.push('·'),
             Key::Char(c) if self.latin => self.name.push(c),
             Key::Char(c) if c.is_ascii_alphabetic() && self.pinyin.len() < 6 => {
-                self.pinyin.push(c.to_ascii_lowercase())
+                self.pinyin.push(c.to_ascii_lowercase());
+                self.page = 0;
             }
             Key::Char(_) => {}
         }
+    }
+
+    /// A key on the keypad, for the ID number.
+    fn id_key(&mut self, key: Key) {
+        self.error = None;
+        match key {
+            Key::Char(c) if self.id_number.len() < ID_LEN => self.id_number.push(c),
+            Key::Backspace => {
+                self.id_number.pop();
+            }
+            Key::Char(_) => {}
+        }
+    }
+
+    /// "Next": the applicant, or the reason it is not accepted shown on screen.
+    fn submit(&mut self, view: &View<'_>, city: &str) -> Option<Action> {
+        let today = chrono::Local::now().date_naive();
+        match Applicant::new(
+            &self.name,
+            &self.id_number,
+            city,
+            &view.config.cities,
+            today,
+        ) {
+            Ok(applicant) => Some(Action::Session(Event::DetailsEntered(applicant, today))),
+            Err(error) => {
+                self.error = Some(super::text::applicant_error(view.lang, &error));
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_number_shows_in_the_card_s_groups() {
+        assert_eq!(grouped("11010519491231002X"), "110105 19491231 002X");
+        assert_eq!(grouped("1101"), "1101");
+        assert_eq!(grouped("1101051"), "110105 1");
+        assert_eq!(grouped(""), "");
     }
 }

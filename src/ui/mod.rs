@@ -6,6 +6,7 @@
 mod app;
 mod attract;
 mod check;
+mod choice_grid;
 mod city;
 mod consent;
 mod details;
