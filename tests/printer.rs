@@ -53,6 +53,19 @@ fn a_confirmed_print_arrives_whole() {
 }
 
 #[test]
+fn every_job_is_confirmed_by_a_printer_that_takes_only_printable_process_ids() {
+    // A printer ignores a `GS ( H` whose id has a byte outside 32–126: with random ids nearly
+    // every job went unconfirmed and was sent again.
+    let emu = emulator(State::Ready);
+    let p = printer(&emu.port_name);
+    for n in 0..40 {
+        let result = p.print(&job(&format!("A{n:07}")));
+        assert_eq!(result, Ok(()), "job {n}");
+    }
+    assert_eq!(emu.printed.lock().expect("printed").len(), 40);
+}
+
+#[test]
 fn paper_out_cover_open_and_silence_are_not_prints() {
     let emu = emulator(State::PaperOut);
     let p = printer(&emu.port_name);
