@@ -21,6 +21,7 @@ fn job(receipt_no: &str) -> Vec<u8> {
     let mut j = idbooth::receipt::escpos::EscPos::new(idbooth::receipt::escpos::Profile {
         dots: 576,
         chinese_mode: true,
+        code_page: 0,
         cut: idbooth::ops::config::Cut::Partial,
         qr: idbooth::ops::config::QrMode::Native,
     });

@@ -147,6 +147,7 @@ mod tests {
         let profile = Profile {
             dots: 384,
             chinese_mode: true,
+            code_page: 0,
             cut: Cut::Full,
             qr: QrMode::Native,
         };
