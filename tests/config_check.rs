@@ -119,6 +119,15 @@ fn typo_in_kiosk_toml_is_named() {
 }
 
 #[test]
+fn a_code_page_outside_esc_t_is_named() {
+    let dir = config_copy();
+    let line = edit(dir.path(), "kiosk.toml", "code_page = 0", "code_page = 256");
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 2);
+    assert_one_line(&err, "kiosk.toml", line, "printer.code_page", "0 to 255");
+}
+
+#[test]
 fn head_range_outside_the_image() {
     let dir = config_copy();
     let line = edit(

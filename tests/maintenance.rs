@@ -620,11 +620,34 @@ fn reprint_and_retry_act_on_the_real_printer_queue_and_outbox() {
     wait_for(&mut h, "队列中最早的回执: 576 ×", Duration::from_secs(10));
     util::keep_screen(&mut h, "maintenance-receipt-preview");
     util::tap(&mut h, "操作");
-    // Paper loaded: the queued receipt prints once from the screen.
+    // Paper loaded: nothing prints by itself, and the test print comes out alone.
     *emu.state.lock().expect("state") = util::State::Ready;
-    h.get_by_label_contains("补打回执 (1)").click();
-    wait_for(&mut h, "补打回执 (0)", Duration::from_secs(15));
+    wait_for(&mut h, "等待补打的回执 (1)", Duration::from_secs(5));
+    util::tap(&mut h, "测试打印");
+    wait_for(&mut h, "测试打印完成", Duration::from_secs(15));
     assert_eq!(emu.printed.lock().expect("printed").len(), 1);
+    assert!(h.query_by_label("等待补打的回执 (1)").is_some());
+    // The queued receipt prints once, chosen on the screen.
+    let job = idbooth::receipt::receipt_job(&idbooth::receipt::sample::sample_receipt().receipt_no);
+    h.get_by_label(&format!("补打 {job}")).click();
+    wait_for(&mut h, "等待补打的回执 (0)", Duration::from_secs(15));
+    wait_for(&mut h, "补打完成", Duration::from_secs(15));
+    let printed = emu.printed.lock().expect("printed").clone();
+    assert_eq!(printed.len(), 2);
+    let qr = |job: &[u8]| {
+        idbooth::receipt::decode::decode(job)
+            .expect("decodes")
+            .into_iter()
+            .find_map(|op| match op {
+                idbooth::receipt::decode::Op::QrStore(data) => Some(data),
+                _ => None,
+            })
+    };
+    assert_eq!(qr(&printed[0]).as_deref(), Some("TEST0000"));
+    assert_eq!(
+        qr(&printed[1]),
+        Some(idbooth::receipt::sample::sample_receipt().receipt_no)
+    );
     // The outbox: sent now, not in an hour.
     wait_for(&mut h, "重发待发送 (1)", Duration::from_secs(5));
     h.get_by_label_contains("重发待发送").click();

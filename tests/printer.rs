@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use idbooth::receipt::decode::{Op, decode};
 use idbooth::receipt::serial::SerialPrinter;
-use idbooth::receipt::{PrintError, PrintQueue};
+use idbooth::receipt::{KioskPrinter, PrintError, PrintQueue, Printer, receipt_job};
 
 fn printer(port: &str) -> SerialPrinter {
     let config = util::config();
@@ -21,6 +21,7 @@ fn job(receipt_no: &str) -> Vec<u8> {
     let mut j = idbooth::receipt::escpos::EscPos::new(idbooth::receipt::escpos::Profile {
         dots: 576,
         chinese_mode: true,
+        code_page: 0,
         cut: idbooth::ops::config::Cut::Partial,
         qr: idbooth::ops::config::QrMode::Native,
     });
@@ -50,6 +51,19 @@ fn a_confirmed_print_arrives_whole() {
     let ops = decode(&printed[0]).expect("decodes");
     assert!(ops.contains(&Op::QrStore("44030026112500001X".into())));
     assert!(ops.contains(&Op::Text("回执号".into())));
+}
+
+#[test]
+fn every_job_is_confirmed_by_a_printer_that_takes_only_printable_process_ids() {
+    // A printer ignores a `GS ( H` whose id has a byte outside 32–126: with random ids nearly
+    // every job went unconfirmed and was sent again.
+    let emu = emulator(State::Ready);
+    let p = printer(&emu.port_name);
+    for n in 0..40 {
+        let result = p.print(&job(&format!("A{n:07}")));
+        assert_eq!(result, Ok(()), "job {n}");
+    }
+    assert_eq!(emu.printed.lock().expect("printed").len(), 40);
 }
 
 #[test]
@@ -87,20 +101,23 @@ fn the_queue_loses_nothing_and_prints_nothing_twice() {
     queue.push("A0000001", &job("A0000001")).expect("push");
     std::thread::sleep(Duration::from_millis(20));
     queue.push("A0000002", &job("A0000002")).expect("push");
-    let flushed = queue.flush(&p).expect("flush");
-    assert_eq!(flushed.printed, Vec::<String>::new());
-    assert_eq!(flushed.stopped, Some(PrintError::PaperOut));
+    assert_eq!(queue.print("A0000001", &p), Err(PrintError::PaperOut));
     assert_eq!(
         queue.waiting().expect("waiting"),
         vec!["A0000001", "A0000002"]
     );
-    // A new roll: both print, in order, once.
+    // A new roll: each prints when asked for, alone, once.
     *emu.state.lock().expect("state") = State::Ready;
-    let flushed = queue.flush(&p).expect("flush");
-    assert_eq!(flushed.printed, vec!["A0000001", "A0000002"]);
+    queue.print("A0000002", &p).expect("printed");
+    assert_eq!(queue.waiting().expect("waiting"), vec!["A0000001"]);
+    queue.print("A0000001", &p).expect("printed");
     assert!(queue.waiting().expect("waiting").is_empty());
-    assert!(queue.flush(&p).expect("flush").printed.is_empty());
-    assert_eq!(emu.printed.lock().expect("printed").len(), 2);
+    assert_eq!(
+        queue.print("A0000001", &p),
+        Err(PrintError::NotQueued("A0000001".into()))
+    );
+    let printed = emu.printed.lock().expect("printed").clone();
+    assert_eq!(printed, vec![job("A0000002"), job("A0000001")]);
     // Printed jobs hold the applicant's masked name and photo: nothing of them stays on disk.
     let left: Vec<_> = walk(dir.path());
     assert!(left.is_empty(), "{left:?}");
@@ -163,52 +180,157 @@ fn cli_renders_a_sample_receipt_as_escpos() {
     assert!(ops.contains(&Op::Barcode("44030026112500001X".into())));
 }
 
-#[test]
-fn the_booths_printer_prints_what_waited_by_itself_once_paper_is_back() {
-    use idbooth::receipt::{KioskPrinter, Printer};
-    let emu = emulator(State::PaperOut);
-    let dir = tempfile::tempdir().expect("temp");
+fn receipt(receipt_no: &str) -> idbooth::receipt::Receipt {
+    idbooth::receipt::Receipt {
+        receipt_no: receipt_no.into(),
+        ..idbooth::receipt::sample::sample_receipt()
+    }
+}
+
+fn kiosk_printer(port: &str, dir: &std::path::Path) -> KioskPrinter {
     let config = util::config();
-    let printer = KioskPrinter::start(
-        printer(&emu.port_name),
-        dir.path(),
+    KioskPrinter::start(
+        printer(port),
+        dir,
         idbooth::receipt::escpos::Profile::from_config(&config.kiosk.printer),
     )
-    .expect("printer");
-    let receipt = idbooth::receipt::sample::sample_receipt();
-    let refused = printer.print_receipt(&receipt);
-    assert!(
-        refused
-            .as_ref()
-            .is_err_and(|e| e.to_string().contains("paper")),
-        "{refused:?}"
-    );
-    assert_eq!(printer.queued(), 1);
-    // Nothing is sent while the paper is out; once it is back, the flusher prints it, once.
-    std::thread::sleep(Duration::from_millis(200));
-    assert!(emu.printed.lock().expect("printed").is_empty());
-    *emu.state.lock().expect("state") = State::Ready;
-    let until = std::time::Instant::now() + idbooth::receipt::FLUSH_EVERY * 3;
-    while printer.queued() > 0 && std::time::Instant::now() < until {
-        std::thread::sleep(Duration::from_millis(100));
+    .expect("printer")
+}
+
+/// The receipt numbers in what the printer printed, in order.
+fn printed_numbers(emu: &util::Emulator) -> Vec<String> {
+    emu.printed
+        .lock()
+        .expect("printed")
+        .iter()
+        .map(|job| {
+            decode(job)
+                .expect("decodes")
+                .into_iter()
+                .find_map(|op| match op {
+                    Op::QrStore(data) => Some(data),
+                    _ => None,
+                })
+                .expect("a QR")
+        })
+        .collect()
+}
+
+#[test]
+fn receipts_left_waiting_print_only_when_asked_for_each_once() {
+    let emu = emulator(State::PaperOut);
+    let dir = tempfile::tempdir().expect("temp");
+    let printer = kiosk_printer(&emu.port_name, dir.path());
+    for no in ["44030026112500001A", "44030026112500002B"] {
+        let refused = printer.print_receipt(&receipt(no));
+        assert_eq!(refused, Err(PrintError::PaperOut));
     }
-    assert_eq!(printer.queued(), 0);
-    let printed = emu.printed.lock().expect("printed").clone();
-    assert_eq!(printed.len(), 1);
-    assert!(
-        decode(&printed[0])
-            .expect("decodes")
-            .contains(&Op::QrStore(receipt.receipt_no.clone()))
+    assert_eq!(
+        printer.queued_jobs(),
+        vec![
+            receipt_job("44030026112500001A"),
+            receipt_job("44030026112500002B")
+        ]
     );
-    // A ticket prints at once now, with its code.
+    // A new roll: the printer coming back prints nothing by itself (the old flusher looked
+    // every 5 s), and the next applicant's receipt comes out alone.
+    *emu.state.lock().expect("state") = State::Ready;
+    assert!(printer.status().expect("status").ready());
+    std::thread::sleep(Duration::from_secs(6));
+    assert!(printed_numbers(&emu).is_empty());
+    printer
+        .print_receipt(&receipt("44030026112500003C"))
+        .expect("printed");
+    assert_eq!(printed_numbers(&emu), vec!["44030026112500003C"]);
+    assert_eq!(printer.queued(), 2);
+    // Asked for by name: exactly that one, once.
+    printer
+        .reprint(&receipt_job("44030026112500002B"))
+        .expect("reprinted");
+    assert_eq!(
+        printed_numbers(&emu),
+        vec!["44030026112500003C", "44030026112500002B"]
+    );
+    assert_eq!(
+        printer.reprint(&receipt_job("44030026112500002B")),
+        Err(PrintError::NotQueued(receipt_job("44030026112500002B")))
+    );
+    assert_eq!(
+        printer.queued_jobs(),
+        vec![receipt_job("44030026112500001A")]
+    );
+    assert_eq!(printed_numbers(&emu).len(), 2);
+    // A ticket prints at once, alone, with its code.
     printer.print_ticket("1a2b3c4d-0000").expect("ticket");
-    let printed = emu.printed.lock().expect("printed").clone();
-    assert_eq!(printed.len(), 2);
+    assert_eq!(printed_numbers(&emu)[2], "1a2b3c4d-0000");
+    assert_eq!(printer.queued(), 1);
+}
+
+#[test]
+fn the_test_print_goes_past_the_queue() {
+    let emu = emulator(State::PaperOut);
+    let dir = tempfile::tempdir().expect("temp");
+    let printer = kiosk_printer(&emu.port_name, dir.path());
     assert!(
-        decode(&printed[1])
-            .expect("decodes")
-            .contains(&Op::QrStore("1a2b3c4d-0000".into()))
+        printer
+            .print_receipt(&receipt("44030026112500001A"))
+            .is_err()
     );
+    let test = receipt("TEST0000");
+    // Paper out: the test print fails and leaves nothing queued.
+    assert_eq!(printer.test_print(&test), Err(PrintError::PaperOut));
+    assert_eq!(
+        printer.queued_jobs(),
+        vec![receipt_job("44030026112500001A")]
+    );
+    // Paper in: the test receipt prints alone; the waiting receipt stays waiting.
+    *emu.state.lock().expect("state") = State::Ready;
+    printer.test_print(&test).expect("printed");
+    assert_eq!(printed_numbers(&emu), vec!["TEST0000"]);
+    assert_eq!(
+        printer.queued_jobs(),
+        vec![receipt_job("44030026112500001A")]
+    );
+}
+
+#[test]
+fn a_printer_that_vanishes_and_returns_under_its_udev_name_reprints_once() {
+    // The booth knows the printer by a udev-style symlink; the USB-serial port behind it goes
+    // away with a job waiting, and comes back as another device.
+    let links = tempfile::tempdir().expect("temp");
+    let link = links.path().join("idbooth-printer");
+    let first = emulator(State::PaperOut);
+    std::os::unix::fs::symlink(&first.port_name, &link).expect("symlink");
+    let dir = tempfile::tempdir().expect("temp");
+    let printer = kiosk_printer(link.to_str().expect("utf-8"), dir.path());
+    let job_name = receipt_job("44030026112500001A");
+    assert_eq!(
+        printer.print_receipt(&receipt("44030026112500001A")),
+        Err(PrintError::PaperOut)
+    );
+    // Unplugged: the port and its name are gone.
+    drop(first);
+    std::fs::remove_file(&link).expect("unlink");
+    assert!(matches!(printer.status(), Err(PrintError::Offline(_))));
+    assert!(matches!(
+        printer.reprint(&job_name),
+        Err(PrintError::Offline(_))
+    ));
+    assert_eq!(printer.queued_jobs(), vec![job_name.clone()]);
+    // Plugged in again, with paper: a new pty, the name points at it.
+    let second = emulator(State::Ready);
+    std::os::unix::fs::symlink(&second.port_name, &link).expect("symlink");
+    assert!(printer.status().expect("status").ready());
+    assert!(printed_numbers(&second).is_empty());
+    printer.reprint(&job_name).expect("reprinted");
+    assert_eq!(printed_numbers(&second), vec!["44030026112500001A"]);
+    assert_eq!(printer.queued(), 0);
+    assert_eq!(
+        printer.reprint(&job_name),
+        Err(PrintError::NotQueued(job_name.clone()))
+    );
+    assert_eq!(printed_numbers(&second).len(), 1);
+    assert!(printer.status().expect("status").ready());
 }
 
 /// Every file below `dir`.

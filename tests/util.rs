@@ -313,7 +313,11 @@ pub fn emulator(initial: State) -> Emulator {
                     pending.drain(..at + 11);
                     if state == State::Ready {
                         pr.lock().expect("printed").push(std::mem::take(&mut job));
-                        let _ = master.write_all(&[0x37, 0x22, id[0], id[1], id[2], id[3], 0]);
+                        // Like an Epson: an id byte outside 32–126 makes the request void, so
+                        // the job prints but is never confirmed.
+                        if id.iter().all(|b| (32..=126).contains(b)) {
+                            let _ = master.write_all(&[0x37, 0x22, id[0], id[1], id[2], id[3], 0]);
+                        }
                     } else {
                         job.clear();
                     }

@@ -165,6 +165,10 @@ pub struct PrinterConfig {
     pub paper_mm: u32,
     /// Whether the printer needs `FS &` (Chinese mode) for GB18030 text.
     pub chinese_mode: bool,
+    /// The character code table (`ESC t n`, 0..=255; 0 is PC437) for text when `chinese_mode`
+    /// is off: ASCII prints as it is, any other character as '?'.
+    #[serde(default)]
+    pub code_page: u32,
     /// Cut at the end.
     pub cut: Cut,
     /// QR codes native or as an image.
@@ -336,6 +340,16 @@ impl KioskConfig {
                 format!(
                     "{} mm paper is not supported; expected 58 or 80",
                     p.paper_mm
+                ),
+            ));
+        }
+
+        if p.code_page > 255 {
+            return Err(Problem::invalid(
+                "printer.code_page",
+                format!(
+                    "{} is no code table; ESC t takes 0 to 255 (0 is PC437)",
+                    p.code_page
                 ),
             ));
         }

@@ -92,6 +92,10 @@ pub fn problems(health: &Health) -> Vec<Problem> {
             format!("打印机无应答（{why}）：检查电源和 USB 线"),
             format!("Printer not answering ({why}): check its power and USB cable"),
         )),
+        Some(Err(other)) => out.push(problem(
+            format!("打印机：{other}"),
+            format!("Printer: {other}"),
+        )),
         None => {}
     }
     match &health.disk {

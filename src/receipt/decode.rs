@@ -8,13 +8,16 @@ pub enum Op {
     Init,
     /// `FS &`.
     ChineseMode,
+    /// `ESC t n`: the character code table of single-byte text.
+    CodePage(u8),
     /// `ESC a n`.
     Align(u8),
     /// `ESC E n`.
     Bold(bool),
     /// `GS ! n`: width and height multipliers.
     Size(u8, u8),
-    /// A line of text, decoded from GB18030.
+    /// A line of text, decoded from GB18030, or after `ESC t` (without `FS &`) from single
+    /// bytes: ASCII as it is, any other byte as U+FFFD.
     Text(String),
     /// `GS w n`: module width of barcodes in dots.
     BarcodeWidth(u8),
@@ -66,10 +69,24 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Op>, DecodeError> {
             Err(DecodeError { at: i })
         }
     };
-    let flush = |text: &mut Vec<u8>, ops: &mut Vec<Op>| {
+    // Single-byte text after `ESC t`, until `FS &` or `ESC @`.
+    let mut single_byte = false;
+    let flush = |text: &mut Vec<u8>, ops: &mut Vec<Op>, single_byte: bool| {
         if !text.is_empty() {
-            let (s, _, _) = encoding_rs::GB18030.decode(text);
-            ops.push(Op::Text(s.into_owned()));
+            let s = if single_byte {
+                text.iter()
+                    .map(|&b| {
+                        if b.is_ascii() {
+                            char::from(b)
+                        } else {
+                            '\u{FFFD}'
+                        }
+                    })
+                    .collect()
+            } else {
+                encoding_rs::GB18030.decode(text).0.into_owned()
+            };
+            ops.push(Op::Text(s));
             text.clear();
         }
     };
@@ -77,18 +94,26 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Op>, DecodeError> {
         let b = bytes[i];
         match b {
             0x1B..=0x1D => {
-                flush(&mut text, &mut ops);
+                flush(&mut text, &mut ops, single_byte);
                 need(i, 2)?;
                 let at = i;
                 let cmd = bytes[i + 1];
                 match (b, cmd) {
                     (0x1B, b'@') => {
                         ops.push(Op::Init);
+                        single_byte = false;
                         i += 2;
                     }
                     (0x1C, b'&') => {
                         ops.push(Op::ChineseMode);
+                        single_byte = false;
                         i += 2;
+                    }
+                    (0x1B, b't') => {
+                        need(i, 3)?;
+                        ops.push(Op::CodePage(bytes[i + 2]));
+                        single_byte = true;
+                        i += 3;
                     }
                     (0x1B, b'a') => {
                         need(i, 3)?;
@@ -168,7 +193,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Op>, DecodeError> {
                 }
             }
             b'\n' => {
-                flush(&mut text, &mut ops);
+                flush(&mut text, &mut ops, single_byte);
                 i += 1;
             }
             _ => {
@@ -177,6 +202,6 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Op>, DecodeError> {
             }
         }
     }
-    flush(&mut text, &mut ops);
+    flush(&mut text, &mut ops, single_byte);
     Ok(ops)
 }

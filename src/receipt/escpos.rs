@@ -1,4 +1,5 @@
-//! An ESC/POS encoder: initialise, Chinese text in GB18030, alignment, bold, double size,
+//! An ESC/POS encoder: initialise, Chinese text in GB18030 (or a single-byte code page),
+//! alignment, bold, double size,
 //! CODE128, native QR (`GS ( k`, model 2, error level M) or QR as a raster, raster images
 //! (`GS v 0`) dithered by error diffusion, feed and cut; 58 mm (384 dots) and 80 mm (576 dots).
 
@@ -11,8 +12,10 @@ use crate::ops::config::{Cut, PrinterConfig, QrMode};
 pub struct Profile {
     /// Printable width in dots: 384 on 58 mm paper, 576 on 80 mm.
     pub dots: u32,
-    /// Send `FS &` before Chinese text.
+    /// Send `FS &` and write text in GB18030; else select `code_page` and write single bytes.
     pub chinese_mode: bool,
+    /// `ESC t n` when not in Chinese mode: the printer's character code table.
+    pub code_page: u8,
     /// Cut at the end.
     pub cut: Cut,
     /// QR native or drawn.
@@ -25,6 +28,7 @@ impl Profile {
         Profile {
             dots: if p.paper_mm == 58 { 384 } else { 576 },
             chinese_mode: p.chinese_mode,
+            code_page: u8::try_from(p.code_page).unwrap_or(0),
             cut: p.cut,
             qr: p.qr,
         }
@@ -59,6 +63,8 @@ impl EscPos {
         let mut buf = vec![ESC, b'@'];
         if profile.chinese_mode {
             buf.extend([FS, b'&']);
+        } else {
+            buf.extend([ESC, b't', profile.code_page]);
         }
         EscPos { profile, buf }
     }
@@ -82,12 +88,21 @@ impl EscPos {
         self
     }
 
-    /// A line of text in GB18030. Control characters are removed first: text from outside must
-    /// never become a command.
+    /// A line of text: in GB18030 in Chinese mode, else in the single-byte code page, where
+    /// ASCII stays as it is and any other character becomes '?'. Control characters are removed
+    /// first: text from outside must never become a command.
     pub fn line(&mut self, text: &str) -> &mut Self {
         let clean = super::model::clean(text);
-        let (bytes, _, _) = encoding_rs::GB18030.encode(&clean);
-        self.buf.extend_from_slice(&bytes);
+        if self.profile.chinese_mode {
+            let (bytes, _, _) = encoding_rs::GB18030.encode(&clean);
+            self.buf.extend_from_slice(&bytes);
+        } else {
+            self.buf.extend(
+                clean
+                    .chars()
+                    .map(|c| if c.is_ascii() { c as u8 } else { b'?' }),
+            );
+        }
         self.buf.push(b'\n');
         self
     }

@@ -16,10 +16,10 @@ pub mod sample;
 pub mod serial;
 mod ticket;
 
-pub use kiosk_printer::{FLUSH_EVERY, KioskPrinter};
+pub use kiosk_printer::KioskPrinter;
 pub use model::{Receipt, clean};
-pub use printer::{PrintError, Printer, VirtualPrinter, preview};
-pub use queue::{Flushed, PrintQueue};
+pub use printer::{PrintError, Printer, VirtualPrinter, preview, receipt_job, ticket_job};
+pub use queue::PrintQueue;
 pub use render::RenderError;
 pub use ticket::{TICKET_CODE_LEN, ticket_code, ticket_escpos, ticket_lines};
 

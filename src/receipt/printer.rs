@@ -24,6 +24,19 @@ pub enum PrintError {
     /// Not answering, or the port is gone.
     #[error("printer: offline: {0}")]
     Offline(String),
+    /// A reprint of a job that is not waiting (printed already, or never queued).
+    #[error("printer: nothing waits under {0}")]
+    NotQueued(String),
+}
+
+/// The queue's name of the receipt numbered `receipt_no`, for [`Printer::reprint`].
+pub fn receipt_job(receipt_no: &str) -> String {
+    format!("receipt-{}", super::model::clean(receipt_no))
+}
+
+/// The queue's name of the pending ticket of `submission`, for [`Printer::reprint`].
+pub fn ticket_job(submission: &str) -> String {
+    format!("ticket-{}", super::model::clean(submission))
 }
 
 /// Something that prints receipts and tickets.
@@ -41,13 +54,23 @@ pub trait Printer: Send + Sync {
             ..Status::default()
         })
     }
-    /// Receipts and tickets waiting for the printer.
-    fn queued(&self) -> usize {
-        0
+    /// Prints a test receipt for the operator, past the queue: it is never queued, and no
+    /// waiting job is sent with it. `Ok` only once the printer confirmed it.
+    fn test_print(&self, receipt: &Receipt) -> Result<(), PrintError> {
+        self.print_receipt(receipt)
     }
-    /// Prints what waits now; returns how many printed.
-    fn reprint(&self) -> Result<usize, PrintError> {
-        Ok(0)
+    /// Receipts and tickets waiting for the printer (not confirmed: paper out, offline).
+    fn queued(&self) -> usize {
+        self.queued_jobs().len()
+    }
+    /// The names of the jobs waiting, oldest first ([`receipt_job`], [`ticket_job`]).
+    fn queued_jobs(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// Prints the waiting job `job` (a name from [`Printer::queued_jobs`]) once, and nothing
+    /// else: a waiting job prints only when the operator or its own applicant asks for it.
+    fn reprint(&self, job: &str) -> Result<(), PrintError> {
+        Err(PrintError::NotQueued(job.to_owned()))
     }
     /// The bytes of the oldest job waiting, for the operator's preview.
     fn oldest_queued(&self) -> Option<Vec<u8>> {
@@ -124,6 +147,7 @@ mod tests {
         let profile = Profile {
             dots: 384,
             chinese_mode: true,
+            code_page: 0,
             cut: Cut::Full,
             qr: QrMode::Native,
         };

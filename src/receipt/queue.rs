@@ -1,7 +1,9 @@
 //! Receipts waiting for the printer, on disk: a receipt is queued before it is sent and leaves
 //! the queue only once the printer confirmed it, so paper-out or a crash never loses one and a
-//! confirmed one is never printed again. A printed job is deleted at once: it holds the
-//! applicant's masked name and photo, which the booth keeps no longer than it must.
+//! confirmed one is never printed again. A waiting job prints only when it is asked for by its
+//! name, never by itself: an old receipt must not come out for whoever stands at the booth then.
+//! A printed job is deleted at once: it holds the applicant's masked name and photo, which the
+//! booth keeps no longer than it must.
 
 use std::path::{Path, PathBuf};
 
@@ -14,42 +16,98 @@ pub struct PrintQueue {
     dir: PathBuf,
 }
 
-/// What a flush did.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Flushed {
-    /// Jobs confirmed by the printer, in order.
-    pub printed: Vec<String>,
-    /// Why the flush stopped early, if it did.
-    pub stopped: Option<PrintError>,
-}
-
 fn io(e: std::io::Error) -> PrintError {
     PrintError::Offline(format!("print queue: {e}"))
 }
 
+/// The file name part of a job's name: letters, digits and '-' only.
+fn clean_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect()
+}
+
+/// Writes `bytes` to `path` and syncs it to the disk.
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
 impl PrintQueue {
-    /// A queue under `dir` (created if missing).
+    /// A queue under `dir` (created if missing). A job file found empty or unreadable (a disk
+    /// that failed, a file damaged by hand) is set aside as `NAME.damaged` and reported: it is
+    /// neither printed nor counted as waiting.
     pub fn open(dir: &Path) -> Result<Self, PrintError> {
-        std::fs::create_dir_all(dir.join("queue")).map_err(io)?;
+        let queue = dir.join("queue");
+        std::fs::create_dir_all(&queue).map_err(io)?;
         // Earlier versions kept printed jobs here; nothing of an applicant stays after printing.
         let printed = dir.join("printed");
         if printed.is_dir() {
             std::fs::remove_dir_all(&printed).map_err(io)?;
         }
-        Ok(PrintQueue {
+        let this = PrintQueue {
             dir: dir.to_path_buf(),
-        })
+        };
+        for entry in std::fs::read_dir(&queue)
+            .map_err(io)?
+            .filter_map(Result::ok)
+        {
+            let file = entry.file_name().to_string_lossy().into_owned();
+            if file.starts_with('.') && file.ends_with(".tmp") {
+                // A job cut off by a crash while it was written: it was never queued.
+                std::fs::remove_file(entry.path()).map_err(io)?;
+            } else if let Some(name) = file.strip_suffix(".escpos") {
+                let readable = std::fs::read(entry.path()).is_ok_and(|job| !job.is_empty());
+                if !readable {
+                    this.set_aside(name);
+                }
+            }
+        }
+        Ok(this)
     }
 
-    /// Queues a job under `name` (written whole, then renamed into place).
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir
+            .join("queue")
+            .join(format!("{}.escpos", clean_name(name)))
+    }
+
+    /// Takes a damaged job out of the waiting ones, and says so.
+    fn set_aside(&self, name: &str) {
+        let damaged = self
+            .dir
+            .join("queue")
+            .join(format!("{}.damaged", clean_name(name)));
+        match std::fs::rename(self.path(name), &damaged) {
+            Ok(()) => tracing::error!(
+                job = name,
+                "print queue: a job is empty or unreadable; set aside, not printed"
+            ),
+            Err(error) => tracing::error!(
+                job = name,
+                %error,
+                "print queue: a job is empty or unreadable and cannot be set aside"
+            ),
+        }
+    }
+
+    /// Queues a job under `name`: written whole and synced, renamed into place, the folder
+    /// synced, so a power cut leaves the old state or the whole job. An empty job is refused.
     pub fn push(&self, name: &str, job: &[u8]) -> Result<(), PrintError> {
-        let name: String = name
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect();
-        let tmp = self.dir.join("queue").join(format!(".{name}.tmp"));
-        std::fs::write(&tmp, job).map_err(io)?;
-        std::fs::rename(&tmp, self.dir.join("queue").join(format!("{name}.escpos"))).map_err(io)
+        if job.is_empty() {
+            return Err(PrintError::Offline(format!(
+                "print queue: {name}: an empty job is no receipt"
+            )));
+        }
+        let queue = self.dir.join("queue");
+        let tmp = queue.join(format!(".{}.tmp", clean_name(name)));
+        write_synced(&tmp, job).map_err(io)?;
+        std::fs::rename(&tmp, self.path(name)).map_err(io)?;
+        std::fs::File::open(&queue)
+            .and_then(|folder| folder.sync_all())
+            .map_err(io)
     }
 
     /// Names of the jobs still waiting, oldest first.
@@ -72,33 +130,88 @@ impl PrintQueue {
         Ok(entries.into_iter().map(|(_, name)| name).collect())
     }
 
+    /// Names of the jobs set aside as damaged.
+    pub fn damaged(&self) -> Result<Vec<String>, PrintError> {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir.join("queue"))
+            .map_err(io)?
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                Some(
+                    e.file_name()
+                        .to_string_lossy()
+                        .strip_suffix(".damaged")?
+                        .to_owned(),
+                )
+            })
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
     /// The bytes of the oldest waiting job.
     pub fn oldest(&self) -> Result<Option<Vec<u8>>, PrintError> {
         match self.waiting()?.first() {
-            Some(name) => std::fs::read(self.dir.join("queue").join(format!("{name}.escpos")))
-                .map(Some)
-                .map_err(io),
+            Some(name) => std::fs::read(self.path(name)).map(Some).map_err(io),
             None => Ok(None),
         }
     }
 
-    /// Prints every waiting job in order, stopping at the first the printer does not confirm.
-    pub fn flush(&self, printer: &SerialPrinter) -> Result<Flushed, PrintError> {
-        let mut flushed = Flushed::default();
-        for name in self.waiting()? {
-            let path = self.dir.join("queue").join(format!("{name}.escpos"));
-            let job = std::fs::read(&path).map_err(io)?;
-            match printer.print(&job) {
-                Ok(()) => {
-                    std::fs::remove_file(&path).map_err(io)?;
-                    flushed.printed.push(name);
-                }
-                Err(error) => {
-                    flushed.stopped = Some(error);
-                    break;
-                }
-            }
+    /// Takes `name` out of the queue (the printer confirmed it).
+    pub fn remove(&self, name: &str) -> Result<(), PrintError> {
+        std::fs::remove_file(self.path(name)).map_err(io)
+    }
+
+    /// Prints the waiting job `name`, once: it leaves the queue when the printer confirms it and
+    /// stays otherwise. No other job is sent.
+    pub fn print(&self, name: &str, printer: &SerialPrinter) -> Result<(), PrintError> {
+        let path = self.path(name);
+        if !path.is_file() {
+            return Err(PrintError::NotQueued(name.to_owned()));
         }
-        Ok(flushed)
+        let job = match std::fs::read(&path) {
+            Ok(job) if !job.is_empty() => job,
+            _ => {
+                self.set_aside(name);
+                return Err(PrintError::Offline(format!(
+                    "print queue: {name} is damaged; set aside, not printed"
+                )));
+            }
+        };
+        printer.print(&job)?;
+        self.remove(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_job_is_refused_and_a_damaged_one_set_aside_on_start() {
+        let dir = tempfile::tempdir().expect("temp");
+        let queue = PrintQueue::open(dir.path()).expect("queue");
+        assert!(queue.push("receipt-A0000001", b"").is_err());
+        assert!(queue.waiting().expect("waiting").is_empty());
+        queue.push("receipt-A0000002", b"\x1b@job").expect("push");
+        queue.push("receipt-A0000003", b"\x1b@job").expect("push");
+        // A crash cut one to nothing, and a write was cut off before its rename.
+        std::fs::write(dir.path().join("queue/receipt-A0000002.escpos"), b"").expect("cut");
+        std::fs::write(dir.path().join("queue/.receipt-A0000004.tmp"), b"\x1b").expect("tmp");
+        let queue = PrintQueue::open(dir.path()).expect("queue");
+        assert_eq!(queue.waiting().expect("waiting"), vec!["receipt-A0000003"]);
+        assert_eq!(queue.damaged().expect("damaged"), vec!["receipt-A0000002"]);
+        assert!(!dir.path().join("queue/.receipt-A0000004.tmp").exists());
+        // Nothing of it reaches a printer: it is not queued any more.
+        let nowhere = SerialPrinter::on_port(
+            &crate::ops::Config::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config"))
+                .expect("config")
+                .kiosk
+                .printer,
+            "/dev/idbooth-no-such-printer",
+        );
+        assert_eq!(
+            queue.print("receipt-A0000002", &nowhere),
+            Err(PrintError::NotQueued("receipt-A0000002".into()))
+        );
     }
 }

@@ -31,6 +31,7 @@ pub(super) fn profile(dots: u32, qr: QrMode) -> Profile {
     Profile {
         dots,
         chinese_mode: true,
+        code_page: 0,
         cut: Cut::Partial,
         qr,
     }
@@ -184,4 +185,35 @@ fn the_layout_of_the_document_and_city_is_printed() {
     assert_eq!(t[0], "数字相片采集回执");
     assert!(t.contains(&"身份证号: 110105********002X"), "{t:?}");
     assert!(ops.iter().any(|op| matches!(op, Op::Raster { .. })));
+}
+
+#[test]
+fn without_chinese_mode_text_is_single_bytes_in_the_configured_code_page() {
+    let mut config = crate::ops::Config::load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config"),
+    )
+    .expect("shipped config")
+    .kiosk
+    .printer;
+    config.chinese_mode = false;
+    config.code_page = 16;
+    let profile = Profile::from_config(&config);
+    let mut job = super::escpos::EscPos::new(profile);
+    job.line("No. 44030026112500001X").line("回执号: A1 é");
+    let bytes = job.finish();
+    assert_eq!(&bytes[..5], &[0x1B, b'@', 0x1B, b't', 16]);
+    assert!(!bytes.windows(2).any(|w| w == [0x1C, b'&']));
+    assert!(bytes.iter().all(|b| b.is_ascii()));
+    let ops = decode(&bytes).expect("decodes");
+    assert_eq!(&ops[..2], &[Op::Init, Op::CodePage(16)]);
+    assert_eq!(texts(&ops), vec!["No. 44030026112500001X", "???: A1 ?"]);
+    // PC437 by default; Chinese mode keeps FS & and GB18030.
+    config.code_page = 0;
+    let ops = decode(&receipt("A1").escpos(Profile::from_config(&config))).expect("decodes");
+    assert_eq!(&ops[..2], &[Op::Init, Op::CodePage(0)]);
+    config.chinese_mode = true;
+    let ops = decode(&receipt("A1").escpos(Profile::from_config(&config))).expect("decodes");
+    assert_eq!(&ops[..2], &[Op::Init, Op::ChineseMode]);
+    assert!(!ops.iter().any(|op| matches!(op, Op::CodePage(_))));
+    assert!(texts(&ops).contains(&"数字相片采集回执"));
 }

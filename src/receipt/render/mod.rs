@@ -103,7 +103,7 @@ pub fn draw(ops: &[Op], dots: u32, glyphs: &Glyphs) -> GrayImage {
     for op in ops {
         match op {
             Op::Init => state = State::default(),
-            Op::ChineseMode | Op::Setting => {}
+            Op::ChineseMode | Op::CodePage(_) | Op::Setting => {}
             Op::Align(n) => state.align = *n,
             Op::Bold(on) => state.bold = *on,
             Op::Size(w, h) => (state.wide, state.tall) = (u32::from(*w), u32::from(*h)),

@@ -1,7 +1,7 @@
 //! What an operator can do from the screen: a test print through the printer, reopen or switch
 //! the camera, the default language of new sessions, a diagnostics bundle on a USB stick, and a
-//! restart of the app (systemd's `Restart=always` brings it back), reprinting the receipts the
-//! printer's queue still holds, and sending the outbox again now.
+//! restart of the app (systemd's `Restart=always` brings it back), reprinting a receipt the
+//! printer's queue still holds, chosen one by one, and sending the outbox again now.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -15,6 +15,9 @@ use crate::ops::diagnostics;
 use crate::receipt::{PrintError, Printer, Receipt};
 use crate::ui::text::tr;
 
+/// How many waiting receipts are listed, oldest first.
+const MAX_LISTED: usize = 6;
+
 type Answer = Arc<Mutex<Option<Result<(), PrintError>>>>;
 
 /// The actions page's state.
@@ -24,6 +27,8 @@ pub struct Actions {
     export_dir: Option<String>,
     message: Option<String>,
     printing: Option<Answer>,
+    /// What the running printer job's success is called.
+    done: &'static str,
 }
 
 /// Where a USB stick is mounted, if one is: the first folder under /media/USER or /run/media/USER.
@@ -76,28 +81,25 @@ impl Actions {
         };
         self.printing = None;
         self.message = Some(match result {
-            Ok(()) => "✔ test print confirmed by the printer / 测试打印完成".to_owned(),
+            Ok(()) => format!("✔ {}", self.done),
             Err(error) => format!("✘ {error}"),
         });
     }
 
+    /// A test receipt straight to the printer: never queued, and nothing waiting goes with it.
     fn test_print(&mut self, ctx: &Context<'_>) {
         let receipt = test_receipt(&ctx.config.kiosk.kiosk.id);
+        self.done = "test print confirmed by the printer / 测试打印完成";
         self.on_printer(ctx, "test print sent", move |printer| {
-            printer.print_receipt(&receipt)
+            printer.test_print(&receipt)
         });
     }
 
-    /// Prints what the printer's queue still holds; an error when some of it stays.
-    fn reprint(&mut self, ctx: &Context<'_>) {
-        self.on_printer(ctx, "reprint of queued receipts sent", |printer| {
-            let printed = printer.reprint()?;
-            match printer.queued() {
-                0 => Ok(()),
-                left => Err(PrintError::Offline(format!(
-                    "{printed} printed, {left} still waiting"
-                ))),
-            }
+    /// Prints the one waiting job `job` the operator chose.
+    fn reprint(&mut self, ctx: &Context<'_>, job: String) {
+        self.done = "reprint confirmed by the printer / 补打完成";
+        self.on_printer(ctx, "reprint of a queued receipt sent", move |printer| {
+            printer.reprint(&job)
         });
     }
 
@@ -173,20 +175,30 @@ impl Actions {
             self.message = Some(message);
         }
         ui.add_space(8.0);
-        ui.horizontal(|ui| {
-            let queued = ctx.printer.queued();
+        // Waiting receipts print only when chosen here (or by their own applicant): never by
+        // themselves for whoever stands at the booth.
+        let queued = ctx.printer.queued_jobs();
+        ui.label(big(&format!(
+            "{} ({})",
+            tr(lang, "等待补打的回执", "Receipts waiting"),
+            queued.len()
+        )));
+        for job in queued.iter().take(MAX_LISTED) {
             if ui
                 .add_enabled(
-                    self.printing.is_none() && queued > 0,
-                    egui::Button::new(big(&format!(
-                        "{} ({queued})",
-                        tr(lang, "补打回执", "Reprint receipts")
-                    ))),
+                    self.printing.is_none(),
+                    egui::Button::new(big(&format!("{} {job}", tr(lang, "补打", "Reprint")))),
                 )
                 .clicked()
             {
-                self.reprint(ctx);
+                self.reprint(ctx, job.clone());
             }
+        }
+        if queued.len() > MAX_LISTED {
+            ui.label(big(&format!("… +{}", queued.len() - MAX_LISTED)));
+        }
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
             let waiting = ctx.center_health.as_ref().map_or(0, |c| c.outbox_depth);
             if ui
                 .button(big(&format!(
