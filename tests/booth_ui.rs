@@ -290,3 +290,173 @@ fn a_pending_ticket_is_checked_later_and_prints_the_receipt_once_approved() {
     check_code(&mut h, &code);
     util::wait_for(&mut h, "已经打印过", Duration::from_secs(10));
 }
+
+/// A printer that fails while `ready` is off, keeps the failed receipt queued, and prints it
+/// when asked again once ready (as the kiosk printer's queue does).
+#[derive(Default)]
+struct FlakyPrinter {
+    ready: std::sync::atomic::AtomicBool,
+    queued: std::sync::Mutex<Vec<String>>,
+    printed: std::sync::Mutex<Vec<String>>,
+    reprints: std::sync::atomic::AtomicUsize,
+}
+
+impl FlakyPrinter {
+    fn ready(&self) -> bool {
+        self.ready.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl idbooth::receipt::Printer for FlakyPrinter {
+    fn print_receipt(
+        &self,
+        receipt: &idbooth::receipt::Receipt,
+    ) -> Result<(), idbooth::receipt::PrintError> {
+        if !self.ready() {
+            self.queued
+                .lock()
+                .expect("queue")
+                .push(receipt.receipt_no.clone());
+            return Err(idbooth::receipt::PrintError::PaperOut);
+        }
+        self.printed
+            .lock()
+            .expect("printed")
+            .push(receipt.receipt_no.clone());
+        Ok(())
+    }
+
+    fn print_ticket(&self, _submission: &str) -> Result<(), idbooth::receipt::PrintError> {
+        Ok(())
+    }
+
+    fn status(&self) -> Result<idbooth::receipt::serial::Status, idbooth::receipt::PrintError> {
+        Ok(idbooth::receipt::serial::Status {
+            online: true,
+            paper_out: !self.ready(),
+            ..Default::default()
+        })
+    }
+
+    fn reprint(&self) -> Result<usize, idbooth::receipt::PrintError> {
+        self.reprints
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if !self.ready() {
+            return Err(idbooth::receipt::PrintError::PaperOut);
+        }
+        let mut queued = std::mem::take(&mut *self.queued.lock().expect("queue"));
+        let n = queued.len();
+        self.printed.lock().expect("printed").append(&mut queued);
+        Ok(n)
+    }
+}
+
+/// Steps the app until `done` holds, or fails after `limit` saying `what`.
+fn step_until(
+    h: &mut egui_kittest::Harness<'static, idbooth::ui::Booth>,
+    what: &str,
+    limit: Duration,
+    mut done: impl FnMut(&idbooth::ui::Booth) -> bool,
+) {
+    let start = std::time::Instant::now();
+    while !done(h.state()) {
+        assert!(
+            start.elapsed() < limit,
+            "{what}: not within {limit:?}; the flow is at {:?}",
+            h.state().session().flow()
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+}
+
+#[test]
+fn a_failed_receipt_shows_its_number_and_prints_once_the_printer_is_back() {
+    use std::sync::Arc;
+    use std::sync::atomic::Ordering;
+
+    let data = tempfile::tempdir().expect("temp");
+    let config = Arc::new(util::config());
+    let mut parts =
+        idbooth::demo_parts(config, data.path(), util::GRACE.as_ref()).expect("demo parts");
+    let printer = Arc::new(FlakyPrinter::default());
+    printer.ready.store(true, Ordering::SeqCst);
+    parts.printer = Arc::clone(&printer) as Arc<dyn idbooth::receipt::Printer>;
+    let center = Arc::clone(&parts.center);
+    let booth = idbooth::ui::Booth::new(parts)
+        .with_data_dir(data.path())
+        .expect("ops store");
+    let mut h = util::harness(booth);
+    h.step();
+
+    util::enter_details(
+        &mut h,
+        &["Z", "H", "A", "N", "G"],
+        "张",
+        "11010519491231002X",
+    );
+    util::tap(&mut h, "同意");
+    util::wait_for(&mut h, "拍照", Duration::from_secs(10));
+    util::tap(&mut h, "拍照");
+    util::wait_for(&mut h, "确认提交", Duration::from_secs(30));
+    // The paper runs out just before the receipt prints.
+    printer.ready.store(false, Ordering::SeqCst);
+    util::tap(&mut h, "确认提交");
+    util::wait_for(&mut h, "打印机故障", Duration::from_secs(40));
+    let job = match h.state().session().flow() {
+        Flow::PrintFailed { job, .. } => Arc::clone(job),
+        other => panic!("expected printer trouble, got {other:?}"),
+    };
+    let receipt_no = job.submission.receipt_no.clone().expect("receipt number");
+    let code = idbooth::receipt::ticket_code(&job.submission.id);
+    // The applicant can note the number, and the code to check with later.
+    assert!(
+        h.query_by_label(&receipt_no).is_some(),
+        "the receipt number is on screen"
+    );
+    assert!(
+        h.query_by_label_contains(&code).is_some(),
+        "the code is on screen"
+    );
+    assert!(h.query_by_label("重新打印").is_some());
+    util::keep_screen(&mut h, "print-failed");
+    // Not printed, so the outbox keeps the submission: the code still finds it.
+    assert!(
+        center
+            .find(&code)
+            .is_some_and(|found| found.parcel.is_some()),
+        "the outbox keeps an unprinted receipt's submission"
+    );
+    assert_eq!(printer.reprints.load(Ordering::SeqCst), 0);
+
+    // The booth sees the printer down (it goes out of service), then the paper is loaded.
+    step_until(
+        &mut h,
+        "the booth sees the printer down",
+        Duration::from_secs(20),
+        |b| !b.session().serviceable(),
+    );
+    printer.ready.store(true, Ordering::SeqCst);
+    util::wait_for(&mut h, "完成，请取走回执", Duration::from_secs(30));
+    assert_eq!(
+        printer.reprints.load(Ordering::SeqCst),
+        1,
+        "printed again once, by itself"
+    );
+    assert_eq!(
+        printer.printed.lock().expect("printed").as_slice(),
+        std::slice::from_ref(&receipt_no)
+    );
+    // Printed now: the outbox's copy goes.
+    let start = std::time::Instant::now();
+    while center
+        .find(&code)
+        .is_some_and(|found| found.parcel.is_some())
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the outbox's copy is released after the print"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
