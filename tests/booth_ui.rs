@@ -460,3 +460,157 @@ fn a_failed_receipt_shows_its_number_and_prints_once_the_printer_is_back() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// A center that answers every submission at once with `answer` (or never, with `None`), and
+/// keeps what it was sent.
+struct ScriptedCenter {
+    answer: Option<idbooth::center::api::Status>,
+    parcels: std::sync::Mutex<Vec<idbooth::center::api::Parcel>>,
+}
+
+impl ScriptedCenter {
+    fn new(answer: Option<idbooth::center::api::Status>) -> Self {
+        ScriptedCenter {
+            answer,
+            parcels: Default::default(),
+        }
+    }
+}
+
+impl idbooth::center::Center for ScriptedCenter {
+    fn submit(
+        &self,
+        parcel: idbooth::center::api::Parcel,
+        _wait: Duration,
+    ) -> Result<Option<idbooth::center::api::Submission>, String> {
+        let id = parcel.id.clone();
+        self.parcels.lock().expect("parcels").push(parcel);
+        Ok(self.answer.map(|status| idbooth::center::api::Submission {
+            id,
+            status,
+            receipt_no: None,
+            image_no: None,
+            valid_until: None,
+            reasons: vec![idbooth::center::api::ReasonText {
+                code: idbooth::spec::Reason::HeadTilted,
+                message: "tilted".into(),
+            }],
+            created_at: chrono::Local::now().to_rfc3339(),
+        }))
+    }
+
+    fn answer(&self, _id: &str) -> Option<idbooth::center::api::Submission> {
+        None
+    }
+
+    fn release(&self, _id: &str) {}
+
+    fn status(&self) -> idbooth::center::CenterStatus {
+        Default::default()
+    }
+
+    fn retry_now(&self) -> usize {
+        0
+    }
+
+    fn find(&self, _code: &str) -> Option<idbooth::center::Found> {
+        None
+    }
+}
+
+/// The demo booth with `center` instead of the reference center, past the consent.
+fn booth_with_center(
+    data: &std::path::Path,
+    center: std::sync::Arc<ScriptedCenter>,
+) -> egui_kittest::Harness<'static, idbooth::ui::Booth> {
+    let config = std::sync::Arc::new(util::config());
+    let mut parts = idbooth::demo_parts(config, data, util::GRACE.as_ref()).expect("demo parts");
+    parts.center = center;
+    let booth = idbooth::ui::Booth::new(parts)
+        .with_data_dir(data)
+        .expect("ops store");
+    let mut h = util::harness(booth);
+    h.step();
+    util::enter_details(
+        &mut h,
+        &["Z", "H", "A", "N", "G"],
+        "张",
+        "11010519491231002X",
+    );
+    util::tap(&mut h, "同意");
+    h
+}
+
+#[test]
+fn at_the_retake_limit_the_rejection_sends_the_applicant_to_the_staff() {
+    let data = tempfile::tempdir().expect("temp");
+    let center = std::sync::Arc::new(ScriptedCenter::new(Some(
+        idbooth::center::api::Status::Rejected,
+    )));
+    let mut h = booth_with_center(data.path(), std::sync::Arc::clone(&center));
+    let limit = idbooth::session::Limits::default().max_attempts;
+    for attempt in 1..=limit {
+        // The replay applicant stands right: the countdown starts by itself.
+        util::wait_for(&mut h, "确认提交", Duration::from_secs(60));
+        util::tap(&mut h, "确认提交");
+        util::wait_for(&mut h, "照片未通过检测", Duration::from_secs(30));
+        if attempt < limit {
+            assert!(h.query_by_label("重拍").is_some(), "attempt {attempt}");
+            util::tap(&mut h, "重拍");
+        }
+    }
+    // The last rejection: no retake offered, and the applicant is told to ask the staff.
+    assert!(h.query_by_label("重拍").is_none(), "no retake at the limit");
+    assert!(h.query_by_label_contains("请联系工作人员").is_some());
+    util::keep_screen(&mut h, "retake-limit");
+    assert_eq!(
+        center.parcels.lock().expect("parcels").len(),
+        limit as usize
+    );
+    util::tap(&mut h, "结束");
+    assert_eq!(h.state().session().flow(), &Flow::Attract);
+}
+
+#[test]
+fn the_upload_shows_the_time_waited_and_the_photo_keeps_the_time_of_its_shot() {
+    let data = tempfile::tempdir().expect("temp");
+    // A center that never answers in time.
+    let center = std::sync::Arc::new(ScriptedCenter::new(None));
+    let mut h = booth_with_center(data.path(), std::sync::Arc::clone(&center));
+    util::wait_for(&mut h, "确认提交", Duration::from_secs(60));
+    // The applicant looks at the photo a while before sending it.
+    std::thread::sleep(Duration::from_secs(2));
+    let accepted = chrono::Local::now();
+    util::tap(&mut h, "确认提交");
+    util::wait_for(&mut h, "已等待", Duration::from_secs(10));
+    let budget = util::config().kiosk.center.wait_budget_s;
+    assert!(
+        h.query_by_label_contains(&format!("最多等待 {budget} 秒"))
+            .is_some(),
+        "the wait budget is on screen"
+    );
+    // The count goes on while the center is silent.
+    step_until(
+        &mut h,
+        "two seconds of waiting",
+        Duration::from_secs(20),
+        |b| b.session().waited() >= 2,
+    );
+    h.step();
+    let waited = h.state().session().waited();
+    assert!(
+        h.query_by_label_contains(&format!("已等待 {waited} 秒"))
+            .is_some(),
+        "{waited} s waited on screen"
+    );
+    assert!(matches!(h.state().session().flow(), Flow::Uploading { .. }));
+    util::keep_screen(&mut h, "uploading");
+    // The submission carries the time of the shot, not of the upload.
+    let parcels = center.parcels.lock().expect("parcels");
+    let captured =
+        chrono::DateTime::parse_from_rfc3339(&parcels[0].meta.captured_at).expect("RFC 3339");
+    assert!(
+        captured < accepted - chrono::Duration::seconds(1),
+        "captured at {captured}, accepted at {accepted}"
+    );
+}
