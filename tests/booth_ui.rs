@@ -6,12 +6,55 @@ mod util;
 use std::time::Duration;
 
 use egui_kittest::kittest::Queryable;
+use idbooth::ops::config::Language;
 use idbooth::session::Flow;
+use idbooth::vision::Advice;
+
+/// The demo booth, its replay camera playing the demo's arrival from the moment `cue` is
+/// called (a new applicant steps in), not from when the booth started.
+fn booth_with_arrival_on_cue(
+    data: &std::path::Path,
+) -> (
+    egui_kittest::Harness<'static, idbooth::ui::Booth>,
+    impl Fn(),
+) {
+    use idbooth::camera::{Camera, Faults, FrameSource, MakeSource, Motion, ReplaySource};
+    use std::sync::{Arc, Mutex};
+    use std::time::Instant;
+
+    let config = Arc::new(util::config());
+    let timeout = Duration::from_millis(config.kiosk.camera.frame_timeout_ms);
+    let mut parts = idbooth::demo_parts(config, data, util::GRACE.as_ref()).expect("demo parts");
+    let epoch = Arc::new(Mutex::new(Instant::now()));
+    let subject = Arc::new(util::grace_subject().clone());
+    let script = Arc::clone(&epoch);
+    let make: MakeSource = Arc::new(move || -> Box<dyn FrameSource> {
+        let epoch = *script.lock().expect("epoch");
+        Box::new(ReplaySource::new(
+            Arc::clone(&subject),
+            (640, 480),
+            30,
+            Motion::DEMO,
+            Faults::default(),
+            epoch,
+        ))
+    });
+    let camera = Arc::new(Camera::start(make, timeout, Box::new(|| {})));
+    parts.camera = Arc::clone(&camera);
+    let booth = idbooth::ui::Booth::new(parts)
+        .with_data_dir(data)
+        .expect("ops store");
+    let cue = move || {
+        *epoch.lock().expect("epoch") = Instant::now();
+        camera.reopen();
+    };
+    (util::harness(booth), cue)
+}
 
 #[test]
 fn an_applicant_walks_from_attract_to_a_printed_receipt() {
     let data = tempfile::tempdir().expect("temp");
-    let mut h = util::booth_harness(data.path());
+    let (mut h, arrive) = booth_with_arrival_on_cue(data.path());
     h.step();
     util::tap(&mut h, "开始拍照");
     util::tap(&mut h, "普通护照");
@@ -44,11 +87,36 @@ fn an_applicant_walks_from_attract_to_a_printed_receipt() {
         "{:?}",
         h.state().session().flow()
     );
+    // The replay applicant walks in as the pose screen opens.
+    arrive();
     util::tap(&mut h, "同意");
-    // The replay applicant walks in; the guidance says so, then the countdown starts by itself.
+    // The guidance says where to stand, then asks for light (the booth is dim and lit from
+    // one side as the applicant arrives), then the countdown starts by itself.
     util::wait_for(&mut h, "请", Duration::from_secs(5));
     util::keep_screen(&mut h, "pose-arriving");
-    util::wait_for(&mut h, "很好", Duration::from_secs(20));
+    let light: Vec<&str> = [Advice::MoreLight, Advice::UnevenLight]
+        .map(|a| idbooth::ui::text::advice(Language::ZhCn, a))
+        .to_vec();
+    let mut light_seen = Vec::new();
+    let start = std::time::Instant::now();
+    while h.query_by_label_contains("很好").is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no good pose within 20 s; the flow is at {:?}",
+            h.state().session().flow()
+        );
+        for text in &light {
+            if !light_seen.contains(text) && h.query_by_label_contains(text).is_some() {
+                light_seen.push(*text);
+            }
+        }
+        h.step();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    assert!(
+        !light_seen.is_empty(),
+        "the arrival's light problems were named on screen"
+    );
     util::keep_screen(&mut h, "pose-good");
     util::wait_for(&mut h, "确认提交", Duration::from_secs(40));
     util::keep_screen(&mut h, "review");
