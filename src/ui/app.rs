@@ -618,10 +618,13 @@ impl Booth {
             outbox_depth: center.depth.undelivered,
             oldest_s: center.depth.oldest.map(|d| d.as_secs()),
         });
-        let camera_ok = !matches!(
-            self.parts.camera.status().state,
-            CameraState::Stalled | CameraState::Lost(_)
-        );
+        // Opening again after a fault is not back yet: only frames are (else the attract
+        // screen would offer a start at every reopening of a stuck camera).
+        let camera_ok = match self.parts.camera.status().state {
+            CameraState::Running => true,
+            CameraState::Opening => self.operator.camera_fault != Some(true),
+            CameraState::Stalled | CameraState::Lost(_) => false,
+        };
         let printer_ok = lock(&self.operator.printer)
             .as_ref()
             .is_none_or(|s| s.as_ref().is_ok_and(|s| s.ready()));
