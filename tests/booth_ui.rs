@@ -618,6 +618,23 @@ fn at_the_retake_limit_the_rejection_sends_the_applicant_to_the_staff() {
     for attempt in 1..=limit {
         // The replay applicant stands right: the countdown starts by itself.
         util::wait_for(&mut h, "确认提交", Duration::from_secs(60));
+        h.step();
+        h.step();
+        // The last photo's review says so, and offers no retake either.
+        assert_eq!(
+            h.query_by_label("重拍").is_some(),
+            attempt < limit,
+            "attempt {attempt}: {:?}",
+            match h.state().session().flow() {
+                Flow::Review { retake, .. } => Some(*retake),
+                _ => None,
+            }
+        );
+        assert_eq!(
+            h.query_by_label_contains("最后一张照片").is_some(),
+            attempt == limit,
+            "attempt {attempt}"
+        );
         util::tap(&mut h, "确认提交");
         util::wait_for(&mut h, "照片未通过检测", Duration::from_secs(30));
         if attempt < limit {

@@ -91,7 +91,7 @@ pub enum Flow {
         /// Photos taken so far, this one included.
         attempts: u32,
     },
-    /// The applicant sees the normalized photo: retake or accept.
+    /// The applicant sees the normalized photo: retake (while photos are left) or accept.
     Review {
         /// The order.
         order: Order,
@@ -99,6 +99,8 @@ pub enum Flow {
         attempts: u32,
         /// The photo.
         photo: Arc<Photo>,
+        /// Whether a retake is left.
+        retake: bool,
     },
     /// Sent to the center; waiting for its answer.
     Uploading {
@@ -567,23 +569,26 @@ impl Session {
                 },
                 Event::Shutter,
             ) => (self.countdown(order, attempts), none()),
-            (Flow::Processing { order, attempts }, Event::Processed(Ok(photo))) => (
-                entered(
-                    self,
-                    Flow::Review {
-                        order,
-                        attempts,
-                        photo,
-                    },
-                ),
-                none(),
-            ),
+            (Flow::Processing { order, attempts }, Event::Processed(Ok(photo))) => {
+                let retake = attempts < self.limits.max_attempts;
+                let review = Flow::Review {
+                    order,
+                    attempts,
+                    photo,
+                    retake,
+                };
+                (entered(self, review), none())
+            }
             (Flow::Processing { order, attempts }, Event::Processed(Err(_))) => {
                 let failed = self.failed(order, attempts);
                 (entered(self, failed), none())
             }
-            // At the limit the rejection screen offers no retake: the staff help.
-            (rejected @ Flow::Rejected { retake: false, .. }, Event::Retake) => (rejected, none()),
+            // At the limit the screens offer no retake (the rejection sends to the staff): a
+            // stray retake changes nothing, rather than silently ending the session.
+            (
+                flow @ (Flow::Rejected { retake: false, .. } | Flow::Review { retake: false, .. }),
+                Event::Retake,
+            ) => (flow, none()),
             (
                 Flow::Review {
                     order, attempts, ..
@@ -592,29 +597,23 @@ impl Session {
                     order, attempts, ..
                 },
                 Event::Retake,
-            ) => {
-                if attempts >= self.limits.max_attempts {
-                    // Enough tries for one session: start over rather than loop forever.
-                    let effects = self.reset();
-                    return (Flow::Attract, effects);
-                }
-                (
-                    entered(
-                        self,
-                        Flow::Pose {
-                            order,
-                            attempts,
-                            good_for: 0,
-                        },
-                    ),
-                    vec![Effect::ResetTracking],
-                )
-            }
+            ) => (
+                entered(
+                    self,
+                    Flow::Pose {
+                        order,
+                        attempts,
+                        good_for: 0,
+                    },
+                ),
+                vec![Effect::ResetTracking],
+            ),
             (
                 Flow::Review {
                     order,
                     attempts,
                     photo,
+                    ..
                 },
                 Event::Accepted,
             ) => {

@@ -263,6 +263,23 @@ fn a_rejection_gives_a_free_retake_until_the_limit() {
 }
 
 #[test]
+fn the_last_photo_offers_no_retake_on_review_either() {
+    let mut s = at_pose();
+    let mut now = 0;
+    for _ in 1..limits().max_attempts {
+        now = to_review(&mut s, now, vec![]);
+        assert!(matches!(s.flow(), Flow::Review { retake: true, .. }));
+        assert_eq!(s.update(Event::Retake), vec![Effect::ResetTracking]);
+    }
+    to_review(&mut s, now, vec![]);
+    assert!(matches!(s.flow(), Flow::Review { retake: false, .. }));
+    // A stray retake does not silently end the session; the photo can still be sent.
+    assert!(s.update(Event::Retake).is_empty());
+    assert!(matches!(s.flow(), Flow::Review { .. }));
+    submit(&mut s);
+}
+
+#[test]
 fn the_booths_own_failures_count_towards_the_limit_too() {
     let mut s = at_pose();
     let mut now = 0;

@@ -98,7 +98,7 @@ impl Screens {
             Flow::Pose { .. } => self.pose.ui(ui, view, None),
             Flow::Countdown { left, .. } => self.pose.ui(ui, view, Some(*left)),
             Flow::Processing { .. } => self.status.ui(ui, view, Status::Processing),
-            Flow::Review { photo, .. } => self.review.ui(ui, view, photo),
+            Flow::Review { photo, retake, .. } => self.review.ui(ui, view, photo, *retake),
             Flow::Uploading { .. } => self.status.ui(ui, view, Status::Uploading),
             Flow::Rejected {
                 reasons, retake, ..

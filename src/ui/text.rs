@@ -44,6 +44,15 @@ pub fn retake_limit(lang: Language) -> &'static str {
     )
 }
 
+/// The review screen of the session's last photo.
+pub fn last_photo(lang: Language) -> &'static str {
+    tr(
+        lang,
+        "这是本次最后一张照片，不能再重拍。如需帮助，请联系工作人员。",
+        "This is the session's last photo: no more retakes. Please ask the staff if you need help.",
+    )
+}
+
 /// How long the upload has waited, of the most it waits before the applicant gets a ticket.
 pub fn upload_wait(lang: Language, waited_s: u64, budget_s: u64) -> String {
     match lang {
