@@ -6,12 +6,55 @@ mod util;
 use std::time::Duration;
 
 use egui_kittest::kittest::Queryable;
+use idbooth::ops::config::Language;
 use idbooth::session::Flow;
+use idbooth::vision::Advice;
+
+/// The demo booth, its replay camera playing the demo's arrival from the moment `cue` is
+/// called (a new applicant steps in), not from when the booth started.
+fn booth_with_arrival_on_cue(
+    data: &std::path::Path,
+) -> (
+    egui_kittest::Harness<'static, idbooth::ui::Booth>,
+    impl Fn(),
+) {
+    use idbooth::camera::{Camera, Faults, FrameSource, MakeSource, Motion, ReplaySource};
+    use std::sync::{Arc, Mutex};
+    use std::time::Instant;
+
+    let config = Arc::new(util::config());
+    let timeout = Duration::from_millis(config.kiosk.camera.frame_timeout_ms);
+    let mut parts = idbooth::demo_parts(config, data, util::GRACE.as_ref()).expect("demo parts");
+    let epoch = Arc::new(Mutex::new(Instant::now()));
+    let subject = Arc::new(util::grace_subject().clone());
+    let script = Arc::clone(&epoch);
+    let make: MakeSource = Arc::new(move || -> Box<dyn FrameSource> {
+        let epoch = *script.lock().expect("epoch");
+        Box::new(ReplaySource::new(
+            Arc::clone(&subject),
+            (640, 480),
+            30,
+            Motion::DEMO,
+            Faults::default(),
+            epoch,
+        ))
+    });
+    let camera = Arc::new(Camera::start(make, timeout, Box::new(|| {})));
+    parts.camera = Arc::clone(&camera);
+    let booth = idbooth::ui::Booth::new(parts)
+        .with_data_dir(data)
+        .expect("ops store");
+    let cue = move || {
+        *epoch.lock().expect("epoch") = Instant::now();
+        camera.reopen();
+    };
+    (util::harness(booth), cue)
+}
 
 #[test]
 fn an_applicant_walks_from_attract_to_a_printed_receipt() {
     let data = tempfile::tempdir().expect("temp");
-    let mut h = util::booth_harness(data.path());
+    let (mut h, arrive) = booth_with_arrival_on_cue(data.path());
     h.step();
     util::tap(&mut h, "开始拍照");
     util::tap(&mut h, "普通护照");
@@ -44,11 +87,36 @@ fn an_applicant_walks_from_attract_to_a_printed_receipt() {
         "{:?}",
         h.state().session().flow()
     );
+    // The replay applicant walks in as the pose screen opens.
+    arrive();
     util::tap(&mut h, "同意");
-    // The replay applicant walks in; the guidance says so, then the countdown starts by itself.
+    // The guidance says where to stand, then asks for light (the booth is dim and lit from
+    // one side as the applicant arrives), then the countdown starts by itself.
     util::wait_for(&mut h, "请", Duration::from_secs(5));
     util::keep_screen(&mut h, "pose-arriving");
-    util::wait_for(&mut h, "很好", Duration::from_secs(20));
+    let light: Vec<&str> = [Advice::MoreLight, Advice::UnevenLight]
+        .map(|a| idbooth::ui::text::advice(Language::ZhCn, a))
+        .to_vec();
+    let mut light_seen = Vec::new();
+    let start = std::time::Instant::now();
+    while h.query_by_label_contains("很好").is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no good pose within 20 s; the flow is at {:?}",
+            h.state().session().flow()
+        );
+        for text in &light {
+            if !light_seen.contains(text) && h.query_by_label_contains(text).is_some() {
+                light_seen.push(*text);
+            }
+        }
+        h.step();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    assert!(
+        !light_seen.is_empty(),
+        "the arrival's light problems were named on screen"
+    );
     util::keep_screen(&mut h, "pose-good");
     util::wait_for(&mut h, "确认提交", Duration::from_secs(40));
     util::keep_screen(&mut h, "review");
@@ -350,9 +418,8 @@ fn a_pending_ticket_is_checked_later_and_prints_the_receipt_once_approved() {
         "11010519491231002X",
     );
     util::tap(&mut h, "同意");
-    util::wait_for(&mut h, "拍照", Duration::from_secs(10));
-    util::tap(&mut h, "拍照");
-    util::wait_for(&mut h, "确认提交", Duration::from_secs(30));
+    // The guidance starts the countdown once the demo's applicant stands right in good light.
+    util::wait_for(&mut h, "确认提交", Duration::from_secs(60));
     util::tap(&mut h, "确认提交");
     util::wait_for(&mut h, "等待审核", Duration::from_secs(40));
     let id = match h.state().session().flow() {
@@ -451,4 +518,390 @@ fn a_pending_ticket_is_checked_later_and_prints_the_receipt_once_approved() {
     util::tap(&mut h, "查询提交");
     check_code(&mut h, &code);
     util::wait_for(&mut h, "已经打印过", Duration::from_secs(10));
+}
+
+/// A printer that fails while `ready` is off, keeps the failed receipt queued, and prints it
+/// when asked again once ready (as the kiosk printer's queue does).
+#[derive(Default)]
+struct FlakyPrinter {
+    ready: std::sync::atomic::AtomicBool,
+    queued: std::sync::Mutex<Vec<String>>,
+    printed: std::sync::Mutex<Vec<String>>,
+    reprints: std::sync::atomic::AtomicUsize,
+}
+
+impl FlakyPrinter {
+    fn ready(&self) -> bool {
+        self.ready.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl idbooth::receipt::Printer for FlakyPrinter {
+    fn print_receipt(
+        &self,
+        receipt: &idbooth::receipt::Receipt,
+    ) -> Result<(), idbooth::receipt::PrintError> {
+        if !self.ready() {
+            self.queued
+                .lock()
+                .expect("queue")
+                .push(receipt.receipt_no.clone());
+            return Err(idbooth::receipt::PrintError::PaperOut);
+        }
+        self.printed
+            .lock()
+            .expect("printed")
+            .push(receipt.receipt_no.clone());
+        Ok(())
+    }
+
+    fn print_ticket(&self, _submission: &str) -> Result<(), idbooth::receipt::PrintError> {
+        Ok(())
+    }
+
+    fn status(&self) -> Result<idbooth::receipt::serial::Status, idbooth::receipt::PrintError> {
+        Ok(idbooth::receipt::serial::Status {
+            online: true,
+            paper_out: !self.ready(),
+            ..Default::default()
+        })
+    }
+
+    fn reprint(&self) -> Result<usize, idbooth::receipt::PrintError> {
+        self.reprints
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if !self.ready() {
+            return Err(idbooth::receipt::PrintError::PaperOut);
+        }
+        let mut queued = std::mem::take(&mut *self.queued.lock().expect("queue"));
+        let n = queued.len();
+        self.printed.lock().expect("printed").append(&mut queued);
+        Ok(n)
+    }
+}
+
+/// Steps the app until `done` holds, or fails after `limit` saying `what`.
+fn step_until(
+    h: &mut egui_kittest::Harness<'static, idbooth::ui::Booth>,
+    what: &str,
+    limit: Duration,
+    mut done: impl FnMut(&idbooth::ui::Booth) -> bool,
+) {
+    let start = std::time::Instant::now();
+    while !done(h.state()) {
+        assert!(
+            start.elapsed() < limit,
+            "{what}: not within {limit:?}; the flow is at {:?}",
+            h.state().session().flow()
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+}
+
+#[test]
+fn a_failed_receipt_shows_its_number_and_prints_once_the_printer_is_back() {
+    use std::sync::Arc;
+    use std::sync::atomic::Ordering;
+
+    let data = tempfile::tempdir().expect("temp");
+    let config = Arc::new(util::config());
+    let mut parts =
+        idbooth::demo_parts(config, data.path(), util::GRACE.as_ref()).expect("demo parts");
+    let printer = Arc::new(FlakyPrinter::default());
+    printer.ready.store(true, Ordering::SeqCst);
+    parts.printer = Arc::clone(&printer) as Arc<dyn idbooth::receipt::Printer>;
+    let center = Arc::clone(&parts.center);
+    let booth = idbooth::ui::Booth::new(parts)
+        .with_data_dir(data.path())
+        .expect("ops store");
+    let mut h = util::harness(booth);
+    h.step();
+
+    util::enter_details(
+        &mut h,
+        &["Z", "H", "A", "N", "G"],
+        "张",
+        "11010519491231002X",
+    );
+    util::tap(&mut h, "同意");
+    // The guidance starts the countdown once the demo's applicant stands right in good light.
+    util::wait_for(&mut h, "确认提交", Duration::from_secs(60));
+    // The paper runs out just before the receipt prints.
+    printer.ready.store(false, Ordering::SeqCst);
+    util::tap(&mut h, "确认提交");
+    util::wait_for(&mut h, "打印机故障", Duration::from_secs(40));
+    let job = match h.state().session().flow() {
+        Flow::PrintFailed { job, .. } => Arc::clone(job),
+        other => panic!("expected printer trouble, got {other:?}"),
+    };
+    let receipt_no = job.submission.receipt_no.clone().expect("receipt number");
+    let code = idbooth::receipt::ticket_code(&job.submission.id);
+    // The applicant can note the number, and the code to check with later.
+    assert!(
+        h.query_by_label(&receipt_no).is_some(),
+        "the receipt number is on screen"
+    );
+    assert!(
+        h.query_by_label_contains(&code).is_some(),
+        "the code is on screen"
+    );
+    assert!(h.query_by_label("重新打印").is_some());
+    util::keep_screen(&mut h, "print-failed");
+    // Not printed, so the outbox keeps the submission: the code still finds it.
+    assert!(
+        center
+            .find(&code)
+            .is_some_and(|found| found.parcel.is_some()),
+        "the outbox keeps an unprinted receipt's submission"
+    );
+    assert_eq!(printer.reprints.load(Ordering::SeqCst), 0);
+
+    // The booth sees the printer down (it goes out of service), then the paper is loaded.
+    step_until(
+        &mut h,
+        "the booth sees the printer down",
+        Duration::from_secs(20),
+        |b| !b.session().serviceable(),
+    );
+    printer.ready.store(true, Ordering::SeqCst);
+    util::wait_for(&mut h, "完成，请取走回执", Duration::from_secs(30));
+    assert_eq!(
+        printer.reprints.load(Ordering::SeqCst),
+        1,
+        "printed again once, by itself"
+    );
+    assert_eq!(
+        printer.printed.lock().expect("printed").as_slice(),
+        std::slice::from_ref(&receipt_no)
+    );
+    // Printed now: the outbox's copy goes.
+    let start = std::time::Instant::now();
+    while center
+        .find(&code)
+        .is_some_and(|found| found.parcel.is_some())
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the outbox's copy is released after the print"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A center that answers every submission at once with `answer` (or never, with `None`), and
+/// keeps what it was sent.
+struct ScriptedCenter {
+    answer: Option<idbooth::center::api::Status>,
+    parcels: std::sync::Mutex<Vec<idbooth::center::api::Parcel>>,
+}
+
+impl ScriptedCenter {
+    fn new(answer: Option<idbooth::center::api::Status>) -> Self {
+        ScriptedCenter {
+            answer,
+            parcels: Default::default(),
+        }
+    }
+}
+
+impl idbooth::center::Center for ScriptedCenter {
+    fn submit(
+        &self,
+        parcel: idbooth::center::api::Parcel,
+        _wait: Duration,
+    ) -> Result<Option<idbooth::center::api::Submission>, String> {
+        let id = parcel.id.clone();
+        self.parcels.lock().expect("parcels").push(parcel);
+        Ok(self.answer.map(|status| idbooth::center::api::Submission {
+            id,
+            status,
+            receipt_no: None,
+            image_no: None,
+            valid_until: None,
+            reasons: vec![idbooth::center::api::ReasonText {
+                code: idbooth::spec::Reason::HeadTilted,
+                message: "tilted".into(),
+            }],
+            created_at: chrono::Local::now().to_rfc3339(),
+        }))
+    }
+
+    fn answer(&self, _id: &str) -> Option<idbooth::center::api::Submission> {
+        None
+    }
+
+    fn release(&self, _id: &str) {}
+
+    fn status(&self) -> idbooth::center::CenterStatus {
+        Default::default()
+    }
+
+    fn retry_now(&self) -> usize {
+        0
+    }
+
+    fn find(&self, _code: &str) -> Option<idbooth::center::Found> {
+        None
+    }
+}
+
+/// The demo booth with `center` instead of the reference center, past the consent.
+fn booth_with_center(
+    data: &std::path::Path,
+    center: std::sync::Arc<ScriptedCenter>,
+) -> egui_kittest::Harness<'static, idbooth::ui::Booth> {
+    let config = std::sync::Arc::new(util::config());
+    let mut parts = idbooth::demo_parts(config, data, util::GRACE.as_ref()).expect("demo parts");
+    parts.center = center;
+    let booth = idbooth::ui::Booth::new(parts)
+        .with_data_dir(data)
+        .expect("ops store");
+    let mut h = util::harness(booth);
+    h.step();
+    util::enter_details(
+        &mut h,
+        &["Z", "H", "A", "N", "G"],
+        "张",
+        "11010519491231002X",
+    );
+    util::tap(&mut h, "同意");
+    h
+}
+
+#[test]
+fn at_the_retake_limit_the_rejection_sends_the_applicant_to_the_staff() {
+    let data = tempfile::tempdir().expect("temp");
+    let center = std::sync::Arc::new(ScriptedCenter::new(Some(
+        idbooth::center::api::Status::Rejected,
+    )));
+    let mut h = booth_with_center(data.path(), std::sync::Arc::clone(&center));
+    let limit = idbooth::session::Limits::default().max_attempts;
+    for attempt in 1..=limit {
+        // The replay applicant stands right: the countdown starts by itself.
+        util::wait_for(&mut h, "确认提交", Duration::from_secs(60));
+        h.step();
+        h.step();
+        // The last photo's review says so, and offers no retake either.
+        assert_eq!(
+            h.query_by_label("重拍").is_some(),
+            attempt < limit,
+            "attempt {attempt}: {:?}",
+            match h.state().session().flow() {
+                Flow::Review { retake, .. } => Some(*retake),
+                _ => None,
+            }
+        );
+        assert_eq!(
+            h.query_by_label_contains("最后一张照片").is_some(),
+            attempt == limit,
+            "attempt {attempt}"
+        );
+        util::tap(&mut h, "确认提交");
+        util::wait_for(&mut h, "照片未通过检测", Duration::from_secs(30));
+        if attempt < limit {
+            assert!(h.query_by_label("重拍").is_some(), "attempt {attempt}");
+            util::tap(&mut h, "重拍");
+        }
+    }
+    // The last rejection: no retake offered, and the applicant is told to ask the staff.
+    assert!(h.query_by_label("重拍").is_none(), "no retake at the limit");
+    assert!(h.query_by_label_contains("请联系工作人员").is_some());
+    util::keep_screen(&mut h, "retake-limit");
+    assert_eq!(
+        center.parcels.lock().expect("parcels").len(),
+        limit as usize
+    );
+    util::tap(&mut h, "结束");
+    assert_eq!(h.state().session().flow(), &Flow::Attract);
+}
+
+#[test]
+fn the_upload_shows_the_time_waited_and_the_photo_keeps_the_time_of_its_shot() {
+    let data = tempfile::tempdir().expect("temp");
+    // A center that never answers in time.
+    let center = std::sync::Arc::new(ScriptedCenter::new(None));
+    let mut h = booth_with_center(data.path(), std::sync::Arc::clone(&center));
+    util::wait_for(&mut h, "确认提交", Duration::from_secs(60));
+    // The applicant looks at the photo a while before sending it.
+    std::thread::sleep(Duration::from_secs(2));
+    let accepted = chrono::Local::now();
+    util::tap(&mut h, "确认提交");
+    util::wait_for(&mut h, "已等待", Duration::from_secs(10));
+    let budget = util::config().kiosk.center.wait_budget_s;
+    assert!(
+        h.query_by_label_contains(&format!("最多等待 {budget} 秒"))
+            .is_some(),
+        "the wait budget is on screen"
+    );
+    // The count goes on while the center is silent.
+    step_until(
+        &mut h,
+        "two seconds of waiting",
+        Duration::from_secs(20),
+        |b| b.session().waited() >= 2,
+    );
+    h.step();
+    let waited = h.state().session().waited();
+    assert!(
+        h.query_by_label_contains(&format!("已等待 {waited} 秒"))
+            .is_some(),
+        "{waited} s waited on screen"
+    );
+    assert!(matches!(h.state().session().flow(), Flow::Uploading { .. }));
+    util::keep_screen(&mut h, "uploading");
+    // The submission carries the time of the shot, not of the upload.
+    let parcels = center.parcels.lock().expect("parcels");
+    let captured =
+        chrono::DateTime::parse_from_rfc3339(&parcels[0].meta.captured_at).expect("RFC 3339");
+    assert!(
+        captured < accepted - chrono::Duration::seconds(1),
+        "captured at {captured}, accepted at {accepted}"
+    );
+}
+
+#[test]
+fn a_stalled_camera_rests_the_booth_calmly_and_it_recovers_when_frames_return() {
+    use std::sync::Arc;
+
+    let data = tempfile::tempdir().expect("temp");
+    let config = Arc::new(util::config());
+    let timeout = Duration::from_millis(config.kiosk.camera.frame_timeout_ms);
+    let mut parts =
+        idbooth::demo_parts(config, data.path(), util::GRACE.as_ref()).expect("demo parts");
+    // Reads begun between 1 s and 8 s never return (a stuck v4l read); after that they work.
+    let faults = idbooth::camera::Faults {
+        stall: Some((1.0, 8.0)),
+        vanish: None,
+    };
+    let camera = Arc::new(idbooth::camera::Camera::start(
+        util::still_replay(20, faults),
+        timeout,
+        Box::new(|| {}),
+    ));
+    parts.camera = Arc::clone(&camera);
+    let booth = idbooth::ui::Booth::new(parts)
+        .with_data_dir(data.path())
+        .expect("ops store");
+    let mut h = util::harness(booth);
+    h.step();
+    // The UI keeps stepping while the reader is stuck, and the attract screen says calmly that
+    // the booth rests instead of offering a start.
+    util::wait_for(&mut h, "暂停服务", Duration::from_secs(30));
+    assert!(h.query_by_label("开始拍照").is_none());
+    assert!(!h.state().session().serviceable());
+    let resting_at = h.state().session().waited();
+    util::keep_screen(&mut h, "camera-stalled");
+    // Frames come back: the booth takes applicants again, and the clock ran all along.
+    util::wait_for(&mut h, "开始拍照", Duration::from_secs(60));
+    assert_eq!(
+        camera.status().state,
+        idbooth::camera::CameraState::Running,
+        "back in service only once frames flow, not at each reopening"
+    );
+    assert!(h.state().session().serviceable());
+    assert!(h.query_by_label_contains("暂停服务").is_none());
+    assert!(h.state().session().waited() > resting_at);
+    util::tap(&mut h, "开始拍照");
+    assert_eq!(h.state().session().flow(), &Flow::Document);
 }

@@ -248,3 +248,33 @@ fn advice_does_not_flicker_at_a_threshold() {
     }
     assert_eq!(shown, Advice::Good);
 }
+
+#[test]
+fn the_demos_arrival_asks_for_a_place_then_for_light_then_is_good() {
+    // The demo's replayed applicant, 10 frames a second of its script, as the booth guides it.
+    let config = config();
+    let spec = config.documents.get("passport").expect("document");
+    let mut tracker = Tracker::new(FaceDetector::new().expect("model"));
+    let mut guide = Guide::new(config.thresholds);
+    let motion = idbooth::camera::Motion::DEMO;
+    let shown: Vec<Advice> = (0..100)
+        .map(|i| {
+            let picture = frame(&motion.at(i as f32 / 10.0));
+            guide.update(&tracker.assess(&picture), spec)
+        })
+        .collect();
+    let first = |advice: Advice| shown.iter().position(|a| *a == advice);
+    let more_light = first(Advice::MoreLight).expect("too dark on arrival");
+    let uneven = first(Advice::UnevenLight).expect("lit from one side on arrival");
+    let placed = shown
+        .iter()
+        .position(|a| {
+            matches!(
+                a,
+                Advice::MoveCloser | Advice::MoveLeft | Advice::MoveRight | Advice::MoveDown
+            )
+        })
+        .expect("asked to come to the right place");
+    assert!(placed < more_light && more_light < uneven, "{shown:?}");
+    assert_eq!(shown.last(), Some(&Advice::Good), "{shown:?}");
+}

@@ -1,6 +1,7 @@
 //! The replay camera: a booth scene made from a real portrait, shown as a live camera at a fixed
-//! rate, with scripted motion and light (the applicant drifts in off-centre and too far, then
-//! settles) and, for tests, scripted faults (a stall, a disconnection).
+//! rate, with scripted motion and light (the applicant drifts in off-centre and too far under a
+//! dim light from one side, then settles; the light comes up, then evens out) and, for tests,
+//! scripted faults (a stall, a disconnection).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,7 +17,10 @@ pub enum Motion {
     /// Standing still where placed.
     Still(Placement),
     /// Walking in off-centre and too far, settling in the middle after `settle_s`, then swaying
-    /// a little; the whole repeats every `period_s` (a new applicant).
+    /// a little; the whole repeats every `period_s` (a new applicant). The light is dim and
+    /// from one side on arrival: it comes up between 1.25 and 1.5 × `settle_s` (the booth
+    /// asks for more light while the applicant already stands right), then evens out between
+    /// 1.75 and 2 × `settle_s` (the booth names the uneven light), and is right from then on.
     Arrive {
         /// Seconds until the applicant stands right.
         settle_s: f32,
@@ -26,6 +30,13 @@ pub enum Motion {
 }
 
 impl Motion {
+    /// The demo's applicant: in and lit right within about eight seconds, a new one every ten
+    /// minutes.
+    pub const DEMO: Motion = Motion::Arrive {
+        settle_s: 4.0,
+        period_s: 600.0,
+    };
+
     /// Where the applicant stands `t` seconds in.
     pub fn at(&self, t: f32) -> Placement {
         match *self {
@@ -45,15 +56,30 @@ impl Motion {
                 } else {
                     0.0
                 };
+                let settle_s = settle_s.max(0.1);
                 Placement {
                     center_x: 0.22 + (settled.center_x - 0.22) * e + sway,
                     center_y: 0.5 + (settled.center_y - 0.5) * e,
                     face_share: 0.18 + (settled.face_share - 0.18) * e,
+                    light: ramp(DIM, 1.0, t / settle_s, 1.25, 1.5),
+                    left_light: ramp(ONE_SIDED, 1.0, t / settle_s, 1.75, 2.0),
                     ..settled
                 }
             }
         }
     }
+}
+
+/// Light on arrival: too dark for the booth.
+const DIM: f32 = 0.35;
+/// The image's left half of the face on arrival, relative to the right: in shadow.
+const ONE_SIDED: f32 = 0.4;
+
+/// `from` until `x` reaches `start`, `to` from `end` on, smoothly between.
+fn ramp(from: f32, to: f32, x: f32, start: f32, end: f32) -> f32 {
+    let k = ((x - start) / (end - start)).clamp(0.0, 1.0);
+    let k = k * k * (3.0 - 2.0 * k);
+    from + (to - from) * k
 }
 
 /// Faults to play, in seconds since the stream opened.
@@ -176,5 +202,29 @@ mod tests {
         assert!((settled.center_x - 0.5).abs() < 0.01 && (settled.face_share - 0.4).abs() < 1e-6);
         // A new applicant after the period.
         assert_eq!(motion.at(20.0), start);
+    }
+
+    #[test]
+    fn the_light_comes_up_then_evens_out_after_the_applicant_stands_right() {
+        let motion = Motion::Arrive {
+            settle_s: 4.0,
+            period_s: 60.0,
+        };
+        // Dim and from one side on arrival, and still when the applicant stands right.
+        for t in [0.0, 2.0, 4.0, 4.9] {
+            let p = motion.at(t);
+            assert!(p.light < 0.4 && p.left_light < 0.5, "{t}: {p:?}");
+        }
+        // The light is up, still from one side.
+        let p = motion.at(6.5);
+        assert!((p.light - 1.0).abs() < 1e-6 && p.left_light < 0.5, "{p:?}");
+        // Then even.
+        let p = motion.at(8.0);
+        assert!((p.light - 1.0).abs() < 1e-6 && (p.left_light - 1.0).abs() < 1e-6);
+        // Never brighter than as shot: the ramps do not overshoot.
+        for i in 0..200 {
+            let p = motion.at(i as f32 * 0.05);
+            assert!(p.light <= 1.0 && p.left_light <= 1.0, "{p:?}");
+        }
     }
 }

@@ -134,10 +134,7 @@ pub fn demo_parts(config: Arc<Config>, data_dir: &Path, portrait: &Path) -> anyh
             Arc::clone(&subject),
             (640, 480),
             30,
-            Motion::Arrive {
-                settle_s: 4.0,
-                period_s: 600.0,
-            },
+            Motion::DEMO,
             Default::default(),
             epoch,
         ))

@@ -24,6 +24,9 @@ pub struct Photo {
     pub jpeg: Vec<u8>,
     /// Reasons the booth's own check found (empty when compliant).
     pub reasons: Vec<Reason>,
+    /// When the shot was taken (RFC 3339, the booth's local time): the center judges the oldest
+    /// capture first.
+    pub captured_at: String,
 }
 
 /// Everything a receipt needs, once the center approved.
@@ -88,7 +91,7 @@ pub enum Flow {
         /// Photos taken so far, this one included.
         attempts: u32,
     },
-    /// The applicant sees the normalized photo: retake or accept.
+    /// The applicant sees the normalized photo: retake (while photos are left) or accept.
     Review {
         /// The order.
         order: Order,
@@ -96,6 +99,8 @@ pub enum Flow {
         attempts: u32,
         /// The photo.
         photo: Arc<Photo>,
+        /// Whether a retake is left.
+        retake: bool,
     },
     /// Sent to the center; waiting for its answer.
     Uploading {
@@ -108,7 +113,8 @@ pub enum Flow {
         /// The local submission id (Idempotency-Key).
         submission: String,
     },
-    /// The center (or the booth's own check) refused the photo: a free retake.
+    /// The center (or the booth's own check) refused the photo: a free retake, while the
+    /// session has photos left.
     Rejected {
         /// The order.
         order: Order,
@@ -116,6 +122,8 @@ pub enum Flow {
         attempts: u32,
         /// Why.
         reasons: Vec<Reason>,
+        /// Whether a retake is left; at the limit the applicant is sent to the staff.
+        retake: bool,
     },
     /// The center has not decided in time: the applicant keeps a ticket.
     Pending {
@@ -126,11 +134,17 @@ pub enum Flow {
     Printing {
         /// What is printed.
         job: Arc<ReceiptJob>,
+        /// Whether the booth already printed it again by itself once, after a failure.
+        reprinted: bool,
     },
-    /// The printer failed; the receipt stays queued and the applicant is told where to get it.
+    /// The printer failed; the receipt stays queued and the applicant is shown its number and
+    /// told where to get it. When the printer is ready again the booth prints it once by itself;
+    /// the applicant may also ask again.
     PrintFailed {
         /// What was to be printed.
         job: Arc<ReceiptJob>,
+        /// Whether the booth already printed it again by itself once.
+        reprinted: bool,
     },
     /// "Check my submission": the applicant types the code on a pending ticket.
     Check {
@@ -212,6 +226,10 @@ pub enum Event {
     NotStored,
     /// The printer finished the receipt, or failed.
     Printed(Result<(), String>),
+    /// The printer reports ready again after it was not (the shell watches its status).
+    PrinterReady,
+    /// "Print again" on the printer trouble screen.
+    PrintAgain,
     /// Whether the booth can take new sessions (camera, printer and center usable).
     Serviceable(bool),
     /// "Check my submission" on the attract screen.
@@ -244,6 +262,12 @@ pub enum Effect {
     },
     /// Queue and print the receipt; answer with [`Event::Printed`].
     Print(Arc<ReceiptJob>),
+    /// Print again the receipt that stayed queued after a failure; answer with
+    /// [`Event::Printed`].
+    Reprint(Arc<ReceiptJob>),
+    /// The booth is done with this submission (rejected, or its receipt printed): the outbox
+    /// may wipe its copy. Never for a submission a pending ticket still points to.
+    Release(String),
     /// Print the pending ticket for this submission id.
     PrintTicket(String),
     /// Look a ticket code up; answer with [`Event::Looked`].
@@ -314,6 +338,11 @@ impl Session {
         &self.flow
     }
 
+    /// Seconds on the current screen.
+    pub fn waited(&self) -> u64 {
+        self.now.saturating_sub(self.entered_at)
+    }
+
     /// Whether the booth takes new sessions.
     pub fn serviceable(&self) -> bool {
         self.serviceable
@@ -382,9 +411,7 @@ impl Session {
         self.now = self.now.max(now);
         let in_state = self.now.saturating_sub(self.entered_at);
         match &self.flow {
-            Flow::Done { .. } | Flow::Pending { .. } | Flow::PrintFailed { .. }
-                if in_state >= self.limits.farewell_s =>
-            {
+            Flow::Done { .. } | Flow::Pending { .. } if in_state >= self.limits.farewell_s => {
                 return self.reset();
             }
             Flow::Countdown {
@@ -460,22 +487,16 @@ impl Session {
                         self,
                         Flow::Printing {
                             job: Arc::clone(&job),
+                            reprinted: false,
                         },
                     ),
                     vec![Effect::Print(job)],
                 ),
                 // The retake is free, as after any rejection: the same order, a new photo.
-                Lookup::Rejected { order, reasons } => (
-                    entered(
-                        self,
-                        Flow::Rejected {
-                            order,
-                            attempts: 0,
-                            reasons,
-                        },
-                    ),
-                    none(),
-                ),
+                Lookup::Rejected { order, reasons } => {
+                    let rejected = self.rejected(order, 0, reasons);
+                    (entered(self, rejected), none())
+                }
                 Lookup::Nothing(note) => {
                     let check = Flow::Check {
                         looking: false,
@@ -548,20 +569,26 @@ impl Session {
                 },
                 Event::Shutter,
             ) => (self.countdown(order, attempts), none()),
-            (Flow::Processing { order, attempts }, Event::Processed(Ok(photo))) => (
-                entered(
-                    self,
-                    Flow::Review {
-                        order,
-                        attempts,
-                        photo,
-                    },
-                ),
-                none(),
-            ),
-            (Flow::Processing { order, attempts }, Event::Processed(Err(_))) => {
-                (entered(self, Self::failed(order, attempts)), none())
+            (Flow::Processing { order, attempts }, Event::Processed(Ok(photo))) => {
+                let retake = attempts < self.limits.max_attempts;
+                let review = Flow::Review {
+                    order,
+                    attempts,
+                    photo,
+                    retake,
+                };
+                (entered(self, review), none())
             }
+            (Flow::Processing { order, attempts }, Event::Processed(Err(_))) => {
+                let failed = self.failed(order, attempts);
+                (entered(self, failed), none())
+            }
+            // At the limit the screens offer no retake (the rejection sends to the staff): a
+            // stray retake changes nothing, rather than silently ending the session.
+            (
+                flow @ (Flow::Rejected { retake: false, .. } | Flow::Review { retake: false, .. }),
+                Event::Retake,
+            ) => (flow, none()),
             (
                 Flow::Review {
                     order, attempts, ..
@@ -570,46 +597,30 @@ impl Session {
                     order, attempts, ..
                 },
                 Event::Retake,
-            ) => {
-                if attempts >= self.limits.max_attempts {
-                    // Enough tries for one session: start over rather than loop forever.
-                    let effects = self.reset();
-                    return (Flow::Attract, effects);
-                }
-                (
-                    entered(
-                        self,
-                        Flow::Pose {
-                            order,
-                            attempts,
-                            good_for: 0,
-                        },
-                    ),
-                    vec![Effect::ResetTracking],
-                )
-            }
+            ) => (
+                entered(
+                    self,
+                    Flow::Pose {
+                        order,
+                        attempts,
+                        good_for: 0,
+                    },
+                ),
+                vec![Effect::ResetTracking],
+            ),
             (
                 Flow::Review {
                     order,
                     attempts,
                     photo,
+                    ..
                 },
                 Event::Accepted,
             ) => {
                 if !photo.reasons.is_empty() {
                     // The booth's own check already refuses it: no need to ask the center.
-                    let reasons = photo.reasons.clone();
-                    return (
-                        entered(
-                            self,
-                            Flow::Rejected {
-                                order,
-                                attempts,
-                                reasons,
-                            },
-                        ),
-                        none(),
-                    );
+                    let rejected = self.rejected(order, attempts, photo.reasons.clone());
+                    return (entered(self, rejected), none());
                 }
                 let id = uuid::Uuid::new_v4().to_string();
                 let effect = Effect::Submit {
@@ -650,6 +661,7 @@ impl Session {
                             self,
                             Flow::Printing {
                                 job: Arc::clone(&job),
+                                reprinted: false,
                             },
                         ),
                         vec![Effect::Print(job)],
@@ -660,17 +672,11 @@ impl Session {
                     if reasons.is_empty() {
                         reasons.push(Reason::Other);
                     }
-                    (
-                        entered(
-                            self,
-                            Flow::Rejected {
-                                order,
-                                attempts,
-                                reasons,
-                            },
-                        ),
-                        none(),
-                    )
+                    // This submission is done: its data may go. A rejection that comes after
+                    // the wait budget is not taken here (the session holds a ticket by then),
+                    // so the outbox keeps what "check my submission" needs.
+                    let rejected = self.rejected(order, attempts, reasons);
+                    (entered(self, rejected), vec![Effect::Release(submission)])
                 }
                 Status::Pending => self.pending(submission),
             },
@@ -681,13 +687,34 @@ impl Session {
                     order, attempts, ..
                 },
                 Event::NotStored,
-            ) => (entered(self, Self::failed(order, attempts)), none()),
-            (Flow::Printing { job }, Event::Printed(Ok(()))) => {
-                let receipt_no = job.submission.receipt_no.clone().unwrap_or_default();
-                (entered(self, Flow::Done { receipt_no }), vec![Effect::Wipe])
+            ) => {
+                let failed = self.failed(order, attempts);
+                (entered(self, failed), none())
             }
-            (Flow::Printing { job }, Event::Printed(Err(_))) => {
-                (entered(self, Flow::PrintFailed { job }), none())
+            (Flow::Printing { job, .. }, Event::Printed(Ok(()))) => {
+                let receipt_no = job.submission.receipt_no.clone().unwrap_or_default();
+                let release = Effect::Release(job.submission.id.clone());
+                (
+                    entered(self, Flow::Done { receipt_no }),
+                    vec![release, Effect::Wipe],
+                )
+            }
+            (Flow::Printing { job, reprinted }, Event::Printed(Err(_))) => {
+                // The applicant gets the full time to note the number, however long the
+                // upload and the printer took.
+                self.last_touch = self.now;
+                (entered(self, Flow::PrintFailed { job, reprinted }), none())
+            }
+            // The printer is back while the applicant still reads its number: print it, once.
+            (
+                Flow::PrintFailed {
+                    job,
+                    reprinted: false,
+                },
+                Event::PrinterReady,
+            ) => self.reprint(job, true),
+            (Flow::PrintFailed { job, reprinted }, Event::PrintAgain) => {
+                self.reprint(job, reprinted)
             }
             (
                 Flow::Done { .. } | Flow::Pending { .. } | Flow::PrintFailed { .. },
@@ -712,12 +739,25 @@ impl Session {
 
     /// The booth itself failed (the photo could not be made, the submission not stored): a
     /// retake, as after a rejection.
-    fn failed(order: Order, attempts: u32) -> Flow {
+    fn failed(&self, order: Order, attempts: u32) -> Flow {
+        self.rejected(order, attempts, vec![Reason::Other])
+    }
+
+    /// A refusal, with a retake while the session has photos left.
+    fn rejected(&self, order: Order, attempts: u32, reasons: Vec<Reason>) -> Flow {
         Flow::Rejected {
             order,
             attempts,
-            reasons: vec![Reason::Other],
+            reasons,
+            retake: attempts < self.limits.max_attempts,
         }
+    }
+
+    /// Back to printing the queued receipt of `job`.
+    fn reprint(&mut self, job: Arc<ReceiptJob>, reprinted: bool) -> (Flow, Vec<Effect>) {
+        self.entered_at = self.now;
+        let effect = Effect::Reprint(Arc::clone(&job));
+        (Flow::Printing { job, reprinted }, vec![effect])
     }
 
     fn pending(&mut self, submission: String) -> (Flow, Vec<Effect>) {

@@ -70,6 +70,7 @@ fn photo(reasons: Vec<Reason>) -> Arc<Photo> {
     Arc::new(Photo {
         jpeg: vec![0xFF, 0xD8, 0xFF, 0xD9],
         reasons,
+        captured_at: "2026-11-25T10:00:00+08:00".into(),
     })
 }
 
@@ -157,7 +158,11 @@ fn the_whole_way_to_a_printed_receipt() {
         job.submission.receipt_no.as_deref(),
         Some("44030026112500001X")
     );
-    assert_eq!(s.update(Event::Printed(Ok(()))), vec![Effect::Wipe]);
+    // Printed: only now may the outbox's copy go.
+    assert_eq!(
+        s.update(Event::Printed(Ok(()))),
+        vec![Effect::Release(id), Effect::Wipe]
+    );
     assert_eq!(
         s.flow(),
         &Flow::Done {
@@ -222,25 +227,119 @@ fn a_rejection_gives_a_free_retake_until_the_limit() {
     for attempt in 1..=limits().max_attempts {
         now = to_review(&mut s, now, vec![]);
         let id = submit(&mut s);
-        s.update(Event::Answered(answer(&id, Status::Rejected)));
+        // A rejection ends the submission: its data may go.
+        let effects = s.update(Event::Answered(answer(&id, Status::Rejected)));
+        assert_eq!(effects, vec![Effect::Release(id)]);
+        let last = attempt == limits().max_attempts;
         match s.flow() {
             Flow::Rejected {
-                reasons, attempts, ..
+                reasons,
+                attempts,
+                retake,
+                ..
             } => {
                 assert_eq!(reasons, &vec![Reason::HeadTilted]);
                 assert_eq!(*attempts, attempt);
+                assert_eq!(*retake, !last, "a retake is offered until the limit");
             }
             other => panic!("expected a rejection, got {other:?}"),
         }
         let effects = s.update(Event::Retake);
-        if attempt < limits().max_attempts {
+        if !last {
             assert_eq!(effects, vec![Effect::ResetTracking]);
             assert!(matches!(s.flow(), Flow::Pose { .. }));
         } else {
-            assert_eq!(effects, vec![Effect::Wipe, Effect::ResetTracking]);
+            // At the limit a retake does nothing (the screen sends the applicant to the staff);
+            // the applicant finishes.
+            assert!(effects.is_empty());
+            assert!(matches!(s.flow(), Flow::Rejected { retake: false, .. }));
+            assert_eq!(
+                s.update(Event::Cancelled),
+                vec![Effect::Wipe, Effect::ResetTracking]
+            );
             assert_eq!(s.flow(), &Flow::Attract);
         }
     }
+}
+
+#[test]
+fn the_last_photo_offers_no_retake_on_review_either() {
+    let mut s = at_pose();
+    let mut now = 0;
+    for _ in 1..limits().max_attempts {
+        now = to_review(&mut s, now, vec![]);
+        assert!(matches!(s.flow(), Flow::Review { retake: true, .. }));
+        assert_eq!(s.update(Event::Retake), vec![Effect::ResetTracking]);
+    }
+    to_review(&mut s, now, vec![]);
+    assert!(matches!(s.flow(), Flow::Review { retake: false, .. }));
+    // A stray retake does not silently end the session; the photo can still be sent.
+    assert!(s.update(Event::Retake).is_empty());
+    assert!(matches!(s.flow(), Flow::Review { .. }));
+    submit(&mut s);
+}
+
+#[test]
+fn the_booths_own_failures_count_towards_the_limit_too() {
+    let mut s = at_pose();
+    let mut now = 0;
+    for _ in 1..limits().max_attempts {
+        now = to_review(&mut s, now, vec![]);
+        s.update(Event::Retake);
+    }
+    // The last photo cannot be made: no retake is offered.
+    s.update(Event::Shutter);
+    for t in 1..=3 {
+        s.update(Event::Tick(now + t));
+    }
+    s.update(Event::Processed(Err("no frame".into())));
+    assert!(
+        matches!(s.flow(), Flow::Rejected { retake: false, attempts, .. } if *attempts == limits().max_attempts),
+        "{:?}",
+        s.flow()
+    );
+}
+
+#[test]
+fn a_rejection_after_the_wait_budget_keeps_what_the_ticket_needs() {
+    let mut s = at_pose();
+    to_review(&mut s, 0, vec![]);
+    let id = submit(&mut s);
+    s.update(Event::AnswerLate);
+    assert!(matches!(s.flow(), Flow::Pending { .. }));
+    // The center's answer arrives just after: nothing is released, so "check my submission"
+    // later finds it and gives the free retake.
+    for status in [Status::Rejected, Status::Approved] {
+        let effects = s.update(Event::Answered(answer(&id, status)));
+        assert!(
+            !effects.iter().any(|e| matches!(e, Effect::Release(_))),
+            "{effects:?}"
+        );
+    }
+    assert!(matches!(s.flow(), Flow::Pending { .. }));
+}
+
+#[test]
+fn the_shot_keeps_the_time_it_was_taken() {
+    let mut s = at_pose();
+    to_review(&mut s, 0, vec![]);
+    match s.update(Event::Accepted).as_slice() {
+        [Effect::Submit { photo, .. }] => {
+            assert_eq!(photo.captured_at, "2026-11-25T10:00:00+08:00");
+        }
+        other => panic!("expected a submission, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_waited_time_counts_from_the_upload() {
+    let mut s = at_pose();
+    let now = to_review(&mut s, 0, vec![]);
+    s.update(Event::Tick(now + 4));
+    submit(&mut s);
+    assert_eq!(s.waited(), 0);
+    s.update(Event::Tick(now + 14));
+    assert_eq!(s.waited(), 10);
 }
 
 #[test]
@@ -305,10 +404,94 @@ fn printer_trouble_keeps_the_receipt_and_says_so() {
     s.update(Event::Answered(answer(&id, Status::Approved)));
     assert!(s.update(Event::Printed(Err("paper out".into()))).is_empty());
     assert!(matches!(s.flow(), Flow::PrintFailed { .. }));
+    // The applicant has time to note the receipt number: the screen stays past the farewell,
+    // and ends like any screen when nobody touches it.
+    assert!(s.update(Event::Tick(now + limits().farewell_s)).is_empty());
+    assert!(matches!(s.flow(), Flow::PrintFailed { .. }));
+    s.update(Event::Tick(
+        now + limits().inactivity_s - limits().warning_s,
+    ));
+    assert_eq!(s.warning(), Some(limits().warning_s));
     assert_eq!(
-        s.update(Event::Tick(now + limits().farewell_s)),
+        s.update(Event::Tick(now + limits().inactivity_s)),
         vec![Effect::Wipe, Effect::ResetTracking]
     );
+    assert_eq!(s.flow(), &Flow::Attract);
+}
+
+/// A session whose receipt failed to print, at time `now`.
+fn print_failed() -> (Session, Arc<ReceiptJob>, u64) {
+    let mut s = at_pose();
+    let now = to_review(&mut s, 0, vec![]);
+    let id = submit(&mut s);
+    let job = match s
+        .update(Event::Answered(answer(&id, Status::Approved)))
+        .as_slice()
+    {
+        [Effect::Print(job)] => Arc::clone(job),
+        other => panic!("expected a print, got {other:?}"),
+    };
+    // Nothing is released when the print failed.
+    assert!(s.update(Event::Printed(Err("paper out".into()))).is_empty());
+    (s, job, now)
+}
+
+#[test]
+fn the_printer_back_prints_the_same_receipt_once_by_itself() {
+    let (mut s, job, _) = print_failed();
+    assert_eq!(
+        s.update(Event::PrinterReady),
+        vec![Effect::Reprint(Arc::clone(&job))]
+    );
+    assert!(matches!(
+        s.flow(),
+        Flow::Printing {
+            reprinted: true,
+            ..
+        }
+    ));
+    // It fails again: the booth does not try again by itself.
+    assert!(
+        s.update(Event::Printed(Err("cover open".into())))
+            .is_empty()
+    );
+    assert!(matches!(
+        s.flow(),
+        Flow::PrintFailed {
+            reprinted: true,
+            ..
+        }
+    ));
+    assert!(s.update(Event::PrinterReady).is_empty());
+    // The applicant may ask; this time it prints.
+    assert_eq!(
+        s.update(Event::PrintAgain),
+        vec![Effect::Reprint(Arc::clone(&job))]
+    );
+    assert_eq!(
+        s.update(Event::Printed(Ok(()))),
+        vec![Effect::Release(job.submission.id.clone()), Effect::Wipe]
+    );
+    assert!(matches!(s.flow(), Flow::Done { .. }));
+}
+
+#[test]
+fn nothing_prints_once_the_session_has_ended() {
+    let (mut s, _, now) = print_failed();
+    s.update(Event::Tick(now + limits().inactivity_s));
+    assert_eq!(s.flow(), &Flow::Attract);
+    assert!(s.update(Event::PrinterReady).is_empty());
+    assert!(s.update(Event::PrintAgain).is_empty());
+    // The applicant who finishes by hand, too.
+    let (mut s, _, _) = print_failed();
+    assert_eq!(
+        s.update(Event::Started),
+        vec![Effect::Wipe, Effect::ResetTracking]
+    );
+    assert!(s.update(Event::PrinterReady).is_empty());
+    // A reprint that ends after the session did changes nothing.
+    assert!(s.update(Event::Printed(Ok(()))).is_empty());
+    assert_eq!(s.flow(), &Flow::Attract);
 }
 
 #[test]
@@ -413,7 +596,10 @@ fn a_ticket_code_of_an_approved_submission_prints_its_receipt() {
     let effects = s.update(Event::Looked(Lookup::Approved(Arc::clone(&job))));
     assert_eq!(effects, vec![Effect::Print(Arc::clone(&job))]);
     assert!(matches!(s.flow(), Flow::Printing { .. }));
-    s.update(Event::Printed(Ok(())));
+    assert_eq!(
+        s.update(Event::Printed(Ok(()))),
+        vec![Effect::Release("1a2b3c4d-rest".into()), Effect::Wipe]
+    );
     assert!(matches!(s.flow(), Flow::Done { .. }));
 }
 

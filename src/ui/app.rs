@@ -87,6 +87,8 @@ pub struct Booth {
     watchdog: crate::ops::watchdog::Watchdog,
     announced: bool,
     operator: Operator,
+    /// The printer was seen not ready while the applicant is on the printer trouble screen.
+    printer_down: bool,
 }
 
 /// The operator's side of the booth (issue #7): the maintenance screen and what it records.
@@ -147,6 +149,7 @@ impl Booth {
             stats: Stats::default(),
             watchdog: crate::ops::watchdog::Watchdog::from_env(),
             announced: false,
+            printer_down: false,
             operator: Operator {
                 // In memory until `with_data_dir`: a booth without a data folder still counts.
                 store: OpsStore::in_memory().unwrap_or_else(|error| {
@@ -251,6 +254,7 @@ impl Booth {
             self.dispatch(event);
         }
         self.dispatch(Event::Tick(now));
+        self.watch_printer();
         if let (Flow::Uploading { .. }, Some(since)) = (self.session.flow(), self.uploading_since)
             && now.saturating_sub(since) >= self.parts.config.kiosk.center.wait_budget_s
         {
@@ -314,6 +318,7 @@ impl Booth {
             live: live.as_ref(),
             preview: self.preview.as_ref(),
             photo: self.photo_texture.as_ref(),
+            waited_s: self.session.waited(),
         };
         let flow = self.session.flow().clone();
         let action = self.screens.show(ui, &view, &flow);
@@ -413,6 +418,8 @@ impl Booth {
                     .or_else(|| self.parts.camera.latest().map(|f| f.image));
                 let spec = self.parts.config.documents.get(&document).cloned();
                 let thresholds = self.parts.config.thresholds;
+                // Stamped now, at the shot: the center judges the oldest capture first.
+                let captured_at = chrono::Local::now().to_rfc3339();
                 std::thread::spawn(move || {
                     let result = match (frame, spec) {
                         (Some(frame), Some(spec)) => with_detector(|d| match face {
@@ -427,6 +434,7 @@ impl Booth {
                             Arc::new(Photo {
                                 reasons: out.reasons(),
                                 jpeg: out.jpeg.bytes,
+                                captured_at,
                             })
                         }),
                         _ => Err("no frame from the camera".to_owned()),
@@ -451,21 +459,16 @@ impl Booth {
                             name: order.applicant.name.as_str().to_owned(),
                             id_number: order.applicant.id_number.as_str().to_owned(),
                         },
-                        captured_at: chrono::Local::now().to_rfc3339(),
+                        captured_at: photo.captured_at.clone(),
                         quality: Default::default(),
                     },
                     photo: photo.jpeg.clone(),
                 };
                 std::thread::spawn(move || {
-                    let id = parcel.id.clone();
                     match center.submit(parcel, wait) {
-                        Ok(Some(answer)) => {
-                            // A rejection ends this submission: its data goes now.
-                            if answer.status == Status::Rejected {
-                                center.release(&id);
-                            }
-                            send(Event::Answered(answer));
-                        }
+                        // The session releases a rejected submission when it takes the answer;
+                        // one that comes too late is kept for the pending ticket.
+                        Ok(Some(answer)) => send(Event::Answered(answer)),
                         // Delivery goes on behind the scenes; the wait budget ends the wait.
                         Ok(None) => tracing::info!("center: no answer within the wait budget"),
                         Err(error) => {
@@ -477,7 +480,6 @@ impl Booth {
             }
             Effect::Print(job) => {
                 let printer = Arc::clone(&self.parts.printer);
-                let center = Arc::clone(&self.parts.center);
                 let config = Arc::clone(&self.parts.config);
                 std::thread::spawn(move || {
                     let mut receipt = Receipt::new(
@@ -491,14 +493,28 @@ impl Booth {
                     receipt.thumbnail = photo::decode(&job.photo.jpeg)
                         .ok()
                         .map(|rgb| image::imageops::grayscale(&rgb));
+                    // The outbox's copy goes only once the session has the confirmed print
+                    // (`Effect::Release`): a failed receipt can still be found by its code.
                     let result = printer.print_receipt(&receipt).map_err(|e| e.to_string());
-                    // Printed or queued on disk by the printer: the outbox's copy can go.
-                    center.release(&job.submission.id);
                     if let Err(error) = &result {
                         tracing::warn!(%error, "printing failed; the receipt stays queued");
                     }
                     send(Event::Printed(result));
                 });
+            }
+            Effect::Reprint(job) => {
+                let printer = Arc::clone(&self.parts.printer);
+                std::thread::spawn(move || {
+                    let result = reprint(printer.as_ref(), &job);
+                    if let Err(error) = &result {
+                        tracing::warn!(%error, "printing again failed; the receipt stays queued");
+                    }
+                    send(Event::Printed(result));
+                });
+            }
+            Effect::Release(id) => {
+                let center = Arc::clone(&self.parts.center);
+                std::thread::spawn(move || center.release(&id));
             }
             Effect::Lookup(code) => {
                 let center = Arc::clone(&self.parts.center);
@@ -611,10 +627,13 @@ impl Booth {
             outbox_depth: center.depth.undelivered,
             oldest_s: center.depth.oldest.map(|d| d.as_secs()),
         });
-        let camera_ok = !matches!(
-            self.parts.camera.status().state,
-            CameraState::Stalled | CameraState::Lost(_)
-        );
+        // Opening again after a fault is not back yet: only frames are (else the attract
+        // screen would offer a start at every reopening of a stuck camera).
+        let camera_ok = match self.parts.camera.status().state {
+            CameraState::Running => true,
+            CameraState::Opening => self.operator.camera_fault != Some(true),
+            CameraState::Stalled | CameraState::Lost(_) => false,
+        };
         let printer_ok = lock(&self.operator.printer)
             .as_ref()
             .is_none_or(|s| s.as_ref().is_ok_and(|s| s.ready()));
@@ -632,6 +651,25 @@ impl Booth {
             tracing::warn!(%what, "booth service");
             let _ = self.operator.store.log("service", &what);
             self.dispatch(Event::Serviceable(ok));
+        }
+    }
+
+    /// While the applicant is on the printer trouble screen: tells the session when the printer,
+    /// seen not ready, is ready again (it then prints the receipt once by itself).
+    fn watch_printer(&mut self) {
+        if !matches!(self.session.flow(), Flow::PrintFailed { .. }) {
+            self.printer_down = false;
+            return;
+        }
+        let ready = match lock(&self.operator.printer).as_ref() {
+            Some(status) => status.as_ref().is_ok_and(|s| s.ready()),
+            None => return,
+        };
+        if !ready {
+            self.printer_down = true;
+        } else if self.printer_down {
+            self.printer_down = false;
+            self.dispatch(Event::PrinterReady);
         }
     }
 
@@ -701,8 +739,20 @@ fn lookup(center: &dyn Center, config: &crate::ops::Config, code: &str) -> Looku
         photo: Arc::new(Photo {
             jpeg: parcel.photo,
             reasons: Vec::new(),
+            captured_at: parcel.meta.captured_at,
         }),
     }))
+}
+
+/// Prints again the receipt of `job` that stayed in the printer's queue after a failure; `Ok` only
+/// once the printer confirmed it.
+fn reprint(printer: &dyn Printer, job: &ReceiptJob) -> Result<(), String> {
+    let _ = job;
+    match printer.reprint() {
+        Ok(0) => Err("nothing was printed".to_owned()),
+        Ok(_) => Ok(()),
+        Err(error) => Err(error.to_string()),
+    }
 }
 
 /// Asks the printer for its status every few seconds, off the UI thread (a real printer may take

@@ -67,6 +67,8 @@ pub struct View<'a> {
     pub preview: Option<&'a TextureHandle>,
     /// The normalized photo.
     pub photo: Option<&'a TextureHandle>,
+    /// Seconds on the current screen (how long the upload has waited).
+    pub waited_s: u64,
 }
 
 /// The screens and what they hold between frames; dropped whole to wipe an applicant.
@@ -97,12 +99,25 @@ impl Screens {
             Flow::Pose { .. } => self.pose.ui(ui, view, None),
             Flow::Countdown { left, .. } => self.pose.ui(ui, view, Some(*left)),
             Flow::Processing { .. } => self.status.ui(ui, view, Status::Processing),
-            Flow::Review { photo, .. } => self.review.ui(ui, view, photo),
+            Flow::Review { photo, retake, .. } => self.review.ui(ui, view, photo, *retake),
             Flow::Uploading { .. } => self.status.ui(ui, view, Status::Uploading),
-            Flow::Rejected { reasons, .. } => self.status.ui(ui, view, Status::Rejected(reasons)),
+            Flow::Rejected {
+                reasons, retake, ..
+            } => self.status.ui(ui, view, Status::Rejected(reasons, *retake)),
             Flow::Pending { submission } => self.status.ui(ui, view, Status::Pending(submission)),
             Flow::Printing { .. } => self.status.ui(ui, view, Status::Printing),
-            Flow::PrintFailed { .. } => self.status.ui(ui, view, Status::PrintFailed),
+            Flow::PrintFailed { job, .. } => {
+                let receipt_no = job.submission.receipt_no.as_deref().unwrap_or_default();
+                let code = crate::receipt::ticket_code(&job.submission.id);
+                self.status.ui(
+                    ui,
+                    view,
+                    Status::PrintFailed {
+                        receipt_no,
+                        code: &code,
+                    },
+                )
+            }
             Flow::Done { receipt_no } => self.status.ui(ui, view, Status::Done(receipt_no)),
             Flow::Check { looking, note } => self.check.ui(ui, view, *looking, *note),
         }

@@ -2,7 +2,7 @@
 
 use egui::{RichText, Ui, Vec2};
 
-use super::text::{reason, tr};
+use super::text::{last_photo, reason, tr};
 use super::widgets::{big_button, centered_row, row_width, title};
 use super::{Action, View};
 use crate::session::{Event, Photo};
@@ -13,7 +13,13 @@ pub struct Review;
 
 impl Review {
     /// Draws the screen.
-    pub fn ui(&mut self, ui: &mut Ui, view: &View<'_>, photo: &Photo) -> Option<Action> {
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        view: &View<'_>,
+        photo: &Photo,
+        retake: bool,
+    ) -> Option<Action> {
         let lang = view.lang;
         let mut action = None;
         ui.vertical_centered(|ui| {
@@ -31,9 +37,18 @@ impl Review {
                 );
             }
             ui.add_space(12.0);
+            if !retake {
+                ui.label(RichText::new(last_photo(lang)).size(26.0));
+            }
+            // At the limit: finish instead of a retake.
+            let (text, event) = if retake {
+                (tr(lang, "重拍", "Retake"), Event::Retake)
+            } else {
+                (tr(lang, "结束", "Finish"), Event::Cancelled)
+            };
             centered_row(ui, row_width(ui, &[220.0, 320.0]), |ui| {
-                if big_button(ui, tr(lang, "重拍", "Retake"), 220.0) {
-                    action = Some(Action::Session(Event::Retake));
+                if big_button(ui, text, 220.0) {
+                    action = Some(Action::Session(event));
                 }
                 if big_button(ui, tr(lang, "确认提交", "Use this photo"), 320.0) {
                     action = Some(Action::Session(Event::Accepted));

@@ -35,6 +35,36 @@ pub fn advice(lang: Language, a: Advice) -> &'static str {
     }
 }
 
+/// The rejection screen once the session has used all its photos.
+pub fn retake_limit(lang: Language) -> &'static str {
+    tr(
+        lang,
+        "本次拍照次数已用完，不能再重拍。请联系工作人员帮助。",
+        "No retakes are left for this session. Please ask the staff for help.",
+    )
+}
+
+/// The review screen of the session's last photo.
+pub fn last_photo(lang: Language) -> &'static str {
+    tr(
+        lang,
+        "这是本次最后一张照片，不能再重拍。如需帮助，请联系工作人员。",
+        "This is the session's last photo: no more retakes. Please ask the staff if you need help.",
+    )
+}
+
+/// How long the upload has waited, of the most it waits before the applicant gets a ticket.
+pub fn upload_wait(lang: Language, waited_s: u64, budget_s: u64) -> String {
+    match lang {
+        Language::ZhCn => {
+            format!("已等待 {waited_s} 秒（最多等待 {budget_s} 秒，之后您将获得一张凭条）")
+        }
+        Language::En => {
+            format!("Waited {waited_s} s (at most {budget_s} s; after that you get a ticket)")
+        }
+    }
+}
+
 /// A reason for a rejection, in words.
 pub fn reason(lang: Language, r: Reason) -> &'static str {
     match lang {
