@@ -184,7 +184,14 @@ pub enum PrinterCommand {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Load and validate kiosk.toml, documents.toml, cities.toml, guidance.toml and receipts.toml. Exit 0 valid, 2 not.
-    Check,
+    ///
+    /// The demo's operator PIN or center token is a warning (the booth itself refuses to start
+    /// with them); with --deployed it is an error.
+    Check {
+        /// Check a deployed booth's config: the demo's PIN or token fails the check (exit 2).
+        #[arg(long)]
+        deployed: bool,
+    },
     /// Read an operator PIN (from the terminal, or one line of stdin) and print its argon2id hash.
     Pin,
 }

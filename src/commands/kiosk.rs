@@ -15,6 +15,7 @@ use crate::center::ledger::{Ledger, Review};
 use crate::center::server::{CenterState, RunningCenter};
 use crate::center::tokens::Tokens;
 use crate::ops::config::{Config, resolve_dir};
+use crate::ops::demo_secrets::DemoSecrets;
 use crate::receipt::serial::SerialPrinter;
 use crate::receipt::{KioskPrinter, VirtualPrinter};
 use crate::ui::{Booth, Parts, fonts};
@@ -31,6 +32,13 @@ pub(super) fn run(
     demo: bool,
 ) -> anyhow::Result<ExitCode> {
     let config = Arc::new(Config::load(&resolve_dir(config_dir)?)?);
+    if !demo {
+        // Anyone who read the README knows the demo's PIN: a real booth does not start with it.
+        let secrets = DemoSecrets::of(&config.kiosk);
+        if !secrets.none() {
+            bail!("{secrets} (or run --demo)");
+        }
+    }
     let data_dir = data
         .map(Path::to_path_buf)
         .unwrap_or_else(|| config.data_dir());
