@@ -50,8 +50,23 @@ fn center_and_outbox_commands_refuse_bad_input_in_one_line() {
             "kiosks.booth-1: a token must be at least 16 characters",
         ),
         (
-            vec!["center", "--data", data.as_str(), "--listen", "8.8.8.8:1"],
+            vec![
+                "center",
+                "--data",
+                data.as_str(),
+                "--listen",
+                "8.8.8.8:1",
+                "--insecure-http",
+            ],
             "--listen 8.8.8.8:1: cannot listen",
+        ),
+        (
+            vec!["center", "--data", data.as_str(), "--listen", "0.0.0.0:0"],
+            "--listen 0.0.0.0:0: plain HTTP is for loopback only",
+        ),
+        (
+            vec!["center", "--data", data.as_str(), "--listen", "[::]:0"],
+            "plain HTTP is for loopback only",
         ),
         (
             vec!["outbox", "list", "--data", data.as_str()],
@@ -254,4 +269,33 @@ fn config_check_warns_of_the_demo_secrets_and_fails_with_deployed() {
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("config ok:"), "{out}");
     assert!(err.is_empty(), "{err}");
+}
+
+/// With --insecure-http (a center behind a TLS proxy) the center serves plain HTTP on any
+/// address; the refusal above is only for the flag's absence.
+#[test]
+fn insecure_http_lets_the_center_listen_beyond_loopback() {
+    use std::io::BufRead as _;
+    let data = tempfile::tempdir().expect("temp");
+    let mut child = util::idbooth()
+        .args([
+            "center",
+            "--listen",
+            "0.0.0.0:0",
+            "--insecure-http",
+            "--data",
+        ])
+        .arg(data.path())
+        .arg("--config")
+        .arg(util::shipped_config())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn center");
+    let mut line = String::new();
+    let read = std::io::BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line);
+    let _ = child.kill();
+    let _ = child.wait();
+    read.expect("read");
+    assert!(line.starts_with("listening on http://0.0.0.0:"), "{line:?}");
 }
