@@ -808,6 +808,102 @@ fn center_down_then_up_delivers_what_waited() {
     assert_once_each(center.ledger(), &ids);
 }
 
+/// An ID number of `first17` with its right check character, so only the intended fault shows.
+fn with_check(first17: &str) -> String {
+    let digits: [u8; 17] = first17
+        .bytes()
+        .map(|b| b - b'0')
+        .collect::<Vec<_>>()
+        .try_into()
+        .expect("17 digits");
+    format!("{first17}{}", idbooth::applicant::mod11_2_check(&digits))
+}
+
+/// The center's refusals of bad applicant data name the field and the kind of problem and quote
+/// nothing the applicant typed: the kiosk logs them, keeps them and shows them to the operator.
+#[test]
+fn a_refusal_of_bad_applicant_data_quotes_none_of_it() {
+    let _machine = shared_machine();
+    let center = TestCenter::start(Review::Auto);
+    let url = center.url();
+    let p = parcel("pii-1");
+    // Numbers a message may hold without quoting the applicant: 18 characters, the other 17,
+    // digits 7 to 14.
+    let generic = ["7", "14", "17", "18"];
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "check character",
+            "110105194912310021".into(),
+            "check character",
+        ),
+        ("region", with_check("00010519491231002"), "region"),
+        (
+            "birth date",
+            with_check("11010519491331002"),
+            "not a real date",
+        ),
+        ("future", with_check("11010520991231002"), "future"),
+        ("character", "11010519491231O02X".into(), "character"),
+        ("length", "1101051949123100".into(), "18 characters"),
+    ];
+    for (what, id_number, words) in cases {
+        let mut bad = p.clone();
+        bad.meta.applicant.id_number = id_number.clone();
+        let (status, json, _) = call(post(&url, TOKEN, "pii-1").multipart(form(
+            &meta_json(&bad),
+            p.photo.clone(),
+            "image/jpeg",
+        )));
+        let body = json.to_string();
+        assert_eq!(status, 422, "{what}: {body}");
+        let message = json["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("applicant.id_number"), "{what}: {message}");
+        assert!(message.contains(words), "{what}: {message}");
+        for run in body
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|r| !r.is_empty())
+        {
+            assert!(
+                generic.contains(&run),
+                "{what}: the refusal quotes {run:?} of {id_number}: {body}"
+            );
+        }
+        assert!(
+            !body.contains("'O'") && !body.contains("\"O\""),
+            "{what}: {body}"
+        );
+    }
+    let mut bad = p.clone();
+    bad.meta.applicant.name = "张☃丰".into();
+    let (status, json, _) = call(post(&url, TOKEN, "pii-1").multipart(form(
+        &meta_json(&bad),
+        p.photo.clone(),
+        "image/jpeg",
+    )));
+    let body = json.to_string();
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("applicant.name"), "{body}");
+    for c in ['张', '☃', '丰'] {
+        assert!(!body.contains(c), "the refusal quotes {c}: {body}");
+    }
+    // Meta of a wrong type quotes nothing either (serde's own words would).
+    let wrong_type = meta_json(&p).replacen(
+        &format!("\"{ID_NUMBER}\""),
+        "[\"11010519491231002X-secret\"]",
+        1,
+    );
+    assert!(wrong_type.contains("secret"));
+    let (status, json, _) = call(post(&url, TOKEN, "pii-1").multipart(form(
+        &wrong_type,
+        p.photo.clone(),
+        "image/jpeg",
+    )));
+    let body = json.to_string();
+    assert_eq!(status, 400, "{body}");
+    assert!(!body.contains("secret") && !body.contains("1949"), "{body}");
+    assert_eq!(center.ledger().count().expect("count"), 0);
+}
+
 /// `idbooth center` as a process; its URL from its first line.
 fn spawn_center(listen: &str, data: &Path) -> (std::process::Child, String) {
     use std::io::BufRead;
