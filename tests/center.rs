@@ -808,6 +808,100 @@ fn center_down_then_up_delivers_what_waited() {
     assert_once_each(center.ledger(), &ids);
 }
 
+/// The raw bytes of an outbox file and its WAL.
+fn outbox_bytes(path: &Path) -> Vec<u8> {
+    let mut bytes = std::fs::read(path).expect("outbox file");
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    bytes.extend(std::fs::read(wal).unwrap_or_default());
+    bytes
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A booth that is never restarted still wipes: a released submission once its retention has
+/// passed, an uncollected one once a pending ticket's keep has; and the wiped name, ID number
+/// and photo are nowhere in the outbox's files afterwards.
+#[test]
+fn retention_runs_out_while_the_booth_runs_and_leaves_nothing_in_the_file() {
+    use idbooth::center::outbox::Retention;
+    let _machine = shared_machine();
+    let center = TestCenter::start(Review::Auto);
+    let kiosk = tempfile::tempdir().expect("temp");
+    let path = kiosk.path().join("outbox.sqlite");
+    let keep = Duration::from_secs(4);
+    let courier = Courier::start_keeping(
+        &path,
+        &center_config(&center.url()),
+        Retention {
+            released: keep,
+            uncollected: Duration::from_secs(6),
+        },
+    )
+    .expect("courier");
+    let name = "欧阳修远";
+    let mut printed = parcel("keep-printed");
+    printed.meta.applicant.name = name.into();
+    let mut uncollected = parcel("keep-uncollected");
+    uncollected.meta.applicant.name = name.into();
+    let photo_probe = printed.photo[printed.photo.len() / 2..][..64].to_vec();
+    for p in [&printed, &uncollected] {
+        let answer = courier
+            .submit(p.clone(), Duration::from_secs(30))
+            .expect("stored")
+            .expect("answered");
+        assert_eq!(answer.status, Status::Approved);
+    }
+    let holds = |id: &str| {
+        courier
+            .with_outbox(|o| o.list())
+            .expect("list")
+            .into_iter()
+            .find(|e| e.id == id)
+            .expect("entry")
+            .holds_pii
+    };
+    let released = Instant::now();
+    Center::release(&courier, "keep-printed");
+    let held = holds("keep-printed");
+    if released.elapsed() < keep {
+        assert!(
+            held,
+            "kept for its retention after the receipt, not wiped at once"
+        );
+    }
+    // Nobody restarts the courier: it wipes both by itself.
+    let until = Instant::now() + Duration::from_secs(90);
+    while Instant::now() < until && (holds("keep-printed") || holds("keep-uncollected")) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!holds("keep-printed"), "released and past its retention");
+    assert!(
+        !holds("keep-uncollected"),
+        "uncollected past a pending ticket's keep"
+    );
+    // The answers stay.
+    assert_eq!(
+        Center::answer(&courier, "keep-uncollected").map(|a| a.status),
+        Some(Status::Approved)
+    );
+    let bytes = outbox_bytes(&path);
+    assert!(
+        !contains(&bytes, name.as_bytes()),
+        "the name is still in the file"
+    );
+    assert!(
+        !contains(&bytes, ID_NUMBER.as_bytes()),
+        "the ID number is still in the file"
+    );
+    assert!(
+        !contains(&bytes, &photo_probe),
+        "the photo is still in the file"
+    );
+}
+
 /// An ID number of `first17` with its right check character, so only the intended fault shows.
 fn with_check(first17: &str) -> String {
     let digits: [u8; 17] = first17
@@ -1085,7 +1179,9 @@ fn the_kiosk_killed_mid_upload_resumes_and_the_center_stores_it_once() {
         "{ops:?}"
     );
     // Once released (printed), the data is gone and the command says why.
-    outbox.release(&first).expect("release");
+    outbox
+        .release(&first, &idbooth::center::outbox::Retention::default())
+        .expect("release");
     let (code, _, stderr) = util::parts(&render.output().expect("run"));
     assert_eq!(code, 2);
     assert!(stderr.contains("wiped"), "{stderr}");

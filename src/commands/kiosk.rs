@@ -12,6 +12,7 @@ use crate::camera::{Camera, FrameSource, MakeSource, Motion, ReplaySource, Subje
 use crate::center::Courier;
 use crate::center::judge::Judge;
 use crate::center::ledger::{Ledger, Review};
+use crate::center::outbox::Retention;
 use crate::center::server::{CenterState, RunningCenter};
 use crate::center::tokens::Tokens;
 use crate::ops::config::{Config, resolve_dir};
@@ -87,7 +88,12 @@ pub fn booth_parts(config: Arc<Config>, data_dir: &Path) -> anyhow::Result<Parts
     let timeout = Duration::from_millis(config.kiosk.camera.frame_timeout_ms);
     let camera = Arc::new(Camera::start(make, timeout, Box::new(|| {})));
     let center = Arc::new(
-        Courier::start(&outbox_path(data_dir), &config.kiosk.center).context("the outbox")?,
+        Courier::start_keeping(
+            &outbox_path(data_dir),
+            &config.kiosk.center,
+            retention(&config),
+        )
+        .context("the outbox")?,
     );
     let profile = crate::receipt::escpos::Profile::from_config(&config.kiosk.printer);
     let printer = Arc::new(
@@ -147,7 +153,8 @@ pub fn demo_parts(config: Arc<Config>, data_dir: &Path, portrait: &Path) -> anyh
     let mut center_config = config.kiosk.center.clone();
     center_config.url = reference.url();
     let center = Arc::new(
-        Courier::start(&outbox_path(data_dir), &center_config).context("the demo's outbox")?,
+        Courier::start_keeping(&outbox_path(data_dir), &center_config, retention(&config))
+            .context("the demo's outbox")?,
     );
     let profile = crate::receipt::escpos::Profile::from_config(&config.kiosk.printer);
     let printer = Arc::new(VirtualPrinter::new(receipts_dir(data_dir), profile));
@@ -174,6 +181,11 @@ pub fn start_reference_center(config: &Config, dir: &Path) -> anyhow::Result<Run
     let listener = std::net::TcpListener::bind("127.0.0.1:0")
         .context("the demo's center: cannot listen on loopback")?;
     Ok(RunningCenter::start(listener, Arc::new(state), None)?)
+}
+
+/// How long the outbox keeps applicant data: `kiosk.retention_hours` once the booth is done.
+fn retention(config: &Config) -> Retention {
+    Retention::hours(config.kiosk.kiosk.retention_hours)
 }
 
 /// The outbox file in a data folder.
