@@ -63,7 +63,7 @@ pub enum ReviewMode {
 /// `idbooth center`.
 #[derive(Debug, Args)]
 pub struct CenterArgs {
-    /// Address to listen on.
+    /// Address to listen on; a non-loopback one needs --tls-cert/--tls-key (or --insecure-http).
     #[arg(long, default_value = "127.0.0.1:8410")]
     pub listen: SocketAddr,
     /// Folder for the center's database and photos (created if missing).
@@ -81,6 +81,10 @@ pub struct CenterArgs {
     /// TLS private key (PEM).
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// Serve plain HTTP on a non-loopback address (only behind a TLS-terminating proxy): without
+    /// TLS the center listens on loopback only.
+    #[arg(long, conflicts_with = "tls_cert")]
+    pub insecure_http: bool,
 }
 
 /// `idbooth photo …`.
@@ -184,7 +188,14 @@ pub enum PrinterCommand {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Load and validate kiosk.toml, documents.toml, cities.toml, guidance.toml and receipts.toml. Exit 0 valid, 2 not.
-    Check,
+    ///
+    /// The demo's operator PIN or center token is a warning (the booth itself refuses to start
+    /// with them); with --deployed it is an error.
+    Check {
+        /// Check a deployed booth's config: the demo's PIN or token fails the check (exit 2).
+        #[arg(long)]
+        deployed: bool,
+    },
     /// Read an operator PIN (from the terminal, or one line of stdin) and print its argon2id hash.
     Pin,
 }

@@ -28,4 +28,5 @@ udevadm control --reload && udevadm trigger
 systemctl daemon-reload
 systemctl enable idbooth.service
 echo "installed. Set the kiosk id, center URL and token and a new PIN (idbooth config pin) in"
-echo "/etc/idbooth/kiosk.toml, then: systemctl start idbooth"
+echo "/etc/idbooth/kiosk.toml (the booth refuses the demo's PIN and token), then:"
+echo "idbooth config check --deployed --config /etc/idbooth && systemctl start idbooth"

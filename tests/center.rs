@@ -808,6 +808,196 @@ fn center_down_then_up_delivers_what_waited() {
     assert_once_each(center.ledger(), &ids);
 }
 
+/// The raw bytes of an outbox file and its WAL.
+fn outbox_bytes(path: &Path) -> Vec<u8> {
+    let mut bytes = std::fs::read(path).expect("outbox file");
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    bytes.extend(std::fs::read(wal).unwrap_or_default());
+    bytes
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A booth that is never restarted still wipes: a released submission once its retention has
+/// passed, an uncollected one once a pending ticket's keep has; and the wiped name, ID number
+/// and photo are nowhere in the outbox's files afterwards.
+#[test]
+fn retention_runs_out_while_the_booth_runs_and_leaves_nothing_in_the_file() {
+    use idbooth::center::outbox::Retention;
+    let _machine = shared_machine();
+    let center = TestCenter::start(Review::Auto);
+    let kiosk = tempfile::tempdir().expect("temp");
+    let path = kiosk.path().join("outbox.sqlite");
+    let keep = Duration::from_secs(4);
+    let courier = Courier::start_keeping(
+        &path,
+        &center_config(&center.url()),
+        Retention {
+            released: keep,
+            uncollected: Duration::from_secs(6),
+        },
+    )
+    .expect("courier");
+    let name = "欧阳修远";
+    let mut printed = parcel("keep-printed");
+    printed.meta.applicant.name = name.into();
+    let mut uncollected = parcel("keep-uncollected");
+    uncollected.meta.applicant.name = name.into();
+    let photo_probe = printed.photo[printed.photo.len() / 2..][..64].to_vec();
+    for p in [&printed, &uncollected] {
+        let answer = courier
+            .submit(p.clone(), Duration::from_secs(30))
+            .expect("stored")
+            .expect("answered");
+        assert_eq!(answer.status, Status::Approved);
+    }
+    let holds = |id: &str| {
+        courier
+            .with_outbox(|o| o.list())
+            .expect("list")
+            .into_iter()
+            .find(|e| e.id == id)
+            .expect("entry")
+            .holds_pii
+    };
+    let released = Instant::now();
+    Center::release(&courier, "keep-printed");
+    let held = holds("keep-printed");
+    if released.elapsed() < keep {
+        assert!(
+            held,
+            "kept for its retention after the receipt, not wiped at once"
+        );
+    }
+    // Nobody restarts the courier: it wipes both by itself.
+    let until = Instant::now() + Duration::from_secs(90);
+    while Instant::now() < until && (holds("keep-printed") || holds("keep-uncollected")) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!holds("keep-printed"), "released and past its retention");
+    assert!(
+        !holds("keep-uncollected"),
+        "uncollected past a pending ticket's keep"
+    );
+    // The answers stay.
+    assert_eq!(
+        Center::answer(&courier, "keep-uncollected").map(|a| a.status),
+        Some(Status::Approved)
+    );
+    let bytes = outbox_bytes(&path);
+    assert!(
+        !contains(&bytes, name.as_bytes()),
+        "the name is still in the file"
+    );
+    assert!(
+        !contains(&bytes, ID_NUMBER.as_bytes()),
+        "the ID number is still in the file"
+    );
+    assert!(
+        !contains(&bytes, &photo_probe),
+        "the photo is still in the file"
+    );
+}
+
+/// An ID number of `first17` with its right check character, so only the intended fault shows.
+fn with_check(first17: &str) -> String {
+    let digits: [u8; 17] = first17
+        .bytes()
+        .map(|b| b - b'0')
+        .collect::<Vec<_>>()
+        .try_into()
+        .expect("17 digits");
+    format!("{first17}{}", idbooth::applicant::mod11_2_check(&digits))
+}
+
+/// The center's refusals of bad applicant data name the field and the kind of problem and quote
+/// nothing the applicant typed: the kiosk logs them, keeps them and shows them to the operator.
+#[test]
+fn a_refusal_of_bad_applicant_data_quotes_none_of_it() {
+    let _machine = shared_machine();
+    let center = TestCenter::start(Review::Auto);
+    let url = center.url();
+    let p = parcel("pii-1");
+    // Numbers a message may hold without quoting the applicant: 18 characters, the other 17,
+    // digits 7 to 14.
+    let generic = ["7", "14", "17", "18"];
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "check character",
+            "110105194912310021".into(),
+            "check character",
+        ),
+        ("region", with_check("00010519491231002"), "region"),
+        (
+            "birth date",
+            with_check("11010519491331002"),
+            "not a real date",
+        ),
+        ("future", with_check("11010520991231002"), "future"),
+        ("character", "11010519491231O02X".into(), "character"),
+        ("length", "1101051949123100".into(), "18 characters"),
+    ];
+    for (what, id_number, words) in cases {
+        let mut bad = p.clone();
+        bad.meta.applicant.id_number = id_number.clone();
+        let (status, json, _) = call(post(&url, TOKEN, "pii-1").multipart(form(
+            &meta_json(&bad),
+            p.photo.clone(),
+            "image/jpeg",
+        )));
+        let body = json.to_string();
+        assert_eq!(status, 422, "{what}: {body}");
+        let message = json["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("applicant.id_number"), "{what}: {message}");
+        assert!(message.contains(words), "{what}: {message}");
+        for run in body
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|r| !r.is_empty())
+        {
+            assert!(
+                generic.contains(&run),
+                "{what}: the refusal quotes {run:?} of {id_number}: {body}"
+            );
+        }
+        assert!(
+            !body.contains("'O'") && !body.contains("\"O\""),
+            "{what}: {body}"
+        );
+    }
+    let mut bad = p.clone();
+    bad.meta.applicant.name = "张☃丰".into();
+    let (status, json, _) = call(post(&url, TOKEN, "pii-1").multipart(form(
+        &meta_json(&bad),
+        p.photo.clone(),
+        "image/jpeg",
+    )));
+    let body = json.to_string();
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("applicant.name"), "{body}");
+    for c in ['张', '☃', '丰'] {
+        assert!(!body.contains(c), "the refusal quotes {c}: {body}");
+    }
+    // Meta of a wrong type quotes nothing either (serde's own words would).
+    let wrong_type = meta_json(&p).replacen(
+        &format!("\"{ID_NUMBER}\""),
+        "[\"11010519491231002X-secret\"]",
+        1,
+    );
+    assert!(wrong_type.contains("secret"));
+    let (status, json, _) = call(post(&url, TOKEN, "pii-1").multipart(form(
+        &wrong_type,
+        p.photo.clone(),
+        "image/jpeg",
+    )));
+    let body = json.to_string();
+    assert_eq!(status, 400, "{body}");
+    assert!(!body.contains("secret") && !body.contains("1949"), "{body}");
+    assert_eq!(center.ledger().count().expect("count"), 0);
+}
+
 /// `idbooth center` as a process; its URL from its first line.
 fn spawn_center(listen: &str, data: &Path) -> (std::process::Child, String) {
     use std::io::BufRead;
@@ -989,7 +1179,9 @@ fn the_kiosk_killed_mid_upload_resumes_and_the_center_stores_it_once() {
         "{ops:?}"
     );
     // Once released (printed), the data is gone and the command says why.
-    outbox.release(&first).expect("release");
+    outbox
+        .release(&first, &idbooth::center::outbox::Retention::default())
+        .expect("release");
     let (code, _, stderr) = util::parts(&render.output().expect("run"));
     assert_eq!(code, 2);
     assert!(stderr.contains("wiped"), "{stderr}");

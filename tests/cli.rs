@@ -50,8 +50,23 @@ fn center_and_outbox_commands_refuse_bad_input_in_one_line() {
             "kiosks.booth-1: a token must be at least 16 characters",
         ),
         (
-            vec!["center", "--data", data.as_str(), "--listen", "8.8.8.8:1"],
+            vec![
+                "center",
+                "--data",
+                data.as_str(),
+                "--listen",
+                "8.8.8.8:1",
+                "--insecure-http",
+            ],
             "--listen 8.8.8.8:1: cannot listen",
+        ),
+        (
+            vec!["center", "--data", data.as_str(), "--listen", "0.0.0.0:0"],
+            "--listen 0.0.0.0:0: plain HTTP is for loopback only",
+        ),
+        (
+            vec!["center", "--data", data.as_str(), "--listen", "[::]:0"],
+            "plain HTTP is for loopback only",
         ),
         (
             vec!["outbox", "list", "--data", data.as_str()],
@@ -96,4 +111,191 @@ fn the_model_is_inside_the_binary() {
         binary.windows(probe.len()).any(|w| w == probe),
         "model bytes not found in the binary"
     );
+}
+
+/// A hash of a PIN of the booth's own, as `idbooth config pin` makes it.
+fn own_pin_hash() -> String {
+    use std::io::Write as _;
+    let mut child = util::idbooth()
+        .args(["config", "pin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run idbooth");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"482915\n")
+        .expect("write PIN");
+    let out = child.wait_with_output().expect("config pin");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned()
+}
+
+/// The real booth (no --demo) on `config`, with no display: (exit code, stderr).
+fn real_booth(config: &std::path::Path) -> (i32, String) {
+    let data = tempfile::tempdir().expect("temp");
+    let out = util::idbooth()
+        .arg("--config")
+        .arg(config)
+        .arg("--data")
+        .arg(data.path())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("NOTIFY_SOCKET")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run idbooth");
+    let (code, _, err) = parts(&out);
+    (code, err)
+}
+
+#[test]
+fn a_real_booth_refuses_the_demo_pin_and_token() {
+    let demo_token = "demo-kiosk-token-0123456789abcdef";
+    let own_token = "booth-sz-001-a-long-random-token";
+    let own_pin = own_pin_hash();
+
+    // The shipped config: both.
+    let dir = util::config_copy();
+    let (code, err) = real_booth(dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("demo's operator PIN (246810) and center token"),
+        "{err}"
+    );
+
+    // A new PIN, the demo token still.
+    let shipped_hash = std::fs::read_to_string(dir.path().join("kiosk.toml"))
+        .expect("kiosk.toml")
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("pin_hash = \"")?
+                .strip_suffix('"')
+                .map(str::to_owned)
+        })
+        .expect("pin_hash");
+    util::edit(dir.path(), "kiosk.toml", &shipped_hash, &own_pin);
+    let (code, err) = real_booth(dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("demo's center token"), "{err}");
+    assert!(!err.contains("PIN (246810)"), "{err}");
+
+    // Its own token, the demo PIN still.
+    let other = util::config_copy();
+    util::edit(other.path(), "kiosk.toml", demo_token, own_token);
+    let (code, err) = real_booth(other.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("demo's operator PIN (246810)"), "{err}");
+    assert!(!err.contains("token"), "{err}");
+
+    // Both its own: the booth goes on starting (and, with no display here, stops at the window).
+    util::edit(dir.path(), "kiosk.toml", demo_token, own_token);
+    let (_, err) = real_booth(dir.path());
+    assert!(!err.contains("demo's"), "{err}");
+    assert!(err.contains("booth starting"), "{err}");
+
+    // --demo runs on the demo's secrets: the refusal is for the real booth only.
+    let (_, err) = {
+        let data = tempfile::tempdir().expect("temp");
+        let out = util::idbooth()
+            .arg("--demo")
+            .arg("--config")
+            .arg(util::shipped_config())
+            .arg("--data")
+            .arg(data.path())
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("NOTIFY_SOCKET")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run idbooth");
+        let (code, _, err) = parts(&out);
+        (code, err)
+    };
+    assert!(!err.contains("demo's operator PIN"), "{err}");
+}
+
+#[test]
+fn config_check_warns_of_the_demo_secrets_and_fails_with_deployed() {
+    let shipped = util::shipped_config();
+    let shipped = shipped.to_str().expect("utf-8");
+    let (code, out, err) = parts(&run(&["config", "check", "--config", shipped]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("config ok:"), "{out}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("warning") && err.contains("demo's operator PIN (246810) and center token"),
+        "{err}"
+    );
+
+    let (code, out, err) = parts(&run(&[
+        "config",
+        "check",
+        "--deployed",
+        "--config",
+        shipped,
+    ]));
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("demo's operator PIN (246810)"), "{err}");
+
+    let dir = util::config_copy();
+    util::edit(
+        dir.path(),
+        "kiosk.toml",
+        "demo-kiosk-token-0123456789abcdef",
+        "booth-sz-001-a-long-random-token",
+    );
+    let shipped_hash = std::fs::read_to_string(dir.path().join("kiosk.toml"))
+        .expect("kiosk.toml")
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("pin_hash = \"")?
+                .strip_suffix('"')
+                .map(str::to_owned)
+        })
+        .expect("pin_hash");
+    util::edit(dir.path(), "kiosk.toml", &shipped_hash, &own_pin_hash());
+    let own = dir.path().to_str().expect("utf-8");
+    let (code, out, err) = parts(&run(&["config", "check", "--deployed", "--config", own]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("config ok:"), "{out}");
+    assert!(err.is_empty(), "{err}");
+}
+
+/// With --insecure-http (a center behind a TLS proxy) the center serves plain HTTP on any
+/// address; the refusal above is only for the flag's absence.
+#[test]
+fn insecure_http_lets_the_center_listen_beyond_loopback() {
+    use std::io::BufRead as _;
+    let data = tempfile::tempdir().expect("temp");
+    let mut child = util::idbooth()
+        .args([
+            "center",
+            "--listen",
+            "0.0.0.0:0",
+            "--insecure-http",
+            "--data",
+        ])
+        .arg(data.path())
+        .arg("--config")
+        .arg(util::shipped_config())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn center");
+    let mut line = String::new();
+    let read = std::io::BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line);
+    let _ = child.kill();
+    let _ = child.wait();
+    read.expect("read");
+    assert!(line.starts_with("listening on http://0.0.0.0:"), "{line:?}");
 }

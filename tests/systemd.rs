@@ -185,3 +185,71 @@ fn the_booth_runs_under_headless_cage_and_feeds_the_watchdog() {
         std::fs::read_to_string(dir.path().join("stderr")).unwrap_or_default()
     );
 }
+
+/// The value of `key=` in a unit (the last one wins, as in systemd), space-separated values of
+/// every `key=` line for list settings.
+fn unit_values(unit: &str, key: &str) -> Vec<String> {
+    unit.lines()
+        .filter_map(|l| l.trim().strip_prefix(key)?.strip_prefix('='))
+        .flat_map(|v| v.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+        .collect()
+}
+
+/// The group install.sh gives the files it installs under /etc/idbooth.
+fn config_group(script: &str) -> String {
+    let line = script
+        .lines()
+        .find(|l| l.contains("install ") && l.contains("/etc/idbooth/$f"))
+        .expect("install.sh installs the config files");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let at = words
+        .iter()
+        .position(|w| *w == "-g")
+        .expect("install.sh sets the config files' group");
+    let mode = words
+        .iter()
+        .position(|w| *w == "-m")
+        .map(|i| words[i + 1])
+        .expect("install.sh sets the config files' mode");
+    // Not readable by others: only the group lets a service read them.
+    assert!(mode.ends_with('0'), "{line}");
+    words[at + 1].to_owned()
+}
+
+/// Whether install.sh adds `user` to `group` (`usermod -aG a,b,c user`).
+fn script_adds_to_group(script: &str, user: &str, group: &str) -> bool {
+    script.lines().any(|l| {
+        let words: Vec<&str> = l.split_whitespace().collect();
+        words.first() == Some(&"usermod")
+            && words.last() == Some(&user)
+            && words.windows(2).any(|w| {
+                w[0].starts_with('-') && w[0].contains('G') && w[1].split(',').any(|g| g == group)
+            })
+    })
+}
+
+/// Every unit's user can read the config install.sh puts in /etc/idbooth (0640 root:GROUP): it
+/// is that group's own user, runs with it as a (supplementary) group, or the script adds it to
+/// the group. Otherwise the service cannot read kiosk.toml and restart-loops.
+#[test]
+fn every_unit_can_read_the_installed_config() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("systemd");
+    let script = std::fs::read_to_string(root.join("install.sh")).expect("install.sh");
+    let group = config_group(&script);
+    for name in ["idbooth.service", "idbooth-center.service"] {
+        let unit = std::fs::read_to_string(root.join(name)).expect("unit");
+        assert!(
+            unit.contains("IDBOOTH_CONFIG=/etc/idbooth"),
+            "{name} reads /etc/idbooth"
+        );
+        let user = unit_values(&unit, "User").pop().expect("User=");
+        // useradd --system gives a user a group of its own name.
+        let own_group = user == group;
+        let in_unit = unit_values(&unit, "Group").contains(&group)
+            || unit_values(&unit, "SupplementaryGroups").contains(&group);
+        assert!(
+            own_group || in_unit || script_adds_to_group(&script, &user, &group),
+            "{name}: User={user} is not in group {group}, which owns /etc/idbooth/*"
+        );
+    }
+}

@@ -11,11 +11,29 @@ use std::time::{Duration, Instant};
 use super::Center;
 use super::api::{Parcel, Status, Submission};
 use super::client::{Client, SendError};
-use super::outbox::{Depth, Due, Outbox, OutboxError, now_ms};
+use super::outbox::{Depth, Due, Outbox, OutboxError, Retention, now_ms};
 use crate::ops::config::CenterConfig;
 
 /// How long the applicant's data stays for a pending ticket nobody came back for.
 pub const PENDING_KEEP: Duration = Duration::from_secs(7 * 24 * 3600);
+
+impl Retention {
+    /// `kiosk.retention_hours` after the kiosk is done with a submission; a pending ticket
+    /// nobody came back for, [`PENDING_KEEP`].
+    pub fn hours(retention_hours: u32) -> Retention {
+        Retention {
+            released: Duration::from_secs(u64::from(retention_hours) * 3600),
+            uncollected: PENDING_KEEP,
+        }
+    }
+}
+
+impl Default for Retention {
+    /// Wiped at once when the kiosk is done; an uncollected ticket after [`PENDING_KEEP`].
+    fn default() -> Self {
+        Retention::hours(0)
+    }
+}
 
 /// Retry delays: `min` doubling per failed try up to `max`, each drawn from its upper half.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +101,7 @@ struct Shared {
     client: Client,
     backoff: Backoff,
     poll: Duration,
+    retention: Retention,
     stop: AtomicBool,
     /// Set when there is new work; the courier sleeps on it.
     wake: (Mutex<bool>, Condvar),
@@ -116,11 +135,22 @@ pub enum CourierError {
 }
 
 impl Courier {
-    /// Opens the outbox at `path` and starts delivering to the center of `config`.
+    /// Opens the outbox at `path` and starts delivering to the center of `config`; applicant
+    /// data is kept as [`Retention::default`] says.
     pub fn start(path: &Path, config: &CenterConfig) -> Result<Courier, CourierError> {
+        Courier::start_keeping(path, config, Retention::default())
+    }
+
+    /// As [`Courier::start`], keeping applicant data as `retention` says: the courier wipes what
+    /// has run out at start and then on every round of its loop, so a booth that is never
+    /// restarted keeps nothing longer.
+    pub fn start_keeping(
+        path: &Path,
+        config: &CenterConfig,
+        retention: Retention,
+    ) -> Result<Courier, CourierError> {
         let outbox = Outbox::open(path)?;
-        let before = now_ms() - i64::try_from(PENDING_KEEP.as_millis()).unwrap_or(0);
-        outbox.wipe_older(before)?;
+        outbox.wipe(now_ms(), &retention)?;
         let shared = Arc::new(Shared {
             outbox: Mutex::new(outbox),
             client: Client::new(config)?,
@@ -129,6 +159,7 @@ impl Courier {
                 max: Duration::from_millis(config.retry_max_ms),
             },
             poll: Duration::from_millis(config.poll_interval_ms),
+            retention,
             stop: AtomicBool::new(false),
             wake: (Mutex::new(true), Condvar::new()),
             answers: (Mutex::new(0), Condvar::new()),
@@ -196,7 +227,7 @@ impl Courier {
 
     /// The kiosk is done with this submission: its applicant data goes once the answer is final.
     pub fn release(&self, id: &str) -> Result<(), OutboxError> {
-        lock(&self.shared.outbox).release(id)
+        lock(&self.shared.outbox).release(id, &self.shared.retention)
     }
 
     /// How much is undelivered.
@@ -293,6 +324,13 @@ fn work(shared: &Shared, runtime: &tokio::runtime::Runtime) {
             let started = Instant::now();
             let result = runtime.block_on(shared.client.probe());
             *lock(&shared.contact) = Some(Contact::of(started, result.as_ref().map(|_| ())));
+        }
+        // Retention runs out while the booth runs, not only across restarts.
+        let wiped = lock(&shared.outbox).wipe(now_ms(), &shared.retention);
+        match wiped {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(submissions = n, "outbox: applicant data wiped (retention)"),
+            Err(error) => tracing::error!(%error, "outbox: cannot wipe"),
         }
         let next = lock(&shared.outbox).next_due().ok().flatten();
         let sleep = next.map_or(Duration::from_secs(1), |at| {

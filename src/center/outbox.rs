@@ -120,10 +120,28 @@ CREATE TABLE IF NOT EXISTS outbox (
     next_try_ms INTEGER NOT NULL,
     last_error  TEXT,
     answer      TEXT,
-    released    INTEGER NOT NULL DEFAULT 0
+    released    INTEGER NOT NULL DEFAULT 0,
+    released_ms INTEGER
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_try_ms);
 ";
+
+/// Indexes the rows that still hold applicant data (the wipe's query; added after the column).
+const HELD_INDEX: &str =
+    "CREATE INDEX IF NOT EXISTS outbox_held ON outbox(created_ms) WHERE photo IS NOT NULL;";
+
+/// How long the applicant's data stays once the answer is final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// After the kiosk is done with it (receipt printed, retake begun): `kiosk.retention_hours`.
+    pub released: Duration,
+    /// A pending ticket nobody came back for, counted from when it was stored.
+    pub uncollected: Duration,
+}
+
+fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 2)
+}
 
 impl Outbox {
     /// Opens (or creates) the outbox file; its folder is made if missing (mode 0700).
@@ -154,8 +172,21 @@ impl Outbox {
             .map_err(err)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(err)?;
+        // Wiped names, ID numbers and photos are overwritten with zeros, not left in free space.
+        conn.pragma_update(None, "secure_delete", "ON")
+            .map_err(err)?;
         conn.busy_timeout(Duration::from_secs(5)).map_err(err)?;
         conn.execute_batch(SCHEMA).map_err(err)?;
+        // Outboxes from before released_ms.
+        let has_released_ms = conn
+            .prepare("SELECT 1 FROM pragma_table_info('outbox') WHERE name = 'released_ms'")
+            .and_then(|mut s| s.exists([]))
+            .map_err(err)?;
+        if !has_released_ms {
+            conn.execute_batch("ALTER TABLE outbox ADD COLUMN released_ms INTEGER;")
+                .map_err(err)?;
+        }
+        conn.execute_batch(HELD_INDEX).map_err(err)?;
         Ok(Outbox {
             path: path.to_path_buf(),
             conn,
@@ -248,8 +279,11 @@ impl Outbox {
         self.conn
             .execute(
                 "UPDATE outbox SET state = ?2, answer = ?3, next_try_ms = ?4, last_error = NULL,
-                     attempts = attempts + 1 WHERE id = ?1",
-                params![answer.id, state.text(), json, next],
+                     attempts = attempts + 1,
+                     released_ms = CASE WHEN released = 1 AND ?2 = 'answered' THEN ?5
+                                   ELSE released_ms END
+                 WHERE id = ?1",
+                params![answer.id, state.text(), json, next, now_ms()],
             )
             .map_err(|e| self.err(e))?;
         Ok(())
@@ -364,37 +398,46 @@ impl Outbox {
         }))
     }
 
-    /// The kiosk is done with it: the applicant's data and photo are wiped as soon as the answer
-    /// is final (now, if it is already).
-    pub fn release(&self, id: &str) -> Result<(), OutboxError> {
-        self.conn
-            .execute("UPDATE outbox SET released = 1 WHERE id = ?1", [id])
-            .map_err(|e| self.err(e))?;
-        self.wipe_released()
-    }
-
-    /// Wipes the data of released submissions whose answer is final, and of final ones older
-    /// than `keep` (a pending ticket nobody came back for).
-    pub fn wipe_released(&self) -> Result<(), OutboxError> {
+    /// The kiosk is done with it: the applicant's data and photo are wiped once the answer is
+    /// final and `retention.released` has passed since both (now, when it is zero and the answer
+    /// is final already).
+    pub fn release(&self, id: &str, retention: &Retention) -> Result<(), OutboxError> {
         self.conn
             .execute(
-                "UPDATE outbox SET meta = NULL, photo = NULL
-                 WHERE state = 'answered' AND released = 1 AND photo IS NOT NULL",
-                [],
+                "UPDATE outbox SET released = 1, released_ms = ?2 WHERE id = ?1 AND released = 0",
+                params![id, now_ms()],
             )
             .map_err(|e| self.err(e))?;
-        Ok(())
+        self.wipe(now_ms(), retention).map(|_| ())
     }
 
-    /// Wipes the data of final answers stored before `before` (ms since the epoch).
-    pub fn wipe_older(&self, before: i64) -> Result<usize, OutboxError> {
-        self.conn
+    /// Wipes the applicant's data and photo where `retention` has run out at `now` (ms since the
+    /// epoch): final answers released long enough ago, and final answers stored longer ago than
+    /// a pending ticket is kept. Returns how many. After a wipe the WAL is checkpointed and
+    /// truncated, so the old pages are in neither file (secure_delete zeroes them in the main
+    /// one).
+    pub fn wipe(&self, now: i64, retention: &Retention) -> Result<usize, OutboxError> {
+        let wiped = self
+            .conn
             .execute(
                 "UPDATE outbox SET meta = NULL, photo = NULL
-                 WHERE state = 'answered' AND created_ms < ?1 AND photo IS NOT NULL",
-                [before],
+                 WHERE photo IS NOT NULL AND state = 'answered'
+                   AND ((released = 1 AND COALESCE(released_ms, 0) <= ?1)
+                        OR created_ms < ?2)",
+                params![
+                    now.saturating_sub(ms(retention.released)),
+                    now.saturating_sub(ms(retention.uncollected))
+                ],
             )
-            .map_err(|e| self.err(e))
+            .map_err(|e| self.err(e))?;
+        if wiped > 0 {
+            // Best effort: a reader in another process (`outbox list`) may hold it back; the
+            // next wipe or SQLite's own checkpoints catch up.
+            let _ = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+        Ok(wiped)
     }
 
     /// Every submission, newest first.
@@ -444,5 +487,35 @@ impl Outbox {
                 Duration::from_millis(u64::try_from(now_ms().saturating_sub(t)).unwrap_or(0))
             }),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_outbox_from_before_released_ms_opens_and_wipes() {
+        let dir = tempfile::tempdir().expect("temp");
+        let path = dir.path().join("outbox.sqlite");
+        let old = Connection::open(&path).expect("open");
+        old.execute_batch(
+            "CREATE TABLE outbox (id TEXT PRIMARY KEY, created_ms INTEGER NOT NULL, meta TEXT,
+                 photo BLOB, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+                 next_try_ms INTEGER NOT NULL, last_error TEXT, answer TEXT,
+                 released INTEGER NOT NULL DEFAULT 0);
+             INSERT INTO outbox (id, created_ms, meta, photo, state, next_try_ms, released)
+                 VALUES ('a', 1, '{}', x'00', 'answered', 1, 1);",
+        )
+        .expect("old schema");
+        drop(old);
+        let outbox = Outbox::open(&path).expect("migrated");
+        let keep = Retention {
+            released: Duration::from_secs(3600),
+            uncollected: Duration::from_secs(3600),
+        };
+        // Released before the column existed: its clock counts from the epoch, so it goes.
+        assert_eq!(outbox.wipe(now_ms(), &keep).expect("wipe"), 1);
+        assert!(!outbox.list().expect("list")[0].holds_pii);
     }
 }

@@ -21,7 +21,7 @@ use super::api::{ErrorBody, ErrorDetail, Health, Meta, ReviewDecision, is_submis
 use super::judge::Judge;
 use super::ledger::{DecideError, Ledger, Review};
 use super::tokens::{Caller, Tokens};
-use crate::applicant::Applicant;
+use crate::applicant::{Applicant, ApplicantError, IdNumberError, NameError};
 use crate::spec::Cities;
 
 /// Largest request body: a photo of at most [`MAX_PHOTO_BYTES`] and its meta.
@@ -355,10 +355,22 @@ async fn read_parts(multipart: &mut Multipart) -> Result<(Meta, Vec<u8>), Failur
                     ));
                 }
                 let parsed: Meta = serde_json::from_slice(&bytes).map_err(|e| {
+                    // serde's own words may quote a value (a name, an ID number): not these.
+                    let kind = match e.classify() {
+                        serde_json::error::Category::Data => {
+                            "a field is missing or of a wrong type"
+                        }
+                        serde_json::error::Category::Eof => "it ends early",
+                        _ => "it is not JSON",
+                    };
                     fail(
                         StatusCode::BAD_REQUEST,
                         "bad_meta",
-                        format!("meta is not the expected JSON: {e}"),
+                        format!(
+                            "meta is not the expected JSON: {kind} (line {}, column {})",
+                            e.line(),
+                            e.column()
+                        ),
                     )
                 })?;
                 meta = Some(parsed);
@@ -460,8 +472,43 @@ fn check_meta(state: &CenterState, kiosk: &str, meta: &Meta) -> Result<(), Failu
         &state.cities,
         today,
     )
-    .map_err(|e| invalid(format!("applicant: {e}")))?;
+    .map_err(|e| invalid(applicant_problem(&e).to_owned()))?;
     Ok(())
+}
+
+/// What is wrong with the applicant's data, in fixed words: the field and the kind of problem,
+/// never the data itself (the kiosk logs this, keeps it as the submission's last error and shows
+/// it to the operator). The applicant's own messages quote what they typed; these must not.
+fn applicant_problem(error: &ApplicantError) -> &'static str {
+    match error {
+        ApplicantError::Name(e) => match e {
+            NameError::Empty => "applicant.name is empty",
+            NameError::TooLong(..) => "applicant.name is longer than the document allows",
+            NameError::Character(_) => {
+                "applicant.name has a character other than Chinese characters or Latin letters"
+            }
+            NameError::Mixed => "applicant.name mixes Chinese characters and Latin letters",
+            NameError::Separator => "applicant.name has a misplaced \"·\"",
+        },
+        ApplicantError::IdNumber(e) => match e {
+            IdNumberError::Empty => "applicant.id_number is empty",
+            IdNumberError::Length(_) => "applicant.id_number is not 18 characters long",
+            IdNumberError::Character { .. } => {
+                "applicant.id_number has a character other than a digit (or X at the end)"
+            }
+            IdNumberError::Region(_) => "applicant.id_number does not start with a region code",
+            IdNumberError::BirthDate(_) => {
+                "applicant.id_number's birth date (digits 7 to 14) is not a real date"
+            }
+            IdNumberError::FutureBirthDate(_) => {
+                "applicant.id_number's birth date (digits 7 to 14) is in the future"
+            }
+            IdNumberError::CheckCharacter => {
+                "applicant.id_number's check character does not match the other 17"
+            }
+        },
+        ApplicantError::City(_) => "city_code is not a city this center knows",
+    }
 }
 
 fn check_id(id: &str) -> Result<(), Failure> {

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 
 use crate::center::judge::Judge;
 use crate::center::ledger::{Ledger, Review};
@@ -16,6 +16,14 @@ use crate::ops::config::{Config, resolve_dir};
 
 /// Serves until asked to stop.
 pub(super) fn run(config_dir: Option<&Path>, args: &CenterArgs) -> anyhow::Result<ExitCode> {
+    // Names, ID numbers and photos cross the network: plain HTTP only on loopback (DESIGN.md).
+    if args.tls_cert.is_none() && !args.insecure_http && !args.listen.ip().is_loopback() {
+        bail!(
+            "--listen {}: plain HTTP is for loopback only; give --tls-cert and --tls-key, or \
+             --insecure-http behind a TLS proxy",
+            args.listen
+        );
+    }
     let config = Config::load(&resolve_dir(config_dir)?)?;
     let tokens = match &args.tokens {
         Some(path) => Tokens::load(path)?,

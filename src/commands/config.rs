@@ -7,14 +7,27 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 
 use crate::ops::config::{Config, resolve_dir};
+use crate::ops::demo_secrets::DemoSecrets;
 use crate::ops::pin;
 
 /// Loads and validates the config folder, and checks that the embedded face model loads;
-/// prints a one-line summary.
-pub(super) fn check(flag: Option<&Path>) -> anyhow::Result<ExitCode> {
+/// prints a one-line summary. The demo's PIN or token is a warning on stderr, or with `deployed`
+/// the error.
+pub(super) fn check(flag: Option<&Path>, deployed: bool) -> anyhow::Result<ExitCode> {
     let dir = resolve_dir(flag)?;
     let config = Config::load(&dir)?;
     crate::vision::load_detector()?;
+    let secrets = DemoSecrets::of(&config.kiosk);
+    if !secrets.none() {
+        if deployed {
+            bail!("{}: {secrets}", dir.display());
+        }
+        writeln!(
+            std::io::stderr().lock(),
+            "idbooth: warning: {}: {secrets}; the booth refuses to start with them (only --demo runs)",
+            dir.display()
+        )?;
+    }
     let home = config
         .cities
         .get(&config.kiosk.kiosk.home_city)

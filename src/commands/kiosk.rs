@@ -14,9 +14,11 @@ use crate::camera::{
 use crate::center::Courier;
 use crate::center::judge::Judge;
 use crate::center::ledger::{Ledger, Review};
+use crate::center::outbox::Retention;
 use crate::center::server::{CenterState, RunningCenter};
 use crate::center::tokens::Tokens;
 use crate::ops::config::{Config, resolve_dir};
+use crate::ops::demo_secrets::DemoSecrets;
 use crate::receipt::serial::SerialPrinter;
 use crate::receipt::{KioskPrinter, VirtualPrinter};
 use crate::ui::{Booth, Parts, fonts};
@@ -33,6 +35,13 @@ pub(super) fn run(
     demo: bool,
 ) -> anyhow::Result<ExitCode> {
     let config = Arc::new(Config::load(&resolve_dir(config_dir)?)?);
+    if !demo {
+        // Anyone who read the README knows the demo's PIN: a real booth does not start with it.
+        let secrets = DemoSecrets::of(&config.kiosk);
+        if !secrets.none() {
+            bail!("{secrets} (or run --demo)");
+        }
+    }
     let data_dir = data
         .map(Path::to_path_buf)
         .unwrap_or_else(|| config.data_dir());
@@ -89,7 +98,12 @@ pub fn booth_parts(config: Arc<Config>, data_dir: &Path) -> anyhow::Result<Parts
         Box::new(|| {}),
     ));
     let center = Arc::new(
-        Courier::start(&outbox_path(data_dir), &config.kiosk.center).context("the outbox")?,
+        Courier::start_keeping(
+            &outbox_path(data_dir),
+            &config.kiosk.center,
+            retention(&config),
+        )
+        .context("the outbox")?,
     );
     let profile = crate::receipt::escpos::Profile::from_config(&config.kiosk.printer);
     let printer = Arc::new(
@@ -146,7 +160,8 @@ pub fn demo_parts(config: Arc<Config>, data_dir: &Path, portrait: &Path) -> anyh
     let mut center_config = config.kiosk.center.clone();
     center_config.url = reference.url();
     let center = Arc::new(
-        Courier::start(&outbox_path(data_dir), &center_config).context("the demo's outbox")?,
+        Courier::start_keeping(&outbox_path(data_dir), &center_config, retention(&config))
+            .context("the demo's outbox")?,
     );
     let profile = crate::receipt::escpos::Profile::from_config(&config.kiosk.printer);
     let printer = Arc::new(VirtualPrinter::new(receipts_dir(data_dir), profile));
@@ -173,6 +188,11 @@ pub fn start_reference_center(config: &Config, dir: &Path) -> anyhow::Result<Run
     let listener = std::net::TcpListener::bind("127.0.0.1:0")
         .context("the demo's center: cannot listen on loopback")?;
     Ok(RunningCenter::start(listener, Arc::new(state), None)?)
+}
+
+/// How long the outbox keeps applicant data: `kiosk.retention_hours` once the booth is done.
+fn retention(config: &Config) -> Retention {
+    Retention::hours(config.kiosk.kiosk.retention_hours)
 }
 
 /// The outbox file in a data folder.

@@ -22,7 +22,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         return kiosk::run(cli.config.as_deref(), cli.data.as_deref(), cli.demo);
     };
     match command {
-        Command::Config(ConfigCommand::Check) => config::check(cli.config.as_deref()),
+        Command::Config(ConfigCommand::Check { deployed }) => {
+            config::check(cli.config.as_deref(), deployed)
+        }
         Command::Config(ConfigCommand::Pin) => config::pin(),
         Command::Center(args) => center::run(cli.config.as_deref(), &args),
         Command::Outbox(OutboxCommand::List { data, json }) => outbox::list(

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use crate::center::Courier;
+use crate::center::outbox::Retention;
 use crate::center::outbox::{Entry, Outbox, State, now_ms};
 use crate::ops::config::{Config, resolve_dir};
 
@@ -108,7 +109,9 @@ pub(super) fn retry(
 ) -> anyhow::Result<ExitCode> {
     let (config, dir) = data_dir(config_dir, data)?;
     let path = super::kiosk::existing_outbox(&dir)?;
-    let courier = Courier::start(&path, &config.kiosk.center).context("outbox")?;
+    let retention = Retention::hours(config.kiosk.kiosk.retention_hours);
+    let courier =
+        Courier::start_keeping(&path, &config.kiosk.center, retention).context("outbox")?;
     let n = courier.retry_now()?;
     let mut out = std::io::stdout().lock();
     writeln!(

@@ -5,6 +5,7 @@
 //! This is the edge where files are read; the pure parsers live in `spec`.
 
 pub mod config;
+pub mod demo_secrets;
 pub mod diagnostics;
 pub mod health;
 pub mod journal;
