@@ -567,16 +567,30 @@ impl idbooth::receipt::Printer for FlakyPrinter {
         })
     }
 
-    fn reprint(&self) -> Result<usize, idbooth::receipt::PrintError> {
+    fn queued_jobs(&self) -> Vec<String> {
+        let queued = self.queued.lock().expect("queue");
+        queued
+            .iter()
+            .map(|no| idbooth::receipt::receipt_job(no))
+            .collect()
+    }
+
+    fn reprint(&self, job: &str) -> Result<(), idbooth::receipt::PrintError> {
         self.reprints
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         if !self.ready() {
             return Err(idbooth::receipt::PrintError::PaperOut);
         }
-        let mut queued = std::mem::take(&mut *self.queued.lock().expect("queue"));
-        let n = queued.len();
-        self.printed.lock().expect("printed").append(&mut queued);
-        Ok(n)
+        let mut queued = self.queued.lock().expect("queue");
+        let Some(at) = queued
+            .iter()
+            .position(|no| idbooth::receipt::receipt_job(no) == job)
+        else {
+            return Err(idbooth::receipt::PrintError::NotQueued(job.to_owned()));
+        };
+        let no = queued.remove(at);
+        self.printed.lock().expect("printed").push(no);
+        Ok(())
     }
 }
 

@@ -747,12 +747,10 @@ fn lookup(center: &dyn Center, config: &crate::ops::Config, code: &str) -> Looku
 /// Prints again the receipt of `job` that stayed in the printer's queue after a failure; `Ok` only
 /// once the printer confirmed it.
 fn reprint(printer: &dyn Printer, job: &ReceiptJob) -> Result<(), String> {
-    let _ = job;
-    match printer.reprint() {
-        Ok(0) => Err("nothing was printed".to_owned()),
-        Ok(_) => Ok(()),
-        Err(error) => Err(error.to_string()),
-    }
+    let receipt_no = job.submission.receipt_no.as_deref().unwrap_or_default();
+    printer
+        .reprint(&crate::receipt::receipt_job(receipt_no))
+        .map_err(|e| e.to_string())
 }
 
 /// Asks the printer for its status every few seconds, off the UI thread (a real printer may take
