@@ -405,21 +405,9 @@ fn a_pending_ticket_is_checked_later_and_prints_the_receipt_once_approved() {
             .expect("courier"),
     );
     parts.reference = Some(center);
-    let booth = idbooth::ui::Booth::new(parts)
-        .with_data_dir(data.path())
-        .expect("ops store");
-    let mut h = util::harness(booth);
-    h.step();
+    let mut h = booth_on(parts, data.path());
 
-    util::enter_details(
-        &mut h,
-        &["Z", "H", "A", "N", "G"],
-        "张",
-        "11010519491231002X",
-    );
-    util::tap(&mut h, "同意");
-    // The guidance starts the countdown once the demo's applicant stands right in good light.
-    util::wait_for(&mut h, "确认提交", Duration::from_secs(60));
+    walk_to_review(&mut h);
     util::tap(&mut h, "确认提交");
     util::wait_for(&mut h, "等待审核", Duration::from_secs(40));
     let id = match h.state().session().flow() {
@@ -626,21 +614,9 @@ fn a_failed_receipt_shows_its_number_and_prints_once_the_printer_is_back() {
     printer.ready.store(true, Ordering::SeqCst);
     parts.printer = Arc::clone(&printer) as Arc<dyn idbooth::receipt::Printer>;
     let center = Arc::clone(&parts.center);
-    let booth = idbooth::ui::Booth::new(parts)
-        .with_data_dir(data.path())
-        .expect("ops store");
-    let mut h = util::harness(booth);
-    h.step();
+    let mut h = booth_on(parts, data.path());
 
-    util::enter_details(
-        &mut h,
-        &["Z", "H", "A", "N", "G"],
-        "张",
-        "11010519491231002X",
-    );
-    util::tap(&mut h, "同意");
-    // The guidance starts the countdown once the demo's applicant stands right in good light.
-    util::wait_for(&mut h, "确认提交", Duration::from_secs(60));
+    walk_to_review(&mut h);
     // The paper runs out just before the receipt prints.
     printer.ready.store(false, Ordering::SeqCst);
     util::tap(&mut h, "确认提交");
@@ -894,11 +870,7 @@ fn a_stalled_camera_rests_the_booth_calmly_and_it_recovers_when_frames_return() 
         Box::new(|| {}),
     ));
     parts.camera = Arc::clone(&camera);
-    let booth = idbooth::ui::Booth::new(parts)
-        .with_data_dir(data.path())
-        .expect("ops store");
-    let mut h = util::harness(booth);
-    h.step();
+    let mut h = booth_on(parts, data.path());
     // The UI keeps stepping while the reader is stuck, and the attract screen says calmly that
     // the booth rests instead of offering a start.
     util::wait_for(&mut h, "暂停服务", Duration::from_secs(30));
@@ -918,4 +890,26 @@ fn a_stalled_camera_rests_the_booth_calmly_and_it_recovers_when_frames_return() 
     assert!(h.state().session().waited() > resting_at);
     util::tap(&mut h, "开始拍照");
     assert_eq!(h.state().session().flow(), &Flow::Document);
+}
+
+/// The booth on `parts`, its data in `data`, in the headless harness, first frame drawn.
+fn booth_on(
+    parts: idbooth::ui::Parts,
+    data: &std::path::Path,
+) -> egui_kittest::Harness<'static, idbooth::ui::Booth> {
+    let booth = idbooth::ui::Booth::new(parts)
+        .with_data_dir(data)
+        .expect("ops store");
+    let mut h = util::harness(booth);
+    h.step();
+    h
+}
+
+/// 张三's details and consent, then the pose until the guidance has taken the photo and the
+/// review screen shows it.
+fn walk_to_review(h: &mut egui_kittest::Harness<'static, idbooth::ui::Booth>) {
+    util::enter_details(h, &["Z", "H", "A", "N", "G"], "张", "11010519491231002X");
+    util::tap(h, "同意");
+    // The guidance starts the countdown once the demo's applicant stands right in good light.
+    util::wait_for(h, "确认提交", Duration::from_secs(60));
 }
