@@ -35,12 +35,18 @@ fn x(display: &str, program: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// Screenshot of the whole screen, read by tesseract (Chinese and English).
+/// Screenshot of the whole screen, read by tesseract (Chinese and English) as sparse text: a
+/// screen of buttons is no page of paragraphs, and page layout analysis skips text below a
+/// coloured block.
 fn read_screen(display: &str, dir: &Path, name: &str) -> String {
     let png = dir.join(format!("{name}.png"));
     let png = png.to_str().expect("utf-8");
     x(display, "import", &["-window", "root", png]);
-    let text = x(display, "tesseract", &[png, "-", "-l", "chi_sim+eng"]);
+    let text = x(
+        display,
+        "tesseract",
+        &[png, "-", "-l", "chi_sim+eng", "--psm", "11"],
+    );
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
