@@ -253,6 +253,26 @@ fn the_city_keyboard_stays_put_while_results_come_and_go() {
 }
 
 #[test]
+fn a_city_is_found_by_its_whole_pinyin_too() {
+    let data = tempfile::tempdir().expect("temp");
+    let mut h = util::booth_harness_sized(data.path(), util::BOOTH_SCREEN);
+    h.step();
+    util::tap(&mut h, "开始拍照");
+    util::tap(&mut h, "普通护照");
+    for key in "CHONGQ".chars() {
+        util::tap(&mut h, &key.to_string());
+    }
+    // Whole syllables and then an initial: 重庆 (chong qing), not 长春 (chang chun).
+    assert!(h.query_by_label("长春市").is_none());
+    util::tap(&mut h, "重庆市");
+    assert!(
+        matches!(h.state().session().flow(), Flow::Details { city, .. } if city == "500000"),
+        "{:?}",
+        h.state().session().flow()
+    );
+}
+
+#[test]
 fn the_name_keyboard_stays_put_while_candidates_come_and_go() {
     let data = tempfile::tempdir().expect("temp");
     let mut h = util::booth_harness_sized(data.path(), util::BOOTH_SCREEN);
@@ -348,6 +368,105 @@ fn key_screens_match_their_snapshots() {
     util::tap(&mut h, "普通护照");
     util::tap(&mut h, "深圳市");
     h.snapshot("details");
+}
+
+/// The demo booth on a still replay camera (640×480, the applicant standing at `place`) and
+/// `center`, its data in `data`.
+fn booth_on_still(
+    data: &std::path::Path,
+    place: idbooth::camera::Placement,
+    center: std::sync::Arc<ScriptedCenter>,
+) -> egui_kittest::Harness<'static, idbooth::ui::Booth> {
+    use std::sync::Arc;
+    let config = Arc::new(util::config());
+    let timeout = Duration::from_millis(config.kiosk.camera.frame_timeout_ms);
+    let mut parts = idbooth::demo_parts(config, data, util::GRACE.as_ref()).expect("demo parts");
+    parts.camera = Arc::new(idbooth::camera::Camera::start(
+        util::replay(
+            (640, 480),
+            30,
+            idbooth::camera::Motion::Still(place),
+            Default::default(),
+        ),
+        timeout,
+        Box::new(|| {}),
+    ));
+    parts.center = center;
+    booth_on(parts, data)
+}
+
+/// Where the demo's applicant stands once settled: centred, the head filling the zone.
+fn standing_right() -> idbooth::camera::Placement {
+    idbooth::camera::Placement {
+        face_share: 0.4,
+        center_y: 0.4,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn the_review_and_the_rejection_match_their_snapshots() {
+    // The applicant stands still, so the photo on the review screen is the same every run.
+    let data = tempfile::tempdir().expect("temp");
+    let center = std::sync::Arc::new(ScriptedCenter::new(Some(
+        idbooth::center::api::Status::Rejected,
+    )));
+    let mut h = booth_on_still(data.path(), standing_right(), center);
+    walk_to_review(&mut h);
+    h.step();
+    h.snapshot("review");
+    util::tap(&mut h, "确认提交");
+    util::wait_for(&mut h, "照片未通过检测", Duration::from_secs(30));
+    h.step();
+    h.snapshot("rejected");
+}
+
+#[test]
+fn the_preview_is_a_mirror_and_the_face_box_follows_the_face_in_it() {
+    // Grace stands on the camera picture's left: in the mirrored preview she is on the right,
+    // the box drawn around her there, and the advice points her to her left (the screen's).
+    let data = tempfile::tempdir().expect("temp");
+    let center = std::sync::Arc::new(ScriptedCenter::new(None));
+    let place = idbooth::camera::Placement {
+        center_x: 0.3,
+        ..standing_right()
+    };
+    let mut h = booth_on_still(data.path(), place, center);
+    util::enter_details(
+        &mut h,
+        &["Z", "H", "A", "N", "G"],
+        "张",
+        "11010519491231002X",
+    );
+    util::tap(&mut h, "同意");
+    let left = idbooth::ui::text::advice(Language::ZhCn, Advice::MoveLeft);
+    util::wait_for(&mut h, left, Duration::from_secs(20));
+    h.step();
+    let shot = h.render().expect("render");
+    // The box is drawn in amber while the pose is not right: find its pixels.
+    let amber = shot
+        .enumerate_pixels()
+        .filter(|(_, _, p)| {
+            let [r, g, b, _] = p.0;
+            r.abs_diff(250) < 16 && g.abs_diff(170) < 16 && b.abs_diff(40) < 16
+        })
+        .map(|(x, y, _)| (x, y));
+    let (mut min_x, mut max_x, mut n) = (u32::MAX, 0, 0);
+    for (x, _) in amber {
+        min_x = min_x.min(x);
+        max_x = max_x.max(x);
+        n += 1;
+    }
+    assert!(n > 200, "a face box is drawn ({n} amber pixels)");
+    let middle = shot.width() / 2;
+    let centre = (min_x + max_x) / 2;
+    // Grace's face centre at 0.3 of the picture is at 0.7 of the mirrored preview; the preview
+    // is centred on the screen, so the box is right of the middle by a good margin.
+    assert!(
+        centre > middle + shot.width() / 20 && min_x > middle,
+        "the box (x {min_x}..{max_x}) is on the mirror's right of {middle}"
+    );
+    util::keep_screen(&mut h, "pose-mirrored");
 }
 
 /// Types `code` on the check screen's keypad (after clearing what is there) and asks.

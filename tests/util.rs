@@ -144,7 +144,11 @@ pub fn harness_sized(booth: Booth, size: egui::Vec2) -> Harness<'static, Booth> 
         .build_ui_state(
             |ui, booth: &mut Booth| {
                 booth.logic(ui.ctx());
-                booth.ui(ui);
+                // In a central panel as the app draws it (eframe::App::ui), so a snapshot shows
+                // the whole screen; its margin is the harness's own.
+                egui::CentralPanel::default()
+                    .frame(egui::Frame::central_panel(ui.style()).inner_margin(0.0))
+                    .show(ui, |ui| booth.ui(ui));
             },
             booth,
         )
@@ -377,14 +381,29 @@ pub fn parcel(id: &str) -> idbooth::center::api::Parcel {
 
 /// A replay camera on the still Grace Hopper at 320×240, `fps` frames a second, with `faults`.
 pub fn still_replay(fps: u32, faults: idbooth::camera::Faults) -> idbooth::camera::MakeSource {
+    replay(
+        (320, 240),
+        fps,
+        idbooth::camera::Motion::Still(Default::default()),
+        faults,
+    )
+}
+
+/// A replay camera on Grace Hopper: frames of `size`, `fps` a second, moving as `motion` says.
+pub fn replay(
+    size: (u32, u32),
+    fps: u32,
+    motion: idbooth::camera::Motion,
+    faults: idbooth::camera::Faults,
+) -> idbooth::camera::MakeSource {
     let subject = Arc::new(grace_subject().clone());
     let epoch = Instant::now();
     Arc::new(move || {
         Box::new(idbooth::camera::ReplaySource::new(
             Arc::clone(&subject),
-            (320, 240),
+            size,
             fps,
-            idbooth::camera::Motion::Still(Default::default()),
+            motion,
             faults,
             epoch,
         ))

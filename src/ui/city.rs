@@ -1,5 +1,5 @@
 //! Choose the city where the document is issued: the booth's own city first, then search by
-//! name or pinyin initials on the on-screen keyboard.
+//! name, in pinyin or by its initials, on the on-screen keyboard.
 //!
 //! The keyboard and the back button sit at fixed places at the bottom, under a fixed grid of
 //! results: typing a letter changes what the grid shows, never where the keys are.
@@ -7,7 +7,7 @@
 use egui::{RichText, Ui, Vec2};
 
 use super::choice_grid::{Grid, choice_grid};
-use super::pinyin_input::initials_match;
+use super::pinyin_input::pinyin_match;
 use super::text::tr;
 use super::widgets::{
     InputBox, KEYBOARD_HEIGHT, Key, Letters, SECTION_GAP, TOUCH, big_button, centered_row,
@@ -55,7 +55,7 @@ impl CityPicker {
             {
                 action = Some(Action::Session(Event::CityChosen(city.code.clone())));
             }
-            let label = tr(lang, "搜索（拼音首字母）", "Search (pinyin initials)");
+            let label = tr(lang, "搜索（拼音）", "Search (pinyin)");
             let text = RichText::new(label).size(26.0);
             let label_width = text_width(ui, label, 26.0);
             centered_row(ui, row_width(ui, &[label_width, 400.0]), |ui| {
@@ -64,7 +64,7 @@ impl CityPicker {
                     label: &format!("{label}: {query}"),
                     text: query,
                     composing: "",
-                    hint: tr(lang, "如 sz 即深圳市", "e.g. sz for 深圳市"),
+                    hint: tr(lang, "如 sz 或 shenzhen", "e.g. sz or shenzhen"),
                     note: "",
                     active: true,
                     width: 400.0,
@@ -79,7 +79,7 @@ impl CityPicker {
             .all()
             .iter()
             .filter(|c| {
-                !q.is_empty() && (c.name.contains(query.as_str()) || initials_match(&c.name, &q))
+                !q.is_empty() && (c.name.contains(query.as_str()) || pinyin_match(&c.name, &q))
             })
             .collect();
         let names: Vec<&str> = matches.iter().map(|c| c.name.as_str()).collect();
@@ -90,13 +90,13 @@ impl CityPicker {
             empty: if q.is_empty() {
                 tr(
                     lang,
-                    "请用下方键盘输入城市名称的拼音首字母",
-                    "Type the first letters of the city's name in pinyin",
+                    "请用下方键盘输入城市名称的拼音或拼音首字母",
+                    "Type the city's name in pinyin, or its first letters",
                 )
             } else {
                 tr(
                     lang,
-                    "没有找到，请检查拼音首字母",
+                    "没有找到，请检查拼音",
                     "No city found: check the letters",
                 )
             },

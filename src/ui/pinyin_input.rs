@@ -1,6 +1,6 @@
 //! Chinese names typed by pinyin: the `pinyin` crate maps a character to its readings; inverted
 //! over the CJK block it gives reading → characters, the 3,755 most common (GB2312 level 1)
-//! first. Also the initials that find a city (深圳 by "sz").
+//! first. Also the pinyin that finds a city (深圳 by "sz", "shenzhen" or "shenz").
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -47,22 +47,61 @@ pub fn candidates(syllable: &str) -> &'static [char] {
     table().get(key.as_str()).map_or(&[], Vec::as_slice)
 }
 
-/// Whether `query` (lowercase letters) starts the pinyin initials of `name`, any reading of
-/// each character counting: 重庆 matches "cq" and "zq".
-pub fn initials_match(name: &str, query: &str) -> bool {
-    let query: Vec<char> = query.trim().to_lowercase().chars().collect();
+/// Whether `query` (letters, `ü` typed as `v`) spells the start of `name` in pinyin: each
+/// character in turn by the start of one of its readings, so initials ("sz"), whole syllables
+/// ("shenzhen") and a mix ("shenz", "szhen") all find 深圳. Any reading counts: 重庆 matches
+/// "cq" and "zq". A character without a reading (a letter, a digit) matches itself.
+pub fn pinyin_match(name: &str, query: &str) -> bool {
+    let query: Vec<char> = query
+        .trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'ü' { 'v' } else { c })
+        .collect();
     if query.is_empty() {
         return true;
     }
-    let mut chars = name.chars();
-    query.iter().all(|q| {
-        chars.next().is_some_and(|c| match c.to_pinyin_multi() {
-            Some(readings) => readings
-                .into_iter()
-                .any(|r| r.first_letter().starts_with(*q)),
-            None => c.to_lowercase().eq(std::iter::once(*q)),
-        })
-    })
+    // The query positions reachable after spelling the characters so far.
+    let mut reached = vec![false; query.len() + 1];
+    reached[0] = true;
+    for c in name.chars() {
+        let readings = spellings(c);
+        let mut next = vec![false; query.len() + 1];
+        for at in (0..query.len()).filter(|&at| reached[at]) {
+            for reading in &readings {
+                let common = reading
+                    .iter()
+                    .zip(&query[at..])
+                    .take_while(|(r, q)| r == q)
+                    .count();
+                next[at + 1..=at + common].fill(true);
+            }
+        }
+        if next[query.len()] {
+            return true;
+        }
+        if !next.contains(&true) {
+            return false;
+        }
+        reached = next;
+    }
+    false
+}
+
+/// How `c` can be typed: each plain reading with `ü` as `v`, or the character itself.
+fn spellings(c: char) -> Vec<Vec<char>> {
+    match c.to_pinyin_multi() {
+        Some(readings) => readings
+            .into_iter()
+            .map(|r| {
+                r.plain()
+                    .chars()
+                    .map(|c| if c == 'ü' { 'v' } else { c })
+                    .collect()
+            })
+            .collect(),
+        None => vec![c.to_lowercase().collect()],
+    }
 }
 
 #[cfg(test)]
@@ -90,10 +129,20 @@ mod tests {
     }
 
     #[test]
-    fn initials_of_cities() {
-        assert!(initials_match("深圳市", "sz"));
-        assert!(initials_match("重庆市", "cq") && initials_match("重庆市", "zq"));
-        assert!(!initials_match("深圳市", "sx"));
-        assert!(!initials_match("深圳", "szsx"));
+    fn cities_by_initials_by_whole_pinyin_and_by_a_mix() {
+        for query in ["sz", "shenzhen", "shenz", "szhen", "shenzhenshi", "SZ"] {
+            assert!(pinyin_match("深圳市", query), "{query}");
+        }
+        assert!(pinyin_match("重庆市", "cq") && pinyin_match("重庆市", "zhongqing"));
+        assert!(pinyin_match("重庆市", "chongqing"));
+        assert!(pinyin_match("吕梁市", "lvliang"), "ü typed as v");
+        assert!(pinyin_match("吕梁市", "lüliang"), "or as ü");
+        for query in ["sx", "szsx", "shenzheng", "henzhen", "shenzhenshix"] {
+            assert!(!pinyin_match("深圳市", query), "{query}");
+        }
+        assert!(
+            pinyin_match("深圳市", ""),
+            "an empty query finds every city"
+        );
     }
 }

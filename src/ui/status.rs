@@ -71,6 +71,7 @@ impl StatusScreen {
                 ui.add_space(24.0);
                 if retake {
                     ui.label(RichText::new(tr(lang, "重拍免费。", "Retaking is free.")).size(28.0));
+                    ui.add_space(16.0);
                     centered_row(ui, row_width(ui, &[200.0, 240.0]), |ui| {
                         if big_button(ui, tr(lang, "结束", "Finish"), 200.0) {
                             action = Some(Action::Session(Event::Cancelled));
