@@ -566,7 +566,12 @@ enum Fault {
     Oversized,
     /// 429 with `Retry-After: n`.
     TooMany(u64),
+    /// This status with an API error whose words quote the applicant (a careless center).
+    Quoting(u16),
 }
+
+/// The words of a careless center's error: the applicant's name and ID number.
+const QUOTED: &str = "applicant 张三 (11010519491231002X) is not on our list";
 
 /// A proxy in front of the center that applies a script of faults, one per request, and logs
 /// what it saw.
@@ -691,6 +696,12 @@ async fn proxy(
         )
             .into_response(),
         Fault::Oversized => (axum::http::StatusCode::OK, vec![b'{'; 1 << 20]).into_response(),
+        Fault::Quoting(code) => (
+            axum::http::StatusCode::from_u16(code).expect("status"),
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            serde_json::json!({"error": {"code": "not\nlisted", "message": QUOTED}}).to_string(),
+        )
+            .into_response(),
         Fault::TooMany(seconds) => (
             axum::http::StatusCode::TOO_MANY_REQUESTS,
             [(axum::http::header::RETRY_AFTER, seconds.to_string())],
@@ -1185,6 +1196,92 @@ fn the_kiosk_killed_mid_upload_resumes_and_the_center_stores_it_once() {
     let (code, _, stderr) = util::parts(&render.output().expect("run"));
     assert_eq!(code, 2);
     assert!(stderr.contains("wiped"), "{stderr}");
+}
+
+/// A center that quotes the applicant in its errors is not quoted in the booth's log: the log
+/// has the status and the error code; the words stay with the refused submission in the outbox
+/// for the operator, and go when its data is wiped.
+#[test]
+fn a_center_quoting_the_applicant_is_not_quoted_in_the_booths_log() {
+    let _machine = shared_machine();
+    let center = TestCenter::start(Review::Auto);
+    let proxy = Proxy::start(center.url(), vec![Fault::Quoting(503), Fault::Quoting(422)]);
+    let config = util::config_copy();
+    util::edit(
+        config.path(),
+        "kiosk.toml",
+        "url = \"http://127.0.0.1:8410\"",
+        &format!("url = \"{}\"", proxy.url),
+    );
+    util::edit(
+        config.path(),
+        "kiosk.toml",
+        "retry_min_ms = 1000",
+        "retry_min_ms = 20",
+    );
+    let data = tempfile::tempdir().expect("temp");
+    let path = idbooth::outbox_path(data.path());
+    Outbox::open(&path)
+        .expect("outbox")
+        .put(&parcel("quoted-1"))
+        .expect("put");
+    let retry = || {
+        let mut command = util::idbooth();
+        command
+            .env("RUST_LOG", "info")
+            .arg("--config")
+            .arg(config.path())
+            .args(["outbox", "retry", "--wait", "30", "--data"])
+            .arg(data.path());
+        command
+    };
+    let (code, stdout, stderr) = util::parts(&retry().output().expect("run"));
+    assert_eq!(
+        code, 1,
+        "refused, waiting for the operator: {stdout}{stderr}"
+    );
+    // The log says what happened: the retried 503 and the refusal, by status and code.
+    assert!(
+        stderr.contains("503 Service Unavailable: notlisted"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("refused it (422): notlisted"), "{stderr}");
+    for pii in ["张三", ID_NUMBER, "1949"] {
+        assert!(!stderr.contains(pii), "the log quotes {pii}: {stderr}");
+    }
+    // The operator's listing has the center's words, to act on.
+    let entry = Outbox::open(&path)
+        .expect("outbox")
+        .list()
+        .expect("list")
+        .remove(0);
+    assert_eq!(entry.state, State::Refused);
+    let kept = entry.last_error.expect("why it was refused");
+    assert!(
+        kept.contains("(422): notlisted") && kept.contains(QUOTED),
+        "{kept}"
+    );
+
+    // Fixed at the center's end, the operator retries: delivered, then released and wiped,
+    // the words with the data.
+    proxy.set(vec![]);
+    let (code, stdout, stderr) = util::parts(&retry().output().expect("run"));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let outbox = Outbox::open(&path).expect("outbox");
+    outbox
+        .release("quoted-1", &idbooth::center::outbox::Retention::default())
+        .expect("release");
+    let entry = outbox.list().expect("list").remove(0);
+    assert_eq!(entry.state, State::Answered);
+    assert!(!entry.holds_pii && entry.last_error.is_none(), "{entry:?}");
+    drop(outbox);
+    let bytes = outbox_bytes(&path);
+    for pii in ["张三", ID_NUMBER] {
+        assert!(
+            !contains(&bytes, pii.as_bytes()),
+            "{pii} is left in the outbox"
+        );
+    }
 }
 
 /// A CA and a certificate it signed for 127.0.0.1, in PEM.

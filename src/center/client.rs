@@ -28,10 +28,14 @@ pub enum SendError {
     /// unchanged will not help; an operator must look.
     #[error("center refused it ({status}): {message}")]
     Refused {
-        /// HTTP status.
+        /// HTTP status (0: refused here, before sending).
         status: u16,
-        /// The center's error code and words.
+        /// What was refused, safe to log: the center's error code, or our own words.
         message: String,
+        /// The center's own words. They may quote the applicant (another center than ours
+        /// might), so they are never logged: the outbox keeps them with the submission, for the
+        /// operator, and wipes them with it.
+        words: String,
     },
     /// The center does not know this submission (404 on a poll): send it again.
     #[error("the center does not know this submission")]
@@ -118,6 +122,7 @@ impl Client {
         self.base.join(path).map_err(|e| SendError::Refused {
             status: 0,
             message: format!("bad URL: {e}"),
+            words: String::new(),
         })
     }
 
@@ -126,6 +131,7 @@ impl Client {
         let meta = serde_json::to_string(&parcel.meta).map_err(|e| SendError::Refused {
             status: 0,
             message: format!("meta: {e}"),
+            words: String::new(),
         })?;
         let photo = reqwest::multipart::Part::bytes(parcel.photo.clone())
             .file_name("photo.jpg")
@@ -133,12 +139,14 @@ impl Client {
             .map_err(|e| SendError::Refused {
                 status: 0,
                 message: e.to_string(),
+                words: String::new(),
             })?;
         let meta = reqwest::multipart::Part::text(meta)
             .mime_str("application/json")
             .map_err(|e| SendError::Refused {
                 status: 0,
                 message: e.to_string(),
+                words: String::new(),
             })?;
         let form = reqwest::multipart::Form::new()
             .part("meta", meta)
@@ -161,6 +169,7 @@ impl Client {
             return Err(SendError::Refused {
                 status: 0,
                 message: format!("{id:?} is not a submission id"),
+                words: String::new(),
             });
         }
         let response = self
@@ -242,11 +251,17 @@ async fn answer(response: reqwest::Response, id: &str) -> Result<Submission, Sen
         }
         return Ok(submission);
     }
-    let message = body
+    // What is logged is the status and the center's error code; its words only go with a
+    // refusal into the outbox (see `SendError::Refused`).
+    let error = body
         .ok()
         .and_then(|b| serde_json::from_slice::<ErrorBody>(&b).ok())
-        .map(|e| format!("{}: {}", e.error.code, e.error.message))
-        .unwrap_or_else(|| status.to_string());
+        .map(|e| e.error);
+    let code = error.as_ref().map(|e| plain_code(&e.code));
+    let message = match code.as_deref() {
+        Some(code) if !code.is_empty() => format!("{status}: {code}"),
+        _ => status.to_string(),
+    };
     match status {
         StatusCode::NOT_FOUND => Err(SendError::Unknown),
         StatusCode::TOO_MANY_REQUESTS | StatusCode::REQUEST_TIMEOUT => Err(SendError::Retry {
@@ -259,9 +274,21 @@ async fn answer(response: reqwest::Response, id: &str) -> Result<Submission, Sen
         }),
         s => Err(SendError::Refused {
             status: s.as_u16(),
-            message,
+            message: code
+                .filter(|c| !c.is_empty())
+                .unwrap_or_else(|| s.canonical_reason().unwrap_or("refused").to_owned()),
+            words: error.map(|e| e.message).unwrap_or_default(),
         }),
     }
+}
+
+/// An error code as the API defines them (snake_case), whatever the center sent: letters,
+/// digits and `_`, at most 48 of them.
+fn plain_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(48)
+        .collect()
 }
 
 async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, SendError> {

@@ -374,9 +374,14 @@ fn deliver(shared: &Shared, runtime: &tokio::runtime::Runtime, item: Due) {
             outbox.failed(&id, why, wait)
         }
         Err(SendError::Unknown) => outbox.resend(&id),
-        Err(e @ SendError::Refused { .. }) => {
+        Err(e @ SendError::Refused { words, .. }) => {
             tracing::error!(error = %e, "outbox: the center refused a submission; an operator must look");
-            outbox.refused(&id, &e.to_string())
+            let kept = if words.is_empty() {
+                e.to_string()
+            } else {
+                format!("{e}: {words}")
+            };
+            outbox.refused(&id, &kept)
         }
     };
     drop(outbox);

@@ -411,7 +411,8 @@ impl Outbox {
         self.wipe(now_ms(), retention).map(|_| ())
     }
 
-    /// Wipes the applicant's data and photo where `retention` has run out at `now` (ms since the
+    /// Wipes the applicant's data and photo (and the last error, whose words a center may have
+    /// taken from them) where `retention` has run out at `now` (ms since the
     /// epoch): final answers released long enough ago, and final answers stored longer ago than
     /// a pending ticket is kept. Returns how many. After a wipe the WAL is checkpointed and
     /// truncated, so the old pages are in neither file (secure_delete zeroes them in the main
@@ -420,7 +421,7 @@ impl Outbox {
         let wiped = self
             .conn
             .execute(
-                "UPDATE outbox SET meta = NULL, photo = NULL
+                "UPDATE outbox SET meta = NULL, photo = NULL, last_error = NULL
                  WHERE photo IS NOT NULL AND state = 'answered'
                    AND ((released = 1 AND COALESCE(released_ms, 0) <= ?1)
                         OR created_ms < ?2)",
