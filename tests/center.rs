@@ -568,6 +568,8 @@ enum Fault {
     TooMany(u64),
     /// This status with an API error whose words quote the applicant (a careless center).
     Quoting(u16),
+    /// A rejection whose reason's words quote the applicant, without passing the request on.
+    RejectQuoting,
 }
 
 /// The words of a careless center's error: the applicant's name and ID number.
@@ -649,7 +651,7 @@ async fn proxy(
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .map_or_else(|| parts.uri.path().to_owned(), str::to_owned);
-    log.lock().expect("log").push((Instant::now(), key));
+    log.lock().expect("log").push((Instant::now(), key.clone()));
     // Faults hit submissions; the courier's health probes pass.
     let fault = if parts.headers.contains_key("idempotency-key") {
         script
@@ -700,6 +702,18 @@ async fn proxy(
             axum::http::StatusCode::from_u16(code).expect("status"),
             [(axum::http::header::CONTENT_TYPE, "application/json")],
             serde_json::json!({"error": {"code": "not\nlisted", "message": QUOTED}}).to_string(),
+        )
+            .into_response(),
+        Fault::RejectQuoting => (
+            axum::http::StatusCode::OK,
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            serde_json::json!({
+                "id": key,
+                "status": "rejected",
+                "reasons": [{"code": "head_tilted", "message": QUOTED}],
+                "created_at": chrono::Local::now().to_rfc3339(),
+            })
+            .to_string(),
         )
             .into_response(),
         Fault::TooMany(seconds) => (
@@ -1200,7 +1214,8 @@ fn the_kiosk_killed_mid_upload_resumes_and_the_center_stores_it_once() {
 
 /// A center that quotes the applicant in its errors is not quoted in the booth's log: the log
 /// has the status and the error code; the words stay with the refused submission in the outbox
-/// for the operator, and go when its data is wiped.
+/// for the operator, and go when its data is wiped. Words in a rejection's reasons are not kept
+/// at all: the booth has its own for each reason code.
 #[test]
 fn a_center_quoting_the_applicant_is_not_quoted_in_the_booths_log() {
     let _machine = shared_machine();
@@ -1262,12 +1277,29 @@ fn a_center_quoting_the_applicant_is_not_quoted_in_the_booths_log() {
         "{kept}"
     );
 
-    // Fixed at the center's end, the operator retries: delivered, then released and wiped,
-    // the words with the data.
-    proxy.set(vec![]);
+    // Fixed at the center's end, the operator retries: the center rejects it, quoting the
+    // applicant in its reason; the booth keeps the reason, in its own words.
+    proxy.set(vec![Fault::RejectQuoting]);
     let (code, stdout, stderr) = util::parts(&retry().output().expect("run"));
     assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        !stderr.contains("张三") && !stderr.contains(ID_NUMBER),
+        "{stderr}"
+    );
     let outbox = Outbox::open(&path).expect("outbox");
+    let answer = outbox
+        .list()
+        .expect("list")
+        .remove(0)
+        .answer
+        .expect("answered");
+    assert_eq!(answer.status, Status::Rejected);
+    assert_eq!(answer.reasons.len(), 1);
+    assert_eq!(
+        answer.reasons[0].message,
+        idbooth::spec::Reason::HeadTilted.message_zh()
+    );
+    // Released (the rejection was shown) and wiped: the words go with the data.
     outbox
         .release("quoted-1", &idbooth::center::outbox::Retention::default())
         .expect("release");

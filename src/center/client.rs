@@ -236,7 +236,7 @@ async fn answer(response: reqwest::Response, id: &str) -> Result<Submission, Sen
     let body = read_limited(response, 64 * 1024).await;
     if status.is_success() {
         let body = body?;
-        let submission: Submission =
+        let mut submission: Submission =
             serde_json::from_slice(&body).map_err(|e| SendError::Retry {
                 why: format!("the center's answer ({status}) is not a submission: {e}"),
                 after,
@@ -248,6 +248,12 @@ async fn answer(response: reqwest::Response, id: &str) -> Result<Submission, Sen
                 why: format!("the center's answer ({status}) does not fit this submission"),
                 after,
             });
+        }
+        // The booth names a reason in its own words; a center's words for it may quote the
+        // applicant (another center than ours might), so the answer keeps, logs and stores
+        // only the booth's words for each reason code.
+        for reason in &mut submission.reasons {
+            reason.message = reason.code.message_zh().to_owned();
         }
         return Ok(submission);
     }
