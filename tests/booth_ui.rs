@@ -199,14 +199,20 @@ fn on_screen(rects: &[egui::Rect]) -> bool {
     rects.iter().all(|r| screen.contains_rect(*r))
 }
 
+/// The booth on its own 1280×800 screen, at the city picker for a passport.
+fn city_screen(data: &std::path::Path) -> egui_kittest::Harness<'static, idbooth::ui::Booth> {
+    let mut h = util::booth_harness_sized(data, util::BOOTH_SCREEN);
+    h.step();
+    util::tap(&mut h, "开始拍照");
+    util::tap(&mut h, "普通护照");
+    h
+}
+
 #[test]
 fn the_city_keyboard_stays_put_while_results_come_and_go() {
     // On the booth's own 1280×800 screen: a key that moves under a finger types the wrong letter.
     let data = tempfile::tempdir().expect("temp");
-    let mut h = util::booth_harness_sized(data.path(), util::BOOTH_SCREEN);
-    h.step();
-    util::tap(&mut h, "开始拍照");
-    util::tap(&mut h, "普通护照");
+    let mut h = city_screen(data.path());
     assert!(
         h.query_by_label("·").is_none(),
         "a city is searched by letters only"
@@ -255,10 +261,7 @@ fn the_city_keyboard_stays_put_while_results_come_and_go() {
 #[test]
 fn a_city_is_found_by_its_whole_pinyin_too() {
     let data = tempfile::tempdir().expect("temp");
-    let mut h = util::booth_harness_sized(data.path(), util::BOOTH_SCREEN);
-    h.step();
-    util::tap(&mut h, "开始拍照");
-    util::tap(&mut h, "普通护照");
+    let mut h = city_screen(data.path());
     for key in "CHONGQ".chars() {
         util::tap(&mut h, &key.to_string());
     }
@@ -432,13 +435,7 @@ fn the_preview_is_a_mirror_and_the_face_box_follows_the_face_in_it() {
         ..standing_right()
     };
     let mut h = booth_on_still(data.path(), place, center);
-    util::enter_details(
-        &mut h,
-        &["Z", "H", "A", "N", "G"],
-        "张",
-        "11010519491231002X",
-    );
-    util::tap(&mut h, "同意");
+    to_pose(&mut h);
     let left = idbooth::ui::text::advice(Language::ZhCn, Advice::MoveLeft);
     util::wait_for(&mut h, left, Duration::from_secs(20));
     h.step();
@@ -863,18 +860,8 @@ fn booth_with_center(
     let config = std::sync::Arc::new(util::config());
     let mut parts = idbooth::demo_parts(config, data, util::GRACE.as_ref()).expect("demo parts");
     parts.center = center;
-    let booth = idbooth::ui::Booth::new(parts)
-        .with_data_dir(data)
-        .expect("ops store");
-    let mut h = util::harness(booth);
-    h.step();
-    util::enter_details(
-        &mut h,
-        &["Z", "H", "A", "N", "G"],
-        "张",
-        "11010519491231002X",
-    );
-    util::tap(&mut h, "同意");
+    let mut h = booth_on(parts, data);
+    to_pose(&mut h);
     h
 }
 
@@ -1024,11 +1011,16 @@ fn booth_on(
     h
 }
 
+/// 张三's details and the consent: the pose screen opens.
+fn to_pose(h: &mut egui_kittest::Harness<'static, idbooth::ui::Booth>) {
+    util::enter_details(h, &["Z", "H", "A", "N", "G"], "张", "11010519491231002X");
+    util::tap(h, "同意");
+}
+
 /// 张三's details and consent, then the pose until the guidance has taken the photo and the
 /// review screen shows it.
 fn walk_to_review(h: &mut egui_kittest::Harness<'static, idbooth::ui::Booth>) {
-    util::enter_details(h, &["Z", "H", "A", "N", "G"], "张", "11010519491231002X");
-    util::tap(h, "同意");
+    to_pose(h);
     // The guidance starts the countdown once the demo's applicant stands right in good light.
     util::wait_for(h, "确认提交", Duration::from_secs(60));
 }

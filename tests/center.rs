@@ -1086,6 +1086,24 @@ fn the_center_killed_mid_stream_and_restarted_loses_nothing_and_repeats_nothing(
     assert_once_each(&ledger, &ids);
 }
 
+/// The shipped kiosk config, sending to `url` and retrying after 20 ms.
+fn kiosk_config_for(url: &str) -> tempfile::TempDir {
+    let config = util::config_copy();
+    util::edit(
+        config.path(),
+        "kiosk.toml",
+        "url = \"http://127.0.0.1:8410\"",
+        &format!("url = \"{url}\""),
+    );
+    util::edit(
+        config.path(),
+        "kiosk.toml",
+        "retry_min_ms = 1000",
+        "retry_min_ms = 20",
+    );
+    config
+}
+
 #[test]
 fn the_kiosk_killed_mid_upload_resumes_and_the_center_stores_it_once() {
     let _machine = shared_machine();
@@ -1095,19 +1113,7 @@ fn the_kiosk_killed_mid_upload_resumes_and_the_center_stores_it_once() {
         center.url(),
         vec![Fault::ForwardThenHold(Duration::from_secs(60))],
     );
-    let config = util::config_copy();
-    util::edit(
-        config.path(),
-        "kiosk.toml",
-        "url = \"http://127.0.0.1:8410\"",
-        &format!("url = \"{}\"", proxy.url),
-    );
-    util::edit(
-        config.path(),
-        "kiosk.toml",
-        "retry_min_ms = 1000",
-        "retry_min_ms = 20",
-    );
+    let config = kiosk_config_for(&proxy.url);
     let data = tempfile::tempdir().expect("temp");
     let ids: Vec<String> = (0..4).map(|i| format!("kill-kiosk-{i}")).collect();
     {
@@ -1221,19 +1227,7 @@ fn a_center_quoting_the_applicant_is_not_quoted_in_the_booths_log() {
     let _machine = shared_machine();
     let center = TestCenter::start(Review::Auto);
     let proxy = Proxy::start(center.url(), vec![Fault::Quoting(503), Fault::Quoting(422)]);
-    let config = util::config_copy();
-    util::edit(
-        config.path(),
-        "kiosk.toml",
-        "url = \"http://127.0.0.1:8410\"",
-        &format!("url = \"{}\"", proxy.url),
-    );
-    util::edit(
-        config.path(),
-        "kiosk.toml",
-        "retry_min_ms = 1000",
-        "retry_min_ms = 20",
-    );
+    let config = kiosk_config_for(&proxy.url);
     let data = tempfile::tempdir().expect("temp");
     let path = idbooth::outbox_path(data.path());
     Outbox::open(&path)
