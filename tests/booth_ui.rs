@@ -408,8 +408,8 @@ fn standing_right() -> idbooth::camera::Placement {
 }
 
 #[test]
-fn the_review_and_the_rejection_match_their_snapshots() {
-    // The applicant stands still, so the photo on the review screen is the same every run.
+fn the_review_shows_the_photo_undistorted_and_the_rejection_matches_its_snapshot() {
+    // No snapshot of the review: it would commit the packaged portrait in a picture.
     let data = tempfile::tempdir().expect("temp");
     let center = std::sync::Arc::new(ScriptedCenter::new(Some(
         idbooth::center::api::Status::Rejected,
@@ -417,7 +417,32 @@ fn the_review_and_the_rejection_match_their_snapshots() {
     let mut h = booth_on_still(data.path(), standing_right(), center);
     walk_to_review(&mut h);
     h.step();
-    h.snapshot("review");
+    // Between the title and the buttons, the photo is the only thing drawn: its box on screen
+    // has the passport's own shape (354×472 px), not stretched to the space it has.
+    let top = h.get_by_label("请确认照片").rect().max.y as u32 + 2;
+    let bottom = h.get_by_label("确认提交").rect().min.y as u32 - 2;
+    let shot = h.render().expect("render");
+    let panel = shot.get_pixel(20, (top + bottom) / 2).0;
+    let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0, 0);
+    for y in top..bottom {
+        // Inside the panel (the harness leaves a margin round it).
+        for x in 16..shot.width() - 16 {
+            let p = shot.get_pixel(x, y).0;
+            if (0..3).any(|c| p[c].abs_diff(panel[c]) > 24) {
+                (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+            }
+        }
+    }
+    let (w, h_px) = ((x1 + 1 - x0) as f32, (y1 + 1 - y0) as f32);
+    assert!(
+        w >= 300.0 && h_px >= 400.0,
+        "the photo is shown large: {w}×{h_px}"
+    );
+    let shape = w / h_px;
+    assert!(
+        (shape - 354.0 / 472.0).abs() < 0.01,
+        "the photo is shown {w}×{h_px}, not in the passport's 354×472 shape"
+    );
     util::tap(&mut h, "确认提交");
     util::wait_for(&mut h, "照片未通过检测", Duration::from_secs(30));
     h.step();
