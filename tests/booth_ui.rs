@@ -199,6 +199,15 @@ fn on_screen(rects: &[egui::Rect]) -> bool {
     rects.iter().all(|r| screen.contains_rect(*r))
 }
 
+/// Asserts that the city `code` was chosen: the details screen is next.
+fn assert_city(h: &egui_kittest::Harness<'static, idbooth::ui::Booth>, code: &str) {
+    assert!(
+        matches!(h.state().session().flow(), Flow::Details { city, .. } if city == code),
+        "{:?}",
+        h.state().session().flow()
+    );
+}
+
 /// The booth on its own 1280×800 screen, at the city picker for a passport.
 fn city_screen(data: &std::path::Path) -> egui_kittest::Harness<'static, idbooth::ui::Booth> {
     let mut h = util::booth_harness_sized(data, util::BOOTH_SCREEN);
@@ -251,11 +260,7 @@ fn the_city_keyboard_stays_put_while_results_come_and_go() {
 
     util::tap(&mut h, "B");
     util::tap(&mut h, "北京市");
-    assert!(
-        matches!(h.state().session().flow(), Flow::Details { city, .. } if city == "110000"),
-        "{:?}",
-        h.state().session().flow()
-    );
+    assert_city(&h, "110000");
 }
 
 #[test]
@@ -268,11 +273,7 @@ fn a_city_is_found_by_its_whole_pinyin_too() {
     // Whole syllables and then an initial: 重庆 (chong qing), not 长春 (chang chun).
     assert!(h.query_by_label("长春市").is_none());
     util::tap(&mut h, "重庆市");
-    assert!(
-        matches!(h.state().session().flow(), Flow::Details { city, .. } if city == "500000"),
-        "{:?}",
-        h.state().session().flow()
-    );
+    assert_city(&h, "500000");
 }
 
 #[test]

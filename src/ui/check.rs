@@ -6,8 +6,8 @@ use egui::{RichText, Ui};
 
 use super::text::tr;
 use super::widgets::{
-    Key, SECTION_GAP, TOUCH, big_button, centered_row, claim_rest, code_keypad, cut_bottom,
-    in_rect, row_width, rows_height, title,
+    Key, TOUCH, big_button, centered_row, claim_rest, code_keypad, cut_sections, in_rect,
+    row_width, rows_height, title,
 };
 use super::{Action, View};
 use crate::ops::config::Language;
@@ -53,10 +53,7 @@ impl Check {
         let mut action = None;
         // Fixed parts from the bottom: a note appearing or the lookup's spinner moves no key.
         let mut rest = claim_rest(ui);
-        let buttons = cut_bottom(&mut rest, TOUCH);
-        cut_bottom(&mut rest, SECTION_GAP);
-        let keys = cut_bottom(&mut rest, rows_height(4));
-        cut_bottom(&mut rest, SECTION_GAP);
+        let [buttons, keys] = cut_sections(&mut rest, [TOUCH, rows_height(4)]);
         in_rect(ui, rest, |ui| {
             title(ui, tr(lang, "查询提交", "Check my submission"));
             ui.label(

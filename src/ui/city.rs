@@ -10,9 +10,8 @@ use super::choice_grid::{Grid, choice_grid};
 use super::pinyin_input::pinyin_match;
 use super::text::tr;
 use super::widgets::{
-    InputBox, KEYBOARD_HEIGHT, Key, Letters, SECTION_GAP, TOUCH, big_button, centered_row,
-    claim_rest, cut_bottom, in_rect, letter_keyboard, middle, row_width, rows_height, text_width,
-    title,
+    InputBox, KEYBOARD_HEIGHT, Key, Letters, TOUCH, big_button, centered_row, claim_rest,
+    cut_sections, in_rect, letter_keyboard, middle, row_width, rows_height, text_width, title,
 };
 use super::{Action, View};
 use crate::session::Event;
@@ -37,12 +36,10 @@ impl CityPicker {
         let lang = view.lang;
         let mut action = None;
         let mut rest = claim_rest(ui);
-        let back = cut_bottom(&mut rest, TOUCH);
-        cut_bottom(&mut rest, SECTION_GAP);
-        let keys = cut_bottom(&mut rest, KEYBOARD_HEIGHT);
-        cut_bottom(&mut rest, SECTION_GAP);
-        let results = cut_bottom(&mut rest, rows_height(RESULT_ROWS));
-        cut_bottom(&mut rest, SECTION_GAP);
+        let [back, keys, results] = cut_sections(
+            &mut rest,
+            [TOUCH, KEYBOARD_HEIGHT, rows_height(RESULT_ROWS)],
+        );
 
         in_rect(ui, rest, |ui| {
             title(

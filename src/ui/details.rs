@@ -11,9 +11,9 @@ use super::choice_grid::{Grid, choice_grid};
 use super::pinyin_input::candidates;
 use super::text::tr;
 use super::widgets::{
-    GAP, InputBox, KEYBOARD_HEIGHT, KEYPAD_HEIGHT, Key, Letters, SECTION_GAP, TOUCH, big_button,
-    centered_row, claim_rest, cut_bottom, id_keypad, in_rect, letter_keyboard, middle, row_width,
-    rows_height, toggle_button,
+    GAP, InputBox, KEYBOARD_HEIGHT, KEYPAD_HEIGHT, Key, Letters, TOUCH, big_button, centered_row,
+    claim_rest, cut_sections, id_keypad, in_rect, letter_keyboard, middle, row_width, rows_height,
+    toggle_button,
 };
 use super::{Action, View};
 use crate::applicant::Applicant;
@@ -73,12 +73,10 @@ impl Details {
         let lang = view.lang;
         let mut action = None;
         let mut rest = claim_rest(ui);
-        let buttons = cut_bottom(&mut rest, TOUCH);
-        cut_bottom(&mut rest, SECTION_GAP);
-        let keys = cut_bottom(&mut rest, KEYBOARD_HEIGHT);
-        cut_bottom(&mut rest, SECTION_GAP);
-        let choices = cut_bottom(&mut rest, rows_height(CANDIDATE_ROWS));
-        cut_bottom(&mut rest, SECTION_GAP);
+        let [buttons, keys, choices] = cut_sections(
+            &mut rest,
+            [TOUCH, KEYBOARD_HEIGHT, rows_height(CANDIDATE_ROWS)],
+        );
 
         in_rect(ui, rest, |ui| self.fields(ui, lang));
         match self.field {

@@ -39,6 +39,16 @@ pub fn cut_bottom(rest: &mut Rect, height: f32) -> Rect {
     strip
 }
 
+/// Cuts strips of `heights` off the bottom of `rest`, the first lowest, each with a
+/// [`SECTION_GAP`] above it, and returns them in that order.
+pub fn cut_sections<const N: usize>(rest: &mut Rect, heights: [f32; N]) -> [Rect; N] {
+    heights.map(|height| {
+        let strip = cut_bottom(rest, height);
+        cut_bottom(rest, SECTION_GAP);
+        strip
+    })
+}
+
 /// The middle of `rect`, at most `width` wide: a grid on a wide screen stays near the keyboard.
 pub fn middle(rect: Rect, width: f32) -> Rect {
     Rect::from_center_size(
