@@ -4,6 +4,10 @@
 //! The model is never committed and never downloaded: it comes from the crate that cargo already
 //! fetched. `cargo metadata --filter-platform` resolves only this target's crates, so it works
 //! offline once the build's own crates are present.
+//!
+//! MediaPipe's four face models come the same way from a registry package: `.ci/setup` (its
+//! `.ci/models`) extracts them from the `mediapipe` wheel on PyPI into `assets/models/` and checks
+//! their SHA-256; this script checks them again and hands their paths to `vision::mesh`.
 
 use std::env;
 use std::error::Error;
@@ -11,6 +15,20 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const MODEL: &str = "model/seeta_fd_frontal_v1.0.bin";
+
+/// MediaPipe's models, by the environment variable that carries each path to the compiler.
+const MEDIAPIPE: [(&str, &str); 4] = [
+    (
+        "IDBOOTH_FACE_DETECTION_MODEL",
+        "face_detection_short_range.tflite",
+    ),
+    ("IDBOOTH_FACE_LANDMARK_MODEL", "face_landmark.tflite"),
+    ("IDBOOTH_IRIS_LANDMARK_MODEL", "iris_landmark.tflite"),
+    (
+        "IDBOOTH_SELFIE_SEGMENTATION_MODEL",
+        "selfie_segmentation.tflite",
+    ),
+];
 
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo:rerun-if-changed=build.rs");
@@ -25,9 +43,48 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo:rustc-env=IDBOOTH_RUSTFACE_MODEL={}", model.display());
     // Tests and benches find the Solvay group photo (`test.png`) beside the model.
     println!("cargo:rustc-env=IDBOOTH_RUSTFACE_DIR={}", dir.display());
-    Ok(())
+    mediapipe_models()
 }
 
+/// Checks MediaPipe's models in `assets/models/` against the SHA-256 sums pinned in
+/// `assets/models/SHA256SUMS` and exports their paths.
+fn mediapipe_models() -> Result<(), Box<dyn Error>> {
+    use sha2::Digest;
+    let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR")?).join("assets/models");
+    let sums_path = dir.join("SHA256SUMS");
+    println!("cargo:rerun-if-changed={}", sums_path.display());
+    let sums = std::fs::read_to_string(&sums_path)?;
+    for (var, name) in MEDIAPIPE {
+        let pinned = sums
+            .lines()
+            .filter_map(|line| line.split_once("  "))
+            .find(|(_, file)| file.trim() == name)
+            .map(|(sum, _)| sum.trim().to_ascii_lowercase())
+            .ok_or_else(|| format!("assets/models/SHA256SUMS pins no {name}"))?;
+        let path = dir.join(name);
+        println!("cargo:rerun-if-changed={}", path.display());
+        let Ok(bytes) = std::fs::read(&path) else {
+            return Err(format!(
+                "{} is missing: run `bash .ci/setup` (it fetches MediaPipe's models from PyPI)",
+                path.display()
+            )
+            .into());
+        };
+        let sum: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        if sum != pinned {
+            return Err(format!(
+                "{} does not match its SHA-256 in assets/models/SHA256SUMS: run `bash .ci/setup` again",
+                path.display()
+            )
+            .into());
+        }
+        println!("cargo:rustc-env={var}={}", path.display());
+    }
+    Ok(())
+}
 fn rustface_dir() -> Result<PathBuf, Box<dyn Error>> {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR")?).join("Cargo.toml");

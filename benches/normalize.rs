@@ -22,14 +22,14 @@ fn normalize(c: &mut Criterion) {
     let mut group = c.benchmark_group("normalize_1920x1080");
     group.sample_size(10);
     group.bench_function("process_known_face", |b| {
-        b.iter(|| photo::process_known(&mut detector, &capture, &face, spec, &t).expect("process"))
+        b.iter(|| photo::process_known(&capture, &face, spec, &t).expect("process"))
     });
     group.bench_function("process_full_detection", |b| {
         b.iter(|| photo::process(&mut detector, &capture, spec, &t).expect("process"))
     });
     group.finish();
 
-    let out = photo::process_known(&mut detector, &capture, &face, spec, &t).expect("process");
+    let out = photo::process_known(&capture, &face, spec, &t).expect("process");
     let image = out.normalized.image;
     let mut group = c.benchmark_group("jpeg_354x472");
     group.bench_function("one_encode", |b| {

@@ -92,7 +92,7 @@ pub struct CenterArgs {
 pub enum PhotoCommand {
     /// Measure a photo and check every rule of a document's spec. Exit 0 compliant, 1 not, 2 bad input.
     Check {
-        /// The photo (JPEG or PNG).
+        /// The photo (JPEG, PNG or WebP; EXIF orientation honoured).
         image: PathBuf,
         /// Document id from documents.toml (passport, resident_id, …).
         #[arg(long)]
@@ -103,7 +103,7 @@ pub enum PhotoCommand {
     },
     /// Crop, resample and encode a capture to a document's spec. Exit 0 compliant, 1 best effort, 2 bad input.
     Normalize {
-        /// The capture (JPEG or PNG).
+        /// The capture (JPEG, PNG or WebP; EXIF orientation honoured).
         image: PathBuf,
         /// Document id from documents.toml.
         #[arg(long)]

@@ -351,7 +351,7 @@ fn cli_bad_inputs_exit_2_with_one_line() {
         (truncated.as_str(), "truncated"),
         (bomb.as_str(), "30000×30000"),
         (empty.as_str(), "empty"),
-        (text.as_str(), "not a JPEG or PNG"),
+        (text.as_str(), "not a JPEG, PNG or WebP"),
         ("/nonexistent/photo.jpg", "cannot open"),
     ] {
         let (code, out, err) = parts(&run(&["photo", "check", path, "--document", "passport"]));
@@ -383,14 +383,7 @@ fn the_booth_path_uses_the_tracked_face() {
     let face = live.face().expect("tracked face").scaled(3.0);
     let config = config();
     let spec = config.documents.get("passport").expect("passport");
-    let out = photo::process_known(
-        &mut FaceDetector::new().expect("model"),
-        &capture,
-        &face,
-        spec,
-        &config.thresholds,
-    )
-    .expect("encode");
+    let out = photo::process_known(&capture, &face, spec, &config.thresholds).expect("encode");
     assert_eq!(
         out.reasons(),
         Vec::<Reason>::new(),

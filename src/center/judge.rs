@@ -10,11 +10,12 @@ use crate::spec::{Documents, Reason};
 use crate::vision::{Thresholds, assess_still, with_detector};
 
 /// Rules the center re-checks; the booth checks light and background itself.
-const CENTER_RULES: [&str; 9] = [
+const CENTER_RULES: [&str; 10] = [
     "size_px",
     "file_kb",
     "dpi",
     "one_face",
+    "head_measured",
     "head_height_px",
     "face_width_px",
     "crown_margin_px",

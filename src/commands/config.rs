@@ -10,13 +10,14 @@ use crate::ops::config::{Config, resolve_dir};
 use crate::ops::demo_secrets::DemoSecrets;
 use crate::ops::pin;
 
-/// Loads and validates the config folder, and checks that the embedded face model loads;
+/// Loads and validates the config folder, and checks that the embedded face models load;
 /// prints a one-line summary. The demo's PIN or token is a warning on stderr, or with `deployed`
 /// the error.
 pub(super) fn check(flag: Option<&Path>, deployed: bool) -> anyhow::Result<ExitCode> {
     let dir = resolve_dir(flag)?;
     let config = Config::load(&dir)?;
     crate::vision::load_detector()?;
+    crate::vision::mesh::nets()?;
     let secrets = DemoSecrets::of(&config.kiosk);
     if !secrets.none() {
         if deployed {

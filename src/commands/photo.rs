@@ -82,6 +82,7 @@ pub(super) fn check(
     let (bytes, rgb) = read_image(image)?;
     let facts = FileFacts::of(&bytes);
     let mut detector = FaceDetector::new()?;
+    crate::vision::mesh::nets()?;
     let assessment = assess_still(&mut detector, &rgb);
     let report = photo::check(&assessment, spec, Some(facts), &config.thresholds);
     let mut out = std::io::stdout().lock();
@@ -122,6 +123,7 @@ pub(super) fn normalize(
     let spec = spec(&config, document)?;
     let (_, rgb) = read_image(image)?;
     let mut detector = FaceDetector::new()?;
+    crate::vision::mesh::nets()?;
     let result = photo::process(&mut detector, &rgb, spec, &config.thresholds)?;
     write_atomically(output, &result.jpeg.bytes)?;
     let reasons = result.reasons();

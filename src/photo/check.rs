@@ -174,8 +174,19 @@ pub fn check(
         },
     );
 
+    if count > 0 {
+        // rustface saw a face; the models must have measured it, or no geometry is known.
+        let measured = assessment.head.is_some();
+        rules.push(
+            "head_measured",
+            measured,
+            f32::from(u8::from(measured)),
+            "the face measured by the face mesh".into(),
+            Reason::FaceNotFound,
+        );
+    }
     if let (Some(head), Some(m)) = (assessment.head, assessment.measures) {
-        // The head is estimated from the face box, to within a few percent of its height.
+        // The head is measured (mesh, irises, mask) to within a small share of its height.
         let slack = t.geometry_tolerance * head.height();
         if let Some(r) = spec.head_height_px {
             rules.range(

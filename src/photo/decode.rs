@@ -1,9 +1,10 @@
-//! Decoding untrusted image bytes: JPEG or PNG only, size checked before any pixel is decoded,
-//! truncated JPEGs refused.
+//! Decoding untrusted image bytes: JPEG, PNG or WebP only, size checked before any pixel is
+//! decoded, truncated JPEGs refused, turned upright as the EXIF orientation says (a phone's photo
+//! stored sideways is measured upright).
 
 use std::io::Cursor;
 
-use image::{ImageFormat, ImageReader, Limits, RgbImage};
+use image::{ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage};
 
 /// Largest image accepted, in pixels (a 48-megapixel camera still fits).
 pub const MAX_PIXELS: u64 = 50_000_000;
@@ -17,8 +18,8 @@ pub enum DecodeError {
     /// Zero bytes.
     #[error("the file is empty")]
     Empty,
-    /// Neither JPEG nor PNG.
-    #[error("not a JPEG or PNG image")]
+    /// Neither JPEG, PNG nor WebP.
+    #[error("not a JPEG, PNG or WebP image")]
     NotAnImage,
     /// A JPEG that stops before its end marker (an interrupted copy or upload).
     #[error("the JPEG is truncated: it has no end marker (FF D9)")]
@@ -38,7 +39,8 @@ pub enum DecodeError {
     Corrupt(String),
 }
 
-/// Decodes JPEG or PNG bytes into sRGB pixels, refusing anything unsafe or broken.
+/// Decodes JPEG, PNG or WebP bytes into sRGB pixels, upright, refusing anything unsafe or
+/// broken.
 pub fn decode(bytes: &[u8]) -> Result<RgbImage, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
@@ -46,6 +48,21 @@ pub fn decode(bytes: &[u8]) -> Result<RgbImage, DecodeError> {
     let format = match bytes {
         [0xFF, 0xD8, 0xFF, ..] => ImageFormat::Jpeg,
         [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => ImageFormat::Png,
+        [
+            b'R',
+            b'I',
+            b'F',
+            b'F',
+            _,
+            _,
+            _,
+            _,
+            b'W',
+            b'E',
+            b'B',
+            b'P',
+            ..,
+        ] => ImageFormat::WebP,
         _ => return Err(DecodeError::NotAnImage),
     };
     if format == ImageFormat::Jpeg && !has_end_marker(bytes) {
@@ -69,9 +86,15 @@ pub fn decode(bytes: &[u8]) -> Result<RgbImage, DecodeError> {
     if width == 0 || height == 0 {
         return Err(DecodeError::Corrupt("zero width or height".to_owned()));
     }
-    let image = reader()
-        .decode()
-        .map_err(|e| DecodeError::Corrupt(e.to_string()))?;
+    let corrupt = |e: image::ImageError| DecodeError::Corrupt(e.to_string());
+    let mut decoder = reader().into_decoder().map_err(corrupt)?;
+    // A camera that stores its picture sideways says so in EXIF; an unreadable tag is taken as
+    // upright rather than refusing the photo.
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut image = image::DynamicImage::from_decoder(decoder).map_err(corrupt)?;
+    image.apply_orientation(orientation);
     Ok(image.to_rgb8())
 }
 

@@ -4,6 +4,7 @@
 use image::{Rgb, RgbImage, imageops};
 
 use crate::spec::{Reason, Spec};
+use crate::vision::mesh::PersonMask;
 use crate::vision::{Assessment, CropPlan, Head, Thresholds, luma, plan_crop};
 
 /// A normalized photo before encoding, and what could not be met.
@@ -15,8 +16,104 @@ pub struct Normalized {
     pub plan: Option<CropPlan>,
     /// Rules the geometry could not meet (empty when it fits the spec).
     pub reasons: Vec<Reason>,
-    /// Whether the backdrop was plain enough to be brought to the spec's colour.
+    /// Whether the background was brought to the spec's colour.
     pub background_replaced: bool,
+}
+
+/// Largest share of the photo where the person mask is unsure (probability 0.2 to 0.8) for the
+/// background to count as separated: the hair's soft edge takes a few percent; a background the
+/// model cannot tell from the person takes much more.
+pub const MASK_UNSURE_MAX: f32 = 0.12;
+
+/// Puts the person of `image` (the crop `plan` of a capture, whose person mask is `mask`) on
+/// `colour`. Each pixel's share of person comes from the mask, sharpened and drawn slightly
+/// inwards so the hair keeps a soft edge of a pixel or two; what the old background lent to that
+/// edge is taken back out (the background's colour near the pixel, averaged where the mask is
+/// sure there is no person), so no halo of the old background is left. Returns the share of the
+/// photo the mask was unsure of.
+pub fn replace_background(
+    image: &mut RgbImage,
+    plan: &CropPlan,
+    mask: &PersonMask,
+    colour: [u8; 3],
+) -> f32 {
+    let (w, h) = image.dimensions();
+    let (wu, hu) = (w as usize, h as usize);
+    let alpha: Vec<f32> = (0..h)
+        .flat_map(|y| (0..w).map(move |x| (x, y)))
+        .map(|(x, y)| {
+            let cx = plan.left + (x as f32 + 0.5) / plan.scale - 0.5;
+            let cy = plan.top + (y as f32 + 0.5) / plan.scale - 0.5;
+            mask.at(cx, cy)
+        })
+        .collect();
+    let unsure = alpha.iter().filter(|&&a| (0.2..=0.8).contains(&a)).count() as f32
+        / alpha.len().max(1) as f32;
+    // The old background near each pixel: a wide box average of the pixels the mask is sure are
+    // background (a room or a flag is not one colour).
+    let sure: Vec<f32> = alpha
+        .iter()
+        .map(|&a| f32::from(u8::from(a < 0.1)))
+        .collect();
+    let radius = (w.max(h) / 24).max(4) as usize;
+    let weight = box_mean(&sure, wu, hu, radius);
+    let channels: [Vec<f32>; 3] = std::array::from_fn(|c| {
+        let v: Vec<f32> = image
+            .pixels()
+            .zip(&sure)
+            .map(|(p, &s)| f32::from(p.0[c]) * s)
+            .collect();
+        box_mean(&v, wu, hu, radius)
+    });
+    let target = colour.map(f32::from);
+    for (i, (p, &m)) in image.pixels_mut().zip(&alpha).enumerate() {
+        let a = smoothstep(0.4, 0.8, m);
+        if a >= 1.0 {
+            continue;
+        }
+        for c in 0..3 {
+            let v = f32::from(p.0[c]);
+            // The background's share of the pixel, swapped for the target colour.
+            let lifted = if weight[i] > 0.01 {
+                v + (1.0 - a) * (target[c] - channels[c][i] / weight[i])
+            } else {
+                v
+            };
+            let out = a * lifted + (1.0 - a) * target[c];
+            p.0[c] = out.round().clamp(0.0, 255.0) as u8;
+        }
+    }
+    unsure
+}
+
+/// The mean of `v` (a `w`×`h` grid) over a square of `2r + 1` around each cell, clipped at the
+/// edges.
+fn box_mean(v: &[f32], w: usize, h: usize, r: usize) -> Vec<f32> {
+    let mut sat = vec![0.0f64; (w + 1) * (h + 1)];
+    for y in 0..h {
+        let mut row = 0.0f64;
+        for x in 0..w {
+            row += f64::from(v[y * w + x]);
+            sat[(y + 1) * (w + 1) + x + 1] = sat[y * (w + 1) + x + 1] + row;
+        }
+    }
+    let mut out = vec![0.0f32; w * h];
+    for y in 0..h {
+        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
+        for x in 0..w {
+            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
+            let sum = sat[y1 * (w + 1) + x1] + sat[y0 * (w + 1) + x0]
+                - sat[y0 * (w + 1) + x1]
+                - sat[y1 * (w + 1) + x0];
+            out[y * w + x] = (sum / ((y1 - y0) * (x1 - x0)) as f64) as f32;
+        }
+    }
+    out
+}
+
+fn smoothstep(lo: f32, hi: f32, v: f32) -> f32 {
+    let t = ((v - lo) / (hi - lo)).clamp(0.0, 1.0);
+    t * t * (3.0 - 2.0 * t)
 }
 
 /// Cuts the planned crop out of `rgb` at the output size, filling any part past the capture's
@@ -204,11 +301,7 @@ pub fn normalize(
     let bg = measures.background;
     let plain =
         bg.pixels > 0 && bg.texture <= t.background_texture_max && bg.std <= t.background_std_max;
-    let fill = Rgb(if plain {
-        bg.mean.map(|c| c.round() as u8)
-    } else {
-        spec.background
-    });
+    let fill = Rgb(spec.background);
     let mut image = cut(rgb, &plan, out, fill);
     tone(
         &mut image,
@@ -216,12 +309,21 @@ pub fn normalize(
         plain.then_some(bg.mean),
         t,
     );
-    if plain {
-        // Measure the backdrop again after toning, on the output, above and beside the head.
+    let mask = assessment.landmarks.as_ref().and_then(|l| l.mask.as_ref());
+    let replaced = if let Some(mask) = mask {
+        // Any background: the person mask separates the person from it.
+        let unsure = replace_background(&mut image, &plan, mask, spec.background);
+        unsure <= MASK_UNSURE_MAX
+    } else if plain {
+        // No mask (never expected): a plain backdrop is still found by its colour.
         let after = crate::vision::background(&image, &plan.head);
         let tolerance = (3.0 * after.std + 18.0).clamp(18.0, 45.0);
         replace_backdrop(&mut image, after.mean, tolerance, spec.background);
+        true
     } else {
+        false
+    };
+    if !replaced {
         reasons.push(Reason::BackgroundNotUniform);
     }
     reasons.sort();
@@ -230,7 +332,7 @@ pub fn normalize(
         image,
         plan: Some(plan),
         reasons,
-        background_replaced: plain,
+        background_replaced: replaced,
     }
 }
 
@@ -239,13 +341,7 @@ fn centre_plan((w, h): (u32, u32), spec: &Spec) -> CropPlan {
     let scale = (spec.width_px as f32 / w as f32).max(spec.height_px as f32 / h as f32);
     let left = (w as f32 - spec.width_px as f32 / scale) / 2.0;
     let top = (h as f32 - spec.height_px as f32 / scale) / 2.0;
-    let head = Head {
-        crown_y: 0.0,
-        chin_y: 0.0,
-        eye_y: 0.0,
-        center_x: 0.0,
-        face_width: 0.0,
-    };
+    let head = Head::upright(0.0, 0.0, 0.0, 0.0, 0.0);
     CropPlan {
         left,
         top,

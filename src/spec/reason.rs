@@ -33,13 +33,16 @@ pub enum Reason {
     WrongSize,
     /// The file size is outside the KB window.
     FileSize,
+    /// The face is too small in the source to reach the spec's size without enlarging it more
+    /// than 1.5 times (the detail would be invented).
+    LowResolution,
     /// Anything else.
     Other,
 }
 
 impl Reason {
     /// Every reason, in the order of DESIGN.md.
-    pub const ALL: [Reason; 14] = [
+    pub const ALL: [Reason; 15] = [
         Reason::FaceNotFound,
         Reason::MultipleFaces,
         Reason::HeadTooSmall,
@@ -53,6 +56,7 @@ impl Reason {
         Reason::BackgroundNotUniform,
         Reason::WrongSize,
         Reason::FileSize,
+        Reason::LowResolution,
         Reason::Other,
     ];
 
@@ -72,6 +76,7 @@ impl Reason {
             Reason::BackgroundNotUniform => "background_not_uniform",
             Reason::WrongSize => "wrong_size",
             Reason::FileSize => "file_size",
+            Reason::LowResolution => "low_resolution",
             Reason::Other => "other",
         }
     }
@@ -92,6 +97,9 @@ impl Reason {
             Reason::BackgroundNotUniform => "The background is not plain.",
             Reason::WrongSize => "The photo does not have the required pixel size.",
             Reason::FileSize => "The file size is outside the allowed range.",
+            Reason::LowResolution => {
+                "The face is too small in the picture for a sharp photo: use a closer or larger picture."
+            }
             Reason::Other => "The photo does not meet the requirements.",
         }
     }
@@ -112,6 +120,7 @@ impl Reason {
             Reason::BackgroundNotUniform => "背景不够纯净。",
             Reason::WrongSize => "照片像素尺寸不符合要求。",
             Reason::FileSize => "文件大小不在允许范围内。",
+            Reason::LowResolution => "原图中人脸太小，放大后不清晰：请靠近镜头或使用更大的照片。",
             Reason::Other => "照片不符合要求。",
         }
     }

@@ -422,13 +422,15 @@ impl Booth {
                 let captured_at = chrono::Local::now().to_rfc3339();
                 std::thread::spawn(move || {
                     let result = match (frame, spec) {
-                        (Some(frame), Some(spec)) => with_detector(|d| match face {
+                        (Some(frame), Some(spec)) => match face {
                             Some(face) => {
-                                photo::process_known(d, &frame, &face, &spec, &thresholds)
+                                Ok(photo::process_known(&frame, &face, &spec, &thresholds))
                             }
-                            None => photo::process(d, &frame, &spec, &thresholds),
-                        })
-                        .map_err(|e| e.to_string())
+                            None => {
+                                with_detector(|d| photo::process(d, &frame, &spec, &thresholds))
+                                    .map_err(|e| e.to_string())
+                            }
+                        }
                         .and_then(|r| r.map_err(|e| e.to_string()))
                         .map(|out| {
                             Arc::new(Photo {

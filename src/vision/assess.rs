@@ -1,14 +1,17 @@
 //! An [`Assessment`] of one image: the faces, the head of the main one, and the measures.
 
+use std::sync::Arc;
+
 use image::{GrayImage, RgbImage};
 use serde::Serialize;
 
 use super::detect::{Face, FaceDetector};
-use super::geometry::Head;
+use super::head::{Crown, Head};
 use super::measures::{
     Background, Balance, Exposure, background, balance, colour_cast, exposure, face_region,
-    roll_degrees, sharpness,
+    sharpness,
 };
+use super::mesh::{self, Landmarks};
 
 /// Width at which faces are counted: at 160×120 rustface misses a second person, at 640 it
 /// does not (DESIGN.md, "One person").
@@ -27,8 +30,17 @@ pub struct Measures {
     pub background: Background,
     /// Colour cast of the face, (R − G, B − G) over luma.
     pub cast: [f32; 2],
-    /// Head roll in degrees.
+    /// Head roll in degrees (from the irises).
     pub roll_deg: f32,
+}
+
+/// The person mask, summed up for people reading `--json`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MaskSummary {
+    /// Share of the mask's region that is the person.
+    pub coverage: f32,
+    /// Share of it the model is unsure of (probability 0.2 to 0.8).
+    pub unsure: f32,
 }
 
 /// What the booth sees in one image.
@@ -38,12 +50,18 @@ pub struct Assessment {
     pub width: u32,
     /// Image height.
     pub height: u32,
-    /// Every face found, the main one (largest) first.
+    /// Every face found, the main one (largest, its box from the measured head) first.
     pub faces: Vec<Face>,
-    /// The head of the main face.
+    /// The head of the main face, measured; `None` when no face was found or the models saw
+    /// none where rustface did.
     pub head: Option<Head>,
     /// Measures around the main face.
     pub measures: Option<Measures>,
+    /// The person mask, summed up.
+    pub mask: Option<MaskSummary>,
+    /// What the models found (mesh, irises, mask), for normalization.
+    #[serde(skip)]
+    pub landmarks: Option<Arc<Landmarks>>,
 }
 
 impl Assessment {
@@ -52,21 +70,45 @@ impl Assessment {
         self.faces.first()
     }
 
-    /// An assessment of `rgb` given faces found elsewhere (a tracker, a detector).
-    pub fn from_faces(rgb: &RgbImage, gray: &GrayImage, mut faces: Vec<Face>) -> Assessment {
-        faces.sort_by(|a, b| (b.width * b.height).total_cmp(&(a.width * a.height)));
+    /// An assessment of `rgb` given the faces counted (main first) and what the models found
+    /// for the main one; the crown as `crown` says when `landmarks` has no mask.
+    pub fn from_landmarks(
+        rgb: &RgbImage,
+        gray: &GrayImage,
+        mut faces: Vec<Face>,
+        landmarks: Option<Landmarks>,
+        crown: Crown<'_>,
+    ) -> Assessment {
         let (width, height) = rgb.dimensions();
-        let head = faces.first().map(Head::from_face);
+        let head = landmarks.as_ref().map(|l| {
+            let crown = l.mask.as_deref().map_or(crown, Crown::Mask);
+            Head::measure(l, crown)
+        });
+        if let (Some(main), Some(head)) = (faces.first_mut(), head.as_ref()) {
+            *main = Face {
+                score: main.score,
+                ..head.face_box()
+            };
+        }
         let measures = faces
             .first()
             .zip(head.as_ref())
             .map(|(face, head)| measure(rgb, gray, face, head));
+        let mask = landmarks
+            .as_ref()
+            .and_then(|l| l.mask.as_ref())
+            .map(|m| MaskSummary {
+                coverage: m.coverage(),
+                unsure: m.unsure(),
+            });
         Assessment {
             width,
             height,
             faces,
             head,
             measures,
+            mask,
+            landmarks: landmarks.map(Arc::new),
         }
     }
 }
@@ -81,38 +123,44 @@ pub fn measure(rgb: &RgbImage, gray: &GrayImage, face: &Face, head: &Head) -> Me
         sharpness: sharpness(gray, inner),
         background: background(rgb, head),
         cast: colour_cast(rgb, inner),
-        roll_deg: roll_degrees(gray, face),
+        roll_deg: head.roll_deg,
     }
 }
 
-/// Assesses a still (a capture, a file): faces counted at [`COUNT_WIDTH`] px or more across.
-/// Takes the time of two full detections (about 200 ms at 640×480); the live preview uses the
-/// tracker instead, and the booth's capture `photo::process_known`.
-pub fn assess_still(detector: &mut FaceDetector, rgb: &RgbImage) -> Assessment {
-    let gray = image::imageops::grayscale(rgb);
-    let mut faces = main_first(detector, &gray);
-    // rustface is not mirror-symmetric: a face and its mirror image get boxes some 2 % apart.
-    // The main face is found on the picture and on its mirror image, and the two averaged, so
-    // that a mirrored capture is normalized exactly as the mirror of the capture.
-    let flipped = image::imageops::flip_horizontal(&gray);
-    let mirrored = main_first(detector, &flipped);
-    if let (Some(main), Some(other)) = (faces.first_mut(), mirrored.first()) {
-        let other = other.mirrored(gray.width() as f32);
-        if main.iou(&other) > 0.5 {
-            *main = main.mean(&other);
+/// The models run on the face rustface saw at `seed`; a model failure (never expected: they are
+/// embedded and checked at build time) is logged and taken as no face measured.
+fn landmarks_at(rgb: &RgbImage, seed: &Face) -> Option<Landmarks> {
+    match mesh::find(rgb, seed, true) {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::error!("{e}");
+            None
         }
     }
-    Assessment::from_faces(rgb, &gray, faces)
 }
 
-/// Every face, the largest first and refined.
+/// Assesses a still (a capture, a file): faces counted at [`COUNT_WIDTH`] px or more across,
+/// the main one measured by the models (with the person mask).
+pub fn assess_still(detector: &mut FaceDetector, rgb: &RgbImage) -> Assessment {
+    let gray = image::imageops::grayscale(rgb);
+    let faces = main_first(detector, &gray);
+    let landmarks = faces.first().and_then(|f| landmarks_at(rgb, f));
+    Assessment::from_landmarks(rgb, &gray, faces, landmarks, Crown::Estimate)
+}
+
+/// Assesses an image whose faces were already counted (the booth's capture, whose people the
+/// live tracker counted; a normalized photo checked again), the main face near `seed`.
+pub fn assess_known(rgb: &RgbImage, seed: &Face) -> Assessment {
+    let gray = image::imageops::grayscale(rgb);
+    let landmarks = landmarks_at(rgb, seed);
+    Assessment::from_landmarks(rgb, &gray, vec![*seed], landmarks, Crown::Estimate)
+}
+
+/// Every face, the largest first.
 fn main_first(detector: &mut FaceDetector, gray: &GrayImage) -> Vec<Face> {
     // Shrink big captures by a whole factor, never below COUNT_WIDTH.
     let shrink = (gray.width() / COUNT_WIDTH).max(1);
     let mut faces = detector.detect_shrunk(gray, shrink, 20 * shrink);
     faces.sort_by(|a, b| (b.width * b.height).total_cmp(&(a.width * a.height)));
-    if let Some(main) = faces.first_mut() {
-        *main = detector.refine(gray, main);
-    }
     faces
 }

@@ -2,8 +2,12 @@
 //! crown margin and eye line land inside the spec. Used to normalize a capture and, live, to
 //! tell whether the applicant stands where that cut fits inside the camera's frame.
 
-use super::geometry::Head;
+use super::head::Head;
 use crate::spec::{Reason, Spec};
+
+/// The most a capture may be enlarged to reach the spec's size: beyond it the face is too small
+/// in the source and the detail of the photo would be invented (`low_resolution`).
+pub const MAX_UPSCALE: f32 = 1.5;
 
 /// Where in the capture the photo is cut, and at what scale.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -61,6 +65,10 @@ pub fn plan_crop(head: &Head, spec: &Spec, capture: (u32, u32)) -> (CropPlan, Ve
         (Some(a), None) | (None, Some(a)) => (a.0 + a.1) / 2.0,
         (None, None) => 0.6 * h_out / head.height(),
     };
+
+    if scale > MAX_UPSCALE {
+        reasons.push(Reason::LowResolution);
+    }
 
     // Crown margin and eye line: the crown margins that also put the eyes in range.
     let eye_below_crown = (head.eye_y - head.crown_y) * scale;

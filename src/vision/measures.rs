@@ -5,7 +5,7 @@
 use image::{GrayImage, RgbImage};
 
 use super::detect::Face;
-use super::geometry::Head;
+use super::head::Head;
 
 /// An axis-aligned pixel rectangle, clamped to its image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,62 +245,6 @@ pub fn colour_cast(rgb: &RgbImage, region: Rect) -> [f32; 2] {
     [(rg / l) as f32, (bg / l) as f32]
 }
 
-/// Head roll in degrees from the eyes, positive when the image's right eye sits lower. Each
-/// eye is the centroid of the darkest sixteenth of its half of the eye band (pupils, lashes, brows).
-pub fn roll_degrees(gray: &GrayImage, face: &Face) -> f32 {
-    let (w, h) = gray.dimensions();
-    let band = |x0: f32, x1: f32| {
-        Rect::clamped(
-            face.x + x0 * face.width,
-            face.y + 0.24 * face.height,
-            face.x + x1 * face.width,
-            face.y + 0.52 * face.height,
-            w,
-            h,
-        )
-    };
-    let (Some(left), Some(right)) = (
-        dark_centroid(gray, band(0.08, 0.46)),
-        dark_centroid(gray, band(0.54, 0.92)),
-    ) else {
-        return 0.0;
-    };
-    (right.1 - left.1).atan2(right.0 - left.0).to_degrees()
-}
-
-/// Centroid of the darkest sixteenth of a region's pixels.
-fn dark_centroid(gray: &GrayImage, r: Rect) -> Option<(f32, f32)> {
-    if r.w < 4 || r.h < 4 {
-        return None;
-    }
-    let mut histogram = [0u32; 256];
-    for y in r.y..r.y + r.h {
-        for x in r.x..r.x + r.w {
-            histogram[usize::from(gray.get_pixel(x, y).0[0])] += 1;
-        }
-    }
-    let target = (r.w * r.h) / 16;
-    let (mut count, mut threshold) = (0u32, 0u8);
-    for (value, &c) in histogram.iter().enumerate() {
-        count += c;
-        threshold = value as u8;
-        if count >= target {
-            break;
-        }
-    }
-    let (mut sx, mut sy, mut n) = (0.0f32, 0.0f32, 0.0f32);
-    for y in r.y..r.y + r.h {
-        for x in r.x..r.x + r.w {
-            if gray.get_pixel(x, y).0[0] <= threshold {
-                sx += x as f32;
-                sy += y as f32;
-                n += 1.0;
-            }
-        }
-    }
-    (n > 0.0).then(|| (sx / n, sy / n))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,13 +325,7 @@ mod tests {
                 Rgb([20, 20, 120])
             }
         });
-        let head = Head {
-            crown_y: 20.0,
-            chin_y: 90.0,
-            eye_y: 50.0,
-            center_x: 50.0,
-            face_width: 30.0,
-        };
+        let head = Head::upright(20.0, 90.0, 50.0, 50.0, 30.0);
         let (p, b) = (background(&plain, &head), background(&busy, &head));
         assert!(p.pixels > 1000, "{p:?}");
         assert!(

@@ -3,22 +3,24 @@
 //!
 //! 1. detects on the frame shrunk to about 160 px across (about 8 ms), which at booth distance
 //!    finds the applicant and anyone else close by;
-//! 2. looks again at full resolution, once, around the main face, each frame at the next of the
-//!    eight sub-scales of [`FaceDetector::refine`], on the frame or its mirror image, and
-//!    averages the last sixteen looks while the face stays put (one look is quantized by rustface's pyramid; eight at staggered scales and offsets are
-//!    not, as in `refine`);
+//! 2. follows the applicant's face with the face mesh on the region the previous frame's mesh
+//!    gives (MediaPipe's tracking), with the irises; BlazeFace looks for the face again only
+//!    when the mesh loses it. The person mask runs every [`MASK_EVERY`] frames, for the crown;
+//!    in between, the crown stands where the last mask put it above the eyes;
 //! 3. scans one of four overlapping bands of the half-resolution frame for small faces, the
 //!    second person far behind that the small pass misses (DESIGN.md, "One person"); a face seen
 //!    there counts until its band has been scanned again. At half resolution rustface needs
 //!    about 32 px, so the live count sees faces down to about 64 px of a 640 px frame; the still
 //!    check of the capture counts at full 640 px and sees smaller ones.
 //!
-//! The measures then run on the full frame around the main face.
+//! The measures then run on the full frame around the measured face.
 
 use image::{GrayImage, RgbImage};
 
 use super::assess::Assessment;
-use super::detect::{Face, FaceDetector, MIN_WINDOW, REFINE_STEPS, shrink_gray};
+use super::detect::{Face, FaceDetector, MIN_WINDOW, shrink_gray};
+use super::head::Crown;
+use super::mesh::{self, Landmarks, Mesh};
 
 /// Width the first pass shrinks the frame to.
 const SMALL_WIDTH: u32 = 160;
@@ -29,10 +31,8 @@ const BANDS: u32 = 4;
 /// How much the bands overlap, at half resolution: the largest face a band must hold whole
 /// (larger ones the first pass finds).
 const BAND_MAX_FACE: u32 = 48;
-/// Looks in one cycle: every sub-scale, plain and mirrored.
-const LOOKS: u32 = 2 * REFINE_STEPS;
-/// Overlap with the newest look above which an older look still counts in the average.
-const STILL_IOU: f32 = 0.6;
+/// Frames between two person masks (the crown), about five a second at 30 fps.
+pub const MASK_EVERY: u32 = 6;
 
 /// A face seen by the band scan, remembered until its band is scanned again.
 #[derive(Debug, Clone, Copy)]
@@ -45,9 +45,10 @@ struct Seen {
 #[derive(Debug)]
 pub struct Tracker {
     detector: FaceDetector,
-    main: Option<Face>,
-    /// The last look at each sub-scale.
-    looks: [Option<Face>; LOOKS as usize],
+    /// The mesh of the face followed, from the last frame.
+    mesh: Option<Mesh>,
+    /// The crown's height above the eyes, in face widths, from the last mask.
+    crown_above_eyes: Option<f32>,
     frame: u32,
     others: Vec<Seen>,
     next_band: u32,
@@ -58,8 +59,8 @@ impl Tracker {
     pub fn new(detector: FaceDetector) -> Self {
         Tracker {
             detector,
-            main: None,
-            looks: [None; LOOKS as usize],
+            mesh: None,
+            crown_above_eyes: None,
             frame: 0,
             others: Vec::new(),
             next_band: 0,
@@ -68,8 +69,8 @@ impl Tracker {
 
     /// Forgets the face followed so far (a new applicant).
     pub fn reset(&mut self) {
-        self.main = None;
-        self.looks = [None; LOOKS as usize];
+        self.mesh = None;
+        self.crown_above_eyes = None;
         self.others.clear();
         self.next_band = 0;
     }
@@ -100,68 +101,65 @@ impl Tracker {
                 candidates.push(face);
             }
         }
-        // The main face: the one that overlaps the face followed so far, else the largest (an
-        // applicant still far away is found by the band scan only).
-        let previous = self.main;
-        let main = previous
-            .and_then(|p| {
-                candidates
-                    .iter()
-                    .filter(|f| f.iou(&p) > 0.3)
-                    .max_by(|a, b| a.iou(&p).total_cmp(&b.iou(&p)))
-            })
-            .or_else(|| {
-                candidates
-                    .iter()
-                    .max_by(|a, b| (a.width * a.height).total_cmp(&(b.width * b.height)))
-            })
-            .copied();
-        self.main = main.map(|seed| self.look(&gray, &seed));
-        if self.main.is_none() {
-            self.looks = [None; LOOKS as usize];
+        // The main face: the one the mesh follows, else (found again) the one that overlaps the
+        // last face followed, else the largest (an applicant still far away is found by the band
+        // scan only).
+        let with_mask = self.frame % MASK_EVERY == 0 || self.crown_above_eyes.is_none();
+        self.frame = self.frame.wrapping_add(1);
+        let previous = self.mesh.take();
+        let mut landmarks = previous
+            .as_ref()
+            .and_then(|m| log_err(mesh::follow(rgb, m, with_mask)));
+        if landmarks.is_none() {
+            let last = previous.map(|m| Face {
+                x: m.roi.cx - m.roi.size / 3.0,
+                y: m.roi.cy - m.roi.size / 3.0,
+                width: m.roi.size / 1.5,
+                height: m.roi.size / 1.5,
+                score: 0.0,
+            });
+            let seed = last
+                .and_then(|p| {
+                    candidates
+                        .iter()
+                        .filter(|f| f.iou(&p) > 0.3)
+                        .max_by(|a, b| a.iou(&p).total_cmp(&b.iou(&p)))
+                })
+                .or_else(|| {
+                    candidates
+                        .iter()
+                        .max_by(|a, b| (a.width * a.height).total_cmp(&(b.width * b.height)))
+                })
+                .copied();
+            landmarks = seed.and_then(|s| log_err(mesh::find(rgb, &s, with_mask)));
+        }
+        self.mesh = landmarks.as_ref().map(|l: &Landmarks| l.mesh.clone());
+        if landmarks.is_none() {
+            self.crown_above_eyes = None;
         }
 
-        let mut faces: Vec<Face> = self.main.into_iter().collect();
+        let crown = self
+            .crown_above_eyes
+            .map_or(Crown::Estimate, Crown::AboveEyes);
+        // The measured face first (its box replaces the placeholder), then everyone else.
+        let mut faces: Vec<Face> = Vec::new();
+        if let Some(l) = &landmarks {
+            let main = super::head::Head::measure(l, Crown::Estimate).face_box();
+            faces.push(main);
+        }
         for face in candidates {
             if !faces.iter().any(|f| same_face(f, &face)) {
                 faces.push(face);
             }
         }
-        Assessment::from_faces(rgb, &gray, faces)
-    }
-
-    /// One look at the next sub-scale, averaged with the earlier looks that still agree.
-    fn look(&mut self, gray: &GrayImage, seed: &Face) -> Face {
-        // Sixteen looks make a cycle: the eight sub-scales, on the frame and on its mirror image,
-        // as `FaceDetector::refine` takes them, so the average matches a still's box.
-        let slot = self.frame % LOOKS;
-        self.frame = self.frame.wrapping_add(1);
-        let step = slot % REFINE_STEPS;
-        let newest = if slot < REFINE_STEPS {
-            self.detector.refine_with(gray, seed, step..step + 1, false)
-        } else {
-            let width = gray.width() as f32;
-            let flipped = image::imageops::flip_horizontal(gray);
-            self.detector
-                .refine_with(&flipped, &seed.mirrored(width), step..step + 1, false)
-                .mirrored(width)
-        };
-        self.looks[slot as usize] = Some(newest);
-        let agreeing: Vec<Face> = self
-            .looks
-            .iter()
-            .flatten()
-            .filter(|f| f.iou(&newest) > STILL_IOU)
-            .copied()
-            .collect();
-        let n = agreeing.len() as f32;
-        Face {
-            x: agreeing.iter().map(|f| f.x).sum::<f32>() / n,
-            y: agreeing.iter().map(|f| f.y).sum::<f32>() / n,
-            width: agreeing.iter().map(|f| f.width).sum::<f32>() / n,
-            height: agreeing.iter().map(|f| f.height).sum::<f32>() / n,
-            score: newest.score,
+        let assessment = Assessment::from_landmarks(rgb, &gray, faces, landmarks, crown);
+        if let Some(head) = assessment
+            .head
+            .filter(|h| h.crown_source == super::head::CrownSource::Mask)
+        {
+            self.crown_above_eyes = Some(head.crown_above_eyes());
         }
+        assessment
     }
 
     /// Small faces in band `band` of the half-resolution frame, in frame coordinates.
@@ -185,6 +183,15 @@ impl Tracker {
             .map(|f| f.offset(0.0, top as f32).scaled(shrink as f32))
             .collect()
     }
+}
+
+/// The models' result, a failure logged (never expected: the models are embedded and checked at
+/// build time).
+fn log_err<T>(result: Result<Option<T>, mesh::NetError>) -> Option<T> {
+    result.unwrap_or_else(|e| {
+        tracing::error!("{e}");
+        None
+    })
 }
 
 /// Whether two boxes are the same person: overlapping, or one inside the other.

@@ -1,0 +1,192 @@
+//! The 468-point face mesh and the two irises, as MediaPipe's face_landmark and iris_landmark
+//! graphs compute them: the mesh on a square region 1.5 times the face, turned level with the
+//! eyes; each iris on a region 2.3 times the eye's width, the image-right eye mirrored.
+
+use image::RgbImage;
+
+use super::net::{NetError, Nets, run};
+use super::roi::{Border, Roi};
+
+/// The mesh model's input side.
+const MESH_SIDE: usize = 192;
+/// The iris model's input side.
+const IRIS_SIDE: usize = 64;
+/// Lowest face-presence probability at which the mesh counts (MediaPipe's 0.5).
+pub const MIN_PRESENCE: f32 = 0.5;
+
+/// Mesh indices (MediaPipe's canonical face model) used to measure the head.
+pub mod index {
+    /// Outer corner of the image-left eye (the subject's right).
+    pub const LEFT_EYE_OUTER: usize = 33;
+    /// Inner corner of the image-left eye.
+    pub const LEFT_EYE_INNER: usize = 133;
+    /// Inner corner of the image-right eye (the subject's left).
+    pub const RIGHT_EYE_INNER: usize = 362;
+    /// Outer corner of the image-right eye.
+    pub const RIGHT_EYE_OUTER: usize = 263;
+    /// Top of the mesh: the upper forehead (the mesh stops below the hairline).
+    pub const FOREHEAD: usize = 10;
+    /// Bottom of the chin.
+    pub const CHIN: usize = 152;
+    /// Nose tip.
+    pub const NOSE_TIP: usize = 1;
+    /// The face's outline, from the forehead round by the image's right (FACEMESH_FACE_OVAL).
+    pub const FACE_OVAL: [usize; 36] = [
+        10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377,
+        152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
+    ];
+    /// The face outline's points at the cheeks, image left and right.
+    pub const CHEEKS: [usize; 2] = [234, 454];
+}
+
+/// The face mesh of one face, in the image's pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mesh {
+    /// 468 points (x, y, z); z is depth in the scale of x, smaller is nearer the camera.
+    pub points: Vec<[f32; 3]>,
+    /// Probability that a face fills the region.
+    pub presence: f32,
+    /// The region the mesh was read from.
+    pub roi: Roi,
+}
+
+impl Mesh {
+    /// One point, as (x, y).
+    pub fn xy(&self, i: usize) -> [f32; 2] {
+        let p = self.points.get(i).copied().unwrap_or_default();
+        [p[0], p[1]]
+    }
+
+    /// The region for the next frame's mesh: the points' box made square on its long side and
+    /// 1.5 times as large, turned level with the outer eye corners
+    /// (face_landmark_landmarks_to_roi).
+    pub fn next_roi(&self) -> Roi {
+        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for p in &self.points {
+            x0 = x0.min(p[0]);
+            x1 = x1.max(p[0]);
+            y0 = y0.min(p[1]);
+            y1 = y1.max(p[1]);
+        }
+        let [a, b] = [
+            self.xy(index::LEFT_EYE_OUTER),
+            self.xy(index::RIGHT_EYE_OUTER),
+        ];
+        Roi {
+            cx: (x0 + x1) / 2.0,
+            cy: (y0 + y1) / 2.0,
+            size: 1.5 * (x1 - x0).max(y1 - y0),
+            theta: (b[1] - a[1]).atan2(b[0] - a[0]),
+        }
+    }
+}
+
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x.clamp(-100.0, 100.0)).exp())
+}
+
+/// The mesh in `roi` of `rgb`.
+pub fn mesh(nets: &Nets, rgb: &RgbImage, roi: &Roi) -> Result<Mesh, NetError> {
+    let input = roi.sample(rgb, MESH_SIDE, Border::Replicate, (0.0, 1.0), false);
+    let outputs = run(&nets.mesh, "face landmark", MESH_SIDE, input)?;
+    let raw = outputs.first().map(Vec::as_slice).unwrap_or_default();
+    let presence = outputs
+        .get(1)
+        .and_then(|v| v.first())
+        .map_or(0.0, |&l| sigmoid(l));
+    let side = MESH_SIDE as f32;
+    let points = raw
+        .chunks_exact(3)
+        .map(|p| {
+            let [x, y] = roi.to_image(p[0] / side, p[1] / side);
+            [x, y, p[2] / side * roi.size]
+        })
+        .collect::<Vec<_>>();
+    if points.len() != 468 {
+        return Err(NetError::Run {
+            model: "face landmark",
+            detail: format!("{} points, not 468", points.len()),
+        });
+    }
+    Ok(Mesh {
+        points,
+        presence,
+        roi: *roi,
+    })
+}
+
+/// One eye as the iris model sees it, in the image's pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Eye {
+    /// Centre of the iris.
+    pub iris: [f32; 2],
+    /// Radius of the iris (mean distance of its four edge points from the centre).
+    pub iris_radius: f32,
+    /// Highest and lowest points of the eyelids' opening (upper and lower lid at the middle).
+    pub lids: [[f32; 2]; 2],
+}
+
+/// The iris of the eye between corners `a` and `b` (image left to right); `mirror` for the
+/// image-right eye, which the model sees mirrored.
+fn eye(
+    nets: &Nets,
+    rgb: &RgbImage,
+    a: [f32; 2],
+    b: [f32; 2],
+    mirror: bool,
+) -> Result<Eye, NetError> {
+    let roi = Roi {
+        cx: (a[0] + b[0]) / 2.0,
+        cy: (a[1] + b[1]) / 2.0,
+        size: 2.3 * (b[0] - a[0]).abs().max((b[1] - a[1]).abs()),
+        theta: (b[1] - a[1]).atan2(b[0] - a[0]),
+    };
+    let input = roi.sample(rgb, IRIS_SIDE, Border::Replicate, (0.0, 1.0), mirror);
+    let outputs = run(&nets.iris, "iris landmark", IRIS_SIDE, input)?;
+    let side = IRIS_SIDE as f32;
+    let point = |v: &[f32], i: usize| -> [f32; 2] {
+        let (x, y) = (v.get(3 * i).copied(), v.get(3 * i + 1).copied());
+        let (x, y) = (x.unwrap_or_default(), y.unwrap_or_default());
+        let x = if mirror { side - x } else { x };
+        roi.to_image(x / side, y / side)
+    };
+    let (Some(contour), Some(iris)) = (outputs.first(), outputs.get(1)) else {
+        return Err(NetError::Run {
+            model: "iris landmark",
+            detail: "fewer than two outputs".into(),
+        });
+    };
+    let centre = point(iris, 0);
+    let iris_radius = (1..5)
+        .map(|i| {
+            let p = point(iris, i);
+            ((p[0] - centre[0]).powi(2) + (p[1] - centre[1]).powi(2)).sqrt()
+        })
+        .sum::<f32>()
+        / 4.0;
+    // Contour points 12 and 4: the upper and lower lid at the middle of the eye.
+    Ok(Eye {
+        iris: centre,
+        iris_radius,
+        lids: [point(contour, 12), point(contour, 4)],
+    })
+}
+
+/// Both eyes of a mesh, image-left first.
+pub fn eyes(nets: &Nets, rgb: &RgbImage, mesh: &Mesh) -> Result<[Eye; 2], NetError> {
+    let left = eye(
+        nets,
+        rgb,
+        mesh.xy(index::LEFT_EYE_OUTER),
+        mesh.xy(index::LEFT_EYE_INNER),
+        false,
+    )?;
+    let right = eye(
+        nets,
+        rgb,
+        mesh.xy(index::RIGHT_EYE_INNER),
+        mesh.xy(index::RIGHT_EYE_OUTER),
+        true,
+    )?;
+    Ok([left, right])
+}
