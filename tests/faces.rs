@@ -66,7 +66,8 @@ fn normalized_photos_keep_the_whole_head_its_margin_and_eye_line() {
         let image = &out.normalized.image;
         assert!(
             out.normalized.background_replaced,
-            "{name}: background kept"
+            "{name}: mask unsure of {:?}",
+            out.normalized.mask_unsure
         );
         // The crown, seen independently: the first non-white row over the head.
         let half = (0.3 * head.face_width) as u32;
@@ -140,4 +141,64 @@ fn the_judge_agrees_with_every_photo_the_booth_calls_compliant() {
     }
     // Several of these portraits make compliant photos, so the agreement was really tested.
     assert!(compliant >= 8, "only {compliant} compliant photos");
+}
+
+#[test]
+fn a_background_not_cleanly_separated_is_refused() {
+    // Einstein: wild grey hair before a grey wall, in black and white. The mask takes most of
+    // the wall away, but grey patches of it stay beside him: the background check of the
+    // normalized photo names them rather than passing them.
+    let config = util::config();
+    let spec = config.documents.get("passport").expect("passport");
+    let mut detector = FaceDetector::new().expect("model");
+    let out = photo::process(
+        &mut detector,
+        &portrait("einstein"),
+        spec,
+        &config.thresholds,
+    )
+    .expect("encodes");
+    assert!(
+        out.reasons()
+            .contains(&idbooth::spec::Reason::BackgroundNotUniform),
+        "{:#?}",
+        out.report.rules
+    );
+}
+
+#[test]
+fn a_busy_background_comes_out_white() {
+    // A landscape behind the applicant: every pixel the mask is sure of is the spec's white.
+    let config = util::config();
+    let spec = config.documents.get("passport").expect("passport");
+    let capture = portrait("outdoors");
+    let mut detector = FaceDetector::new().expect("model");
+    let assessment = assess_still(&mut detector, &capture);
+    let normalized = photo::normalize(&capture, &assessment, spec, &config.thresholds);
+    let plan = normalized.plan.expect("plan");
+    let mask = assessment
+        .landmarks
+        .as_ref()
+        .and_then(|l| l.mask.clone())
+        .expect("a person mask");
+    let (mut background, mut off) = (0, 0);
+    for (x, y, p) in normalized.image.enumerate_pixels() {
+        let cx = plan.left + (x as f32 + 0.5) / plan.scale;
+        let cy = plan.top + (y as f32 + 0.5) / plan.scale;
+        if mask.at(cx, cy) < 0.05 {
+            background += 1;
+            off += usize::from(!white(p));
+        }
+    }
+    assert!(background > 20_000, "only {background} background pixels");
+    assert_eq!(
+        off, 0,
+        "{off} of {background} background pixels are not white"
+    );
+    // The source really was busy there.
+    let before = assessment.measures.expect("measures").background;
+    assert!(
+        before.texture > config.thresholds.background_texture_max,
+        "{before:?}"
+    );
 }

@@ -166,13 +166,30 @@ fn blurred_capture_is_blurred() {
 }
 
 #[test]
-fn busy_background_is_named() {
-    // Grace before her flag, as photographed: no booth backdrop.
+fn busy_background_is_named_and_normalized_away() {
+    // Grace before her flag, as photographed: the check names the background; normalization
+    // separates her from it with the person mask and puts her on white.
     let portrait = image::open(util::GRACE).expect("grace").to_rgb8();
-    let reasons = reasons_of(&portrait);
+    let config = config();
+    let spec = config.documents.get("passport").expect("passport");
+    let mut detector = FaceDetector::new().expect("model");
+    let as_is = photo::check(
+        &assess_still(&mut detector, &portrait),
+        spec,
+        None,
+        &config.thresholds,
+    );
     assert!(
-        reasons.contains(&Reason::BackgroundNotUniform),
-        "{reasons:?}"
+        as_is.reasons.contains(&Reason::BackgroundNotUniform),
+        "{:?}",
+        as_is.reasons
+    );
+    let out = process(&portrait, "passport");
+    assert!(out.normalized.background_replaced);
+    assert!(
+        !out.reasons().contains(&Reason::BackgroundNotUniform),
+        "{:#?}",
+        out.report.rules
     );
 }
 

@@ -139,6 +139,7 @@ pub(super) fn normalize(
             "quality": result.jpeg.quality,
             "encodes": result.jpeg.encodes,
             "background_replaced": result.normalized.background_replaced,
+            "mask_unsure": result.normalized.mask_unsure,
             "crop": result.normalized.plan,
             "rules": result.report.rules,
         });

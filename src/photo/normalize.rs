@@ -5,7 +5,7 @@ use image::{Rgb, RgbImage, imageops};
 
 use crate::spec::{Reason, Spec};
 use crate::vision::mesh::PersonMask;
-use crate::vision::{Assessment, CropPlan, Head, Thresholds, luma, plan_crop};
+use crate::vision::{Assessment, CropPlan, Head, PERSON_EDGE, Thresholds, luma, plan_crop};
 
 /// A normalized photo before encoding, and what could not be met.
 #[derive(Debug, Clone)]
@@ -18,6 +18,8 @@ pub struct Normalized {
     pub reasons: Vec<Reason>,
     /// Whether the background was brought to the spec's colour.
     pub background_replaced: bool,
+    /// Share of the photo where the person mask was unsure (see [`MASK_UNSURE_MAX`]).
+    pub mask_unsure: Option<f32>,
 }
 
 /// Largest share of the photo where the person mask is unsure (probability 0.2 to 0.8) for the
@@ -26,8 +28,8 @@ pub struct Normalized {
 pub const MASK_UNSURE_MAX: f32 = 0.12;
 
 /// Puts the person of `image` (the crop `plan` of a capture, whose person mask is `mask`) on
-/// `colour`. Each pixel's share of person comes from the mask, sharpened and drawn slightly
-/// inwards so the hair keeps a soft edge of a pixel or two; what the old background lent to that
+/// `colour`. Each pixel's share of person comes from the mask, sharpened around
+/// [`PERSON_EDGE`] (where the crown is measured) so the hair keeps a soft edge of a pixel or two; what the old background lent to that
 /// edge is taken back out (the background's colour near the pixel, averaged where the mask is
 /// sure there is no person), so no halo of the old background is left. Returns the share of the
 /// photo the mask was unsure of.
@@ -42,8 +44,8 @@ pub fn replace_background(
     let alpha: Vec<f32> = (0..h)
         .flat_map(|y| (0..w).map(move |x| (x, y)))
         .map(|(x, y)| {
-            let cx = plan.left + (x as f32 + 0.5) / plan.scale - 0.5;
-            let cy = plan.top + (y as f32 + 0.5) / plan.scale - 0.5;
+            let cx = plan.left + (x as f32 + 0.5) / plan.scale;
+            let cy = plan.top + (y as f32 + 0.5) / plan.scale;
             mask.at(cx, cy)
         })
         .collect();
@@ -67,7 +69,7 @@ pub fn replace_background(
     });
     let target = colour.map(f32::from);
     for (i, (p, &m)) in image.pixels_mut().zip(&alpha).enumerate() {
-        let a = smoothstep(0.4, 0.8, m);
+        let a = smoothstep(PERSON_EDGE - 0.2, PERSON_EDGE + 0.2, m);
         if a >= 1.0 {
             continue;
         }
@@ -293,6 +295,7 @@ pub fn normalize(
             plan: None,
             reasons,
             background_replaced: false,
+            mask_unsure: None,
         };
     };
     let (plan, geometry) = plan_crop(&head, spec, rgb.dimensions());
@@ -310,9 +313,11 @@ pub fn normalize(
         t,
     );
     let mask = assessment.landmarks.as_ref().and_then(|l| l.mask.as_ref());
+    let mut mask_unsure = None;
     let replaced = if let Some(mask) = mask {
         // Any background: the person mask separates the person from it.
         let unsure = replace_background(&mut image, &plan, mask, spec.background);
+        mask_unsure = Some(unsure);
         unsure <= MASK_UNSURE_MAX
     } else if plain {
         // No mask (never expected): a plain backdrop is still found by its colour.
@@ -333,6 +338,7 @@ pub fn normalize(
         plan: Some(plan),
         reasons,
         background_replaced: replaced,
+        mask_unsure,
     }
 }
 
@@ -348,5 +354,62 @@ fn centre_plan((w, h): (u32, u32), spec: &Spec) -> CropPlan {
         scale,
         head,
         padded: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vision::mesh::Roi;
+
+    fn plan() -> CropPlan {
+        CropPlan {
+            left: 0.0,
+            top: 0.0,
+            scale: 1.0,
+            head: Head::upright(10.0, 90.0, 40.0, 50.0, 40.0),
+            padded: false,
+        }
+    }
+
+    fn roi() -> Roi {
+        Roi {
+            cx: 50.0,
+            cy: 50.0,
+            size: 100.0,
+            theta: 0.0,
+        }
+    }
+
+    #[test]
+    fn the_person_keeps_its_pixels_and_the_background_takes_the_colour() {
+        // A red disc (the person) on a green background, its mask sure on both sides.
+        let inside = |x: f32, y: f32| (x - 50.0).powi(2) + (y - 50.0).powi(2) < 30.0f32.powi(2);
+        let mut image = RgbImage::from_fn(100, 100, |x, y| {
+            if inside(x as f32 + 0.5, y as f32 + 0.5) {
+                Rgb([200, 30, 30])
+            } else {
+                Rgb([20, 160, 20])
+            }
+        });
+        let mask = PersonMask::from_fn(roi(), |x, y| f32::from(u8::from(inside(x, y))));
+        let unsure = replace_background(&mut image, &plan(), &mask, [255, 255, 255]);
+        assert!(unsure < 0.05, "{unsure}");
+        assert_eq!(image.get_pixel(50, 50).0, [200, 30, 30]);
+        assert_eq!(image.get_pixel(3, 3).0, [255, 255, 255]);
+        // No halo: the old green is left nowhere as it was, even on the edge the mask blurs.
+        let green = image
+            .pixels()
+            .filter(|p| p.0[1] > 120 && p.0[0] < 90 && p.0[2] < 90)
+            .count();
+        assert_eq!(green, 0, "{green} pixels of the old background left");
+    }
+
+    #[test]
+    fn a_mask_in_doubt_is_reported_and_refused() {
+        let mask = PersonMask::from_fn(roi(), |_, _| 0.5);
+        let mut image = RgbImage::from_pixel(100, 100, Rgb([128, 128, 128]));
+        let unsure = replace_background(&mut image, &plan(), &mask, [255, 255, 255]);
+        assert!(unsure > MASK_UNSURE_MAX, "{unsure}");
     }
 }

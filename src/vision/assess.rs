@@ -140,20 +140,54 @@ fn landmarks_at(rgb: &RgbImage, seed: &Face) -> Option<Landmarks> {
 }
 
 /// Assesses a still (a capture, a file): faces counted at [`COUNT_WIDTH`] px or more across,
-/// the main one measured by the models (with the person mask).
+/// the main one measured by the models (with the person mask), on the image and on its mirror
+/// image.
 pub fn assess_still(detector: &mut FaceDetector, rgb: &RgbImage) -> Assessment {
     let gray = image::imageops::grayscale(rgb);
     let faces = main_first(detector, &gray);
-    let landmarks = faces.first().and_then(|f| landmarks_at(rgb, f));
-    Assessment::from_landmarks(rgb, &gray, faces, landmarks, Crown::Estimate)
+    measured(rgb, &gray, faces)
 }
 
 /// Assesses an image whose faces were already counted (the booth's capture, whose people the
 /// live tracker counted; a normalized photo checked again), the main face near `seed`.
 pub fn assess_known(rgb: &RgbImage, seed: &Face) -> Assessment {
     let gray = image::imageops::grayscale(rgb);
-    let landmarks = landmarks_at(rgb, seed);
-    Assessment::from_landmarks(rgb, &gray, vec![*seed], landmarks, Crown::Estimate)
+    measured(rgb, &gray, vec![*seed])
+}
+
+/// The main face of `faces` measured on `rgb` and on its mirror image, the two heads averaged,
+/// so that a mirrored photo is measured, and normalized, exactly as the mirror of the photo
+/// (DESIGN.md, "Mirroring").
+fn measured(rgb: &RgbImage, gray: &GrayImage, faces: Vec<Face>) -> Assessment {
+    let Some(seed) = faces.first().copied() else {
+        return Assessment::from_landmarks(rgb, gray, faces, None, Crown::Estimate);
+    };
+    let landmarks = landmarks_at(rgb, &seed);
+    let mut assessment = Assessment::from_landmarks(rgb, gray, faces, landmarks, Crown::Estimate);
+    let width = rgb.width() as f32;
+    let flipped = image::imageops::flip_horizontal(rgb);
+    let Some(mirror) = landmarks_at(&flipped, &seed.mirrored(width)) else {
+        return assessment;
+    };
+    let crown = mirror.mask.as_deref().map_or(Crown::Estimate, Crown::Mask);
+    let mirror_head = Head::measure(&mirror, crown).mirrored(width);
+    if let (Some(head), Some(landmarks)) = (assessment.head, assessment.landmarks.as_mut()) {
+        // The mask too: the background's edge must not depend on the side the photo was taken from.
+        if let (Some(own), Some(other)) = (&landmarks.mask, &mirror.mask) {
+            let both = (**own).clone().with_mirror((**other).clone(), width);
+            Arc::make_mut(landmarks).mask = Some(Arc::new(both));
+        }
+        let head = head.mean(&mirror_head);
+        assessment.head = Some(head);
+        if let Some(main) = assessment.faces.first_mut() {
+            *main = Face {
+                score: main.score,
+                ..head.face_box()
+            };
+            assessment.measures = Some(measure(rgb, gray, main, &head));
+        }
+    }
+    assessment
 }
 
 /// Every face, the largest first.

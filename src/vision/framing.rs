@@ -52,14 +52,14 @@ pub fn plan_crop(head: &Head, spec: &Spec, capture: (u32, u32)) -> (CropPlan, Ve
             let (lo, hi) = (a.0.max(b.0), a.1.min(b.1));
             if lo <= hi {
                 (lo + hi) / 2.0
+            } else if b.0 > a.1 {
+                // The face is narrow for its height (a tall crown of hair): the head as large as
+                // its range allows, the face as near its range as that leaves it. The check of
+                // the photo says whether that is near enough.
+                a.1
             } else {
-                // The face is unusually wide or narrow for its height: honour the head height.
-                reasons.push(if b.0 > a.1 {
-                    Reason::HeadTooSmall
-                } else {
-                    Reason::HeadTooLarge
-                });
-                (a.0 + a.1) / 2.0
+                // Wide for its height: the head as small as its range allows.
+                a.0
             }
         }
         (Some(a), None) | (None, Some(a)) => (a.0 + a.1) / 2.0,

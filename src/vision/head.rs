@@ -17,11 +17,13 @@ use super::mesh::{Landmarks, PersonMask, index};
 /// Crown above the mesh's top (upper forehead), as a share of forehead-to-chin, when no mask
 /// tells: an adult's skull with short hair.
 const CROWN_GUESS: f32 = 0.33;
-/// Mesh depth difference forehead → chin of a face held level (MediaPipe's canonical face tilts
-/// its chin forward by this much of its length); pitch is measured from it.
-const LEVEL_PITCH_DEG: f32 = 0.0;
-/// Mask probability above which a pixel is the person.
-const PERSON: f32 = 0.5;
+/// The mesh's forehead-to-chin line leans back by about this much on faces held level (the
+/// median over the test portraits, all taken facing the camera); pitch is measured from it.
+const LEVEL_PITCH_DEG: f32 = 8.0;
+/// Mask probability at which the person's edge is drawn: normalization puts the person over the
+/// new background half and half there (`photo::replace_background`), so the crown measured here is
+/// the crown seen in the photo.
+pub const PERSON_EDGE: f32 = 0.6;
 
 /// Where the crown came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -187,6 +189,29 @@ impl Head {
         }
     }
 
+    /// The head halfway between this one and `other` (the same face measured on the mirror
+    /// image, mirrored back): the models are not mirror-symmetric to the pixel, the mean is.
+    pub fn mean(&self, other: &Head) -> Head {
+        let m = |a: f32, b: f32| (a + b) / 2.0;
+        let mp = |a: [f32; 2], b: [f32; 2]| [m(a[0], b[0]), m(a[1], b[1])];
+        Head {
+            crown_y: m(self.crown_y, other.crown_y),
+            chin_y: m(self.chin_y, other.chin_y),
+            eye_y: m(self.eye_y, other.eye_y),
+            center_x: m(self.center_x, other.center_x),
+            face_width: m(self.face_width, other.face_width),
+            eyes: [
+                mp(self.eyes[0], other.eyes[0]),
+                mp(self.eyes[1], other.eyes[1]),
+            ],
+            chin: mp(self.chin, other.chin),
+            roll_deg: m(self.roll_deg, other.roll_deg),
+            yaw_deg: m(self.yaw_deg, other.yaw_deg),
+            pitch_deg: m(self.pitch_deg, other.pitch_deg),
+            crown_source: self.crown_source,
+        }
+    }
+
     fn mapped(&self, f: impl Fn([f32; 2]) -> [f32; 2], s: f32) -> Head {
         let y = |v: f32| f([0.0, v])[1];
         Head {
@@ -218,7 +243,7 @@ fn crown_in_mask(
     for c in 0..columns {
         let x = center_x + face_width * 0.5 * (c as f32 / (columns - 1) as f32 - 0.5);
         let mut y = forehead[1];
-        if mask.at(x, y) <= PERSON {
+        if mask.at(x, y) <= PERSON_EDGE {
             continue;
         }
         inside += 1;
@@ -227,8 +252,8 @@ fn crown_in_mask(
         let mut prev = mask.at(x, y);
         while y > top_limit {
             let next = mask.at(x, y - step);
-            if next <= PERSON {
-                let t = (prev - PERSON) / (prev - next).max(1e-6);
+            if next <= PERSON_EDGE {
+                let t = (prev - PERSON_EDGE) / (prev - next).max(1e-6);
                 y -= t * step;
                 break;
             }

@@ -20,7 +20,7 @@ pub use advice::{Advice, Guide};
 pub use assess::{Assessment, COUNT_WIDTH, Measures, assess_known, assess_still, measure};
 pub use detect::{Face, FaceDetector, MIN_WINDOW, REFINE_STEPS, shrink_gray, with_detector};
 pub use framing::{CropPlan, MAX_UPSCALE, plan_crop};
-pub use head::{Crown, CrownSource, Head};
+pub use head::{Crown, CrownSource, Head, PERSON_EDGE};
 pub use measures::{Background, Balance, Exposure, Rect, background, is_backdrop, luma};
 pub use model::{MODEL_BYTES, ModelError, load_detector};
 pub use thresholds::Thresholds;

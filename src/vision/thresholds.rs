@@ -31,8 +31,8 @@ pub struct Thresholds {
     pub roll_max_deg: f32,
     /// Largest horizontal offset of the face centre, as a share of the width.
     pub center_tolerance: f32,
-    /// How precisely the head is estimated from the face box, as a share of its height: the
-    /// geometry rules fail only beyond it (normalization still aims at the middle).
+    /// How precisely the head is measured, as a share of its height: the geometry rules fail
+    /// only beyond it (normalization still aims at the middle).
     pub geometry_tolerance: f32,
     /// Live guidance: the head's share of the frame height, smallest and largest.
     pub live_head_share: [f32; 2],
@@ -59,7 +59,7 @@ impl Default for Thresholds {
             background_colour_max: 24.0,
             roll_max_deg: 6.0,
             center_tolerance: 0.05,
-            geometry_tolerance: 0.04,
+            geometry_tolerance: 0.02,
             live_head_share: [0.42, 0.62],
             live_eye_share: [0.30, 0.50],
             hysteresis: 0.1,

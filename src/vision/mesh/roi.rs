@@ -65,7 +65,9 @@ impl Roi {
                 let du = (i as f32 / n as f32 - 0.5) * self.size;
                 let x = self.cx + c * du - s * dv;
                 let y = self.cy + s * du + c * dv;
-                let px = bilinear(raw, w, h, x, y, border);
+                // Image coordinates put pixel i's centre at i + 0.5 (as the detector's boxes
+                // and the crops do), so mirroring is x -> width - x.
+                let px = bilinear(raw, w, h, x - 0.5, y - 0.5, border);
                 let col = if flip { n - 1 - i } else { i };
                 let at = (j * n + col) * 3;
                 for k in 0..3 {
@@ -130,10 +132,11 @@ mod tests {
     fn an_upright_region_samples_the_pixels_under_it() {
         let mut rgb = RgbImage::new(8, 8);
         rgb.put_pixel(3, 2, image::Rgb([255, 0, 0]));
-        // A 4-px region at (2..6, 1..5) sampled at 4×4: tensor pixel (1, 1) is image (3, 2).
+        // A 4-px region over pixels 2..6 × 1..5 sampled at 4×4: tensor pixel (1, 1) is image
+        // pixel (3, 2), whose centre is at (3.5, 2.5).
         let roi = Roi {
-            cx: 4.0,
-            cy: 3.0,
+            cx: 4.5,
+            cy: 3.5,
             size: 4.0,
             theta: 0.0,
         };

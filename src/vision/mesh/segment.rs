@@ -16,11 +16,46 @@ pub struct PersonMask {
     pub roi: Roi,
     /// `SIDE`×`SIDE` probabilities, row by row.
     values: Vec<f32>,
+    /// The same person's mask read on the mirror image of a frame this wide, averaged in.
+    mirror: Option<(Box<PersonMask>, f32)>,
 }
 
 impl PersonMask {
     /// The probability that image point `(x, y)` is the person (bilinear; 0 outside the region).
     pub fn at(&self, x: f32, y: f32) -> f32 {
+        match &self.mirror {
+            Some((mirror, width)) => (self.own(x, y) + mirror.own(width - x, y)) / 2.0,
+            None => self.own(x, y),
+        }
+    }
+
+    /// This mask averaged with `mirror`, the mask of the mirror image of a frame `width` wide:
+    /// the model is not mirror-symmetric to the pixel, the mean is.
+    pub fn with_mirror(self, mirror: PersonMask, width: f32) -> PersonMask {
+        PersonMask {
+            mirror: Some((Box::new(mirror), width)),
+            ..self
+        }
+    }
+
+    /// A mask over `roi` whose probability at image point `(x, y)` is `f(x, y)` (tests).
+    #[cfg(test)]
+    pub(crate) fn from_fn(roi: Roi, f: impl Fn(f32, f32) -> f32) -> PersonMask {
+        let mut values = Vec::with_capacity(SIDE * SIDE);
+        for j in 0..SIDE {
+            for i in 0..SIDE {
+                let [x, y] = roi.to_image(i as f32 / SIDE as f32, j as f32 / SIDE as f32);
+                values.push(f(x, y));
+            }
+        }
+        PersonMask {
+            roi,
+            values,
+            mirror: None,
+        }
+    }
+
+    fn own(&self, x: f32, y: f32) -> f32 {
         let [u, v] = self.roi.to_region(x, y);
         // Tensor pixel i stands at u = i / SIDE (no half-pixel shift).
         let (fx, fy) = (u * SIDE as f32, v * SIDE as f32);
@@ -55,7 +90,9 @@ impl PersonMask {
 /// The person mask of `roi` (upright) in `rgb`.
 pub fn person_mask(nets: &Nets, rgb: &RgbImage, roi: &Roi) -> Result<PersonMask, NetError> {
     let roi = Roi { theta: 0.0, ..*roi };
-    let input = roi.sample(rgb, SIDE, Border::Zero, (0.0, 1.0), false);
+    // Past the image's edge the picture goes on as its edge (MediaPipe pads with black, which
+    // near a photo's top edge reads as a dark band over the head and moves the crown).
+    let input = roi.sample(rgb, SIDE, Border::Replicate, (0.0, 1.0), false);
     let mut outputs = run(&nets.segment, "selfie segmentation", SIDE, input)?;
     let values = outputs.drain(..).next().unwrap_or_default();
     if values.len() != SIDE * SIDE {
@@ -64,5 +101,9 @@ pub fn person_mask(nets: &Nets, rgb: &RgbImage, roi: &Roi) -> Result<PersonMask,
             detail: format!("{} values, not {}", values.len(), SIDE * SIDE),
         });
     }
-    Ok(PersonMask { roi, values })
+    Ok(PersonMask {
+        roi,
+        values,
+        mirror: None,
+    })
 }
