@@ -1,12 +1,14 @@
-//! Live guidance on a 640×480 frame: the tracker's assessment against a full-frame rustface pass
-//! (the baseline), in one run. `cargo bench --bench live`.
+//! Live guidance on a 640×480 frame: following the face with the mesh (and irises), the person
+//! mask, and the tracker's whole assessment, against a full-frame rustface pass (the baseline),
+//! in one run. `cargo bench --bench live`.
 
 #[path = "../tests/util.rs"]
 mod util;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use idbooth::camera::Placement;
-use idbooth::vision::{FaceDetector, Tracker};
+use idbooth::vision::mesh;
+use idbooth::vision::{FaceDetector, Tracker, assess_still};
 
 fn live(c: &mut Criterion) {
     let place = Placement {
@@ -33,6 +35,25 @@ fn live(c: &mut Criterion) {
     let mut detector = FaceDetector::new().expect("model");
     group.bench_function("full_frame_detect", |b| {
         b.iter(|| detector.detect(&gray, 20))
+    });
+
+    // Following the face from the previous frame's mesh: the mesh and both irises, no detection.
+    let seed = *assess_still(&mut detector, &frames[0])
+        .face()
+        .expect("face");
+    let found = mesh::find(&frames[0], &seed, false)
+        .expect("models")
+        .expect("landmarks");
+    let mut i = 0;
+    group.bench_function("mesh_follow", |b| {
+        b.iter(|| {
+            i += 1;
+            mesh::follow(&frames[i % 2], &found.mesh, false).expect("models")
+        })
+    });
+    let roi = found.mask_roi();
+    group.bench_function("person_mask", |b| {
+        b.iter(|| mesh::person_mask(&frames[0], &roi).expect("models"))
     });
 
     let mut tracker = Tracker::new(FaceDetector::new().expect("model"));

@@ -1,6 +1,7 @@
-//! Normalizing a 1920×1080 capture to the passport spec: the booth's path (face known from the
-//! tracker) against the file path (full detection), and the KB search against one encode, in
-//! one run. `cargo bench --bench normalize`.
+//! Normalizing a 1280×720 capture to the passport spec: the booth's path (face known from the
+//! tracker; mesh, irises and mask on the capture and its mirror, then on the JPEG) against the
+//! file path (full detection too), and the KB search against one encode, in one run.
+//! `cargo bench --bench normalize`.
 
 #[path = "../tests/util.rs"]
 mod util;
@@ -14,12 +15,12 @@ fn normalize(c: &mut Criterion) {
     let config = util::config();
     let spec = config.documents.get("passport").expect("passport");
     let t = config.thresholds;
-    let capture = util::grace_subject().compose(1920, 1080, &Placement::default());
+    let capture = util::grace_subject().compose(1280, 720, &Placement::default());
     let mut detector = FaceDetector::new().expect("model");
     // What the tracker hands over: the face it follows, in the capture's pixels.
     let face = *assess_still(&mut detector, &capture).face().expect("face");
 
-    let mut group = c.benchmark_group("normalize_1920x1080");
+    let mut group = c.benchmark_group("normalize_1280x720");
     group.sample_size(10);
     group.bench_function("process_known_face", |b| {
         b.iter(|| photo::process_known(&capture, &face, spec, &t).expect("process"))
