@@ -104,7 +104,7 @@ impl Tracker {
         // The main face: the one the mesh follows, else (found again) the one that overlaps the
         // last face followed, else the largest (an applicant still far away is found by the band
         // scan only).
-        let with_mask = self.frame % MASK_EVERY == 0 || self.crown_above_eyes.is_none();
+        let with_mask = self.frame.is_multiple_of(MASK_EVERY) || self.crown_above_eyes.is_none();
         self.frame = self.frame.wrapping_add(1);
         let previous = self.mesh.take();
         let mut landmarks = previous

@@ -165,13 +165,15 @@ mod tests {
     #[test]
     fn the_models_agree_with_googles_interpreter() {
         let nets = nets().expect("embedded models load");
-        let cases: [(
-            &Plan,
+        // A model, its name, input side, input range and what Google's interpreter answered.
+        type Case<'a> = (
+            &'a Plan,
             &'static str,
             usize,
             (f64, f64),
             [Option<Expected>; 2],
-        ); 4] = [
+        );
+        let cases: [Case<'_>; 4] = [
             (
                 &nets.detect,
                 "face detection",
