@@ -243,33 +243,13 @@ pub fn replace_backdrop(image: &mut RgbImage, backdrop: [f32; 3], tolerance: f32
 }
 
 fn feather(mask: &[bool], w: usize, h: usize, r: usize) -> Vec<f32> {
-    // Summed-area table for an O(1) box average per pixel.
-    let mut sat = vec![0u32; (w + 1) * (h + 1)];
-    for y in 0..h {
-        let mut row = 0u32;
-        for x in 0..w {
-            row += u32::from(mask[y * w + x]);
-            sat[(y + 1) * (w + 1) + x + 1] = sat[y * (w + 1) + x + 1] + row;
-        }
-    }
-    let mut out = vec![0.0f32; w * h];
-    for y in 0..h {
-        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
-        for x in 0..w {
-            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
-            let sum = sat[y1 * (w + 1) + x1] + sat[y0 * (w + 1) + x0]
-                - sat[y0 * (w + 1) + x1]
-                - sat[y1 * (w + 1) + x0];
-            let area = ((y1 - y0) * (x1 - x0)) as f32;
-            // Only pixels that are background themselves, or border it, change.
-            out[y * w + x] = if mask[y * w + x] {
-                sum as f32 / area
-            } else {
-                0.5 * sum as f32 / area
-            };
-        }
-    }
-    out
+    let share: Vec<f32> = mask.iter().map(|&m| f32::from(u8::from(m))).collect();
+    let mean = box_mean(&share, w, h, r);
+    // Only pixels that are background themselves, or border it, change.
+    mean.iter()
+        .zip(mask)
+        .map(|(&v, &m)| if m { v } else { 0.5 * v })
+        .collect()
 }
 
 /// Normalizes a capture to `spec`, given its assessment. Always returns a photo at the spec's
