@@ -18,7 +18,7 @@ mod tracker;
 
 pub use advice::{Advice, Guide};
 pub use assess::{Assessment, COUNT_WIDTH, Measures, assess_known, assess_still, measure};
-pub use detect::{Face, FaceDetector, MIN_WINDOW, REFINE_STEPS, shrink_gray, with_detector};
+pub use detect::{Face, FaceDetector, MIN_WINDOW, shrink_gray, with_detector};
 pub use framing::{CropPlan, MAX_UPSCALE, plan_crop};
 pub use head::{Crown, CrownSource, Head, PERSON_EDGE};
 pub use measures::{Background, Balance, Exposure, Rect, background, is_backdrop, luma};

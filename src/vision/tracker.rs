@@ -20,7 +20,7 @@ use image::{GrayImage, RgbImage};
 use super::assess::Assessment;
 use super::detect::{Face, FaceDetector, MIN_WINDOW, shrink_gray};
 use super::head::Crown;
-use super::mesh::{self, Landmarks, Mesh};
+use super::mesh::{self, Mesh};
 
 /// Width the first pass shrinks the frame to.
 const SMALL_WIDTH: u32 = 160;
@@ -111,13 +111,7 @@ impl Tracker {
             .as_ref()
             .and_then(|m| log_err(mesh::follow(rgb, m, with_mask)));
         if landmarks.is_none() {
-            let last = previous.map(|m| Face {
-                x: m.roi.cx - m.roi.size / 3.0,
-                y: m.roi.cy - m.roi.size / 3.0,
-                width: m.roi.size / 1.5,
-                height: m.roi.size / 1.5,
-                score: 0.0,
-            });
+            let last = previous.map(|m| around(&m));
             let seed = last
                 .and_then(|p| {
                     candidates
@@ -133,7 +127,7 @@ impl Tracker {
                 .copied();
             landmarks = seed.and_then(|s| log_err(mesh::find(rgb, &s, with_mask)));
         }
-        self.mesh = landmarks.as_ref().map(|l: &Landmarks| l.mesh.clone());
+        self.mesh = landmarks.as_ref().map(|l| l.mesh.clone());
         if landmarks.is_none() {
             self.crown_above_eyes = None;
         }
@@ -141,12 +135,9 @@ impl Tracker {
         let crown = self
             .crown_above_eyes
             .map_or(Crown::Estimate, Crown::AboveEyes);
-        // The measured face first (its box replaces the placeholder), then everyone else.
-        let mut faces: Vec<Face> = Vec::new();
-        if let Some(l) = &landmarks {
-            let main = super::head::Head::measure(l, Crown::Estimate).face_box();
-            faces.push(main);
-        }
+        // The measured face first (`from_landmarks` puts the measured head's box in its place),
+        // then everyone else.
+        let mut faces: Vec<Face> = landmarks.iter().map(|l| around(&l.mesh)).collect();
         for face in candidates {
             if !faces.iter().any(|f| same_face(f, &face)) {
                 faces.push(face);
@@ -182,6 +173,19 @@ impl Tracker {
             .into_iter()
             .map(|f| f.offset(0.0, top as f32).scaled(shrink as f32))
             .collect()
+    }
+}
+
+/// A box around the face a mesh was read from: its region is the face's box made 1.5 times as
+/// large.
+fn around(mesh: &Mesh) -> Face {
+    let side = mesh.roi.size / 1.5;
+    Face {
+        x: mesh.roi.cx - side / 2.0,
+        y: mesh.roi.cy - side / 2.0,
+        width: side,
+        height: side,
+        score: 0.0,
     }
 }
 
