@@ -418,16 +418,19 @@ fn the_review_shows_the_photo_undistorted_and_the_rejection_matches_its_snapshot
     let mut h = booth_on_still(data.path(), standing_right(), center);
     walk_to_review(&mut h);
     h.step();
-    // Between the title and the buttons, the photo is the only thing drawn: its box on screen
+    // Between the title and the buttons, left of the checklist, the photo is the only thing
+    // drawn: its box on screen
     // has the passport's own shape (354×472 px), not stretched to the space it has.
     let top = h.get_by_label("请确认照片").rect().max.y as u32 + 2;
     let bottom = h.get_by_label("确认提交").rect().min.y as u32 - 2;
+    // Left of the list of what was checked.
+    let list = h.get_by_label("检查结果").rect().min.x as u32 - 2;
     let shot = h.render().expect("render");
     let panel = shot.get_pixel(20, (top + bottom) / 2).0;
     let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0, 0);
     for y in top..bottom {
         // Inside the panel (the harness leaves a margin round it).
-        for x in 16..shot.width() - 16 {
+        for x in 16..list {
             let p = shot.get_pixel(x, y).0;
             if (0..3).any(|c| p[c].abs_diff(panel[c]) > 24) {
                 (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));

@@ -8,6 +8,7 @@ mod util;
 
 use idbooth::center::judge::Judge;
 use idbooth::photo;
+use idbooth::spec::Reason;
 use idbooth::vision::{FaceDetector, assess_still};
 use image::RgbImage;
 
@@ -17,9 +18,13 @@ const PORTRAITS: [&str; 8] = [
 ];
 
 fn portrait(name: &str) -> RgbImage {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/faces")
-        .join(format!("{name}.jpg"));
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/faces");
+    let png = dir.join(format!("{name}.png"));
+    let path = if png.exists() {
+        png
+    } else {
+        dir.join(format!("{name}.jpg"))
+    };
     image::open(&path)
         .unwrap_or_else(|e| panic!("{}: {e}; run `bash .ci/setup test`", path.display()))
         .to_rgb8()
@@ -201,4 +206,188 @@ fn a_busy_background_comes_out_white() {
         before.texture > config.thresholds.background_texture_max,
         "{before:?}"
     );
+}
+
+/// The reason codes of how the applicant looks (the geometry, size and background codes left out:
+/// these portraits were not taken for a document).
+const APPEARANCE: [Reason; 11] = [
+    Reason::EyesClosed,
+    Reason::MouthOpen,
+    Reason::HeadTurned,
+    Reason::HeadPitched,
+    Reason::GazeAway,
+    Reason::EyebrowsHidden,
+    Reason::EarsHidden,
+    Reason::FaceShadow,
+    Reason::Glare,
+    Reason::ColourCast,
+    Reason::Glasses,
+];
+
+/// The appearance codes `photo check` gives `image` for `document` (all of them, sorted).
+fn appearance_codes(
+    detector: &mut FaceDetector,
+    image: &RgbImage,
+    document: &str,
+    config: &idbooth::ops::Config,
+) -> Vec<Reason> {
+    let spec = config.documents.get(document).expect("document");
+    let assessment = assess_still(detector, image);
+    let report = photo::check(&assessment, spec, None, &config.thresholds);
+    report
+        .reasons
+        .into_iter()
+        .filter(|r| APPEARANCE.contains(r))
+        .collect()
+}
+
+#[test]
+fn each_appearance_rule_fires_on_a_real_photo_that_breaks_it_and_no_other_does() {
+    use Reason::*;
+    let config = util::config();
+    let mut detector = FaceDetector::new().expect("model");
+    // Each portrait with exactly the rules it breaks, as a person would judge it. The compliant
+    // faces are the false-positive budget: on them, no rule fires.
+    let expected: [(&str, &[Reason]); 13] = [
+        ("franck", &[]),
+        ("audrey", &[]),
+        ("sean", &[]),
+        ("cage", &[]),
+        ("fringe", &[]),
+        ("laugh", &[MouthOpen]),
+        ("closed", &[EyesClosed, MouthOpen]),
+        ("surprise", &[MouthOpen, EarsHidden]),
+        ("turned", &[HeadTurned]),
+        ("astronaut", &[MouthOpen, EyebrowsHidden, EarsHidden]),
+        ("hao", &[MouthOpen, EarsHidden]),
+        ("anc", &[EarsHidden]),
+        ("outdoors", &[MouthOpen]),
+    ];
+    let mut wrong = Vec::new();
+    for (name, codes) in expected {
+        let mut want = codes.to_vec();
+        want.sort();
+        let got = appearance_codes(&mut detector, &portrait(name), "passport", &config);
+        if got != want {
+            wrong.push(format!("{name}: expected {want:?}, got {got:?}"));
+        }
+    }
+    // Grace Hopper's glasses are allowed (every shipped document allows them), and her cap is not
+    // this rule set's business yet.
+    let grace = image::open(util::GRACE).expect("grace").to_rgb8();
+    let got = appearance_codes(&mut detector, &grace, "passport", &config);
+    if !got.is_empty() {
+        wrong.push(format!("grace: expected no appearance code, got {got:?}"));
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+#[test]
+fn a_photo_in_black_and_white_has_no_natural_colour() {
+    let config = util::config();
+    let mut detector = FaceDetector::new().expect("model");
+    let got = appearance_codes(&mut detector, &portrait("einstein"), "passport", &config);
+    assert!(got.contains(&Reason::ColourCast), "{got:?}");
+    // The same photo's colour test on a colour photo turned grey.
+    let grey = image::imageops::grayscale(&portrait("franck"));
+    let grey = image::DynamicImage::ImageLuma8(grey).to_rgb8();
+    let got = appearance_codes(&mut detector, &grey, "passport", &config);
+    assert_eq!(got, vec![Reason::ColourCast]);
+}
+
+/// `image` with every pixel's channels scaled by `k`.
+fn tinted(image: &RgbImage, k: [f32; 3]) -> RgbImage {
+    let mut out = image.clone();
+    for p in out.pixels_mut() {
+        for (c, k) in p.0.iter_mut().zip(k) {
+            *c = (f32::from(*c) * k).round().clamp(0.0, 255.0) as u8;
+        }
+    }
+    out
+}
+
+#[test]
+fn light_rules_fire_on_a_compliant_face_given_that_light_and_only_they_do() {
+    // No real portrait here has a green light, a shadow from above or glare, so they are made
+    // from a compliant one (franck) by changing the light alone.
+    let config = util::config();
+    let mut detector = FaceDetector::new().expect("model");
+    let franck = portrait("franck");
+    let head = assess_still(&mut detector, &franck).head.expect("head");
+    let fw = head.face_width;
+
+    // A green-tinted lamp.
+    let green = tinted(&franck, [0.82, 1.08, 0.9]);
+    assert_eq!(
+        appearance_codes(&mut detector, &green, "passport", &config),
+        vec![Reason::ColourCast],
+        "green light"
+    );
+    // A blue one.
+    let blue = tinted(&franck, [0.85, 0.95, 1.3]);
+    assert_eq!(
+        appearance_codes(&mut detector, &blue, "passport", &config),
+        vec![Reason::ColourCast],
+        "blue light"
+    );
+
+    // A brim's shadow: everything above the eyes' upper lids at 60 % of its light, fading out
+    // over a twentieth of the face width.
+    let edge = head.eye_y - 0.12 * fw;
+    let mut shaded = franck.clone();
+    for (_, y, p) in shaded.enumerate_pixels_mut() {
+        let t = ((edge - y as f32) / (0.05 * fw)).clamp(0.0, 1.0);
+        let k = 1.0 - 0.4 * t;
+        for c in p.0.iter_mut() {
+            *c = (f32::from(*c) * k).round() as u8;
+        }
+    }
+    assert_eq!(
+        appearance_codes(&mut detector, &shaded, "passport", &config),
+        vec![Reason::FaceShadow],
+        "shadow from above"
+    );
+
+    // Glare: a lamp reflected on the forehead and on both cheekbones, white with soft edges.
+    let spots = [
+        [head.center_x, head.eye_y - 0.3 * fw],
+        [head.eyes[0][0], head.eye_y + 0.15 * fw],
+        [head.eyes[1][0], head.eye_y + 0.15 * fw],
+    ];
+    let radius = 0.04 * fw;
+    let mut glare = franck.clone();
+    for (x, y, p) in glare.enumerate_pixels_mut() {
+        for s in spots {
+            let d = ((x as f32 - s[0]).powi(2) + (y as f32 - s[1]).powi(2)).sqrt();
+            let t = (1.5 - d / radius).clamp(0.0, 1.0);
+            for c in p.0.iter_mut() {
+                *c = (f32::from(*c) * (1.0 - t) + 252.0 * t).round() as u8;
+            }
+        }
+    }
+    assert_eq!(
+        appearance_codes(&mut detector, &glare, "passport", &config),
+        vec![Reason::Glare],
+        "glare"
+    );
+}
+
+#[test]
+fn the_center_refuses_with_the_booths_appearance_codes() {
+    // A laugh, normalized for a passport as the booth would: the geometry is right, the mouth
+    // is not, and the center names it.
+    let config = util::config();
+    let judge = Judge::new(config.documents.clone(), config.thresholds);
+    let mut detector = FaceDetector::new().expect("model");
+    let spec = config.documents.get("passport").expect("passport");
+    for (name, code) in [("laugh", Reason::MouthOpen), ("turned", Reason::HeadTurned)] {
+        let out = photo::process(&mut detector, &portrait(name), spec, &config.thresholds)
+            .expect("encodes");
+        assert!(out.reasons().contains(&code), "{name}: {:?}", out.reasons());
+        let reasons = judge.reasons("passport", &out.jpeg.bytes);
+        assert!(
+            reasons.contains(&code),
+            "{name}: the center said {reasons:?}"
+        );
+    }
 }

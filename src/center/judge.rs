@@ -9,8 +9,9 @@ use crate::photo::{self, FileFacts};
 use crate::spec::{Documents, Reason};
 use crate::vision::{Thresholds, assess_still, with_detector};
 
-/// Rules the center re-checks; the booth checks light and background itself.
-const CENTER_RULES: [&str; 10] = [
+/// Rules the center re-checks: the geometry and how the applicant looks (the booth checks the
+/// exposure, sharpness and background itself).
+const CENTER_RULES: [&str; 23] = [
     "size_px",
     "file_kb",
     "dpi",
@@ -21,6 +22,19 @@ const CENTER_RULES: [&str; 10] = [
     "crown_margin_px",
     "eye_line_px",
     "centred",
+    "eyes_open",
+    "mouth_open",
+    "yaw_deg",
+    "pitch_deg",
+    "gaze",
+    "brows_clear",
+    "ears_clear",
+    "top_bottom_light",
+    "glare",
+    "skin_red",
+    "skin_blue",
+    "skin_green",
+    "glasses",
 ];
 
 /// Judges photos against the documents it knows.

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::spec::{PxRange, Reason, Spec};
-use crate::vision::{Assessment, Thresholds};
+use crate::vision::{Appearance, Assessment, Head, Thresholds};
 
 /// One rule of the spec and how the photo fares.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -293,12 +293,100 @@ pub fn check(
             );
         }
     }
+    if let (Some(head), Some(m), Some(a)) =
+        (assessment.head, assessment.measures, assessment.appearance)
+    {
+        appearance(&mut rules, &head, &a, m.cast, spec, t);
+    }
     let mut reasons: Vec<Reason> = rules.0.iter().filter_map(|r| r.reason).collect();
     reasons.sort();
     reasons.dedup();
     Report {
         rules: rules.0,
         reasons,
+    }
+}
+
+/// The rules of how the applicant looks (README, "The photo rules"): eyes open, mouth
+/// closed, facing and looking into the camera, brows and ears clear of hair, even light without
+/// glare, natural colour, and glasses only where the document allows them.
+fn appearance(
+    rules: &mut Rules,
+    head: &Head,
+    a: &Appearance,
+    cast: [f32; 2],
+    spec: &Spec,
+    t: &Thresholds,
+) {
+    rules.at_least(
+        "eyes_open",
+        a.eyes_open,
+        t.eyes_open_min,
+        Reason::EyesClosed,
+    );
+    rules.at_most(
+        "mouth_open",
+        a.mouth_open,
+        t.mouth_open_max,
+        Reason::MouthOpen,
+    );
+    rules.at_most(
+        "yaw_deg",
+        head.yaw_deg.abs(),
+        t.yaw_max_deg,
+        Reason::HeadTurned,
+    );
+    rules.at_most(
+        "pitch_deg",
+        head.pitch_deg.abs(),
+        t.pitch_max_deg,
+        Reason::HeadPitched,
+    );
+    let gaze = a.gaze[0].hypot(a.gaze[1]);
+    rules.at_most("gaze", gaze, t.gaze_max, Reason::GazeAway);
+    rules.at_least(
+        "brows_clear",
+        a.brows_clear,
+        t.brows_clear_min,
+        Reason::EyebrowsHidden,
+    );
+    rules.at_least(
+        "ears_clear",
+        a.ears_clear[0].max(a.ears_clear[1]),
+        t.ears_clear_min,
+        Reason::EarsHidden,
+    );
+    rules.at_least(
+        "top_bottom_light",
+        a.top_bottom_light,
+        t.top_bottom_light_min,
+        Reason::FaceShadow,
+    );
+    rules.at_most("glare", a.glare, t.glare_max, Reason::Glare);
+    let [red, blue] = cast;
+    let [lo, hi] = t.skin_red_range;
+    rules.push(
+        "skin_red",
+        (lo..=hi).contains(&red),
+        red,
+        format!("{lo}..{hi}"),
+        Reason::ColourCast,
+    );
+    rules.at_most("skin_blue", blue, t.skin_blue_max, Reason::ColourCast);
+    // Green over the mean of red and blue: skin is never greener than that.
+    rules.at_most(
+        "skin_green",
+        -(red + blue) / 2.0,
+        t.skin_green_max,
+        Reason::ColourCast,
+    );
+    if !spec.glasses_allowed {
+        rules.at_most(
+            "glasses",
+            a.bridge_edges,
+            t.bridge_edges_max,
+            Reason::Glasses,
+        );
     }
 }
 

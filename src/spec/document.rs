@@ -79,6 +79,9 @@ pub struct Spec {
     pub validity_days: u32,
     /// Per-city validity in days, by city code.
     pub validity_days_by_city: BTreeMap<String, u32>,
+    /// Whether the applicant may wear glasses in the photo (frames clear of the eyes, no glare
+    /// on the lenses: the glare rule holds for every document).
+    pub glasses_allowed: bool,
 }
 
 impl Spec {
@@ -164,6 +167,12 @@ struct RawSpec {
     validity_days: u32,
     #[serde(default)]
     validity_days_by_city: BTreeMap<String, u32>,
+    #[serde(default = "allowed")]
+    glasses_allowed: bool,
+}
+
+fn allowed() -> bool {
+    true
 }
 
 /// A document id is what `--document` takes and what the center receives: keep it plain.
@@ -335,6 +344,7 @@ impl RawSpec {
             },
             validity_days: self.validity_days,
             validity_days_by_city: self.validity_days_by_city,
+            glasses_allowed: self.glasses_allowed,
         })
     }
 }

@@ -7,11 +7,13 @@
 mod city;
 mod document;
 mod ordered;
+mod photo_rule;
 mod problem;
 mod reason;
 
 pub use city::{Cities, City, CityKind};
 pub use document::{Category, Documents, PxRange, Spec};
+pub use photo_rule::{PhotoRule, checklist};
 pub use problem::Problem;
 pub(crate) use problem::ordered_pair;
 pub use reason::Reason;

@@ -36,13 +36,35 @@ pub enum Reason {
     /// The face is too small in the source to reach the spec's size without enlarging it more
     /// than 1.5 times (the detail would be invented).
     LowResolution,
+    /// The eyes are closed or half closed.
+    EyesClosed,
+    /// The lips are apart.
+    MouthOpen,
+    /// The head is turned left or right.
+    HeadTurned,
+    /// The head is raised or lowered.
+    HeadPitched,
+    /// The eyes do not look into the camera.
+    GazeAway,
+    /// Hair (a fringe) covers the eyebrows.
+    EyebrowsHidden,
+    /// Hair covers the ears.
+    EarsHidden,
+    /// The upper and the lower face are lit unevenly (a brim, a lamp from above).
+    FaceShadow,
+    /// Specular glare on the skin or on glasses.
+    Glare,
+    /// The face's colours are cast (green, blue, grey: not a natural colour photo).
+    ColourCast,
+    /// Glasses, where the document does not allow them.
+    Glasses,
     /// Anything else.
     Other,
 }
 
 impl Reason {
     /// Every reason, in the order of DESIGN.md.
-    pub const ALL: [Reason; 15] = [
+    pub const ALL: [Reason; 26] = [
         Reason::FaceNotFound,
         Reason::MultipleFaces,
         Reason::HeadTooSmall,
@@ -57,6 +79,17 @@ impl Reason {
         Reason::WrongSize,
         Reason::FileSize,
         Reason::LowResolution,
+        Reason::EyesClosed,
+        Reason::MouthOpen,
+        Reason::HeadTurned,
+        Reason::HeadPitched,
+        Reason::GazeAway,
+        Reason::EyebrowsHidden,
+        Reason::EarsHidden,
+        Reason::FaceShadow,
+        Reason::Glare,
+        Reason::ColourCast,
+        Reason::Glasses,
         Reason::Other,
     ];
 
@@ -77,6 +110,17 @@ impl Reason {
             Reason::WrongSize => "wrong_size",
             Reason::FileSize => "file_size",
             Reason::LowResolution => "low_resolution",
+            Reason::EyesClosed => "eyes_closed",
+            Reason::MouthOpen => "mouth_open",
+            Reason::HeadTurned => "head_turned",
+            Reason::HeadPitched => "head_pitched",
+            Reason::GazeAway => "gaze_away",
+            Reason::EyebrowsHidden => "eyebrows_hidden",
+            Reason::EarsHidden => "ears_hidden",
+            Reason::FaceShadow => "face_shadow",
+            Reason::Glare => "glare",
+            Reason::ColourCast => "colour_cast",
+            Reason::Glasses => "glasses",
             Reason::Other => "other",
         }
     }
@@ -100,6 +144,19 @@ impl Reason {
             Reason::LowResolution => {
                 "The face is too small in the picture for a sharp photo: use a closer or larger picture."
             }
+            Reason::EyesClosed => "The eyes are closed or half closed: keep them open.",
+            Reason::MouthOpen => "The mouth is open: close the lips naturally.",
+            Reason::HeadTurned => "The head is turned to one side: face the camera.",
+            Reason::HeadPitched => "The head is raised or lowered: hold it level.",
+            Reason::GazeAway => "The eyes look away: look straight into the camera.",
+            Reason::EyebrowsHidden => "Hair covers the eyebrows.",
+            Reason::EarsHidden => "Hair covers the ears: tuck it behind them.",
+            Reason::FaceShadow => "Part of the face is in shadow (from above or below).",
+            Reason::Glare => "Light reflects off the face or the glasses.",
+            Reason::ColourCast => {
+                "The colours of the face are not natural (a colour cast, or not a colour photo)."
+            }
+            Reason::Glasses => "Glasses are not allowed for this document: take them off.",
             Reason::Other => "The photo does not meet the requirements.",
         }
     }
@@ -121,6 +178,17 @@ impl Reason {
             Reason::WrongSize => "照片像素尺寸不符合要求。",
             Reason::FileSize => "文件大小不在允许范围内。",
             Reason::LowResolution => "原图中人脸太小，放大后不清晰：请靠近镜头或使用更大的照片。",
+            Reason::EyesClosed => "眼睛闭合或半闭：请睁开眼睛。",
+            Reason::MouthOpen => "嘴巴张开：请双唇自然闭合。",
+            Reason::HeadTurned => "头部侧转：请正对镜头。",
+            Reason::HeadPitched => "头部仰起或低下：请平视前方。",
+            Reason::GazeAway => "眼睛未看镜头：请两眼平视镜头。",
+            Reason::EyebrowsHidden => "头发遮挡眉毛。",
+            Reason::EarsHidden => "头发遮挡耳朵：请把头发别到耳后。",
+            Reason::FaceShadow => "面部有阴影（上下明暗不均）。",
+            Reason::Glare => "面部或眼镜有反光。",
+            Reason::ColourCast => "面部颜色不自然（偏色或非彩色照片）。",
+            Reason::Glasses => "此证件不允许佩戴眼镜：请摘下眼镜。",
             Reason::Other => "照片不符合要求。",
         }
     }

@@ -2,10 +2,11 @@
 
 use egui::{RichText, Ui, Vec2};
 
-use super::text::{last_photo, reason, tr};
+use super::text::{last_photo, reason, rule_text, tr};
 use super::widgets::{big_button, centered_row, row_width, title};
 use super::{Action, View};
 use crate::session::{Event, Photo};
+use crate::spec::checklist;
 
 /// The review screen (stateless).
 #[derive(Debug, Default)]
@@ -24,18 +25,45 @@ impl Review {
         let mut action = None;
         ui.vertical_centered(|ui| {
             title(ui, tr(lang, "请确认照片", "Is this photo right?"));
-            if let Some(texture) = view.photo {
+            // The photo, and beside it what was checked: each rule ticked, or what broke it.
+            let list = checklist(&photo.reasons);
+            let list_width = 520.0;
+            let photo_size = view.photo.map(|texture| {
                 let size = texture.size_vec2();
-                let k = ((ui.available_height() - 260.0) / size.y).clamp(0.2, 2.0);
-                ui.image((texture.id(), Vec2::new(size.x * k, size.y * k)));
-            }
-            for r in &photo.reasons {
-                ui.label(
-                    RichText::new(reason(lang, *r))
-                        .size(26.0)
-                        .color(egui::Color32::from_rgb(200, 40, 40)),
-                );
-            }
+                let k = ((ui.available_height() - 260.0) / size.y)
+                    .min((ui.available_width() - list_width - 40.0) / size.x)
+                    .clamp(0.2, 2.0);
+                Vec2::new(size.x * k, size.y * k)
+            });
+            let width = photo_size.map_or(0.0, |s| s.x + 24.0) + list_width;
+            centered_row(ui, width, |ui| {
+                if let (Some(texture), Some(size)) = (view.photo, photo_size) {
+                    ui.image((texture.id(), size));
+                    ui.add_space(24.0);
+                }
+                ui.vertical(|ui| {
+                    ui.set_width(list_width);
+                    ui.label(RichText::new(tr(lang, "检查结果", "What was checked")).size(26.0));
+                    ui.add_space(8.0);
+                    for (rule, broken) in &list {
+                        if broken.is_empty() {
+                            ui.label(
+                                RichText::new(format!("√ {}", rule_text(lang, *rule)))
+                                    .size(22.0)
+                                    .color(egui::Color32::from_rgb(30, 130, 60)),
+                            );
+                        }
+                        for r in broken {
+                            ui.label(
+                                RichText::new(format!("× {}", reason(lang, *r)))
+                                    .size(24.0)
+                                    .color(egui::Color32::from_rgb(200, 40, 40)),
+                            );
+                        }
+                        ui.add_space(6.0);
+                    }
+                });
+            });
             ui.add_space(12.0);
             if !retake {
                 ui.label(RichText::new(last_photo(lang)).size(26.0));

@@ -3,7 +3,7 @@
 
 use crate::applicant::{ApplicantError, IdNumberError, NameError};
 use crate::ops::config::Language;
-use crate::spec::Reason;
+use crate::spec::{PhotoRule, Reason};
 use crate::vision::Advice;
 
 /// Picks the string of the language.
@@ -26,9 +26,21 @@ pub fn advice(lang: Language, a: Advice) -> &'static str {
         Advice::MoveUp => tr(lang, "↑ 请坐高一点", "↑ Sit up a little"),
         Advice::MoveDown => tr(lang, "↓ 请放低一点", "↓ Lower yourself a little"),
         Advice::StraightenHead => tr(lang, "请保持头部端正", "Hold your head straight"),
+        Advice::FaceCamera => tr(lang, "请正对镜头", "Face the camera"),
+        Advice::LevelHead => tr(lang, "请抬头平视前方", "Hold your head level"),
+        Advice::LookAtCamera => tr(lang, "请两眼平视镜头", "Look into the camera"),
+        Advice::OpenEyes => tr(lang, "请睁开眼睛", "Open your eyes"),
+        Advice::CloseMouth => tr(lang, "请闭上嘴", "Close your mouth"),
+        Advice::ClearEars => tr(lang, "请把头发别到耳后", "Tuck your hair behind your ears"),
+        Advice::ClearBrows => tr(lang, "请露出眉毛", "Keep your hair off your eyebrows"),
         Advice::MoreLight => tr(lang, "光线太暗", "Too dark"),
         Advice::LessLight => tr(lang, "光线太亮", "Too bright"),
         Advice::UnevenLight => tr(lang, "面部光线不均匀", "Uneven light on your face"),
+        Advice::Glare => tr(
+            lang,
+            "面部或眼镜有反光",
+            "Light reflects off your face or glasses",
+        ),
         Advice::PlainBackground => tr(lang, "背景不够纯净", "The background is not plain"),
         Advice::HoldStill => tr(lang, "请保持不动", "Hold still"),
         Advice::Good => tr(lang, "很好，请保持", "Good, hold it"),
@@ -62,6 +74,14 @@ pub fn upload_wait(lang: Language, waited_s: u64, budget_s: u64) -> String {
         Language::En => {
             format!("Waited {waited_s} s (at most {budget_s} s; after that you get a ticket)")
         }
+    }
+}
+
+/// A photo rule, in words.
+pub fn rule_text(lang: Language, rule: PhotoRule) -> &'static str {
+    match lang {
+        Language::ZhCn => rule.text_zh(),
+        Language::En => rule.text_en(),
     }
 }
 

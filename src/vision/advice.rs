@@ -33,12 +33,28 @@ pub enum Advice {
     MoveDown,
     /// The head is tilted to one side.
     StraightenHead,
+    /// The head is turned to one side: face the camera.
+    FaceCamera,
+    /// The head is raised or lowered: look level.
+    LevelHead,
+    /// The eyes look away: look into the camera.
+    LookAtCamera,
+    /// The eyes are closed.
+    OpenEyes,
+    /// The lips are apart.
+    CloseMouth,
+    /// Hair covers the ears: tuck it behind them.
+    ClearEars,
+    /// A fringe covers the eyebrows.
+    ClearBrows,
     /// The face is too dark.
     MoreLight,
     /// The face is too bright.
     LessLight,
-    /// One side of the face is in shadow.
+    /// One side of the face, or its upper or lower half, is in shadow.
     UnevenLight,
+    /// Light reflects off the face or the glasses.
+    Glare,
     /// Something behind the applicant: the backdrop is not plain.
     PlainBackground,
     /// The picture is blurred by movement.
@@ -49,7 +65,7 @@ pub enum Advice {
 
 impl Advice {
     /// Every advice, in order of importance.
-    pub const ALL: [Advice; 15] = [
+    pub const ALL: [Advice; 23] = [
         Advice::NoFace,
         Advice::OnlyOnePerson,
         Advice::MoveCloser,
@@ -59,16 +75,24 @@ impl Advice {
         Advice::MoveUp,
         Advice::MoveDown,
         Advice::StraightenHead,
+        Advice::FaceCamera,
+        Advice::LevelHead,
+        Advice::LookAtCamera,
+        Advice::OpenEyes,
+        Advice::CloseMouth,
+        Advice::ClearEars,
+        Advice::ClearBrows,
         Advice::MoreLight,
         Advice::LessLight,
         Advice::UnevenLight,
+        Advice::Glare,
         Advice::PlainBackground,
         Advice::HoldStill,
         Advice::Good,
     ];
 
-    fn bit(self) -> u16 {
-        1 << (self as u16)
+    fn bit(self) -> u32 {
+        1 << (self as u32)
     }
 }
 
@@ -95,7 +119,7 @@ fn fires(value: f32, limit: Limit, was_firing: bool, slack: f32) -> bool {
 pub struct Guide {
     thresholds: Thresholds,
     /// Conditions firing after the last frame, one bit per [`Advice`].
-    firing: u16,
+    firing: u32,
     shown: Advice,
     candidate: Advice,
     held: u32,
@@ -132,17 +156,24 @@ impl Guide {
             self.candidate = top;
             self.held = 1;
         }
-        if self.held >= self.thresholds.advice_hold_frames.max(1) {
+        // A blink closes the eyes for a few frames: asking to open them waits three times as long.
+        let hold = self.thresholds.advice_hold_frames.max(1);
+        let hold = if self.candidate == Advice::OpenEyes {
+            3 * hold
+        } else {
+            hold
+        };
+        if self.held >= hold {
             self.shown = self.candidate;
         }
         self.shown
     }
 
     /// Every condition that fires on this frame, as bits.
-    fn conditions(&self, a: &Assessment, spec: &Spec) -> u16 {
+    fn conditions(&self, a: &Assessment, spec: &Spec) -> u32 {
         let t = &self.thresholds;
         let slack = t.hysteresis;
-        let mut bits = 0u16;
+        let mut bits = 0u32;
         let (Some(head), Some(m)) = (a.head, a.measures) else {
             return Advice::NoFace.bit();
         };
@@ -198,6 +229,49 @@ impl Guide {
             m.roll_deg.abs(),
             Limit::Above(t.roll_max_deg),
         );
+        check(
+            Advice::FaceCamera,
+            head.yaw_deg.abs(),
+            Limit::Above(t.yaw_max_deg),
+        );
+        check(
+            Advice::LevelHead,
+            head.pitch_deg.abs(),
+            Limit::Above(t.pitch_max_deg),
+        );
+        if let Some(look) = a.appearance {
+            check(
+                Advice::LookAtCamera,
+                look.gaze[0].hypot(look.gaze[1]),
+                Limit::Above(t.gaze_max),
+            );
+            check(
+                Advice::OpenEyes,
+                look.eyes_open,
+                Limit::Below(t.eyes_open_min),
+            );
+            check(
+                Advice::CloseMouth,
+                look.mouth_open,
+                Limit::Above(t.mouth_open_max),
+            );
+            check(
+                Advice::ClearEars,
+                look.ears_clear[0].max(look.ears_clear[1]),
+                Limit::Below(t.ears_clear_min),
+            );
+            check(
+                Advice::ClearBrows,
+                look.brows_clear,
+                Limit::Below(t.brows_clear_min),
+            );
+            check(
+                Advice::UnevenLight,
+                look.top_bottom_light,
+                Limit::Below(t.top_bottom_light_min),
+            );
+            check(Advice::Glare, look.glare, Limit::Above(t.glare_max));
+        }
         check(
             Advice::MoreLight,
             m.exposure.mean,
@@ -264,6 +338,6 @@ mod tests {
         let mut sorted = Advice::ALL;
         sorted.sort();
         assert_eq!(sorted, Advice::ALL);
-        assert!(Advice::ALL.len() <= 16, "one bit each in a u16");
+        assert!(Advice::ALL.len() <= 32, "one bit each in a u32");
     }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use image::{GrayImage, RgbImage};
 use serde::Serialize;
 
+use super::appearance::Appearance;
 use super::detect::{Face, FaceDetector};
 use super::head::{Crown, Head};
 use super::measures::{
@@ -59,6 +60,8 @@ pub struct Assessment {
     pub measures: Option<Measures>,
     /// The person mask, summed up.
     pub mask: Option<MaskSummary>,
+    /// How the main face looks (eyes, mouth, gaze, hair, light).
+    pub appearance: Option<Appearance>,
     /// What the models found (mesh, irises, mask), for normalization.
     #[serde(skip)]
     pub landmarks: Option<Arc<Landmarks>>,
@@ -94,6 +97,10 @@ impl Assessment {
             .first()
             .zip(head.as_ref())
             .map(|(face, head)| measure(rgb, gray, face, head));
+        let appearance = landmarks
+            .as_ref()
+            .zip(head.as_ref())
+            .map(|(l, head)| Appearance::measure(rgb, l, head.face_width));
         let mask = landmarks
             .as_ref()
             .and_then(|l| l.mask.as_ref())
@@ -108,6 +115,7 @@ impl Assessment {
             head,
             measures,
             mask,
+            appearance,
             landmarks: landmarks.map(Arc::new),
         }
     }
@@ -179,6 +187,10 @@ fn measured(rgb: &RgbImage, gray: &GrayImage, faces: Vec<Face>) -> Assessment {
         }
         let head = head.mean(&mirror_head);
         assessment.head = Some(head);
+        if let Some(own) = assessment.appearance {
+            let other = Appearance::measure(&flipped, &mirror, mirror_head.face_width);
+            assessment.appearance = Some(own.mean_with_mirror(&other));
+        }
         if let Some(main) = assessment.faces.first_mut() {
             *main = Face {
                 score: main.score,

@@ -6,6 +6,7 @@
 //! of cameras or the UI.
 
 mod advice;
+mod appearance;
 mod assess;
 mod detect;
 mod framing;
@@ -17,6 +18,7 @@ mod thresholds;
 mod tracker;
 
 pub use advice::{Advice, Guide};
+pub use appearance::{Appearance, Skin};
 pub use assess::{Assessment, COUNT_WIDTH, Measures, assess_known, assess_still, measure};
 pub use detect::{Face, FaceDetector, MIN_WINDOW, shrink_gray, with_detector};
 pub use framing::{CropPlan, MAX_UPSCALE, plan_crop};

@@ -34,6 +34,34 @@ pub struct Thresholds {
     /// How precisely the head is measured, as a share of its height: the geometry rules fail
     /// only beyond it (normalization still aims at the middle).
     pub geometry_tolerance: f32,
+    /// Smallest eyelid gap over eye width, the less open eye.
+    pub eyes_open_min: f32,
+    /// Largest gap between the inner lips over the mouth's width.
+    pub mouth_open_max: f32,
+    /// Largest head yaw (turn left or right), degrees.
+    pub yaw_max_deg: f32,
+    /// Largest head pitch (raised or lowered), degrees.
+    pub pitch_max_deg: f32,
+    /// Largest offset of the irises from the middle of the eyes, in eye widths.
+    pub gaze_max: f32,
+    /// Smallest share of skin just above the eyebrows.
+    pub brows_clear_min: f32,
+    /// Smallest share of the rows beside the face where an ear shows (the clearer side).
+    pub ears_clear_min: f32,
+    /// Lowest ratio of the upper face's light to the lower face's (darker over brighter).
+    pub top_bottom_light_min: f32,
+    /// Largest share of the face that is specular glare.
+    pub glare_max: f32,
+    /// Range of the face's (R − G) / luma: skin is warm; a green or blue cast, or a grey photo,
+    /// falls below, a red cast above.
+    pub skin_red_range: [f32; 2],
+    /// Largest (B − G) / luma of the face: a blue cast.
+    pub skin_blue_max: f32,
+    /// Largest (G − (R + B) / 2) / luma of the face: a green cast.
+    pub skin_green_max: f32,
+    /// Largest edge strength across the bridge of the nose without glasses (only checked for a
+    /// document that does not allow glasses).
+    pub bridge_edges_max: f32,
     /// Live guidance: the head's share of the frame height, smallest and largest.
     pub live_head_share: [f32; 2],
     /// Live guidance: where the eye line should sit, as a share of the frame height from the top.
@@ -60,6 +88,19 @@ impl Default for Thresholds {
             roll_max_deg: 6.0,
             center_tolerance: 0.05,
             geometry_tolerance: 0.02,
+            eyes_open_min: 0.12,
+            mouth_open_max: 0.10,
+            yaw_max_deg: 15.0,
+            pitch_max_deg: 20.0,
+            gaze_max: 0.15,
+            brows_clear_min: 0.55,
+            ears_clear_min: 0.45,
+            top_bottom_light_min: 0.70,
+            glare_max: 0.005,
+            skin_red_range: [0.08, 0.9],
+            skin_blue_max: 0.14,
+            skin_green_max: 0.03,
+            bridge_edges_max: 5.0,
             live_head_share: [0.42, 0.62],
             live_eye_share: [0.30, 0.50],
             hysteresis: 0.1,
@@ -95,6 +136,13 @@ impl Thresholds {
             ("center_tolerance", t.center_tolerance),
             ("geometry_tolerance", t.geometry_tolerance),
             ("hysteresis", t.hysteresis),
+            ("eyes_open_min", t.eyes_open_min),
+            ("mouth_open_max", t.mouth_open_max),
+            ("gaze_max", t.gaze_max),
+            ("brows_clear_min", t.brows_clear_min),
+            ("ears_clear_min", t.ears_clear_min),
+            ("top_bottom_light_min", t.top_bottom_light_min),
+            ("glare_max", t.glare_max),
         ] {
             share(key, v)?;
         }
@@ -117,12 +165,19 @@ impl Thresholds {
                 "expected 0 to 255 (a difference in one colour channel)",
             ));
         }
-        if !(0.0..=45.0).contains(&t.roll_max_deg) {
-            return Err(Problem::invalid(
-                "thresholds.roll_max_deg",
-                "expected 0 to 45 degrees",
-            ));
+        for (key, v) in [
+            ("roll_max_deg", t.roll_max_deg),
+            ("yaw_max_deg", t.yaw_max_deg),
+            ("pitch_max_deg", t.pitch_max_deg),
+        ] {
+            if !(0.0..=45.0).contains(&v) {
+                return Err(Problem::invalid(
+                    format!("thresholds.{key}"),
+                    "expected 0 to 45 degrees",
+                ));
+            }
         }
+        crate::spec::ordered_pair("thresholds.skin_red_range", "range", t.skin_red_range)?;
         if t.advice_hold_frames > 60 {
             return Err(Problem::invalid(
                 "thresholds.advice_hold_frames",

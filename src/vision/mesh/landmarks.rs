@@ -37,6 +37,22 @@ pub mod index {
     ];
     /// The face outline's points at the cheeks, image left and right.
     pub const CHEEKS: [usize; 2] = [234, 454];
+    /// The face outline beside the image-left ear (temple, tragion, jaw below the ear).
+    pub const EAR_SIDE_LEFT: [usize; 3] = [127, 234, 93];
+    /// The face outline beside the image-right ear.
+    pub const EAR_SIDE_RIGHT: [usize; 3] = [356, 454, 323];
+    /// Upper edge of the image-left eyebrow, outer end to inner (FACEMESH_RIGHT_EYEBROW).
+    pub const BROW_LEFT: [usize; 5] = [70, 63, 105, 66, 107];
+    /// Upper edge of the image-right eyebrow, inner end to outer (FACEMESH_LEFT_EYEBROW).
+    pub const BROW_RIGHT: [usize; 5] = [336, 296, 334, 293, 300];
+    /// Corners of the mouth, image left and right.
+    pub const MOUTH_CORNERS: [usize; 2] = [61, 291];
+    /// The inner lips, upper and lower point, at the middle and on either side of it.
+    pub const INNER_LIPS: [(usize, usize); 3] = [(13, 14), (82, 87), (312, 317)];
+    /// Bottom of the nose, between the nostrils.
+    pub const NOSE_BOTTOM: usize = 2;
+    /// Under the eyes and on the cheeks: where the skin is sampled (no hair, brows or lips).
+    pub const CHEEK_SKIN: [usize; 4] = [50, 280, 101, 330];
 }
 
 /// The face mesh of one face, in the image's pixels.
