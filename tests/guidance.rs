@@ -278,3 +278,49 @@ fn the_demos_arrival_asks_for_a_place_then_for_light_then_is_good() {
     assert!(placed < more_light && more_light < uneven, "{shown:?}");
     assert_eq!(shown.last(), Some(&Advice::Good), "{shown:?}");
 }
+
+#[test]
+fn how_the_applicant_looks_is_named_one_thing_at_a_time_and_a_blink_is_not_closed_eyes() {
+    let config = config();
+    let spec = config.documents.get("passport").expect("passport");
+    let t = config.thresholds;
+    let base = assess_still(&mut FaceDetector::new().expect("model"), &frame(&good()));
+    let look = base.appearance.expect("appearance measured");
+    let with = |f: &dyn Fn(&mut idbooth::vision::Appearance)| {
+        let mut a = base.clone();
+        let mut look = look;
+        f(&mut look);
+        a.appearance = Some(look);
+        a
+    };
+    let hold = t.advice_hold_frames as usize;
+    let shown_after = |a: &Assessment, frames: usize| {
+        let mut guide = Guide::new(t);
+        for _ in 0..12 {
+            guide.update(&base, spec);
+        }
+        assert_eq!(guide.shown(), Advice::Good);
+        for _ in 0..frames {
+            guide.update(a, spec);
+        }
+        guide.shown()
+    };
+    let open_mouth = with(&|l| l.mouth_open = 2.0 * t.mouth_open_max);
+    assert_eq!(shown_after(&open_mouth, hold), Advice::CloseMouth);
+    let hair_over_ears = with(&|l| l.ears_clear = [0.0, 0.5 * t.ears_clear_min]);
+    assert_eq!(shown_after(&hair_over_ears, hold), Advice::ClearEars);
+    let fringe = with(&|l| l.brows_clear = 0.5 * t.brows_clear_min);
+    assert_eq!(shown_after(&fringe, hold), Advice::ClearBrows);
+    let glare = with(&|l| l.glare = 3.0 * t.glare_max);
+    assert_eq!(shown_after(&glare, hold), Advice::Glare);
+    // Two problems: the more important one (the eyes before the mouth) is named first.
+    let both = with(&|l| {
+        l.mouth_open = 2.0 * t.mouth_open_max;
+        l.eyes_open = 0.5 * t.eyes_open_min;
+    });
+    assert_eq!(shown_after(&both, 3 * hold), Advice::OpenEyes);
+    // Closed eyes for as long as other advice needs to show: a blink, not yet named.
+    let closed = with(&|l| l.eyes_open = 0.5 * t.eyes_open_min);
+    assert_eq!(shown_after(&closed, hold), Advice::Good);
+    assert_eq!(shown_after(&closed, 3 * hold), Advice::OpenEyes);
+}

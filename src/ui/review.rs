@@ -50,7 +50,7 @@ impl Review {
                             ui.label(
                                 RichText::new(format!("√ {}", rule_text(lang, *rule)))
                                     .size(22.0)
-                                    .color(egui::Color32::from_rgb(30, 130, 60)),
+                                    .color(egui::Color32::from_rgb(90, 200, 120)),
                             );
                         }
                         for r in broken {
