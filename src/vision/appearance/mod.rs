@@ -36,9 +36,6 @@ pub struct Appearance {
     pub glare: f32,
     /// Edges across the bridge of the nose (a glasses frame).
     pub bridge_edges: f32,
-    /// The skin the measures compared with (absent when no cheek was in view).
-    #[serde(skip)]
-    pub skin: Option<Skin>,
 }
 
 impl Appearance {
@@ -69,7 +66,6 @@ impl Appearance {
             top_bottom_light,
             glare,
             bridge_edges: glasses::bridge_edges(rgb, landmarks, fw),
-            skin,
         }
     }
 
@@ -92,7 +88,6 @@ impl Appearance {
             top_bottom_light: m(self.top_bottom_light, other.top_bottom_light),
             glare: m(self.glare, other.glare),
             bridge_edges: m(self.bridge_edges, other.bridge_edges),
-            skin: self.skin,
         }
     }
 }
