@@ -87,9 +87,11 @@ fn an_applicant_walks_from_attract_to_a_printed_receipt() {
         "{:?}",
         h.state().session().flow()
     );
-    // The replay applicant walks in as the pose screen opens.
-    arrive();
     util::tap(&mut h, "同意");
+    // The photo rules, then the pose: the replay applicant walks in as the pose screen opens.
+    assert!(matches!(h.state().session().flow(), Flow::Rules { .. }));
+    arrive();
+    util::tap(&mut h, "知道了，开始拍照");
     // The guidance says where to stand, then asks for light (the booth is dim and lit from
     // one side as the applicant arrives), then the countdown starts by itself.
     util::wait_for(&mut h, "请", Duration::from_secs(5));
@@ -372,6 +374,28 @@ fn key_screens_match_their_snapshots() {
     util::tap(&mut h, "普通护照");
     util::tap(&mut h, "深圳市");
     h.snapshot("details");
+}
+
+#[test]
+fn the_photo_rules_come_after_the_consent_and_match_their_snapshot() {
+    let data = tempfile::tempdir().expect("temp");
+    let mut h = util::booth_harness(data.path());
+    h.step();
+    util::enter_details(
+        &mut h,
+        &["Z", "H", "A", "N", "G"],
+        "张",
+        "11010519491231002X",
+    );
+    util::tap(&mut h, "同意");
+    assert!(matches!(h.state().session().flow(), Flow::Rules { .. }));
+    h.snapshot("rules");
+    // Back to the consent, then on to the pose.
+    util::tap(&mut h, "返回");
+    assert!(matches!(h.state().session().flow(), Flow::Consent { .. }));
+    util::tap(&mut h, "同意");
+    util::tap(&mut h, "知道了，开始拍照");
+    assert!(matches!(h.state().session().flow(), Flow::Pose { .. }));
 }
 
 /// The demo booth on a still replay camera (640×480, the applicant standing at `place`) and
@@ -1044,6 +1068,7 @@ fn booth_on(
 fn to_pose(h: &mut egui_kittest::Harness<'static, idbooth::ui::Booth>) {
     util::enter_details(h, &["Z", "H", "A", "N", "G"], "张", "11010519491231002X");
     util::tap(h, "同意");
+    util::tap(h, "知道了，开始拍照");
 }
 
 /// 张三's details and consent, then the pose until the guidance has taken the photo and the

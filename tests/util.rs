@@ -221,6 +221,7 @@ pub fn enter_details(
 pub fn walk_one_session(h: &mut Harness<'static, Booth>) -> String {
     enter_details(h, &["Z", "H", "A", "N", "G"], "张", "11010519491231002X");
     tap(h, "同意");
+    tap(h, "知道了，开始拍照");
     wait_for(h, "确认提交", Duration::from_secs(60));
     tap(h, "确认提交");
     wait_for(h, "完成，请取走回执", Duration::from_secs(30));

@@ -66,6 +66,13 @@ pub enum Flow {
         /// Whether a guardian must consent (under 14).
         guardian: bool,
     },
+    /// The photo rules, before the pose: what the office refuses, in pictures and words.
+    Rules {
+        /// The order.
+        order: Order,
+        /// Whether a guardian consented (for the way back).
+        guardian: bool,
+    },
     /// Live preview with guidance.
     Pose {
         /// The order.
@@ -204,6 +211,8 @@ pub enum Event {
     DetailsEntered(Applicant, chrono::NaiveDate),
     /// The privacy notice was accepted.
     Consented,
+    /// The photo rules were read.
+    RulesRead,
     /// Back one screen.
     Back,
     /// Abandon the session.
@@ -522,7 +531,10 @@ impl Session {
             (Flow::Details { document, .. }, Event::Back) => {
                 (entered(self, Flow::City { document }), none())
             }
-            (Flow::Consent { order, .. }, Event::Consented) => (
+            (Flow::Consent { order, guardian }, Event::Consented) => {
+                (entered(self, Flow::Rules { order, guardian }), none())
+            }
+            (Flow::Rules { order, .. }, Event::RulesRead) => (
                 entered(
                     self,
                     Flow::Pose {
@@ -533,6 +545,9 @@ impl Session {
                 ),
                 vec![Effect::ResetTracking],
             ),
+            (Flow::Rules { order, guardian }, Event::Back) => {
+                (entered(self, Flow::Consent { order, guardian }), none())
+            }
             (Flow::Consent { order, .. }, Event::Back) => {
                 let (document, city) = (order.document, order.applicant.city_code);
                 (entered(self, Flow::Details { document, city }), none())

@@ -61,9 +61,44 @@ fn at_pose() -> Session {
         "{:?}",
         s.flow()
     );
-    let effects = s.update(Event::Consented);
+    assert!(s.update(Event::Consented).is_empty());
+    assert!(matches!(s.flow(), Flow::Rules { .. }), "{:?}", s.flow());
+    let effects = s.update(Event::RulesRead);
     assert_eq!(effects, vec![Effect::ResetTracking]);
     s
+}
+
+#[test]
+fn the_rules_come_between_the_consent_and_the_pose_and_back_leads_to_the_consent() {
+    let mut s = Session::new(limits(), 0);
+    s.update(Event::Started);
+    s.update(Event::DocumentChosen("passport".into()));
+    s.update(Event::CityChosen("440300".into()));
+    s.update(Event::DetailsEntered(applicant("19900101"), today()));
+    s.update(Event::Consented);
+    assert!(matches!(s.flow(), Flow::Rules { .. }), "{:?}", s.flow());
+    // The pose's guidance cannot start the countdown from here.
+    s.update(Event::Guided(Advice::Good));
+    assert!(matches!(s.flow(), Flow::Rules { .. }), "{:?}", s.flow());
+    s.update(Event::Back);
+    assert!(
+        matches!(
+            s.flow(),
+            Flow::Consent {
+                guardian: false,
+                ..
+            }
+        ),
+        "{:?}",
+        s.flow()
+    );
+    s.update(Event::Consented);
+    s.update(Event::RulesRead);
+    assert!(
+        matches!(s.flow(), Flow::Pose { attempts: 0, .. }),
+        "{:?}",
+        s.flow()
+    );
 }
 
 fn photo(reasons: Vec<Reason>) -> Arc<Photo> {

@@ -16,6 +16,7 @@ pub mod maintenance;
 pub mod pinyin_input;
 mod pose;
 mod review;
+mod rules;
 mod status;
 pub mod text;
 mod widgets;
@@ -79,6 +80,7 @@ pub struct Screens {
     city: city::CityPicker,
     details: details::Details,
     consent: consent::Consent,
+    rules: rules::Rules,
     pose: pose::Pose,
     review: review::Review,
     status: status::StatusScreen,
@@ -96,6 +98,7 @@ impl Screens {
             Flow::City { .. } => self.city.ui(ui, view),
             Flow::Details { city, .. } => self.details.ui(ui, view, city),
             Flow::Consent { guardian, .. } => self.consent.ui(ui, view, *guardian),
+            Flow::Rules { .. } => self.rules.ui(ui, view),
             Flow::Pose { .. } => self.pose.ui(ui, view, None),
             Flow::Countdown { left, .. } => self.pose.ui(ui, view, Some(*left)),
             Flow::Processing { .. } => self.status.ui(ui, view, Status::Processing),
