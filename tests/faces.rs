@@ -210,7 +210,7 @@ fn a_busy_background_comes_out_white() {
 
 /// The reason codes of how the applicant looks (the geometry, size and background codes left out:
 /// these portraits were not taken for a document).
-const APPEARANCE: [Reason; 11] = [
+const APPEARANCE: [Reason; 12] = [
     Reason::EyesClosed,
     Reason::MouthOpen,
     Reason::HeadTurned,
@@ -222,6 +222,7 @@ const APPEARANCE: [Reason; 11] = [
     Reason::Glare,
     Reason::ColourCast,
     Reason::Glasses,
+    Reason::Recaptured,
 ];
 
 /// The appearance codes `photo check` gives `image` for `document` (all of them, sorted).
@@ -390,4 +391,58 @@ fn the_center_refuses_with_the_booths_appearance_codes() {
             "{name}: the center said {reasons:?}"
         );
     }
+}
+
+/// `image` printed with a dot screen (each channel's dots at 45°, four pixels apart, as large as
+/// the ink there needs) and photographed again (the dots half blurred into the picture): what a
+/// photo of a print is.
+fn halftoned(image: &RgbImage) -> RgbImage {
+    let period = 4.0f32;
+    let mut out = image.clone();
+    for (x, y, p) in out.enumerate_pixels_mut() {
+        let (u, v) = (
+            (x as f32 + y as f32) / std::f32::consts::SQRT_2,
+            (x as f32 - y as f32) / std::f32::consts::SQRT_2,
+        );
+        let du = u.rem_euclid(period) - period / 2.0;
+        let dv = v.rem_euclid(period) - period / 2.0;
+        // 0 at a dot's centre, 1 at the corner of its cell.
+        let d = du.hypot(dv) / (period / std::f32::consts::SQRT_2);
+        for c in p.0.iter_mut() {
+            let ink = 1.0 - f32::from(*c) / 255.0;
+            let dot = if d < ink.sqrt() { 30.0 } else { 240.0 };
+            *c = (0.5 * dot + 0.5 * f32::from(*c)).round() as u8;
+        }
+    }
+    image::imageops::blur(&out, 0.8)
+}
+
+#[test]
+fn a_photo_of_a_printed_photo_is_recaptured_and_nothing_else_about_the_face_changes() {
+    let config = util::config();
+    let mut detector = FaceDetector::new().expect("model");
+    let print = halftoned(&portrait("franck"));
+    let got = appearance_codes(&mut detector, &print, "passport", &config);
+    assert!(got.contains(&Reason::Recaptured), "{got:?}");
+    for unrelated in [
+        Reason::EyesClosed,
+        Reason::MouthOpen,
+        Reason::HeadTurned,
+        Reason::GazeAway,
+        Reason::EyebrowsHidden,
+        Reason::EarsHidden,
+    ] {
+        assert!(!got.contains(&unrelated), "{got:?}");
+    }
+    // Normalized for a passport the pattern survives, and the center refuses it too.
+    let spec = config.documents.get("passport").expect("passport");
+    let out = photo::process(&mut detector, &print, spec, &config.thresholds).expect("encodes");
+    assert!(
+        out.reasons().contains(&Reason::Recaptured),
+        "{:?}",
+        out.reasons()
+    );
+    let judge = Judge::new(config.documents.clone(), config.thresholds);
+    let reasons = judge.reasons("passport", &out.jpeg.bytes);
+    assert!(reasons.contains(&Reason::Recaptured), "{reasons:?}");
 }

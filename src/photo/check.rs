@@ -309,7 +309,8 @@ pub fn check(
 
 /// The rules of how the applicant looks (README, "The photo rules"): eyes open, mouth
 /// closed, facing and looking into the camera, brows and ears clear of hair, even light without
-/// glare, natural colour, and glasses only where the document allows them.
+/// glare, natural colour, glasses only where the document allows them, and not a photo of a
+/// print or a screen.
 fn appearance(
     rules: &mut Rules,
     head: &Head,
@@ -379,6 +380,12 @@ fn appearance(
         -(red + blue) / 2.0,
         t.skin_green_max,
         Reason::ColourCast,
+    );
+    rules.at_most(
+        "periodicity",
+        a.periodicity,
+        t.periodicity_max,
+        Reason::Recaptured,
     );
     if !spec.glasses_allowed {
         rules.at_most(

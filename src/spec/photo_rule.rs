@@ -54,7 +54,9 @@ impl PhotoRule {
             Glasses => PhotoRule::Glasses,
             TooDark | TooBright | UnevenLighting | FaceShadow | Glare => PhotoRule::Light,
             ColourCast => PhotoRule::Colour,
-            Blurred | BackgroundNotUniform | WrongSize | FileSize | Other => PhotoRule::Photo,
+            Blurred | BackgroundNotUniform | WrongSize | FileSize | Recaptured | Other => {
+                PhotoRule::Photo
+            }
         }
     }
 

@@ -59,6 +59,8 @@ pub struct Thresholds {
     pub skin_blue_max: f32,
     /// Largest (G − (R + B) / 2) / luma of the face: a green cast.
     pub skin_green_max: f32,
+    /// Largest periodicity of the face's texture (a print's halftone, a screen's pixels).
+    pub periodicity_max: f32,
     /// Largest edge strength across the bridge of the nose without glasses (only checked for a
     /// document that does not allow glasses).
     pub bridge_edges_max: f32,
@@ -100,6 +102,7 @@ impl Default for Thresholds {
             skin_red_range: [0.08, 0.9],
             skin_blue_max: 0.14,
             skin_green_max: 0.03,
+            periodicity_max: 70.0,
             bridge_edges_max: 5.0,
             live_head_share: [0.42, 0.62],
             live_eye_share: [0.30, 0.50],

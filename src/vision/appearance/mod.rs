@@ -8,6 +8,7 @@ mod features;
 mod glasses;
 mod hair;
 mod light;
+mod recapture;
 mod skin;
 
 use image::RgbImage;
@@ -36,6 +37,9 @@ pub struct Appearance {
     pub glare: f32,
     /// Edges across the bridge of the nose (a glasses frame).
     pub bridge_edges: f32,
+    /// How periodic the texture of the cheeks and nose is (a print's halftone, a screen's
+    /// pixels): the strongest peak of their spectra over the spectra's level.
+    pub periodicity: f32,
 }
 
 impl Appearance {
@@ -66,6 +70,12 @@ impl Appearance {
             top_bottom_light,
             glare,
             bridge_edges: glasses::bridge_edges(rgb, landmarks, fw),
+            periodicity: index::CHEEK_SKIN
+                .iter()
+                .take(2)
+                .chain(&[index::NOSE_TIP])
+                .map(|&i| recapture::periodicity(rgb, landmarks.mesh.xy(i)))
+                .fold(0.0, f32::max),
         }
     }
 
@@ -88,6 +98,7 @@ impl Appearance {
             top_bottom_light: m(self.top_bottom_light, other.top_bottom_light),
             glare: m(self.glare, other.glare),
             bridge_edges: m(self.bridge_edges, other.bridge_edges),
+            periodicity: m(self.periodicity, other.periodicity),
         }
     }
 }
