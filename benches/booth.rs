@@ -42,6 +42,7 @@ fn main() {
     // Posing: the demo applicant walks in and settles; measure until the photo is taken.
     util::enter_details(&mut h, &["L", "I"], "李", "11010519491231002X");
     util::tap(&mut h, "同意");
+    util::tap(&mut h, "知道了，开始拍照");
     let start = Instant::now();
     while matches!(
         h.state().session().flow(),
