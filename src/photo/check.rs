@@ -343,8 +343,7 @@ fn appearance(
         t.pitch_max_deg,
         Reason::HeadPitched,
     );
-    let gaze = a.gaze[0].hypot(a.gaze[1]);
-    rules.at_most("gaze", gaze, t.gaze_max, Reason::GazeAway);
+    rules.at_most("gaze", a.gaze_away(), t.gaze_max, Reason::GazeAway);
     rules.at_least(
         "brows_clear",
         a.brows_clear,
@@ -353,7 +352,7 @@ fn appearance(
     );
     rules.at_least(
         "ears_clear",
-        a.ears_clear[0].max(a.ears_clear[1]),
+        a.clearer_ear(),
         t.ears_clear_min,
         Reason::EarsHidden,
     );

@@ -43,8 +43,8 @@ fn limits() -> Limits {
     }
 }
 
-/// A session brought to the pose screen at time 0.
-fn at_pose() -> Session {
+/// A session of an adult brought to the consent screen at time 0.
+fn at_consent() -> Session {
     let mut s = Session::new(limits(), 0);
     s.update(Event::Started);
     s.update(Event::DocumentChosen("passport".into()));
@@ -61,6 +61,12 @@ fn at_pose() -> Session {
         "{:?}",
         s.flow()
     );
+    s
+}
+
+/// A session brought to the pose screen at time 0.
+fn at_pose() -> Session {
+    let mut s = at_consent();
     assert!(s.update(Event::Consented).is_empty());
     assert!(matches!(s.flow(), Flow::Rules { .. }), "{:?}", s.flow());
     let effects = s.update(Event::RulesRead);
@@ -70,11 +76,7 @@ fn at_pose() -> Session {
 
 #[test]
 fn the_rules_come_between_the_consent_and_the_pose_and_back_leads_to_the_consent() {
-    let mut s = Session::new(limits(), 0);
-    s.update(Event::Started);
-    s.update(Event::DocumentChosen("passport".into()));
-    s.update(Event::CityChosen("440300".into()));
-    s.update(Event::DetailsEntered(applicant("19900101"), today()));
+    let mut s = at_consent();
     s.update(Event::Consented);
     assert!(matches!(s.flow(), Flow::Rules { .. }), "{:?}", s.flow());
     // The pose's guidance cannot start the countdown from here.

@@ -242,7 +242,7 @@ impl Guide {
         if let Some(look) = a.appearance {
             check(
                 Advice::LookAtCamera,
-                look.gaze[0].hypot(look.gaze[1]),
+                look.gaze_away(),
                 Limit::Above(t.gaze_max),
             );
             check(
@@ -257,7 +257,7 @@ impl Guide {
             );
             check(
                 Advice::ClearEars,
-                look.ears_clear[0].max(look.ears_clear[1]),
+                look.clearer_ear(),
                 Limit::Below(t.ears_clear_min),
             );
             check(

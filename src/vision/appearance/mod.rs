@@ -79,6 +79,16 @@ impl Appearance {
         }
     }
 
+    /// How far the irises look away from the camera, in eye widths (the gaze's length).
+    pub fn gaze_away(&self) -> f32 {
+        self.gaze[0].hypot(self.gaze[1])
+    }
+
+    /// The clearer ear's share: a head turned a little hides the other ear behind the cheek.
+    pub fn clearer_ear(&self) -> f32 {
+        self.ears_clear[0].max(self.ears_clear[1])
+    }
+
     /// The mean of this face's measures and `other`'s (the same face on the mirror image): the
     /// models are not mirror-symmetric to the pixel, the mean is. The gaze's x is mirrored back.
     pub fn mean_with_mirror(&self, other: &Appearance) -> Appearance {
