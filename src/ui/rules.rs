@@ -37,25 +37,15 @@ impl Picture {
     fn text(self, lang: Language) -> &'static str {
         match self {
             Picture::NoHat => tr(lang, "不戴帽子、头巾", "No hat or headscarf"),
-            Picture::EarsAndBrows => tr(
-                lang,
-                "头发不遮挡耳朵和眉毛",
-                "Hair off your ears and eyebrows",
-            ),
-            Picture::NoJewellery => tr(
-                lang,
-                "不戴耳环、项链、发卡",
-                "No earrings, necklace or hair clips",
-            ),
+            Picture::EarsAndBrows => tr(lang, "头发不遮挡耳朵和眉毛", "Ears and eyebrows showing"),
+            Picture::NoJewellery => {
+                tr(lang, "不戴耳环、项链、发卡", "No earrings, necklace, clips")
+            }
             Picture::EyesOpenMouthClosed => {
                 tr(lang, "睁开眼睛，双唇闭合", "Eyes open, mouth closed")
             }
-            Picture::FaceTheCamera => tr(
-                lang,
-                "正对镜头，两眼平视",
-                "Face the camera, look straight in",
-            ),
-            Picture::NoGlare => tr(lang, "面部和眼镜无反光", "No glare on your face or glasses"),
+            Picture::FaceTheCamera => tr(lang, "正对镜头，两眼平视", "Look into the camera"),
+            Picture::NoGlare => tr(lang, "面部和眼镜无反光", "No glare on face or glasses"),
         }
     }
 
