@@ -380,12 +380,14 @@ fn appearance(
         t.skin_green_max,
         Reason::ColourCast,
     );
-    rules.at_most(
-        "periodicity",
-        a.periodicity,
-        t.periodicity_max,
-        Reason::Recaptured,
-    );
+    if let Some(periodicity) = a.periodicity {
+        rules.at_most(
+            "periodicity",
+            periodicity,
+            t.periodicity_max,
+            Reason::Recaptured,
+        );
+    }
     if !spec.glasses_allowed {
         rules.at_most(
             "glasses",

@@ -172,6 +172,10 @@ fn measured(rgb: &RgbImage, gray: &GrayImage, faces: Vec<Face>) -> Assessment {
     };
     let landmarks = landmarks_at(rgb, &seed);
     let mut assessment = Assessment::from_landmarks(rgb, gray, faces, landmarks, Crown::Estimate);
+    // A still may be a photo of a print or a screen: its texture's periodicity is read too.
+    if let (Some(look), Some(l)) = (assessment.appearance, assessment.landmarks.as_deref()) {
+        assessment.appearance = Some(look.with_periodicity(rgb, l));
+    }
     let width = rgb.width() as f32;
     let flipped = image::imageops::flip_horizontal(rgb);
     let Some(mirror) = landmarks_at(&flipped, &seed.mirrored(width)) else {

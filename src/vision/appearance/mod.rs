@@ -38,8 +38,10 @@ pub struct Appearance {
     /// Edges across the bridge of the nose (a glasses frame).
     pub bridge_edges: f32,
     /// How periodic the texture of the cheeks and nose is (a print's halftone, a screen's
-    /// pixels): the strongest peak of their spectra over the spectra's level.
-    pub periodicity: f32,
+    /// pixels): the strongest peak of their spectra over the spectra's level. Read on stills
+    /// only (a file, the capture), not on every live frame: `None` until
+    /// [`Appearance::with_periodicity`].
+    pub periodicity: Option<f32>,
 }
 
 impl Appearance {
@@ -70,12 +72,22 @@ impl Appearance {
             top_bottom_light,
             glare,
             bridge_edges: glasses::bridge_edges(rgb, landmarks, fw),
-            periodicity: index::CHEEK_SKIN
-                .iter()
-                .take(2)
-                .chain(&[index::NOSE_TIP])
-                .map(|&i| recapture::periodicity(rgb, landmarks.mesh.xy(i)))
-                .fold(0.0, f32::max),
+            periodicity: None,
+        }
+    }
+
+    /// These measures with the periodicity of the cheeks' and the nose's texture read on `rgb`
+    /// (a spectrum is the same on the mirror image: one reading is enough).
+    pub fn with_periodicity(self, rgb: &RgbImage, landmarks: &Landmarks) -> Appearance {
+        let periodicity = index::CHEEK_SKIN
+            .iter()
+            .take(2)
+            .chain(&[index::NOSE_TIP])
+            .map(|&i| recapture::periodicity(rgb, landmarks.mesh.xy(i)))
+            .fold(0.0, f32::max);
+        Appearance {
+            periodicity: Some(periodicity),
+            ..self
         }
     }
 
@@ -108,7 +120,7 @@ impl Appearance {
             top_bottom_light: m(self.top_bottom_light, other.top_bottom_light),
             glare: m(self.glare, other.glare),
             bridge_edges: m(self.bridge_edges, other.bridge_edges),
-            periodicity: m(self.periodicity, other.periodicity),
+            periodicity: self.periodicity,
         }
     }
 }
