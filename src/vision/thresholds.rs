@@ -102,7 +102,7 @@ impl Default for Thresholds {
             skin_red_range: [0.08, 0.9],
             skin_blue_max: 0.14,
             skin_green_max: 0.03,
-            periodicity_max: 70.0,
+            periodicity_max: 150.0,
             bridge_edges_max: 5.0,
             live_head_share: [0.42, 0.62],
             live_eye_share: [0.30, 0.50],
