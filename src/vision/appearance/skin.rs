@@ -95,17 +95,11 @@ impl Skin {
     /// from deep shade up to a little brighter (skin in light and shade; hair, fabric, metal and
     /// the backdrop fall outside).
     pub fn matches(&self, p: [u8; 3]) -> bool {
-        self.matches_within(p, 1.0, DARKEST)
-    }
-
-    /// [`Skin::matches`] with the chromaticity's reach widened `k` times and the darkest skin at
-    /// `darkest` times the cheeks' luma.
-    pub fn matches_within(&self, p: [u8; 3], k: f32, darkest: f32) -> bool {
         let c = ycc(p);
         let h = hue(c);
         let d = (h[0] - self.hue[0]).hypot(h[1] - self.hue[1]);
-        let reach = k * (3.0 * self.hue_sd).max(HUE_FLOOR);
-        let low = (self.luma - 3.0 * self.luma_sd).min(self.luma * darkest);
+        let reach = (3.0 * self.hue_sd).max(HUE_FLOOR);
+        let low = (self.luma - 3.0 * self.luma_sd).min(self.luma * DARKEST);
         let high = self.luma + (3.0 * self.luma_sd).max(40.0);
         d <= reach && c[0] >= low && c[0] <= high
     }
