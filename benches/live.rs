@@ -18,8 +18,8 @@ fn live(c: &mut Criterion) {
     };
     // Two frames a little apart, alternated, as a live applicant sways.
     let frames = [
-        util::grace_subject().compose(640, 480, &place),
-        util::grace_subject().compose(
+        util::subject().compose(640, 480, &place),
+        util::subject().compose(
             640,
             480,
             &Placement {

@@ -15,7 +15,7 @@ fn normalize(c: &mut Criterion) {
     let config = util::config();
     let spec = config.documents.get("passport").expect("passport");
     let t = config.thresholds;
-    let capture = util::grace_subject().compose(1280, 720, &Placement::default());
+    let capture = util::subject().compose(1280, 720, &Placement::default());
     let mut detector = FaceDetector::new().expect("model");
     // What the tracker hands over: the face it follows, in the capture's pixels.
     let face = *assess_still(&mut detector, &capture).face().expect("face");

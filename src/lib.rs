@@ -20,4 +20,4 @@ pub mod spec;
 pub mod ui;
 pub mod vision;
 
-pub use commands::{demo_parts, outbox_path, run, start_reference_center};
+pub use commands::{DEMO_PORTRAIT, demo_parts, outbox_path, run, start_reference_center};

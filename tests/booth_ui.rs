@@ -1,4 +1,4 @@
-//! The whole booth, headless: egui_kittest drives the real app (replay camera on Grace Hopper,
+//! The whole booth, headless: egui_kittest drives the real app (replay camera on the demo's portrait,
 //! the reference center in-process, the virtual printer) through the flow by its labels.
 
 mod util;
@@ -24,9 +24,9 @@ fn booth_with_arrival_on_cue(
 
     let config = Arc::new(util::config());
     let timeout = Duration::from_millis(config.kiosk.camera.frame_timeout_ms);
-    let mut parts = idbooth::demo_parts(config, data, util::GRACE.as_ref()).expect("demo parts");
+    let mut parts = idbooth::demo_parts(config, data, util::PORTRAIT.as_ref()).expect("demo parts");
     let epoch = Arc::new(Mutex::new(Instant::now()));
-    let subject = Arc::new(util::grace_subject().clone());
+    let subject = Arc::new(util::subject().clone());
     let script = Arc::clone(&epoch);
     let make: MakeSource = Arc::new(move || -> Box<dyn FrameSource> {
         let epoch = *script.lock().expect("epoch");
@@ -408,7 +408,7 @@ fn booth_on_still(
     use std::sync::Arc;
     let config = Arc::new(util::config());
     let timeout = Duration::from_millis(config.kiosk.camera.frame_timeout_ms);
-    let mut parts = idbooth::demo_parts(config, data, util::GRACE.as_ref()).expect("demo parts");
+    let mut parts = idbooth::demo_parts(config, data, util::PORTRAIT.as_ref()).expect("demo parts");
     parts.camera = Arc::new(idbooth::camera::Camera::start(
         util::replay(
             (640, 480),
@@ -479,7 +479,7 @@ fn the_review_shows_the_photo_undistorted_and_the_rejection_matches_its_snapshot
 
 #[test]
 fn the_preview_is_a_mirror_and_the_face_box_follows_the_face_in_it() {
-    // Grace stands on the camera picture's left: in the mirrored preview she is on the right,
+    // The subject stands on the camera picture's left: in the mirrored preview she is on the right,
     // the box drawn around her there, and the advice points her to her left (the screen's).
     let data = tempfile::tempdir().expect("temp");
     let center = std::sync::Arc::new(ScriptedCenter::new(None));
@@ -510,7 +510,7 @@ fn the_preview_is_a_mirror_and_the_face_box_follows_the_face_in_it() {
     assert!(n > 200, "a face box is drawn ({n} amber pixels)");
     let middle = shot.width() / 2;
     let centre = (min_x + max_x) / 2;
-    // Grace's face centre at 0.3 of the picture is at 0.7 of the mirrored preview; the preview
+    // The face centre at 0.3 of the picture is at 0.7 of the mirrored preview; the preview
     // is centred on the screen, so the box is right of the middle by a good margin.
     assert!(
         centre > middle + shot.width() / 20 && min_x > middle,
@@ -548,8 +548,8 @@ fn a_pending_ticket_is_checked_later_and_prints_the_receipt_once_approved() {
         "wait_budget_s = 5",
     );
     let config = Arc::new(idbooth::ops::Config::load(config_dir.path()).expect("config"));
-    let mut parts =
-        idbooth::demo_parts(Arc::clone(&config), data.path(), util::GRACE.as_ref()).expect("parts");
+    let mut parts = idbooth::demo_parts(Arc::clone(&config), data.path(), util::PORTRAIT.as_ref())
+        .expect("parts");
     // The center reviews by hand here: the applicant leaves with a ticket.
     let tokens = Tokens::parse(&format!(
         "[kiosks]\n{} = \"{}\"\n[staff]\nreviewer = \"{STAFF}\"\n",
@@ -778,7 +778,7 @@ fn a_failed_receipt_shows_its_number_and_prints_once_the_printer_is_back() {
     let data = tempfile::tempdir().expect("temp");
     let config = Arc::new(util::config());
     let mut parts =
-        idbooth::demo_parts(config, data.path(), util::GRACE.as_ref()).expect("demo parts");
+        idbooth::demo_parts(config, data.path(), util::PORTRAIT.as_ref()).expect("demo parts");
     let printer = Arc::new(FlakyPrinter::default());
     printer.ready.store(true, Ordering::SeqCst);
     parts.printer = Arc::clone(&printer) as Arc<dyn idbooth::receipt::Printer>;
@@ -911,7 +911,7 @@ fn booth_with_center(
     center: std::sync::Arc<ScriptedCenter>,
 ) -> egui_kittest::Harness<'static, idbooth::ui::Booth> {
     let config = std::sync::Arc::new(util::config());
-    let mut parts = idbooth::demo_parts(config, data, util::GRACE.as_ref()).expect("demo parts");
+    let mut parts = idbooth::demo_parts(config, data, util::PORTRAIT.as_ref()).expect("demo parts");
     parts.center = center;
     let mut h = booth_on(parts, data);
     to_pose(&mut h);
@@ -1017,7 +1017,7 @@ fn a_stalled_camera_rests_the_booth_calmly_and_it_recovers_when_frames_return() 
     let config = Arc::new(util::config());
     let timeout = Duration::from_millis(config.kiosk.camera.frame_timeout_ms);
     let mut parts =
-        idbooth::demo_parts(config, data.path(), util::GRACE.as_ref()).expect("demo parts");
+        idbooth::demo_parts(config, data.path(), util::PORTRAIT.as_ref()).expect("demo parts");
     // Reads begun between 1 s and 8 s never return (a stuck v4l read); after that they work.
     let faults = idbooth::camera::Faults {
         stall: Some((1.0, 8.0)),

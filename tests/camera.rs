@@ -63,7 +63,7 @@ fn frames_arrive_at_the_camera_rate() {
     let frame = camera.latest().expect("frame");
     assert_eq!(frame.image.dimensions(), (320, 240));
     // Not mirrored: the picture is the scene as composed.
-    let expected = util::grace_subject().compose(320, 240, &Placement::default());
+    let expected = util::subject().compose(320, 240, &Placement::default());
     assert_eq!(frame.image.as_raw(), expected.as_raw());
 }
 

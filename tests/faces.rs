@@ -145,7 +145,7 @@ fn the_judge_agrees_with_every_photo_the_booth_calls_compliant() {
         }
     }
     // Several of these portraits make compliant photos, so the agreement was really tested.
-    assert!(compliant >= 8, "only {compliant} compliant photos");
+    assert!(compliant >= 6, "only {compliant} compliant photos");
 }
 
 #[test]
@@ -210,7 +210,7 @@ fn a_busy_background_comes_out_white() {
 
 /// The reason codes of how the applicant looks (the geometry, size and background codes left out:
 /// these portraits were not taken for a document).
-const APPEARANCE: [Reason; 12] = [
+const APPEARANCE: [Reason; 13] = [
     Reason::EyesClosed,
     Reason::MouthOpen,
     Reason::HeadTurned,
@@ -222,6 +222,7 @@ const APPEARANCE: [Reason; 12] = [
     Reason::Glare,
     Reason::ColourCast,
     Reason::Glasses,
+    Reason::Headwear,
     Reason::Recaptured,
 ];
 
@@ -249,7 +250,7 @@ fn each_appearance_rule_fires_on_a_real_photo_that_breaks_it_and_no_other_does()
     let mut detector = FaceDetector::new().expect("model");
     // Each portrait with exactly the rules it breaks, as a person would judge it. The compliant
     // faces are the false-positive budget: on them, no rule fires.
-    let expected: [(&str, &[Reason]); 13] = [
+    let expected: [(&str, &[Reason]); 15] = [
         ("franck", &[]),
         ("audrey", &[]),
         ("sean", &[]),
@@ -263,6 +264,10 @@ fn each_appearance_rule_fires_on_a_real_photo_that_breaks_it_and_no_other_does()
         ("hao", &[MouthOpen, EarsHidden]),
         ("anc", &[EarsHidden]),
         ("outdoors", &[MouthOpen]),
+        // An old man in a brimmed tweed hat, in black and white; a woman smiling under a white
+        // sun hat, her head turned as she holds its brim.
+        ("brim", &[ColourCast, Headwear]),
+        ("sunhat", &[MouthOpen, HeadTurned, Headwear]),
     ];
     let mut wrong = Vec::new();
     for (name, codes) in expected {
@@ -273,12 +278,12 @@ fn each_appearance_rule_fires_on_a_real_photo_that_breaks_it_and_no_other_does()
             wrong.push(format!("{name}: expected {want:?}, got {got:?}"));
         }
     }
-    // Grace Hopper's glasses are allowed (every shipped document allows them), and her cap is not
-    // this rule set's business yet.
+    // Grace Hopper's glasses are allowed (every shipped document allows them); her naval cap
+    // is not.
     let grace = image::open(util::GRACE).expect("grace").to_rgb8();
     let got = appearance_codes(&mut detector, &grace, "passport", &config);
-    if !got.is_empty() {
-        wrong.push(format!("grace: expected no appearance code, got {got:?}"));
+    if got != [Headwear] {
+        wrong.push(format!("grace: expected [Headwear], got {got:?}"));
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
@@ -375,15 +380,19 @@ fn light_rules_fire_on_a_compliant_face_given_that_light_and_only_they_do() {
 
 #[test]
 fn the_center_refuses_with_the_booths_appearance_codes() {
-    // A laugh, normalized for a passport as the booth would: the geometry is right, the mouth
-    // is not, and the center names it.
+    // A laugh, a turned head and a cap, each normalized for a passport as the booth would: the
+    // geometry is right, the face is not, and the center names what is wrong.
     let config = util::config();
     let judge = Judge::new(config.documents.clone(), config.thresholds);
     let mut detector = FaceDetector::new().expect("model");
     let spec = config.documents.get("passport").expect("passport");
-    for (name, code) in [("laugh", Reason::MouthOpen), ("turned", Reason::HeadTurned)] {
-        let out = photo::process(&mut detector, &portrait(name), spec, &config.thresholds)
-            .expect("encodes");
+    let grace = image::open(util::GRACE).expect("grace").to_rgb8();
+    for (name, image, code) in [
+        ("laugh", portrait("laugh"), Reason::MouthOpen),
+        ("turned", portrait("turned"), Reason::HeadTurned),
+        ("grace", grace, Reason::Headwear),
+    ] {
+        let out = photo::process(&mut detector, &image, spec, &config.thresholds).expect("encodes");
         assert!(out.reasons().contains(&code), "{name}: {:?}", out.reasons());
         let reasons = judge.reasons("passport", &out.jpeg.bytes);
         assert!(

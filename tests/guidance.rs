@@ -1,4 +1,4 @@
-//! Live guidance on real faces: the tracker on 640×480 frames of Grace Hopper in a booth, and the
+//! Live guidance on real faces: the tracker on 640×480 frames of the demo's subject in a booth, and the
 //! advice each kind of mistake gets, held steady by hysteresis.
 
 mod util;
@@ -6,7 +6,7 @@ mod util;
 use idbooth::camera::{Placement, plain_backdrop};
 use idbooth::vision::{Advice, Assessment, FaceDetector, Guide, Tracker, assess_still};
 use image::RgbImage;
-use util::{config, grace_subject};
+use util::{config, subject};
 
 /// Where a good applicant stands in a 640×480 frame.
 fn good() -> Placement {
@@ -18,7 +18,7 @@ fn good() -> Placement {
 }
 
 fn frame(place: &Placement) -> RgbImage {
-    grace_subject().compose(640, 480, place)
+    subject().compose(640, 480, place)
 }
 
 /// The advice shown after `frames` frames of the same picture, as the booth would show it.
@@ -132,7 +132,7 @@ fn a_busy_background_is_named() {
             image::Rgb([30, 40, 150])
         }
     });
-    let busy = grace_subject().compose_onto(&stripes, &good());
+    let busy = subject().compose_onto(&stripes, &good());
     assert_eq!(advice_for(&busy, "passport"), Advice::PlainBackground);
 }
 
@@ -141,7 +141,7 @@ fn a_second_person_far_behind_is_seen() {
     // Someone small in a top corner (a face 67 px high, a third of the applicant's): the 160 px
     // pass misses them, the band scan must not. Smaller faces still are left to the still check
     // of the capture, which counts faces at 640 px.
-    let behind = grace_subject().compose(
+    let behind = subject().compose(
         640,
         480,
         &Placement {
@@ -151,7 +151,7 @@ fn a_second_person_far_behind_is_seen() {
             ..good()
         },
     );
-    let picture = grace_subject().compose_onto(&behind, &good());
+    let picture = subject().compose_onto(&behind, &good());
     assert_eq!(advice_for(&picture, "passport"), Advice::OnlyOnePerson);
 }
 
@@ -159,7 +159,7 @@ fn a_second_person_far_behind_is_seen() {
 fn the_advice_clears_when_the_second_person_leaves() {
     let config = config();
     let spec = config.documents.get("passport").expect("passport");
-    let behind = grace_subject().compose(
+    let behind = subject().compose(
         640,
         480,
         &Placement {
@@ -169,7 +169,7 @@ fn the_advice_clears_when_the_second_person_leaves() {
             ..good()
         },
     );
-    let two = grace_subject().compose_onto(&behind, &good());
+    let two = subject().compose_onto(&behind, &good());
     let one = frame(&good());
     let mut tracker = Tracker::new(FaceDetector::new().expect("model"));
     let mut guide = Guide::new(config.thresholds);

@@ -234,7 +234,7 @@ impl Printer for PaperOut {
 /// The demo's parts with a camera that vanishes after `vanish_after` seconds and this printer.
 fn faulty_parts(config: Arc<Config>, data: &Path, printer: Arc<dyn Printer>) -> Parts {
     let mut parts =
-        idbooth::demo_parts(Arc::clone(&config), data, util::GRACE.as_ref()).expect("parts");
+        idbooth::demo_parts(Arc::clone(&config), data, util::PORTRAIT.as_ref()).expect("parts");
     let make = util::still_replay(
         15,
         Faults {
@@ -491,7 +491,7 @@ fn the_screen_leaves_by_itself_after_the_configured_idle_time() {
     util::edit(dir.path(), "kiosk.toml", "idle_s = 120", "idle_s = 30");
     let config = Arc::new(Config::load(dir.path()).expect("config"));
     let data = tempfile::tempdir().expect("temp");
-    let parts = idbooth::demo_parts(config, data.path(), util::GRACE.as_ref()).expect("parts");
+    let parts = idbooth::demo_parts(config, data.path(), util::PORTRAIT.as_ref()).expect("parts");
     let mut h = util::harness(Booth::new(parts).with_data_dir(data.path()).expect("ops"));
     h.step();
     enter(&mut h);
@@ -580,8 +580,8 @@ fn reprint_and_retry_act_on_the_real_printer_queue_and_outbox() {
 
     let data = tempfile::tempdir().expect("temp");
     let config = Arc::new(util::config());
-    let mut parts =
-        idbooth::demo_parts(Arc::clone(&config), data.path(), util::GRACE.as_ref()).expect("parts");
+    let mut parts = idbooth::demo_parts(Arc::clone(&config), data.path(), util::PORTRAIT.as_ref())
+        .expect("parts");
     // The real printer path on an emulated printer that is out of paper: the receipt is queued.
     let emu = util::emulator(util::State::PaperOut);
     let serial =
@@ -674,7 +674,7 @@ fn reprint_and_retry_act_on_the_real_printer_queue_and_outbox() {
 fn switchable_parts(data: &Path, opened: &Arc<std::sync::Mutex<Vec<String>>>) -> Parts {
     let config = Arc::new(util::config());
     let mut parts =
-        idbooth::demo_parts(Arc::clone(&config), data, util::GRACE.as_ref()).expect("parts");
+        idbooth::demo_parts(Arc::clone(&config), data, util::PORTRAIT.as_ref()).expect("parts");
     let replay = util::still_replay(15, Faults::default());
     let seen = Arc::clone(opened);
     let make_for: MakeForDevice = Arc::new(move |device: &str| {

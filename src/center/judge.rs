@@ -11,7 +11,7 @@ use crate::vision::{Thresholds, assess_still, with_detector};
 
 /// Rules the center re-checks: the geometry and how the applicant looks (the booth checks the
 /// exposure, sharpness and background itself).
-const CENTER_RULES: [&str; 24] = [
+const CENTER_RULES: [&str; 25] = [
     "size_px",
     "file_kb",
     "dpi",
@@ -35,6 +35,7 @@ const CENTER_RULES: [&str; 24] = [
     "skin_blue",
     "skin_green",
     "glasses",
+    "headwear",
     "periodicity",
 ];
 

@@ -24,8 +24,9 @@ use crate::receipt::{KioskPrinter, VirtualPrinter};
 use crate::ui::{Booth, Parts, fonts};
 use crate::vision::{FaceDetector, assess_still};
 
-/// The public-domain portrait the demo's replay camera shows (Debian's python-matplotlib-data).
-pub const DEMO_PORTRAIT: &str = "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg";
+/// The portrait the demo's replay camera shows: fetched by `.ci/setup` (its `.ci/portrait`) from
+/// an npm package into the source tree, never committed.
+pub const DEMO_PORTRAIT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/portrait.jpg");
 
 /// Runs the booth fullscreen: with `demo`, on the replay camera, an in-process reference center
 /// and a virtual printer; else on the hardware and the center of `kiosk.toml`.
@@ -129,7 +130,7 @@ pub fn demo_parts(config: Arc<Config>, data_dir: &Path, portrait: &Path) -> anyh
     let image = image::open(portrait)
         .with_context(|| {
             format!(
-                "{}: the demo's portrait is missing (install python-matplotlib-data)",
+                "{}: the demo's portrait is missing (run `bash .ci/setup`)",
                 portrait.display()
             )
         })?

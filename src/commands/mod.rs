@@ -5,7 +5,7 @@ mod config;
 mod kiosk;
 mod outbox;
 
-pub use kiosk::{demo_parts, outbox_path, start_reference_center};
+pub use kiosk::{DEMO_PORTRAIT, demo_parts, outbox_path, start_reference_center};
 mod photo;
 mod printer;
 

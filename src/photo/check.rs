@@ -380,6 +380,9 @@ fn appearance(
         t.skin_green_max,
         Reason::ColourCast,
     );
+    if let Some(headwear) = a.headwear {
+        rules.at_most("headwear", headwear, t.headwear_max, Reason::Headwear);
+    }
     if let Some(periodicity) = a.periodicity {
         rules.at_most(
             "periodicity",

@@ -19,6 +19,8 @@ pub enum PhotoRule {
     EarsAndBrows,
     /// Glasses only where the document allows them.
     Glasses,
+    /// No hat, headscarf or jewellery.
+    NoAccessories,
     /// Even light on the face, no shadow, no glare.
     Light,
     /// Natural colour.
@@ -29,13 +31,14 @@ pub enum PhotoRule {
 
 impl PhotoRule {
     /// Every rule, in the order the screens list them.
-    pub const ALL: [PhotoRule; 9] = [
+    pub const ALL: [PhotoRule; 10] = [
         PhotoRule::Framing,
         PhotoRule::FacingCamera,
         PhotoRule::EyesOpen,
         PhotoRule::MouthClosed,
         PhotoRule::EarsAndBrows,
         PhotoRule::Glasses,
+        PhotoRule::NoAccessories,
         PhotoRule::Light,
         PhotoRule::Colour,
         PhotoRule::Photo,
@@ -52,6 +55,7 @@ impl PhotoRule {
             MouthOpen => PhotoRule::MouthClosed,
             EyebrowsHidden | EarsHidden => PhotoRule::EarsAndBrows,
             Glasses => PhotoRule::Glasses,
+            Headwear => PhotoRule::NoAccessories,
             TooDark | TooBright | UnevenLighting | FaceShadow | Glare => PhotoRule::Light,
             ColourCast => PhotoRule::Colour,
             Blurred | BackgroundNotUniform | WrongSize | FileSize | Recaptured | Other => {
@@ -69,6 +73,7 @@ impl PhotoRule {
             PhotoRule::MouthClosed => "双唇自然闭合",
             PhotoRule::EarsAndBrows => "露出双耳和眉毛",
             PhotoRule::Glasses => "眼镜：镜框不遮挡眼睛",
+            PhotoRule::NoAccessories => "不戴帽子、头巾和饰品",
             PhotoRule::Light => "面部光线均匀，无阴影、无反光",
             PhotoRule::Colour => "颜色自然",
             PhotoRule::Photo => "背景纯净，照片清晰",
@@ -84,6 +89,7 @@ impl PhotoRule {
             PhotoRule::MouthClosed => "Mouth closed",
             PhotoRule::EarsAndBrows => "Ears and eyebrows showing",
             PhotoRule::Glasses => "Glasses: frames clear of the eyes",
+            PhotoRule::NoAccessories => "No hat, headscarf or jewellery",
             PhotoRule::Light => "Even light on the face, no shadow, no glare",
             PhotoRule::Colour => "Natural colour",
             PhotoRule::Photo => "Plain background, sharp photo",

@@ -58,6 +58,8 @@ pub enum Reason {
     ColourCast,
     /// Glasses, where the document does not allow them.
     Glasses,
+    /// A hat, a cap or a headscarf.
+    Headwear,
     /// A photo of a print or of a screen (翻拍): a halftone's or a screen's periodic pattern.
     Recaptured,
     /// Anything else.
@@ -66,7 +68,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, in the order of DESIGN.md.
-    pub const ALL: [Reason; 27] = [
+    pub const ALL: [Reason; 28] = [
         Reason::FaceNotFound,
         Reason::MultipleFaces,
         Reason::HeadTooSmall,
@@ -92,6 +94,7 @@ impl Reason {
         Reason::Glare,
         Reason::ColourCast,
         Reason::Glasses,
+        Reason::Headwear,
         Reason::Recaptured,
         Reason::Other,
     ];
@@ -124,6 +127,7 @@ impl Reason {
             Reason::Glare => "glare",
             Reason::ColourCast => "colour_cast",
             Reason::Glasses => "glasses",
+            Reason::Headwear => "headwear",
             Reason::Recaptured => "recaptured",
             Reason::Other => "other",
         }
@@ -161,6 +165,7 @@ impl Reason {
                 "The colours of the face are not natural (a colour cast, or not a colour photo)."
             }
             Reason::Glasses => "Glasses are not allowed for this document: take them off.",
+            Reason::Headwear => "A hat or headscarf is worn: take it off.",
             Reason::Recaptured => {
                 "This is a photo of a printed photo or of a screen: a new photo must be taken."
             }
@@ -196,6 +201,7 @@ impl Reason {
             Reason::Glare => "面部或眼镜有反光。",
             Reason::ColourCast => "面部颜色不自然（偏色或非彩色照片）。",
             Reason::Glasses => "此证件不允许佩戴眼镜：请摘下眼镜。",
+            Reason::Headwear => "佩戴了帽子或头巾：请摘下。",
             Reason::Recaptured => "这是翻拍的照片（拍摄的是打印照片或屏幕）：请重新拍摄本人。",
             Reason::Other => "照片不符合要求。",
         }

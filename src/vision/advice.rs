@@ -43,6 +43,8 @@ pub enum Advice {
     OpenEyes,
     /// The lips are apart.
     CloseMouth,
+    /// A hat or a headscarf: take it off.
+    TakeOffHat,
     /// Hair covers the ears: tuck it behind them.
     ClearEars,
     /// A fringe covers the eyebrows.
@@ -65,7 +67,7 @@ pub enum Advice {
 
 impl Advice {
     /// Every advice, in order of importance.
-    pub const ALL: [Advice; 23] = [
+    pub const ALL: [Advice; 24] = [
         Advice::NoFace,
         Advice::OnlyOnePerson,
         Advice::MoveCloser,
@@ -80,6 +82,7 @@ impl Advice {
         Advice::LookAtCamera,
         Advice::OpenEyes,
         Advice::CloseMouth,
+        Advice::TakeOffHat,
         Advice::ClearEars,
         Advice::ClearBrows,
         Advice::MoreLight,
@@ -255,6 +258,12 @@ impl Guide {
                 look.mouth_open,
                 Limit::Above(t.mouth_open_max),
             );
+            // The hat is read on the frames with a person mask (a few a second): in between,
+            // the condition stays as the last of them left it.
+            let hat_firing = self.firing & Advice::TakeOffHat.bit() != 0;
+            if let Some(hat) = look.headwear.or(hat_firing.then_some(f32::INFINITY)) {
+                check(Advice::TakeOffHat, hat, Limit::Above(t.headwear_max));
+            }
             check(
                 Advice::ClearEars,
                 look.clearer_ear(),

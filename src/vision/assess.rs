@@ -100,7 +100,7 @@ impl Assessment {
         let appearance = landmarks
             .as_ref()
             .zip(head.as_ref())
-            .map(|(l, head)| Appearance::measure(rgb, l, head.face_width));
+            .map(|(l, head)| Appearance::measure(rgb, l, head.face_width, head.crown_y));
         let mask = landmarks
             .as_ref()
             .and_then(|l| l.mask.as_ref())
@@ -192,7 +192,12 @@ fn measured(rgb: &RgbImage, gray: &GrayImage, faces: Vec<Face>) -> Assessment {
         let head = head.mean(&mirror_head);
         assessment.head = Some(head);
         if let Some(own) = assessment.appearance {
-            let other = Appearance::measure(&flipped, &mirror, mirror_head.face_width);
+            let other = Appearance::measure(
+                &flipped,
+                &mirror,
+                mirror_head.face_width,
+                mirror_head.crown_y,
+            );
             assessment.appearance = Some(own.mean_with_mirror(&other));
         }
         if let Some(main) = assessment.faces.first_mut() {

@@ -59,6 +59,9 @@ pub struct Thresholds {
     pub skin_blue_max: f32,
     /// Largest (G − (R + B) / 2) / luma of the face: a green cast.
     pub skin_green_max: f32,
+    /// Largest headwear measure: a level edge's strength across the head at the temples less its
+    /// arch (a hat's brim or a cap's band).
+    pub headwear_max: f32,
     /// Largest periodicity of the face's texture (a print's halftone, a screen's pixels).
     pub periodicity_max: f32,
     /// Largest edge strength across the bridge of the nose without glasses (only checked for a
@@ -102,6 +105,7 @@ impl Default for Thresholds {
             skin_red_range: [0.08, 0.9],
             skin_blue_max: 0.14,
             skin_green_max: 0.03,
+            headwear_max: 0.38,
             periodicity_max: 150.0,
             bridge_edges_max: 5.0,
             live_head_share: [0.42, 0.62],

@@ -7,6 +7,7 @@
 mod features;
 mod glasses;
 mod hair;
+mod headwear;
 mod light;
 mod recapture;
 mod skin;
@@ -37,6 +38,10 @@ pub struct Appearance {
     pub glare: f32,
     /// Edges across the bridge of the nose (a glasses frame).
     pub bridge_edges: f32,
+    /// How much a level edge crosses the head from temple to temple (a hat's brim, a cap's
+    /// band), less the arch of that edge (a hairline arches): `None` on a frame without a person
+    /// mask.
+    pub headwear: Option<f32>,
     /// How periodic the texture of the cheeks and nose is (a print's halftone, a screen's
     /// pixels): the strongest peak of their spectra over the spectra's level. Read on stills
     /// only (a file, the capture), not on every live frame: `None` until
@@ -45,8 +50,14 @@ pub struct Appearance {
 }
 
 impl Appearance {
-    /// Measures the face of `landmarks` in `rgb`, whose width at its widest is `face_width`.
-    pub fn measure(rgb: &RgbImage, landmarks: &Landmarks, face_width: f32) -> Appearance {
+    /// Measures the face of `landmarks` in `rgb`, whose width at its widest is `face_width` and
+    /// whose crown (hair or hat included) is at image row `crown_y`.
+    pub fn measure(
+        rgb: &RgbImage,
+        landmarks: &Landmarks,
+        face_width: f32,
+        crown_y: f32,
+    ) -> Appearance {
         let fw = face_width.max(1.0);
         let cheeks = Sampler::discs(
             &index::CHEEK_SKIN.map(|i| landmarks.mesh.xy(i)),
@@ -54,14 +65,15 @@ impl Appearance {
             fw,
         );
         let skin = Skin::sample(rgb, &cheeks);
-        let (brows_clear, ears_clear, top_bottom_light, glare) = match &skin {
+        let (brows_clear, ears_clear, top_bottom_light, glare, headwear) = match &skin {
             Some(s) => (
                 hair::brows_clear(rgb, landmarks, s, fw),
                 hair::ears_clear(rgb, landmarks, s, fw),
                 light::top_bottom(rgb, landmarks, s, fw),
                 light::glare(rgb, landmarks, s, fw),
+                headwear::band(rgb, landmarks, s, fw, crown_y),
             ),
-            None => (0.0, [0.0; 2], 1.0, 0.0),
+            None => (0.0, [0.0; 2], 1.0, 0.0, None),
         };
         Appearance {
             eyes_open: features::eyes_open(landmarks),
@@ -72,6 +84,7 @@ impl Appearance {
             top_bottom_light,
             glare,
             bridge_edges: glasses::bridge_edges(rgb, landmarks, fw),
+            headwear,
             periodicity: None,
         }
     }
@@ -120,6 +133,10 @@ impl Appearance {
             top_bottom_light: m(self.top_bottom_light, other.top_bottom_light),
             glare: m(self.glare, other.glare),
             bridge_edges: m(self.bridge_edges, other.bridge_edges),
+            headwear: match (self.headwear, other.headwear) {
+                (Some(a), Some(b)) => Some(m(a, b)),
+                (a, b) => a.or(b),
+            },
             periodicity: self.periodicity,
         }
     }
