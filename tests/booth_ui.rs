@@ -426,8 +426,8 @@ fn booth_on_still(
 /// Where the demo's applicant stands once settled: centred, the head filling the zone.
 fn standing_right() -> idbooth::camera::Placement {
     idbooth::camera::Placement {
-        face_share: 0.4,
-        center_y: 0.4,
+        face_share: 0.34,
+        center_y: 0.43,
         ..Default::default()
     }
 }

@@ -11,14 +11,37 @@ use util::{config, subject};
 /// Where a good applicant stands in a 640×480 frame.
 fn good() -> Placement {
     Placement {
-        face_share: 0.4,
-        center_y: 0.4,
+        face_share: 0.34,
+        center_y: 0.43,
         ..Default::default()
     }
 }
 
 fn frame(place: &Placement) -> RgbImage {
     subject().compose(640, 480, place)
+}
+
+/// The frames of a blink at `place`: the eyes open, shut on two frames, open again.
+fn blink(place: &Placement) -> Vec<RgbImage> {
+    let shut = Placement {
+        eyes_closed: true,
+        ..*place
+    };
+    vec![frame(place), frame(&shut), frame(&shut), frame(place)]
+}
+
+/// A guide that has watched `base` blink (its eyes' opening dropped to nothing for a frame).
+fn blinked(t: idbooth::vision::Thresholds, base: &Assessment, spec: &idbooth::spec::Spec) -> Guide {
+    let mut shut = base.clone();
+    if let Some(look) = shut.appearance.as_mut() {
+        look.eyes_open = 0.0;
+    }
+    let mut guide = Guide::new(t);
+    for a in [base, &shut, base] {
+        guide.update(a, spec);
+    }
+    assert!(guide.is_live());
+    guide
 }
 
 /// The advice shown after `frames` frames of the same picture, as the booth would show it.
@@ -35,8 +58,52 @@ fn advice_for(picture: &RgbImage, document: &str) -> Advice {
 }
 
 #[test]
-fn a_good_pose_is_good() {
-    assert_eq!(advice_for(&frame(&good()), "passport"), Advice::Good);
+fn a_good_pose_asks_for_a_blink_and_after_one_is_good() {
+    // A still picture in the right place is what a photo held up to the camera looks like: the
+    // booth asks for a blink.
+    let still = frame(&good());
+    assert_eq!(advice_for(&still, "passport"), Advice::Blink);
+    // The subject blinks (its eyes painted shut on two frames): good from then on.
+    let config = config();
+    let spec = config.documents.get("passport").expect("document");
+    let mut tracker = Tracker::new(FaceDetector::new().expect("model"));
+    let mut guide = Guide::new(config.thresholds);
+    for _ in 0..4 {
+        guide.update(&tracker.assess(&still), spec);
+    }
+    assert!(!guide.is_live());
+    for picture in blink(&good()) {
+        guide.update(&tracker.assess(&picture), spec);
+    }
+    assert!(guide.is_live(), "the blink was seen");
+    for _ in 0..config.thresholds.advice_hold_frames {
+        guide.update(&tracker.assess(&still), spec);
+    }
+    assert_eq!(guide.shown(), Advice::Good);
+}
+
+#[test]
+fn the_subjects_blink_reads_as_closed_eyes_and_changes_nothing_else() {
+    let config = config();
+    let t = config.thresholds;
+    let mut detector = FaceDetector::new().expect("model");
+    let open = assess_still(&mut detector, &frame(&good()));
+    let shut = assess_still(
+        &mut detector,
+        &frame(&Placement {
+            eyes_closed: true,
+            ..good()
+        }),
+    );
+    let (o, s) = (
+        open.appearance.expect("open"),
+        shut.appearance.expect("shut"),
+    );
+    assert!(o.eyes_open > 1.5 * t.eyes_open_min, "open {}", o.eyes_open);
+    assert!(s.eyes_open < t.eyes_open_min, "shut {}", s.eyes_open);
+    let (ho, hs) = (open.head.expect("head"), shut.head.expect("head"));
+    assert!((ho.chin_y - hs.chin_y).abs() < 4.0 && (ho.center_x - hs.center_x).abs() < 4.0);
+    assert!((o.mouth_open - s.mouth_open).abs() < 0.03);
 }
 
 #[test]
@@ -177,6 +244,9 @@ fn the_advice_clears_when_the_second_person_leaves() {
         guide.update(&tracker.assess(&two), spec);
     }
     assert_eq!(guide.shown(), Advice::OnlyOnePerson);
+    for picture in blink(&good()) {
+        guide.update(&tracker.assess(&picture), spec);
+    }
     for _ in 0..10 {
         guide.update(&tracker.assess(&one), spec);
     }
@@ -230,7 +300,7 @@ fn advice_does_not_flicker_at_a_threshold() {
     // Sizes just below and just above the smallest head share, alternating every frame.
     let below = with_head_scaled(&base, (t.live_head_share[0] - 0.01) / share);
     let above = with_head_scaled(&base, (t.live_head_share[0] + 0.01) / share);
-    let mut guide = Guide::new(t);
+    let mut guide = blinked(t, &base, spec);
     for _ in 0..8 {
         guide.update(&below, spec);
     }
@@ -295,7 +365,7 @@ fn how_the_applicant_looks_is_named_one_thing_at_a_time_and_a_blink_is_not_close
     };
     let hold = t.advice_hold_frames as usize;
     let shown_after = |a: &Assessment, frames: usize| {
-        let mut guide = Guide::new(t);
+        let mut guide = blinked(t, &base, spec);
         for _ in 0..12 {
             guide.update(&base, spec);
         }
@@ -313,6 +383,21 @@ fn how_the_applicant_looks_is_named_one_thing_at_a_time_and_a_blink_is_not_close
     assert_eq!(shown_after(&fringe, hold), Advice::ClearBrows);
     let glare = with(&|l| l.glare = 3.0 * t.glare_max);
     assert_eq!(shown_after(&glare, hold), Advice::Glare);
+    // A hat is read on the frames with a person mask (a few a second): on the frames between,
+    // the request stands.
+    let hat = with(&|l| l.headwear = Some(1.5 * t.headwear_max));
+    assert_eq!(shown_after(&hat, hold), Advice::TakeOffHat);
+    let mut guide = blinked(t, &base, spec);
+    let unread = with(&|l| l.headwear = None);
+    for a in std::iter::repeat_n(&hat, hold).chain(std::iter::repeat_n(&unread, 2 * hold)) {
+        guide.update(a, spec);
+    }
+    assert_eq!(guide.shown(), Advice::TakeOffHat);
+    let bare = with(&|l| l.headwear = Some(0.5 * t.headwear_max));
+    for _ in 0..hold {
+        guide.update(&bare, spec);
+    }
+    assert_eq!(guide.shown(), Advice::Good, "the hat taken off");
     // Two problems: the more important one (the eyes before the mouth) is named first.
     let both = with(&|l| {
         l.mouth_open = 2.0 * t.mouth_open_max;
@@ -323,4 +408,33 @@ fn how_the_applicant_looks_is_named_one_thing_at_a_time_and_a_blink_is_not_close
     let closed = with(&|l| l.eyes_open = 0.5 * t.eyes_open_min);
     assert_eq!(shown_after(&closed, hold), Advice::Good);
     assert_eq!(shown_after(&closed, 3 * hold), Advice::OpenEyes);
+}
+
+#[test]
+fn a_cap_in_the_booth_is_asked_off() {
+    // Grace Hopper in her naval cap, cut out of her portrait and placed in the booth.
+    let config = config();
+    let spec = config.documents.get("passport").expect("document");
+    let portrait = image::open(util::GRACE)
+        .expect("grace_hopper.jpg")
+        .to_rgb8();
+    let mut detector = FaceDetector::new().expect("model");
+    let still = assess_still(&mut detector, &portrait);
+    let face = *still.face().expect("face");
+    let landmarks = still.landmarks.expect("mesh");
+    let grace = idbooth::camera::Subject::of_person(portrait, face, &landmarks);
+    let picture = grace.compose(
+        640,
+        480,
+        &Placement {
+            face_share: 0.4,
+            ..good()
+        },
+    );
+    let mut tracker = Tracker::new(detector);
+    let mut guide = Guide::new(config.thresholds);
+    for _ in 0..12 {
+        guide.update(&tracker.assess(&picture), spec);
+    }
+    assert_eq!(guide.shown(), Advice::TakeOffHat);
 }

@@ -101,10 +101,10 @@ fn cut_out_portrait() -> idbooth::camera::Subject {
         .expect("the demo's portrait: run `bash .ci/setup test`")
         .to_rgb8();
     let mut detector = idbooth::vision::FaceDetector::new().expect("model");
-    let face = *idbooth::vision::assess_still(&mut detector, &portrait)
-        .face()
-        .expect("a face in the demo's portrait");
-    idbooth::camera::Subject::cut_out(portrait, face)
+    let assessment = idbooth::vision::assess_still(&mut detector, &portrait);
+    let face = *assessment.face().expect("a face in the demo's portrait");
+    let landmarks = assessment.landmarks.expect("the demo portrait's face mesh");
+    idbooth::camera::Subject::of_person(portrait, face, &landmarks)
 }
 
 /// A 1280×720 booth capture of the demo's subject placed as `place` says.

@@ -21,6 +21,7 @@ pub enum Motion {
     /// from one side on arrival: it comes up between 1.25 and 1.5 × `settle_s` (the booth
     /// asks for more light while the applicant already stands right), then evens out between
     /// 1.75 and 2 × `settle_s` (the booth names the uneven light), and is right from then on.
+    /// Once in place the applicant blinks every [`BLINK_EVERY_S`] (where the subject can).
     Arrive {
         /// Seconds until the applicant stands right.
         settle_s: f32,
@@ -44,8 +45,8 @@ impl Motion {
             Motion::Arrive { settle_s, period_s } => {
                 let t = t % period_s.max(1.0);
                 let settled = Placement {
-                    face_share: 0.4,
-                    center_y: 0.4,
+                    face_share: 0.34,
+                    center_y: 0.43,
                     ..Placement::default()
                 };
                 let k = (t / settle_s.max(0.1)).min(1.0);
@@ -63,12 +64,20 @@ impl Motion {
                     face_share: 0.18 + (settled.face_share - 0.18) * e,
                     light: ramp(DIM, 1.0, t / settle_s, 1.25, 1.5),
                     left_light: ramp(ONE_SIDED, 1.0, t / settle_s, 1.75, 2.0),
+                    eyes_closed: k >= 1.0
+                        && (t - settle_s) % BLINK_EVERY_S > BLINK_EVERY_S - BLINK_S,
                     ..settled
                 }
             }
         }
     }
 }
+
+/// Seconds between two blinks of the replayed applicant (people blink every two to ten).
+pub const BLINK_EVERY_S: f32 = 2.5;
+/// How long a blink keeps the eyes shut, seconds: a slow one, so that a booth assessing a few
+/// frames a second sees it.
+const BLINK_S: f32 = 0.4;
 
 /// Light on arrival: too dark for the booth.
 const DIM: f32 = 0.35;

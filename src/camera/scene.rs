@@ -5,6 +5,7 @@
 use image::{GrayImage, Luma, Rgb, RgbImage};
 
 use crate::vision::Face;
+use crate::vision::mesh::{Landmarks, index};
 
 /// A person cut out of a portrait: pixels and a soft alpha mask.
 #[derive(Debug, Clone)]
@@ -15,6 +16,8 @@ pub struct Subject {
     pub alpha: GrayImage,
     /// Face box in the portrait.
     pub face: Face,
+    /// The same portrait with the eyes closed, for a blink ([`Placement::eyes_closed`]).
+    pub closed: Option<RgbImage>,
 }
 
 /// Where and how the subject stands in a scene.
@@ -32,6 +35,8 @@ pub struct Placement {
     pub light: f32,
     /// Light on the image's left half of the face, relative to the right: 1 even.
     pub left_light: f32,
+    /// The eyes shut (a blink), where the subject has a closed-eyes picture.
+    pub eyes_closed: bool,
 }
 
 impl Default for Placement {
@@ -43,6 +48,7 @@ impl Default for Placement {
             roll_deg: 0.0,
             light: 1.0,
             left_light: 1.0,
+            eyes_closed: false,
         }
     }
 }
@@ -69,6 +75,37 @@ impl Subject {
             image: portrait,
             alpha,
             face,
+            closed: None,
+        }
+    }
+
+    /// Cuts the person of `landmarks` (the face mesh of `face` in `portrait`, with its person
+    /// mask) out of `portrait`: the mask where it was read (hair, a hat, the shoulders in it), the
+    /// shoulders' ellipse below it; and makes them able to blink.
+    pub fn of_person(portrait: RgbImage, face: Face, landmarks: &Landmarks) -> Subject {
+        let mut subject = Subject::cut_out(portrait, face);
+        if let Some(mask) = landmarks.mask.as_deref() {
+            let roi = mask.roi;
+            let half = roi.size / 2.0;
+            for (x, y, a) in subject.alpha.enumerate_pixels_mut() {
+                let (fx, fy) = (x as f32 + 0.5, y as f32 + 0.5);
+                if (fx - roi.cx).abs() < half && (fy - roi.cy).abs() < half {
+                    // Sharpened about the model's even odds, soft over a few pixels.
+                    let p = ((mask.at(fx, fy) - 0.3) / 0.4).clamp(0.0, 1.0);
+                    a.0[0] = (p * p * (3.0 - 2.0 * p) * 255.0).round() as u8;
+                }
+            }
+        }
+        subject.with_blink(landmarks)
+    }
+
+    /// This subject able to blink: its eyes, where `landmarks` (the portrait's face mesh) put
+    /// them, painted shut with the skin of the lids above them.
+    pub fn with_blink(self, landmarks: &Landmarks) -> Subject {
+        let closed = closed_eyes(&self.image, landmarks);
+        Subject {
+            closed: Some(closed),
+            ..self
         }
     }
 
@@ -106,7 +143,11 @@ impl Subject {
             if a <= 0.0 {
                 return back;
             }
-            let p: [f32; 3] = std::array::from_fn(|c| bilinear(&self.image, sx, sy, c));
+            let image = match (&self.closed, place.eyes_closed) {
+                (Some(closed), true) => closed,
+                _ => &self.image,
+            };
+            let p: [f32; 3] = std::array::from_fn(|c| bilinear(image, sx, sy, c));
             let side = ((sx - face_left) / face_w).clamp(0.0, 1.0);
             let light = place.light * (place.left_light + (1.0 - place.left_light) * side);
             Rgb(std::array::from_fn(|c| {
@@ -114,6 +155,136 @@ impl Subject {
                 v.round().clamp(0.0, 255.0) as u8
             }))
         })
+    }
+}
+
+/// `portrait` with both eyes shut: over each eye (where the face mesh outlines it, with the lashes
+/// and the lid's crease above) the skin from under the eye, and a line of lashes bowing down
+/// where the lids meet.
+pub fn closed_eyes(portrait: &RgbImage, landmarks: &Landmarks) -> RgbImage {
+    let mut out = portrait.clone();
+    for ring in [index::EYE_RING_LEFT, index::EYE_RING_RIGHT] {
+        let points: Vec<[f32; 2]> = ring.iter().map(|&i| landmarks.mesh.xy(i)).collect();
+        shut(&mut out, portrait, &points);
+    }
+    out
+}
+
+/// Paints the eye outlined by `ring` shut on `out`, reading the skin on `portrait`.
+fn shut(out: &mut RgbImage, portrait: &RgbImage, ring: &[[f32; 2]]) {
+    let Some(eye) = EyeFrame::of(ring) else {
+        return;
+    };
+    let (w, h) = portrait.dimensions();
+    let opening = (eye.lower - eye.upper).max(1.0);
+    // The skin under the eye: its mean colour is the lid's.
+    let mut skin = [0.0f32; 3];
+    let mut n = 0.0;
+    let mut s = -0.3 * eye.width;
+    while s <= 0.3 * eye.width {
+        let mut t = eye.lower + 0.6 * opening;
+        while t <= eye.lower + 1.3 * opening {
+            let [x, y] = eye.image(s, t);
+            if x >= 0.0 && y >= 0.0 && (x as u32) < w && (y as u32) < h {
+                let p = portrait.get_pixel(x as u32, y as u32).0;
+                for c in 0..3 {
+                    skin[c] += f32::from(p[c]);
+                }
+                n += 1.0;
+            }
+            t += 0.5;
+        }
+        s += 0.5;
+    }
+    if n == 0.0 {
+        return;
+    }
+    let lid = skin.map(|v| 0.96 * v / n);
+    // The lid covers from above the crease down to the lower lid.
+    let (top, bottom) = (eye.upper - 0.9 * opening, eye.lower + 0.15 * opening);
+    let (mid, rx, ry) = ((top + bottom) / 2.0, 0.66 * eye.width, (bottom - top) / 2.0);
+    let lash_width = (0.14 * opening).max(1.0);
+    let reach = rx.max(ry) * 1.2;
+    let (cx, cy) = (eye.centre[0], eye.centre[1]);
+    for y in (cy - reach).max(0.0) as u32..=((cy + reach).max(0.0) as u32).min(h - 1) {
+        for x in (cx - reach).max(0.0) as u32..=((cx + reach).max(0.0) as u32).min(w - 1) {
+            let [s, t] = eye.local([x as f32, y as f32]);
+            let r = ((s / rx).powi(2) + ((t - mid) / ry).powi(2)).sqrt();
+            // Opaque to 0.75 of the way out, feathered to nothing at the edge.
+            let k = ((1.0 - r) / 0.25).clamp(0.0, 1.0);
+            if k <= 0.0 {
+                continue;
+            }
+            // The lashes: a dark line bowing down in the middle, corner to corner.
+            let along = (2.0 * s / eye.width).abs();
+            let line = eye.lower - 0.35 * opening + 0.3 * opening * (1.0 - along * along);
+            let lash = if along <= 1.05 {
+                (1.0 - (t - line).abs() / lash_width).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            // The lid a little darker towards its crease, the lashes dark.
+            let crease = ((mid - t) / ry).clamp(0.0, 1.0);
+            let shade = (1.0 - 0.12 * crease) * (1.0 - 0.8 * lash);
+            let p = out.get_pixel_mut(x, y);
+            for (ch, lid) in p.0.iter_mut().zip(lid) {
+                let v = lid * shade;
+                *ch = (v * k + f32::from(*ch) * (1.0 - k))
+                    .round()
+                    .clamp(0.0, 255.0) as u8;
+            }
+        }
+    }
+}
+
+/// An eye's own frame: `s` along the line of its corners (image left to right), `t` across it
+/// (down), from the corners' middle.
+struct EyeFrame {
+    centre: [f32; 2],
+    along: [f32; 2],
+    width: f32,
+    /// Highest point of the outline (negative: above the corners' line).
+    upper: f32,
+    /// Lowest point of the outline.
+    lower: f32,
+}
+
+impl EyeFrame {
+    /// The frame of the eye outlined by `ring` (the outer corner first, the inner corner ninth).
+    fn of(ring: &[[f32; 2]]) -> Option<EyeFrame> {
+        let (a, b) = (*ring.first()?, *ring.get(8)?);
+        let (l, r) = if a[0] <= b[0] { (a, b) } else { (b, a) };
+        let width = (r[0] - l[0]).hypot(r[1] - l[1]);
+        if width < 2.0 {
+            return None;
+        }
+        let mut eye = EyeFrame {
+            centre: [(l[0] + r[0]) / 2.0, (l[1] + r[1]) / 2.0],
+            along: [(r[0] - l[0]) / width, (r[1] - l[1]) / width],
+            width,
+            upper: 0.0,
+            lower: 0.0,
+        };
+        for p in ring {
+            let t = eye.local(*p)[1];
+            eye.upper = eye.upper.min(t);
+            eye.lower = eye.lower.max(t);
+        }
+        Some(eye)
+    }
+
+    fn local(&self, p: [f32; 2]) -> [f32; 2] {
+        let (dx, dy) = (p[0] - self.centre[0], p[1] - self.centre[1]);
+        let [ux, uy] = self.along;
+        [dx * ux + dy * uy, -dx * uy + dy * ux]
+    }
+
+    fn image(&self, s: f32, t: f32) -> [f32; 2] {
+        let [ux, uy] = self.along;
+        [
+            self.centre[0] + s * ux - t * uy,
+            self.centre[1] + s * uy + t * ux,
+        ]
     }
 }
 

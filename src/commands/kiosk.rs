@@ -142,7 +142,11 @@ pub fn demo_parts(config: Arc<Config>, data_dir: &Path, portrait: &Path) -> anyh
             portrait.display()
         );
     };
-    let subject = Arc::new(Subject::cut_out(image, face));
+    // Cut out along the person mask; the demo's applicant blinks (a live person).
+    let subject = Arc::new(match crate::vision::mesh::find(&image, &face, true) {
+        Ok(Some(landmarks)) => Subject::of_person(image, face, &landmarks),
+        _ => Subject::cut_out(image, face),
+    });
     let epoch = Instant::now();
     let make: MakeSource = Arc::new(move || -> Box<dyn FrameSource> {
         Box::new(ReplaySource::new(

@@ -58,9 +58,8 @@ impl PhotoRule {
             Headwear => PhotoRule::NoAccessories,
             TooDark | TooBright | UnevenLighting | FaceShadow | Glare => PhotoRule::Light,
             ColourCast => PhotoRule::Colour,
-            Blurred | BackgroundNotUniform | WrongSize | FileSize | Recaptured | Other => {
-                PhotoRule::Photo
-            }
+            Blurred | BackgroundNotUniform | WrongSize | FileSize | Recaptured | NotLive
+            | Other => PhotoRule::Photo,
         }
     }
 

@@ -62,13 +62,16 @@ pub enum Reason {
     Headwear,
     /// A photo of a print or of a screen (翻拍): a halftone's or a screen's periodic pattern.
     Recaptured,
+    /// The booth saw no live person take the photo (no blink across the pose): a print or a
+    /// screen held up to the camera. The booth's own check; a still cannot show it.
+    NotLive,
     /// Anything else.
     Other,
 }
 
 impl Reason {
     /// Every reason, in the order of DESIGN.md.
-    pub const ALL: [Reason; 28] = [
+    pub const ALL: [Reason; 29] = [
         Reason::FaceNotFound,
         Reason::MultipleFaces,
         Reason::HeadTooSmall,
@@ -96,6 +99,7 @@ impl Reason {
         Reason::Glasses,
         Reason::Headwear,
         Reason::Recaptured,
+        Reason::NotLive,
         Reason::Other,
     ];
 
@@ -129,6 +133,7 @@ impl Reason {
             Reason::Glasses => "glasses",
             Reason::Headwear => "headwear",
             Reason::Recaptured => "recaptured",
+            Reason::NotLive => "not_live",
             Reason::Other => "other",
         }
     }
@@ -169,6 +174,9 @@ impl Reason {
             Reason::Recaptured => {
                 "This is a photo of a printed photo or of a screen: a new photo must be taken."
             }
+            Reason::NotLive => {
+                "No live person was seen taking the photo: look into the camera and blink once."
+            }
             Reason::Other => "The photo does not meet the requirements.",
         }
     }
@@ -203,6 +211,7 @@ impl Reason {
             Reason::Glasses => "此证件不允许佩戴眼镜：请摘下眼镜。",
             Reason::Headwear => "佩戴了帽子或头巾：请摘下。",
             Reason::Recaptured => "这是翻拍的照片（拍摄的是打印照片或屏幕）：请重新拍摄本人。",
+            Reason::NotLive => "未能确认是本人现场拍摄：请看镜头并眨一下眼睛。",
             Reason::Other => "照片不符合要求。",
         }
     }

@@ -22,7 +22,7 @@ use crate::receipt::{Printer, Receipt};
 use crate::session::{
     CheckNote, Effect, Event, Flow, Limits, Lookup, Order, Photo, ReceiptJob, Session,
 };
-use crate::spec::Spec;
+use crate::spec::{Reason, Spec};
 use crate::vision::{Guide, Tracker, with_detector};
 
 /// What the booth runs on.
@@ -413,6 +413,9 @@ impl Booth {
                 // The frame the guidance last judged, with its face; else the newest frame.
                 let live = lock(&self.vision.live).clone();
                 let face = live.as_ref().and_then(|l| l.face);
+                // A photo taken (with the shutter button) before the face in view blinked may be
+                // of a print or a screen held up: the review names it.
+                let alive = live.as_ref().is_some_and(|l| l.alive);
                 let frame = live
                     .map(|l| l.image)
                     .or_else(|| self.parts.camera.latest().map(|f| f.image));
@@ -433,8 +436,12 @@ impl Booth {
                         }
                         .and_then(|r| r.map_err(|e| e.to_string()))
                         .map(|out| {
+                            let mut reasons = out.reasons();
+                            if !alive {
+                                reasons.push(Reason::NotLive);
+                            }
                             Arc::new(Photo {
-                                reasons: out.reasons(),
+                                reasons,
                                 jpeg: out.jpeg.bytes,
                                 captured_at,
                             })
@@ -843,6 +850,7 @@ fn spawn_vision(
                     image: Arc::clone(&frame.image),
                     face: assessment.face().copied(),
                     advice,
+                    alive: guide.is_live(),
                 });
                 if let Some(ctx) = repaint.get() {
                     ctx.request_repaint();

@@ -52,6 +52,8 @@ pub struct Live {
     pub face: Option<Face>,
     /// The advice to show.
     pub advice: Advice,
+    /// Whether the face in view has blinked (a live person, not a photo held up).
+    pub alive: bool,
 }
 
 /// What screens may read.

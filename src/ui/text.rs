@@ -44,6 +44,7 @@ pub fn advice(lang: Language, a: Advice) -> &'static str {
         ),
         Advice::PlainBackground => tr(lang, "背景不够纯净", "The background is not plain"),
         Advice::HoldStill => tr(lang, "请保持不动", "Hold still"),
+        Advice::Blink => tr(lang, "请眨一下眼睛", "Please blink once"),
         Advice::Good => tr(lang, "很好，请保持", "Good, hold it"),
     }
 }

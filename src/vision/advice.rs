@@ -8,10 +8,12 @@ use serde::Serialize;
 
 use super::assess::Assessment;
 use super::framing::plan_crop;
+use super::liveness::Liveness;
 use super::thresholds::Thresholds;
 use crate::spec::Spec;
 
-/// One thing the applicant should do now, most important first.
+/// One thing the applicant should do now, most important first: where to stand, then the light
+/// and the backdrop (the face's measures need them), then the pose and how the face looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Advice {
@@ -33,6 +35,14 @@ pub enum Advice {
     MoveDown,
     /// The head is tilted to one side.
     StraightenHead,
+    /// The face is too dark.
+    MoreLight,
+    /// The face is too bright.
+    LessLight,
+    /// One side of the face, or its upper or lower half, is in shadow.
+    UnevenLight,
+    /// Something behind the applicant: the backdrop is not plain.
+    PlainBackground,
     /// The head is turned to one side: face the camera.
     FaceCamera,
     /// The head is raised or lowered: look level.
@@ -49,25 +59,19 @@ pub enum Advice {
     ClearEars,
     /// A fringe covers the eyebrows.
     ClearBrows,
-    /// The face is too dark.
-    MoreLight,
-    /// The face is too bright.
-    LessLight,
-    /// One side of the face, or its upper or lower half, is in shadow.
-    UnevenLight,
     /// Light reflects off the face or the glasses.
     Glare,
-    /// Something behind the applicant: the backdrop is not plain.
-    PlainBackground,
     /// The picture is blurred by movement.
     HoldStill,
+    /// All is right but no blink has been seen yet: a live person, not a photo held up.
+    Blink,
     /// Everything is right: hold that pose.
     Good,
 }
 
 impl Advice {
     /// Every advice, in order of importance.
-    pub const ALL: [Advice; 24] = [
+    pub const ALL: [Advice; 25] = [
         Advice::NoFace,
         Advice::OnlyOnePerson,
         Advice::MoveCloser,
@@ -77,6 +81,10 @@ impl Advice {
         Advice::MoveUp,
         Advice::MoveDown,
         Advice::StraightenHead,
+        Advice::MoreLight,
+        Advice::LessLight,
+        Advice::UnevenLight,
+        Advice::PlainBackground,
         Advice::FaceCamera,
         Advice::LevelHead,
         Advice::LookAtCamera,
@@ -85,12 +93,9 @@ impl Advice {
         Advice::TakeOffHat,
         Advice::ClearEars,
         Advice::ClearBrows,
-        Advice::MoreLight,
-        Advice::LessLight,
-        Advice::UnevenLight,
         Advice::Glare,
-        Advice::PlainBackground,
         Advice::HoldStill,
+        Advice::Blink,
         Advice::Good,
     ];
 
@@ -126,6 +131,7 @@ pub struct Guide {
     shown: Advice,
     candidate: Advice,
     held: u32,
+    liveness: Liveness,
 }
 
 impl Guide {
@@ -137,6 +143,7 @@ impl Guide {
             shown: Advice::NoFace,
             candidate: Advice::NoFace,
             held: 0,
+            liveness: Liveness::new(thresholds.eyes_open_min),
         }
     }
 
@@ -145,10 +152,20 @@ impl Guide {
         self.shown
     }
 
+    /// Whether the face in view has blinked: a live person, not a photo held up.
+    pub fn is_live(&self) -> bool {
+        self.liveness.is_live()
+    }
+
     /// Feeds one frame's assessment; returns the advice to show. A new advice replaces the shown
     /// one only after it has been the most important for `advice_hold_frames` frames in a row.
+    /// When nothing else is wrong and no blink has been seen, it asks for one.
     pub fn update(&mut self, assessment: &Assessment, spec: &Spec) -> Advice {
+        self.liveness.observe(assessment);
         self.firing = self.conditions(assessment, spec);
+        if self.firing == 0 && !self.liveness.is_live() {
+            self.firing = Advice::Blink.bit();
+        }
         let top = Advice::ALL
             .into_iter()
             .find(|a| self.firing & a.bit() != 0)

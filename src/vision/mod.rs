@@ -11,6 +11,7 @@ mod assess;
 mod detect;
 mod framing;
 mod head;
+mod liveness;
 mod measures;
 pub mod mesh;
 mod model;
@@ -23,6 +24,7 @@ pub use assess::{Assessment, COUNT_WIDTH, Measures, assess_known, assess_still, 
 pub use detect::{Face, FaceDetector, MIN_WINDOW, shrink_gray, with_detector};
 pub use framing::{CropPlan, MAX_UPSCALE, plan_crop};
 pub use head::{Crown, CrownSource, Head, PERSON_EDGE};
+pub use liveness::Liveness;
 pub use measures::{Background, Balance, Exposure, Rect, background, is_backdrop, luma};
 pub use model::{MODEL_BYTES, ModelError, load_detector};
 pub use thresholds::Thresholds;

@@ -45,6 +45,16 @@ pub mod index {
     pub const BROW_LEFT: [usize; 5] = [70, 63, 105, 66, 107];
     /// Upper edge of the image-right eyebrow, inner end to outer (FACEMESH_LEFT_EYEBROW).
     pub const BROW_RIGHT: [usize; 5] = [336, 296, 334, 293, 300];
+    /// The image-left eye's outline, lower lid from the outer corner to the inner, then the
+    /// upper lid back (FACEMESH_RIGHT_EYE).
+    pub const EYE_RING_LEFT: [usize; 16] = [
+        33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246,
+    ];
+    /// The image-right eye's outline, lower lid from the outer corner to the inner, then the
+    /// upper lid back (FACEMESH_LEFT_EYE).
+    pub const EYE_RING_RIGHT: [usize; 16] = [
+        263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466,
+    ];
     /// Corners of the mouth, image left and right.
     pub const MOUTH_CORNERS: [usize; 2] = [61, 291];
     /// The inner lips, upper and lower point, at the middle and on either side of it.
