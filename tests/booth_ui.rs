@@ -433,6 +433,39 @@ fn standing_right() -> idbooth::camera::Placement {
 }
 
 #[test]
+fn a_photo_shot_before_a_blink_is_named_not_live() {
+    // A print of the applicant held up to the camera, in the right place: the booth asks for a
+    // blink and waits; shot with the button, the photo is not taken as the applicant's own.
+    use std::sync::Arc;
+    let data = tempfile::tempdir().expect("temp");
+    let config = Arc::new(util::config());
+    let timeout = Duration::from_millis(config.kiosk.camera.frame_timeout_ms);
+    let mut parts =
+        idbooth::demo_parts(config, data.path(), util::PORTRAIT.as_ref()).expect("demo parts");
+    parts.camera = Arc::new(idbooth::camera::Camera::start(
+        util::replay_of(
+            Arc::new(util::print_subject()),
+            (640, 480),
+            30,
+            idbooth::camera::Motion::Still(standing_right()),
+            Default::default(),
+        ),
+        timeout,
+        Box::new(|| {}),
+    ));
+    let mut h = booth_on(parts, data.path());
+    to_pose(&mut h);
+    util::wait_for(&mut h, "请眨一下眼睛", Duration::from_secs(30));
+    util::tap(&mut h, "拍照");
+    util::wait_for(&mut h, "确认提交", Duration::from_secs(60));
+    assert!(
+        h.query_by_label_contains("未能确认是本人现场拍摄")
+            .is_some(),
+        "the review names the missing blink"
+    );
+}
+
+#[test]
 fn the_review_shows_the_photo_undistorted_and_the_rejection_matches_its_snapshot() {
     // No snapshot of the review: it would commit the packaged portrait in a picture.
     let data = tempfile::tempdir().expect("temp");

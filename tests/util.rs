@@ -402,7 +402,24 @@ pub fn replay(
     motion: idbooth::camera::Motion,
     faults: idbooth::camera::Faults,
 ) -> idbooth::camera::MakeSource {
-    let subject = Arc::new(subject().clone());
+    replay_of(Arc::new(subject().clone()), size, fps, motion, faults)
+}
+
+/// The demo's portrait cut out as a print held up to the camera would show it: it cannot blink.
+pub fn print_subject() -> idbooth::camera::Subject {
+    let mut print = subject().clone();
+    print.closed = None;
+    print
+}
+
+/// A replay camera on `subject`: frames of `size`, `fps` a second, moving as `motion` says.
+pub fn replay_of(
+    subject: Arc<idbooth::camera::Subject>,
+    size: (u32, u32),
+    fps: u32,
+    motion: idbooth::camera::Motion,
+    faults: idbooth::camera::Faults,
+) -> idbooth::camera::MakeSource {
     let epoch = Instant::now();
     Arc::new(move || {
         Box::new(idbooth::camera::ReplaySource::new(

@@ -14,7 +14,8 @@ use super::source::{CameraError, FrameSource};
 /// Motion of the replayed applicant over time.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Motion {
-    /// Standing still where placed.
+    /// Standing still where placed, blinking every [`BLINK_EVERY_S`] (where the subject can: a
+    /// print held up cannot).
     Still(Placement),
     /// Walking in off-centre and too far, settling in the middle after `settle_s`, then swaying
     /// a little; the whole repeats every `period_s` (a new applicant). The light is dim and
@@ -41,7 +42,10 @@ impl Motion {
     /// Where the applicant stands `t` seconds in.
     pub fn at(&self, t: f32) -> Placement {
         match *self {
-            Motion::Still(place) => place,
+            Motion::Still(place) => Placement {
+                eyes_closed: blinking(t),
+                ..place
+            },
             Motion::Arrive { settle_s, period_s } => {
                 let t = t % period_s.max(1.0);
                 let settled = Placement {
@@ -64,8 +68,7 @@ impl Motion {
                     face_share: 0.18 + (settled.face_share - 0.18) * e,
                     light: ramp(DIM, 1.0, t / settle_s, 1.25, 1.5),
                     left_light: ramp(ONE_SIDED, 1.0, t / settle_s, 1.75, 2.0),
-                    eyes_closed: k >= 1.0
-                        && (t - settle_s) % BLINK_EVERY_S > BLINK_EVERY_S - BLINK_S,
+                    eyes_closed: k >= 1.0 && blinking(t - settle_s),
                     ..settled
                 }
             }
@@ -78,6 +81,12 @@ pub const BLINK_EVERY_S: f32 = 2.5;
 /// How long a blink keeps the eyes shut, seconds: a slow one, so that a booth assessing a few
 /// frames a second sees it.
 const BLINK_S: f32 = 0.4;
+
+/// Whether the eyes are shut `t` seconds into a run of blinks: the first ends at
+/// [`BLINK_EVERY_S`].
+fn blinking(t: f32) -> bool {
+    t % BLINK_EVERY_S > BLINK_EVERY_S - BLINK_S
+}
 
 /// Light on arrival: too dark for the booth.
 const DIM: f32 = 0.35;
