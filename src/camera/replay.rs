@@ -217,9 +217,29 @@ mod tests {
         let start = motion.at(0.0);
         let settled = motion.at(5.0);
         assert!(start.center_x < 0.3 && start.face_share < 0.2);
-        assert!((settled.center_x - 0.5).abs() < 0.01 && (settled.face_share - 0.4).abs() < 1e-6);
+        assert!((settled.center_x - 0.5).abs() < 0.01 && (settled.face_share - 0.34).abs() < 1e-6);
         // A new applicant after the period.
         assert_eq!(motion.at(20.0), start);
+    }
+
+    #[test]
+    fn the_applicant_blinks_once_in_place_and_not_before() {
+        let motion = Motion::Arrive {
+            settle_s: 3.0,
+            period_s: 20.0,
+        };
+        let shut = |from: f32, to: f32| {
+            (0..((to - from) * 100.0) as u32)
+                .filter(|i| motion.at(from + *i as f32 / 100.0).eyes_closed)
+                .count() as f32
+                / 100.0
+        };
+        assert_eq!(shut(0.0, 3.0), 0.0, "walking in");
+        // Once in place: shut for a blink's length in every BLINK_EVERY_S.
+        let blinks = shut(3.0, 3.0 + 4.0 * BLINK_EVERY_S);
+        assert!((blinks - 4.0 * BLINK_S).abs() < 0.05, "{blinks} s shut");
+        let still = Motion::Still(Placement::default());
+        assert!(!still.at(0.0).eyes_closed && still.at(BLINK_EVERY_S - 0.1).eyes_closed);
     }
 
     #[test]
