@@ -387,6 +387,8 @@ fn how_the_applicant_looks_is_named_one_thing_at_a_time_and_a_blink_is_not_close
     // the request stands.
     let hat = with(&|l| l.headwear = Some(1.5 * t.headwear_max));
     assert_eq!(shown_after(&hat, hold), Advice::TakeOffHat);
+    let earrings = with(&|l| l.earrings = Some(3.0 * t.earrings_max));
+    assert_eq!(shown_after(&earrings, hold), Advice::TakeOffEarrings);
     let mut guide = blinked(t, &base, spec);
     let unread = with(&|l| l.headwear = None);
     for a in std::iter::repeat_n(&hat, hold).chain(std::iter::repeat_n(&unread, 2 * hold)) {

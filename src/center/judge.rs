@@ -11,7 +11,7 @@ use crate::vision::{Thresholds, assess_still, with_detector};
 
 /// Rules the center re-checks: the geometry and how the applicant looks (the booth checks the
 /// exposure, sharpness and background itself).
-const CENTER_RULES: [&str; 25] = [
+const CENTER_RULES: [&str; 26] = [
     "size_px",
     "file_kb",
     "dpi",
@@ -36,6 +36,7 @@ const CENTER_RULES: [&str; 25] = [
     "skin_green",
     "glasses",
     "headwear",
+    "earrings",
     "periodicity",
 ];
 

@@ -383,6 +383,9 @@ fn appearance(
     if let Some(headwear) = a.headwear {
         rules.at_most("headwear", headwear, t.headwear_max, Reason::Headwear);
     }
+    if let Some(earrings) = a.earrings {
+        rules.at_most("earrings", earrings, t.earrings_max, Reason::Earrings);
+    }
     if let Some(periodicity) = a.periodicity {
         rules.at_most(
             "periodicity",

@@ -55,7 +55,7 @@ impl PhotoRule {
             MouthOpen => PhotoRule::MouthClosed,
             EyebrowsHidden | EarsHidden => PhotoRule::EarsAndBrows,
             Glasses => PhotoRule::Glasses,
-            Headwear => PhotoRule::NoAccessories,
+            Headwear | Earrings => PhotoRule::NoAccessories,
             TooDark | TooBright | UnevenLighting | FaceShadow | Glare => PhotoRule::Light,
             ColourCast => PhotoRule::Colour,
             Blurred | BackgroundNotUniform | WrongSize | FileSize | Recaptured | NotLive

@@ -60,6 +60,8 @@ pub enum Reason {
     Glasses,
     /// A hat, a cap or a headscarf.
     Headwear,
+    /// Earrings.
+    Earrings,
     /// A photo of a print or of a screen (翻拍): a halftone's or a screen's periodic pattern.
     Recaptured,
     /// The booth saw no live person take the photo (no blink across the pose): a print or a
@@ -71,7 +73,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, in the order of DESIGN.md.
-    pub const ALL: [Reason; 29] = [
+    pub const ALL: [Reason; 30] = [
         Reason::FaceNotFound,
         Reason::MultipleFaces,
         Reason::HeadTooSmall,
@@ -98,6 +100,7 @@ impl Reason {
         Reason::ColourCast,
         Reason::Glasses,
         Reason::Headwear,
+        Reason::Earrings,
         Reason::Recaptured,
         Reason::NotLive,
         Reason::Other,
@@ -132,6 +135,7 @@ impl Reason {
             Reason::ColourCast => "colour_cast",
             Reason::Glasses => "glasses",
             Reason::Headwear => "headwear",
+            Reason::Earrings => "earrings",
             Reason::Recaptured => "recaptured",
             Reason::NotLive => "not_live",
             Reason::Other => "other",
@@ -171,6 +175,7 @@ impl Reason {
             }
             Reason::Glasses => "Glasses are not allowed for this document: take them off.",
             Reason::Headwear => "A hat or headscarf is worn: take it off.",
+            Reason::Earrings => "Earrings are worn: take them off.",
             Reason::Recaptured => {
                 "This is a photo of a printed photo or of a screen: a new photo must be taken."
             }
@@ -210,6 +215,7 @@ impl Reason {
             Reason::ColourCast => "面部颜色不自然（偏色或非彩色照片）。",
             Reason::Glasses => "此证件不允许佩戴眼镜：请摘下眼镜。",
             Reason::Headwear => "佩戴了帽子或头巾：请摘下。",
+            Reason::Earrings => "佩戴了耳环：请摘下。",
             Reason::Recaptured => "这是翻拍的照片（拍摄的是打印照片或屏幕）：请重新拍摄本人。",
             Reason::NotLive => "未能确认是本人现场拍摄：请看镜头并眨一下眼睛。",
             Reason::Other => "照片不符合要求。",

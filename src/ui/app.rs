@@ -66,8 +66,13 @@ struct VisionShared {
     spec: Mutex<Option<Arc<Spec>>>,
     reset: AtomicBool,
     live: Mutex<Option<Live>>,
+    /// The last frame judged with the eyes open: the shot, when the newest is a blink.
+    open_eyes: Mutex<Option<Live>>,
     stop: AtomicBool,
 }
+
+/// How many camera frames back a shot may be taken from to miss a blink (about half a second).
+const BLINK_FRAMES: u64 = 15;
 
 /// The booth application.
 pub struct Booth {
@@ -124,6 +129,7 @@ impl Booth {
             spec: Mutex::new(None),
             reset: AtomicBool::new(false),
             live: Mutex::new(None),
+            open_eyes: Mutex::new(None),
             stop: AtomicBool::new(false),
         });
         let repaint: Arc<OnceLock<egui::Context>> = Arc::new(OnceLock::new());
@@ -400,6 +406,7 @@ impl Booth {
             Effect::ResetTracking => {
                 self.vision.reset.store(true, Ordering::SeqCst);
                 *lock(&self.vision.live) = None;
+                *lock(&self.vision.open_eyes) = None;
             }
             Effect::Wipe => {
                 self.screens = Screens::default();
@@ -407,11 +414,18 @@ impl Booth {
                 self.preview = None;
                 self.preview_seq = None;
                 *lock(&self.vision.live) = None;
+                *lock(&self.vision.open_eyes) = None;
                 self.lang = self.operator.default_lang;
             }
             Effect::Capture { document } => {
-                // The frame the guidance last judged, with its face; else the newest frame.
+                // The frame the guidance last judged, with its face (the last with the eyes open
+                // when that one caught a blink); else the newest frame.
                 let live = lock(&self.vision.live).clone();
+                let open = lock(&self.vision.open_eyes).clone();
+                let live = match (live, open) {
+                    (Some(l), Some(o)) if !l.eyes_open && l.seq <= o.seq + BLINK_FRAMES => Some(o),
+                    (live, _) => live,
+                };
                 let face = live.as_ref().and_then(|l| l.face);
                 // A photo taken (with the shutter button) before the face in view blinked may be
                 // of a print or a screen held up: the review names it.
@@ -844,14 +858,22 @@ fn spawn_vision(
                 last = Some(frame.seq);
                 let assessment = tracker.assess(&frame.image);
                 let advice = guide.update(&assessment, &spec);
-                *lock(&shared.live) = Some(Live {
+                let eyes_open = assessment
+                    .appearance
+                    .is_some_and(|a| a.eyes_open >= thresholds.eyes_open_min);
+                let live = Live {
                     seq: frame.seq,
                     frame: frame.image.dimensions(),
                     image: Arc::clone(&frame.image),
                     face: assessment.face().copied(),
                     advice,
                     alive: guide.is_live(),
-                });
+                    eyes_open,
+                };
+                if eyes_open {
+                    *lock(&shared.open_eyes) = Some(live.clone());
+                }
+                *lock(&shared.live) = Some(live);
                 if let Some(ctx) = repaint.get() {
                     ctx.request_repaint();
                 }

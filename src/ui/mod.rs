@@ -54,6 +54,8 @@ pub struct Live {
     pub advice: Advice,
     /// Whether the face in view has blinked (a live person, not a photo held up).
     pub alive: bool,
+    /// Whether the eyes are open on this frame (not in a blink).
+    pub eyes_open: bool,
 }
 
 /// What screens may read.

@@ -32,6 +32,7 @@ pub fn advice(lang: Language, a: Advice) -> &'static str {
         Advice::OpenEyes => tr(lang, "请睁开眼睛", "Open your eyes"),
         Advice::CloseMouth => tr(lang, "请闭上嘴", "Close your mouth"),
         Advice::TakeOffHat => tr(lang, "请摘下帽子", "Please take off your hat"),
+        Advice::TakeOffEarrings => tr(lang, "请摘下耳环", "Please take off your earrings"),
         Advice::ClearEars => tr(lang, "请把头发别到耳后", "Tuck your hair behind your ears"),
         Advice::ClearBrows => tr(lang, "请露出眉毛", "Keep your hair off your eyebrows"),
         Advice::MoreLight => tr(lang, "光线太暗", "Too dark"),

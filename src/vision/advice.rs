@@ -55,6 +55,8 @@ pub enum Advice {
     CloseMouth,
     /// A hat or a headscarf: take it off.
     TakeOffHat,
+    /// Earrings: take them off.
+    TakeOffEarrings,
     /// Hair covers the ears: tuck it behind them.
     ClearEars,
     /// A fringe covers the eyebrows.
@@ -71,7 +73,7 @@ pub enum Advice {
 
 impl Advice {
     /// Every advice, in order of importance.
-    pub const ALL: [Advice; 25] = [
+    pub const ALL: [Advice; 26] = [
         Advice::NoFace,
         Advice::OnlyOnePerson,
         Advice::MoveCloser,
@@ -91,6 +93,7 @@ impl Advice {
         Advice::OpenEyes,
         Advice::CloseMouth,
         Advice::TakeOffHat,
+        Advice::TakeOffEarrings,
         Advice::ClearEars,
         Advice::ClearBrows,
         Advice::Glare,
@@ -275,11 +278,16 @@ impl Guide {
                 look.mouth_open,
                 Limit::Above(t.mouth_open_max),
             );
-            // The hat is read on the frames with a person mask (a few a second): in between,
-            // the condition stays as the last of them left it.
-            let hat_firing = self.firing & Advice::TakeOffHat.bit() != 0;
-            if let Some(hat) = look.headwear.or(hat_firing.then_some(f32::INFINITY)) {
-                check(Advice::TakeOffHat, hat, Limit::Above(t.headwear_max));
+            // A hat and earrings are read on the frames with a person mask (a few a second): in
+            // between, each condition stays as the last of them left it.
+            for (advice, value, max) in [
+                (Advice::TakeOffHat, look.headwear, t.headwear_max),
+                (Advice::TakeOffEarrings, look.earrings, t.earrings_max),
+            ] {
+                let firing = self.firing & advice.bit() != 0;
+                if let Some(v) = value.or(firing.then_some(f32::INFINITY)) {
+                    check(advice, v, Limit::Above(max));
+                }
             }
             check(
                 Advice::ClearEars,

@@ -105,6 +105,7 @@ mod tests {
                 glare: 0.0,
                 bridge_edges: 0.0,
                 headwear: None,
+                earrings: None,
                 periodicity: None,
             }),
             landmarks: None,

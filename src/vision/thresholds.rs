@@ -62,6 +62,8 @@ pub struct Thresholds {
     /// Largest headwear measure: a level edge's strength across the head at the temples less its
     /// arch (a hat's brim or a cap's band).
     pub headwear_max: f32,
+    /// Largest count of bright spots beside the earlobes (the side with fewer): earrings.
+    pub earrings_max: f32,
     /// Largest periodicity of the face's texture (a print's halftone, a screen's pixels).
     pub periodicity_max: f32,
     /// Largest edge strength across the bridge of the nose without glasses (only checked for a
@@ -106,6 +108,7 @@ impl Default for Thresholds {
             skin_blue_max: 0.14,
             skin_green_max: 0.03,
             headwear_max: 0.38,
+            earrings_max: 1.2,
             periodicity_max: 150.0,
             bridge_edges_max: 5.0,
             live_head_share: [0.42, 0.62],

@@ -8,6 +8,7 @@ mod features;
 mod glasses;
 mod hair;
 mod headwear;
+mod jewellery;
 mod light;
 mod recapture;
 mod skin;
@@ -42,6 +43,9 @@ pub struct Appearance {
     /// band), less the arch of that edge (a hairline arches): `None` on a frame without a person
     /// mask.
     pub headwear: Option<f32>,
+    /// Small spots far brighter than their surroundings beside the earlobes (metal, stones,
+    /// pearls), the side with fewer: `None` on a frame without a person mask.
+    pub earrings: Option<f32>,
     /// How periodic the texture of the cheeks and nose is (a print's halftone, a screen's
     /// pixels): the strongest peak of their spectra over the spectra's level. Read on stills
     /// only (a file, the capture), not on every live frame: `None` until
@@ -65,15 +69,16 @@ impl Appearance {
             fw,
         );
         let skin = Skin::sample(rgb, &cheeks);
-        let (brows_clear, ears_clear, top_bottom_light, glare, headwear) = match &skin {
+        let (brows_clear, ears_clear, top_bottom_light, glare, headwear, earrings) = match &skin {
             Some(s) => (
                 hair::brows_clear(rgb, landmarks, s, fw),
                 hair::ears_clear(rgb, landmarks, s, fw),
                 light::top_bottom(rgb, landmarks, s, fw),
                 light::glare(rgb, landmarks, s, fw),
                 headwear::band(rgb, landmarks, s, fw, crown_y),
+                jewellery::earrings(rgb, landmarks, s, fw),
             ),
-            None => (0.0, [0.0; 2], 1.0, 0.0, None),
+            None => (0.0, [0.0; 2], 1.0, 0.0, None, None),
         };
         Appearance {
             eyes_open: features::eyes_open(landmarks),
@@ -85,6 +90,7 @@ impl Appearance {
             glare,
             bridge_edges: glasses::bridge_edges(rgb, landmarks, fw),
             headwear,
+            earrings,
             periodicity: None,
         }
     }
@@ -133,12 +139,18 @@ impl Appearance {
             top_bottom_light: m(self.top_bottom_light, other.top_bottom_light),
             glare: m(self.glare, other.glare),
             bridge_edges: m(self.bridge_edges, other.bridge_edges),
-            headwear: match (self.headwear, other.headwear) {
-                (Some(a), Some(b)) => Some(m(a, b)),
-                (a, b) => a.or(b),
-            },
+            headwear: mean_of(self.headwear, other.headwear),
+            earrings: mean_of(self.earrings, other.earrings),
             periodicity: self.periodicity,
         }
+    }
+}
+
+/// The mean of two readings where both were read, else the one that was.
+fn mean_of(a: Option<f32>, b: Option<f32>) -> Option<f32> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some((a + b) / 2.0),
+        (a, b) => a.or(b),
     }
 }
 
