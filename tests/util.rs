@@ -130,7 +130,7 @@ pub fn booth_harness(data: &Path) -> Harness<'static, Booth> {
 /// The demo booth in a headless harness of `size`, with its data in `data`.
 pub fn booth_harness_sized(data: &Path, size: egui::Vec2) -> Harness<'static, Booth> {
     let config = Arc::new(config());
-    let parts = idbooth::demo_parts(config, data, GRACE.as_ref()).expect("demo parts");
+    let parts = idbooth::demo_parts(config, data, PORTRAIT.as_ref()).expect("demo parts");
     let booth = Booth::new(parts).with_data_dir(data).expect("ops store");
     harness_sized(booth, size)
 }
