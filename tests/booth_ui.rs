@@ -456,8 +456,11 @@ fn a_photo_shot_before_a_blink_is_named_not_live() {
     let mut h = booth_on(parts, data.path());
     to_pose(&mut h);
     util::wait_for(&mut h, "请眨一下眼睛", Duration::from_secs(30));
+    util::keep_screen(&mut h, "pose-blink");
     util::tap(&mut h, "拍照");
     util::wait_for(&mut h, "确认提交", Duration::from_secs(60));
+    h.step();
+    util::keep_screen(&mut h, "review-not-live");
     assert!(
         h.query_by_label_contains("未能确认是本人现场拍摄")
             .is_some(),

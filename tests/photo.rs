@@ -318,6 +318,44 @@ fn cli_normalize_then_check_is_compliant() {
 }
 
 #[test]
+fn cli_normalize_writes_through_no_planted_name() {
+    // Names a writer might have guessed for the temporary file, planted as symlinks to a file
+    // that must not change: the output is written and the victim is untouched.
+    let dir = tempfile::tempdir().expect("temp");
+    let capture = save_capture(dir.path());
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, b"keep me").expect("victim");
+    let out = dir.path().join("photo.jpg");
+    for planted in [".photo.jpg.tmp", ".photo.jpg.part", "photo.jpg.tmp"] {
+        std::os::unix::fs::symlink(&victim, dir.path().join(planted)).expect("symlink");
+    }
+    let (code, stdout, err) = parts(&run(&[
+        "photo",
+        "normalize",
+        capture.to_str().expect("utf-8"),
+        "--document",
+        "resident_id",
+        "-o",
+        out.to_str().expect("utf-8"),
+    ]));
+    assert_eq!(code, 0, "{stdout}\n{err}");
+    assert!(
+        std::fs::read(&victim).expect("victim") == b"keep me",
+        "the file a planted name points to was written"
+    );
+    let written = std::fs::read(&out).expect("output");
+    assert_eq!(&written[..2], &[0xFF, 0xD8], "a JPEG");
+    // Nothing of the temporary file is left beside the output.
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp") && !n.starts_with(".photo.jpg.tmp") && n != "photo.jpg.tmp")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
 fn cli_check_of_a_capture_is_not_compliant_with_reasons() {
     let dir = tempfile::tempdir().expect("temp");
     let capture = save_capture(dir.path());
