@@ -14,6 +14,7 @@ pub mod cli;
 mod commands;
 pub mod ops;
 pub mod photo;
+mod private;
 pub mod receipt;
 pub mod session;
 pub mod spec;

@@ -1410,3 +1410,30 @@ fn fifty_kiosks_sending_twenty_each_at_once_are_all_accounted_for() {
     assert_eq!(all.len(), KIOSKS * EACH);
     assert_once_each(center.ledger(), &all);
 }
+
+#[test]
+fn the_centers_and_the_outboxs_data_are_their_owners_alone() {
+    // Started by hand (the shell's umask, not the unit's 0077): names, ID numbers and photos are
+    // still readable by their owner only.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| {
+        std::fs::metadata(p)
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let root = tempfile::tempdir().expect("temp");
+    let center = root.path().join("center-data");
+    let ledger = Ledger::open(&center, util::config().documents).expect("ledger");
+    drop(ledger);
+    assert_eq!(mode(&center), 0o700);
+    assert_eq!(mode(&center.join("center.sqlite")), 0o600);
+    let kiosk = root.path().join("kiosk");
+    let outbox = Outbox::open(&kiosk.join("outbox.sqlite")).expect("outbox");
+    outbox.put(&parcel("perm-1")).expect("put");
+    assert_eq!(mode(&kiosk), 0o700);
+    for file in ["outbox.sqlite", "outbox.sqlite-wal"] {
+        assert_eq!(mode(&kiosk.join(file)), 0o600, "{file}");
+    }
+}

@@ -99,13 +99,18 @@ CREATE TABLE IF NOT EXISTS sequences (
 ";
 
 impl Ledger {
-    /// Opens (or creates) `dir/center.sqlite`, creating `dir` if missing.
+    /// Opens (or creates) `dir/center.sqlite`, creating `dir` if missing; both are the owner's
+    /// alone (0700 and 0600), however the center was started.
     pub fn open(dir: &Path, documents: Documents) -> Result<Ledger, LedgerError> {
-        std::fs::create_dir_all(dir).map_err(|source| LedgerError::Folder {
+        crate::private::folder(dir).map_err(|source| LedgerError::Folder {
             path: dir.to_path_buf(),
             source,
         })?;
         let path = dir.join("center.sqlite");
+        crate::private::database(&path).map_err(|source| LedgerError::Folder {
+            path: path.clone(),
+            source,
+        })?;
         let sql = |source| LedgerError::Sqlite {
             path: path.clone(),
             source,

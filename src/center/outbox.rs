@@ -150,22 +150,19 @@ impl Outbox {
             path: path.to_path_buf(),
             source,
         };
+        let unusable = |at: &Path, e: std::io::Error| {
+            err(rusqlite::Error::InvalidPath(PathBuf::from(format!(
+                "{}: {e}",
+                at.display()
+            ))))
+        };
+        // Names, ID numbers and photos: the folder and the file are the booth's alone.
         if let Some(dir) = path.parent()
             && !dir.as_os_str().is_empty()
-            && !dir.exists()
         {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                err(rusqlite::Error::InvalidPath(PathBuf::from(format!(
-                    "{}: {e}",
-                    dir.display()
-                ))))
-            })?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
-            }
+            crate::private::folder(dir).map_err(|e| unusable(dir, e))?;
         }
+        crate::private::database(path).map_err(|e| unusable(path, e))?;
         let conn = Connection::open(path).map_err(err)?;
         // Full sync in WAL: a stored submission survives a power cut, not only a crash.
         conn.pragma_update(None, "journal_mode", "WAL")

@@ -147,9 +147,8 @@ impl OpsStore {
             why,
         };
         // The data folder is the booth's alone (DESIGN.md, "Data and privacy").
-        std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
-            .create(dir)
-            .map_err(|e| failed(e.to_string()))?;
+        crate::private::folder(dir).map_err(|e| failed(e.to_string()))?;
+        crate::private::database(&path).map_err(|e| failed(e.to_string()))?;
         let conn = Connection::open(&path).map_err(|e| failed(e.to_string()))?;
         // WAL: the UI thread writes a row in well under a millisecond, and a crash loses nothing
         // committed.
