@@ -6,7 +6,7 @@
 
 use image::RgbImage;
 
-use super::skin::{Skin, ycc};
+use super::skin::{Skin, luma_at};
 use crate::vision::mesh::{Landmarks, PersonMask, index};
 
 /// Half the width of the band searched, in face widths (the face's side is at about 0.5).
@@ -62,7 +62,8 @@ pub fn band(
             let above = frame.image(across(j), down(i) - reach);
             let below = frame.image(across(j), down(i) + reach);
             if person(mask, above) && person(mask, below) {
-                edge[i * cols + j] = ((luma(rgb, below) - luma(rgb, above)).abs() / light).min(1.0);
+                edge[i * cols + j] =
+                    ((luma_at(rgb, below) - luma_at(rgb, above)).abs() / light).min(1.0);
             }
         }
     }
@@ -157,14 +158,6 @@ impl HeadFrame {
 
 fn person(mask: &PersonMask, p: [f32; 2]) -> bool {
     mask.at(p[0], p[1]) > PERSON
-}
-
-/// Luma at image point `p`, the nearest pixel inside the image.
-fn luma(rgb: &RgbImage, p: [f32; 2]) -> f32 {
-    let (w, h) = rgb.dimensions();
-    let x = p[0].clamp(0.0, (w.max(1) - 1) as f32) as u32;
-    let y = p[1].clamp(0.0, (h.max(1) - 1) as f32) as u32;
-    ycc(rgb.get_pixel(x, y).0)[0]
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use image::RgbImage;
 
-use super::skin::{Skin, ycc};
+use super::skin::{Skin, luma_at};
 use crate::vision::mesh::Landmarks;
 
 /// The face's outline from the ear down the jaw, image-left side.
@@ -63,19 +63,11 @@ pub fn earrings(rgb: &RgbImage, l: &Landmarks, skin: &Skin, face_width: f32) -> 
 /// Whether the pixel at `p` is brighter by `margin` than each of eight points round it at
 /// distance `ring`.
 fn outshines(rgb: &RgbImage, p: [f32; 2], ring: f32, margin: f32) -> bool {
-    let centre = luma(rgb, p);
+    let centre = luma_at(rgb, p);
     (0..8).all(|i| {
         let a = i as f32 * std::f32::consts::FRAC_PI_4;
-        luma(rgb, [p[0] + ring * a.cos(), p[1] + ring * a.sin()]) + margin < centre
+        luma_at(rgb, [p[0] + ring * a.cos(), p[1] + ring * a.sin()]) + margin < centre
     })
-}
-
-/// Luma at image point `p`, the nearest pixel inside the image.
-fn luma(rgb: &RgbImage, p: [f32; 2]) -> f32 {
-    let (w, h) = rgb.dimensions();
-    let x = p[0].clamp(0.0, (w.max(1) - 1) as f32) as u32;
-    let y = p[1].clamp(0.0, (h.max(1) - 1) as f32) as u32;
-    ycc(rgb.get_pixel(x, y).0)[0]
 }
 
 #[cfg(test)]

@@ -12,6 +12,14 @@ pub fn ycc(p: [u8; 3]) -> [f32; 3] {
     [y, 0.564 * (b - y), 0.713 * (r - y)]
 }
 
+/// Luma at image point `p`, the nearest pixel inside the image.
+pub fn luma_at(rgb: &RgbImage, p: [f32; 2]) -> f32 {
+    let (w, h) = rgb.dimensions();
+    let x = p[0].clamp(0.0, (w.max(1) - 1) as f32) as u32;
+    let y = p[1].clamp(0.0, (h.max(1) - 1) as f32) as u32;
+    ycc(rgb.get_pixel(x, y).0)[0]
+}
+
 /// The skin's colour and its spread. Its hue is kept as chromaticity (chroma over luma), which
 /// light and shade leave alone: skin in a shadow is the same skin.
 #[derive(Debug, Clone, Copy, PartialEq)]
