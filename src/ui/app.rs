@@ -421,15 +421,16 @@ impl Booth {
                 // The frame the guidance last judged, with its face (the last with the eyes open
                 // when that one caught a blink); else the newest frame.
                 let live = lock(&self.vision.live).clone();
+                // A photo taken (with the shutter button) before the face in view blinked may be
+                // of a print or a screen held up: the review names it. Whether it has blinked is
+                // as of the newest frame.
+                let alive = live.as_ref().is_some_and(|l| l.alive);
                 let open = lock(&self.vision.open_eyes).clone();
                 let live = match (live, open) {
                     (Some(l), Some(o)) if !l.eyes_open && l.seq <= o.seq + BLINK_FRAMES => Some(o),
                     (live, _) => live,
                 };
                 let face = live.as_ref().and_then(|l| l.face);
-                // A photo taken (with the shutter button) before the face in view blinked may be
-                // of a print or a screen held up: the review names it.
-                let alive = live.as_ref().is_some_and(|l| l.alive);
                 let frame = live
                     .map(|l| l.image)
                     .or_else(|| self.parts.camera.latest().map(|f| f.image));
