@@ -37,6 +37,12 @@ fn center_and_outbox_commands_refuse_bad_input_in_one_line() {
     let dir = tempfile::tempdir().expect("temp");
     let tokens = dir.path().join("tokens.toml");
     std::fs::write(&tokens, "[kiosks]\nbooth-1 = \"short\"\n").expect("write");
+    let own = dir.path().join("own-tokens.toml");
+    std::fs::write(
+        &own,
+        "[kiosks]\nbooth-1 = \"a-token-of-this-site-only-7f3a9c\"\n",
+    )
+    .expect("write");
     let data = dir.path().display().to_string();
     for (args, expected) in [
         (
@@ -57,6 +63,8 @@ fn center_and_outbox_commands_refuse_bad_input_in_one_line() {
                 "--listen",
                 "8.8.8.8:1",
                 "--insecure-http",
+                "--tokens",
+                own.to_str().expect("utf-8"),
             ],
             "--listen 8.8.8.8:1: cannot listen",
         ),
@@ -277,6 +285,12 @@ fn config_check_warns_of_the_demo_secrets_and_fails_with_deployed() {
 fn insecure_http_lets_the_center_listen_beyond_loopback() {
     use std::io::BufRead as _;
     let data = tempfile::tempdir().expect("temp");
+    let tokens = data.path().join("tokens.toml");
+    std::fs::write(
+        &tokens,
+        "[kiosks]\nK1 = \"a-token-of-this-site-only-7f3a9c\"\n",
+    )
+    .expect("tokens");
     let mut child = util::idbooth()
         .args([
             "center",
@@ -286,6 +300,8 @@ fn insecure_http_lets_the_center_listen_beyond_loopback() {
             "--data",
         ])
         .arg(data.path())
+        .arg("--tokens")
+        .arg(&tokens)
         .arg("--config")
         .arg(util::shipped_config())
         .stdout(std::process::Stdio::piped())
@@ -298,4 +314,38 @@ fn insecure_http_lets_the_center_listen_beyond_loopback() {
     let _ = child.wait();
     read.expect("read");
     assert!(line.starts_with("listening on http://0.0.0.0:"), "{line:?}");
+}
+
+/// Beyond loopback the center refuses to start with the demo's kiosk token (published in the
+/// README), whether it comes from the shipped kiosk.toml or from a tokens file.
+#[test]
+fn the_center_beyond_loopback_refuses_the_demo_token() {
+    let data = tempfile::tempdir().expect("temp");
+    let tokens = data.path().join("tokens.toml");
+    std::fs::write(
+        &tokens,
+        format!(
+            "[kiosks]\nK1 = \"{}\"\n",
+            idbooth::ops::demo_secrets::DEMO_TOKEN
+        ),
+    )
+    .expect("tokens");
+    let shipped = ["center", "--listen", "0.0.0.0:0", "--insecure-http"];
+    for extra in [vec![], vec!["--tokens", tokens.to_str().expect("utf-8")]] {
+        let mut args: Vec<&str> = shipped.to_vec();
+        args.extend(["--data", data.path().to_str().expect("utf-8")]);
+        args.extend(extra);
+        let out = util::idbooth()
+            .args(&args)
+            .arg("--config")
+            .arg(util::shipped_config())
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("the center would accept the demo's published kiosk token"),
+            "{args:?}: {err}"
+        );
+    }
 }

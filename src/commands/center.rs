@@ -13,6 +13,7 @@ use crate::center::server::{CenterState, RunningCenter, TlsPem};
 use crate::center::tokens::Tokens;
 use crate::cli::{CenterArgs, ReviewMode};
 use crate::ops::config::{Config, resolve_dir};
+use crate::ops::demo_secrets::DEMO_TOKEN;
 
 /// Serves until asked to stop.
 pub(super) fn run(config_dir: Option<&Path>, args: &CenterArgs) -> anyhow::Result<ExitCode> {
@@ -29,6 +30,14 @@ pub(super) fn run(config_dir: Option<&Path>, args: &CenterArgs) -> anyhow::Resul
         Some(path) => Tokens::load(path)?,
         None => Tokens::single_kiosk(&config.kiosk.kiosk.id, &config.kiosk.center.token),
     };
+    // The demo's kiosk token is in the README: beyond loopback anyone could upload with it.
+    if !args.listen.ip().is_loopback() && tokens.caller(DEMO_TOKEN).is_some() {
+        bail!(
+            "--listen {}: the center would accept the demo's published kiosk token; give each \
+             kiosk its own token (--tokens FILE, or [center] token in kiosk.toml)",
+            args.listen
+        );
+    }
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => Some(TlsPem {
             cert: std::fs::read(cert)
