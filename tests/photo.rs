@@ -288,20 +288,29 @@ fn save_capture(dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
+/// `idbooth photo normalize INPUT --document DOCUMENT -o OUT`: exit status, stdout, stderr.
+fn normalize_cli(
+    input: &std::path::Path,
+    document: &str,
+    out: &std::path::Path,
+) -> (i32, String, String) {
+    parts(&run(&[
+        "photo",
+        "normalize",
+        input.to_str().expect("utf-8"),
+        "--document",
+        document,
+        "-o",
+        out.to_str().expect("utf-8"),
+    ]))
+}
+
 #[test]
 fn cli_normalize_then_check_is_compliant() {
     let dir = tempfile::tempdir().expect("temp");
     let capture = save_capture(dir.path());
     let out = dir.path().join("photo.jpg");
-    let (code, stdout, err) = parts(&run(&[
-        "photo",
-        "normalize",
-        capture.to_str().expect("utf-8"),
-        "--document",
-        "resident_id",
-        "-o",
-        out.to_str().expect("utf-8"),
-    ]));
+    let (code, stdout, err) = normalize_cli(&capture, "resident_id", &out);
     assert_eq!(code, 0, "{stdout}\n{err}");
     let (code, stdout, err) = parts(&run(&[
         "photo",
@@ -329,15 +338,7 @@ fn cli_normalize_writes_through_no_planted_name() {
     for planted in [".photo.jpg.tmp", ".photo.jpg.part", "photo.jpg.tmp"] {
         std::os::unix::fs::symlink(&victim, dir.path().join(planted)).expect("symlink");
     }
-    let (code, stdout, err) = parts(&run(&[
-        "photo",
-        "normalize",
-        capture.to_str().expect("utf-8"),
-        "--document",
-        "resident_id",
-        "-o",
-        out.to_str().expect("utf-8"),
-    ]));
+    let (code, stdout, err) = normalize_cli(&capture, "resident_id", &out);
     assert_eq!(code, 0, "{stdout}\n{err}");
     assert!(
         std::fs::read(&victim).expect("victim") == b"keep me",
@@ -379,15 +380,7 @@ fn cli_check_of_a_capture_is_not_compliant_with_reasons() {
 fn cli_solvay_is_multiple_faces_and_best_effort_is_written() {
     let dir = tempfile::tempdir().expect("temp");
     let out = dir.path().join("group.jpg");
-    let (code, _, err) = parts(&run(&[
-        "photo",
-        "normalize",
-        solvay().to_str().expect("utf-8"),
-        "--document",
-        "passport",
-        "-o",
-        out.to_str().expect("utf-8"),
-    ]));
+    let (code, _, err) = normalize_cli(&solvay(), "passport", &out);
     assert_eq!(code, 1);
     assert!(
         err.contains("multiple_faces") && err.contains("best effort"),
@@ -484,15 +477,7 @@ fn cli_no_face_is_not_compliant() {
         .save(&empty_booth)
         .expect("save");
     let out = dir.path().join("out.jpg");
-    let (code, _, err) = parts(&run(&[
-        "photo",
-        "normalize",
-        empty_booth.to_str().expect("utf-8"),
-        "--document",
-        "passport",
-        "-o",
-        out.to_str().expect("utf-8"),
-    ]));
+    let (code, _, err) = normalize_cli(&empty_booth, "passport", &out);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("face_not_found"), "{err}");
     let (code, stdout, _) = parts(&run(&[
