@@ -405,22 +405,32 @@ fn booth_on_still(
     place: idbooth::camera::Placement,
     center: std::sync::Arc<ScriptedCenter>,
 ) -> egui_kittest::Harness<'static, idbooth::ui::Booth> {
-    use std::sync::Arc;
-    let config = Arc::new(util::config());
-    let timeout = Duration::from_millis(config.kiosk.camera.frame_timeout_ms);
-    let mut parts = idbooth::demo_parts(config, data, util::PORTRAIT.as_ref()).expect("demo parts");
-    parts.camera = Arc::new(idbooth::camera::Camera::start(
+    let mut parts = demo_parts_on(
+        data,
         util::replay(
             (640, 480),
             30,
             idbooth::camera::Motion::Still(place),
             Default::default(),
         ),
+    );
+    parts.center = center;
+    booth_on(parts, data)
+}
+
+/// The demo's parts (the reference center in-process, the virtual printer) on the camera
+/// `make` opens, their data in `data`.
+fn demo_parts_on(data: &std::path::Path, make: idbooth::camera::MakeSource) -> idbooth::ui::Parts {
+    use std::sync::Arc;
+    let config = Arc::new(util::config());
+    let timeout = Duration::from_millis(config.kiosk.camera.frame_timeout_ms);
+    let mut parts = idbooth::demo_parts(config, data, util::PORTRAIT.as_ref()).expect("demo parts");
+    parts.camera = Arc::new(idbooth::camera::Camera::start(
+        make,
         timeout,
         Box::new(|| {}),
     ));
-    parts.center = center;
-    booth_on(parts, data)
+    parts
 }
 
 /// Where the demo's applicant stands once settled: centred, the head filling the zone.
@@ -436,23 +446,17 @@ fn standing_right() -> idbooth::camera::Placement {
 fn a_photo_shot_before_a_blink_is_named_not_live() {
     // A print of the applicant held up to the camera, in the right place: the booth asks for a
     // blink and waits; shot with the button, the photo is not taken as the applicant's own.
-    use std::sync::Arc;
     let data = tempfile::tempdir().expect("temp");
-    let config = Arc::new(util::config());
-    let timeout = Duration::from_millis(config.kiosk.camera.frame_timeout_ms);
-    let mut parts =
-        idbooth::demo_parts(config, data.path(), util::PORTRAIT.as_ref()).expect("demo parts");
-    parts.camera = Arc::new(idbooth::camera::Camera::start(
+    let parts = demo_parts_on(
+        data.path(),
         util::replay_of(
-            Arc::new(util::print_subject()),
+            std::sync::Arc::new(util::print_subject()),
             (640, 480),
             30,
             idbooth::camera::Motion::Still(standing_right()),
             Default::default(),
         ),
-        timeout,
-        Box::new(|| {}),
-    ));
+    );
     let mut h = booth_on(parts, data.path());
     to_pose(&mut h);
     util::wait_for(&mut h, "请眨一下眼睛", Duration::from_secs(30));
