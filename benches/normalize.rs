@@ -1,6 +1,8 @@
 //! Normalizing a 1280×720 capture to the passport spec: the booth's path (face known from the
 //! tracker; mesh, irises and mask on the capture and its mirror, then on the JPEG) against the
-//! file path (full detection too), and the KB search against one encode, in one run.
+//! file path (full detection too), the KB search against one encode, and the checked decode of
+//! uploads and files (the entropy-coded data walked whole, then decoded) against the bare decode,
+//! in one run.
 //! `cargo bench --bench normalize`.
 
 #[path = "../tests/util.rs"]
@@ -38,6 +40,31 @@ fn normalize(c: &mut Criterion) {
     });
     group.bench_function("kb_window_search", |b| {
         b.iter(|| photo::encode_within(&image, 300, spec.byte_window()).expect("encode"))
+    });
+    // What the center does with each upload: a checked decode against the decoder alone.
+    let upload = photo::encode_within(&image, 300, spec.byte_window())
+        .expect("encode")
+        .bytes;
+    group.bench_function("bare_decode", |b| {
+        b.iter(|| image::load_from_memory(&upload).expect("decode"))
+    });
+    group.bench_function("checked_decode", |b| {
+        b.iter(|| photo::decode(&upload).expect("decode"))
+    });
+    group.finish();
+
+    // A camera-sized file, as `photo check` reads it.
+    let mut file = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut file, 92)
+        .encode_image(&util::subject().compose(1920, 1080, &Placement::default()))
+        .expect("encode");
+    let mut group = c.benchmark_group("decode_1920x1080");
+    group.sample_size(20);
+    group.bench_function("bare_decode", |b| {
+        b.iter(|| image::load_from_memory(&file).expect("decode"))
+    });
+    group.bench_function("checked_decode", |b| {
+        b.iter(|| photo::decode(&file).expect("decode"))
     });
     group.finish();
 }

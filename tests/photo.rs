@@ -538,3 +538,139 @@ fn a_plain_backdrop_of_the_wrong_colour_is_named() {
         assert!(even.pass, "{even:?}");
     }
 }
+
+/// The bytes of a portrait `.ci/faces` fetched: `franck` is progressive (7 scans), `outdoors`
+/// has restart markers, `audrey` is baseline.
+fn face_file(name: &str) -> Vec<u8> {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/faces/{name}.jpg"));
+    std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run `bash .ci/setup test`", path.display()))
+}
+
+/// Where each scan's entropy-coded data starts and ends (the next marker).
+fn scans(jpeg: &[u8]) -> Vec<(usize, usize)> {
+    let mut scans = Vec::new();
+    let mut at = 2;
+    while at + 4 <= jpeg.len() && jpeg[at] == 0xFF && jpeg[at + 1] != 0xD9 {
+        let length = usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+        at += 2 + length;
+        if jpeg[at - length - 1] == 0xDA {
+            let start = at;
+            while !(jpeg[at] == 0xFF && jpeg[at + 1] != 0 && !(0xD0..=0xD7).contains(&jpeg[at + 1]))
+            {
+                at += 1;
+            }
+            scans.push((start, at));
+        }
+    }
+    scans
+}
+
+#[test]
+fn a_jpeg_cut_short_is_refused_even_closed_with_an_end_marker() {
+    for name in ["audrey", "franck", "outdoors"] {
+        let whole = face_file(name);
+        assert!(photo::decode(&whole).is_ok(), "{name} whole");
+        let scans = scans(&whole);
+        assert!(!scans.is_empty(), "{name}");
+        // Cut inside every scan, at 25 points each, and closed with FF D9 as a truncated upload
+        // "repaired" by appending the two bytes would be.
+        for &(start, end) in &scans {
+            for i in 0..25 {
+                let cut = start + (end - start) * i / 25;
+                let mut bytes = whole[..cut].to_vec();
+                bytes.extend_from_slice(&[0xFF, 0xD9]);
+                assert_eq!(
+                    photo::decode(&bytes),
+                    Err(photo::DecodeError::Truncated),
+                    "{name} cut at {cut} of {}",
+                    whole.len()
+                );
+            }
+        }
+        // A progressive file cut between two scans is a whole but blurry picture: refused too.
+        for &(_, end) in &scans[..scans.len() - 1] {
+            let mut bytes = whole[..end].to_vec();
+            bytes.extend_from_slice(&[0xFF, 0xD9]);
+            assert_eq!(
+                photo::decode(&bytes),
+                Err(photo::DecodeError::Truncated),
+                "{name} after a scan ending at {end}"
+            );
+        }
+    }
+}
+
+#[test]
+fn data_after_the_end_marker_is_no_damage() {
+    // Phones append a motion photo's video after the picture.
+    for name in ["audrey", "franck", "outdoors"] {
+        let whole = face_file(name);
+        let mut longer = whole.clone();
+        longer.extend((0..20_000u32).map(|i| (i * 7919 % 251) as u8));
+        assert_eq!(photo::decode(&longer), photo::decode(&whole), "{name}");
+    }
+}
+
+#[test]
+fn damaged_image_data_is_refused_and_named() {
+    let damaged = |bytes: &[u8]| match photo::decode(bytes) {
+        Err(photo::DecodeError::Damaged(what)) => what,
+        other => panic!("expected Damaged, got {:?}", other.map(|i| i.dimensions())),
+    };
+    for name in ["audrey", "franck", "outdoors"] {
+        let whole = face_file(name);
+        let (start, end) = scans(&whole)[0];
+        let middle = start + (end - start) / 2;
+        // A run of one-bits spells no Huffman code (all ones is reserved).
+        let mut ones = whole.clone();
+        for at in (middle..middle + 16).step_by(2) {
+            ones[at..at + 2].copy_from_slice(&[0xFF, 0x00]);
+        }
+        let what = damaged(&ones);
+        assert!(
+            what.contains("code") || what.contains("coefficients"),
+            "{name}: {what}"
+        );
+        // A marker inside the data.
+        let mut marker = whole.clone();
+        marker.splice(middle..middle, [0xFF, 0xE1]);
+        assert!(damaged(&marker).contains("marker"), "{name}");
+        // Bytes the picture has no blocks for, before the end marker.
+        let mut extra = whole.clone();
+        let last = scans(&whole).last().expect("a scan").1;
+        extra.splice(last..last, [0x12, 0x34, 0x56, 0x78]);
+        assert!(damaged(&extra).contains("past the last block"), "{name}");
+    }
+    // Restart markers out of order.
+    let whole = face_file("outdoors");
+    let (start, end) = scans(&whole)[0];
+    let rst = (start..end)
+        .find(|&i| whole[i] == 0xFF && whole[i + 1] == 0xD1)
+        .expect("outdoors has restart markers");
+    let mut swapped = whole.clone();
+    swapped[rst + 1] = 0xD5;
+    let what = damaged(&swapped);
+    assert!(what.contains("restart"), "{what}");
+}
+
+#[test]
+fn cli_check_of_a_truncated_upload_with_an_end_marker_exits_2() {
+    let dir = tempfile::tempdir().expect("temp");
+    let whole = face_file("audrey");
+    let mut cut = whole[..whole.len() * 3 / 5].to_vec();
+    cut.extend_from_slice(&[0xFF, 0xD9]);
+    let path = dir.path().join("cut.jpg");
+    std::fs::write(&path, &cut).expect("write");
+    let (code, out, err) = parts(&run(&[
+        "photo",
+        "check",
+        path.to_str().expect("utf-8"),
+        "--document",
+        "passport",
+    ]));
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("truncated"), "{err}");
+}

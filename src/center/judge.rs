@@ -5,7 +5,7 @@ use std::io::Cursor;
 
 use image::{ImageFormat, ImageReader};
 
-use crate::photo::{self, FileFacts};
+use crate::photo::{self, DecodeError, FileFacts};
 use crate::spec::{Documents, Reason};
 use crate::vision::{Thresholds, assess_still, with_detector};
 
@@ -72,7 +72,7 @@ impl Judge {
         let Ok((width, height)) =
             ImageReader::with_format(Cursor::new(jpeg), ImageFormat::Jpeg).into_dimensions()
         else {
-            return vec![Reason::Other];
+            return vec![Reason::Damaged];
         };
         if (width, height) != (spec.width_px, spec.height_px) {
             let (min, max) = spec.byte_window();
@@ -83,8 +83,14 @@ impl Judge {
             reasons.sort();
             return reasons;
         }
-        let Ok(rgb) = photo::decode(jpeg) else {
-            return vec![Reason::Other];
+        // A picture cut short or broken is refused as it is: the decoder would fill the gap with
+        // grey, and judging that would judge somebody else's photo.
+        let rgb = match photo::decode(jpeg) {
+            Ok(rgb) => rgb,
+            Err(DecodeError::Truncated | DecodeError::Damaged(_) | DecodeError::Corrupt(_)) => {
+                return vec![Reason::Damaged];
+            }
+            Err(_) => return vec![Reason::Other],
         };
         let Ok(assessment) = with_detector(|detector| assess_still(detector, &rgb)) else {
             return vec![Reason::Other];
@@ -155,6 +161,16 @@ mod tests {
         bytes[sof + 5..sof + 7].copy_from_slice(&7000u16.to_be_bytes());
         bytes[sof + 7..sof + 9].copy_from_slice(&7000u16.to_be_bytes());
         only_header_reasons(&judge().reasons("passport", &bytes));
+    }
+
+    #[test]
+    fn a_photo_cut_short_and_closed_with_an_end_marker_is_refused_as_damaged() {
+        let judge = judge();
+        let spec = judge.documents().get("passport").expect("passport");
+        let whole = jpeg(spec.width_px, spec.height_px);
+        let mut cut = whole[..whole.len() * 2 / 3].to_vec();
+        cut.extend_from_slice(&[0xFF, 0xD9]);
+        assert_eq!(judge.reasons("passport", &cut), vec![Reason::Damaged]);
     }
 
     #[test]

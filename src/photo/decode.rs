@@ -1,5 +1,6 @@
 //! Decoding untrusted image bytes: JPEG, PNG or WebP only, size checked before any pixel is
-//! decoded, truncated JPEGs refused, turned upright as the EXIF orientation says (a phone's photo
+//! decoded, JPEGs whose image data is cut short or damaged refused (the decoder would fill the
+//! gap with grey and call it a photo), turned upright as the EXIF orientation says (a phone's photo
 //! stored sideways is measured upright).
 
 use std::io::Cursor;
@@ -21,9 +22,13 @@ pub enum DecodeError {
     /// Neither JPEG, PNG nor WebP.
     #[error("not a JPEG, PNG or WebP image")]
     NotAnImage,
-    /// A JPEG that stops before its end marker (an interrupted copy or upload).
-    #[error("the JPEG is truncated: it has no end marker (FF D9)")]
+    /// A JPEG whose image data stops before the picture is complete: an interrupted copy or
+    /// upload, even one closed with an end marker.
+    #[error("the JPEG is truncated: its image data stops before the picture is complete")]
     Truncated,
+    /// A JPEG whose image data breaks its own structure: a damaged or altered file.
+    #[error("the JPEG is damaged: {0}")]
+    Damaged(String),
     /// Over the size limits: a decompression bomb or a wrong file.
     #[error(
         "{width}×{height} pixels is over the limit of {MAX_PIXELS} pixels ({MAX_SIDE} per side)"
@@ -65,8 +70,10 @@ pub fn decode(bytes: &[u8]) -> Result<RgbImage, DecodeError> {
         ] => ImageFormat::WebP,
         _ => return Err(DecodeError::NotAnImage),
     };
-    if format == ImageFormat::Jpeg && !has_end_marker(bytes) {
-        return Err(DecodeError::Truncated);
+    // Before anything else reads it: a JPEG cut short anywhere, even in its headers, is
+    // truncated, and a bomb is refused before anything is allocated for it.
+    if format == ImageFormat::Jpeg {
+        super::entropy::check(bytes)?;
     }
     let reader = || {
         let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
@@ -96,12 +103,6 @@ pub fn decode(bytes: &[u8]) -> Result<RgbImage, DecodeError> {
     let mut image = image::DynamicImage::from_decoder(decoder).map_err(corrupt)?;
     image.apply_orientation(orientation);
     Ok(image.to_rgb8())
-}
-
-/// Whether a JPEG ends with EOI, allowing the zero padding some writers leave behind it.
-fn has_end_marker(bytes: &[u8]) -> bool {
-    let end = bytes.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
-    end >= 4 && bytes[..end].ends_with(&[0xFF, 0xD9])
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 mod check;
 mod decode;
 mod encode;
+mod entropy;
 mod normalize;
 
 pub use check::{FileFacts, Report, Rule, check};

@@ -59,7 +59,7 @@ impl PhotoRule {
             TooDark | TooBright | UnevenLighting | FaceShadow | Glare => PhotoRule::Light,
             ColourCast => PhotoRule::Colour,
             Blurred | BackgroundNotUniform | WrongSize | FileSize | Recaptured | NotLive
-            | Other => PhotoRule::Photo,
+            | Damaged | Other => PhotoRule::Photo,
         }
     }
 

@@ -67,13 +67,16 @@ pub enum Reason {
     /// The booth saw no live person take the photo (no blink across the pose): a print or a
     /// screen held up to the camera. The booth's own check; a still cannot show it.
     NotLive,
+    /// The file is not a whole picture: its image data is cut short or breaks its own structure
+    /// (an interrupted upload, a damaged disk). The center's check.
+    Damaged,
     /// Anything else.
     Other,
 }
 
 impl Reason {
     /// Every reason, in the order of DESIGN.md.
-    pub const ALL: [Reason; 30] = [
+    pub const ALL: [Reason; 31] = [
         Reason::FaceNotFound,
         Reason::MultipleFaces,
         Reason::HeadTooSmall,
@@ -103,6 +106,7 @@ impl Reason {
         Reason::Earrings,
         Reason::Recaptured,
         Reason::NotLive,
+        Reason::Damaged,
         Reason::Other,
     ];
 
@@ -138,6 +142,7 @@ impl Reason {
             Reason::Earrings => "earrings",
             Reason::Recaptured => "recaptured",
             Reason::NotLive => "not_live",
+            Reason::Damaged => "damaged",
             Reason::Other => "other",
         }
     }
@@ -182,6 +187,7 @@ impl Reason {
             Reason::NotLive => {
                 "No live person was seen taking the photo: look into the camera and blink once."
             }
+            Reason::Damaged => "The photo file arrived damaged: a new photo must be taken.",
             Reason::Other => "The photo does not meet the requirements.",
         }
     }
@@ -218,6 +224,7 @@ impl Reason {
             Reason::Earrings => "佩戴了耳环：请摘下。",
             Reason::Recaptured => "这是翻拍的照片（拍摄的是打印照片或屏幕）：请重新拍摄本人。",
             Reason::NotLive => "未能确认是本人现场拍摄：请看镜头并眨一下眼睛。",
+            Reason::Damaged => "照片文件已损坏：请重新拍摄。",
             Reason::Other => "照片不符合要求。",
         }
     }
