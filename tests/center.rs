@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use idbooth::center::api::{Parcel, Status, Submission, is_receipt_no};
+use idbooth::center::gate::Doors;
 use idbooth::center::judge::Judge;
 use idbooth::center::ledger::{Ledger, Review};
 use idbooth::center::outbox::{Outbox, State};
@@ -76,6 +77,16 @@ impl TestCenter {
 }
 
 fn serve(addr: &str, dir: &Path, review: Review, tls: Option<TlsPem>) -> RunningCenter {
+    serve_with(addr, dir, review, tls, Doors::default())
+}
+
+fn serve_with(
+    addr: &str,
+    dir: &Path,
+    review: Review,
+    tls: Option<TlsPem>,
+    doors: Doors,
+) -> RunningCenter {
     let config = util::config();
     let ledger = Ledger::open(dir, config.documents.clone()).expect("ledger");
     let state = CenterState::new(
@@ -84,7 +95,8 @@ fn serve(addr: &str, dir: &Path, review: Review, tls: Option<TlsPem>) -> Running
         tokens(),
         config.cities.clone(),
         review,
-    );
+    )
+    .with_doors(doors);
     let listener = TcpListener::bind(addr).expect("listen");
     RunningCenter::start(listener, Arc::new(state), tls).expect("serve")
 }
@@ -1436,4 +1448,139 @@ fn the_centers_and_the_outboxs_data_are_their_owners_alone() {
     for file in ["outbox.sqlite", "outbox.sqlite-wal"] {
         assert_eq!(mode(&kiosk.join(file)), 0o600, "{file}");
     }
+}
+
+/// A TCP connection to `center` from `source` (any 127.x.y.z is this machine).
+fn connect_from(source: &str, center: SocketAddr) -> std::net::TcpStream {
+    let stream = runtime().block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket
+            .bind(format!("{source}:0").parse().expect("address"))
+            .expect("bind");
+        socket.connect(center).await.expect("connect")
+    });
+    let stream = stream.into_std().expect("std");
+    stream.set_nonblocking(false).expect("blocking");
+    stream
+}
+
+/// Whether the center has closed `stream` (read gives end of file or a reset within `wait`).
+fn closed(mut stream: &std::net::TcpStream, wait: Duration) -> bool {
+    use std::io::Read;
+    stream.set_read_timeout(Some(wait)).expect("timeout");
+    match stream.read(&mut [0u8; 64]) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+    }
+}
+
+/// `GET /v1/health` on a fresh connection: the status line, or None when the door is shut.
+fn health_line(center: SocketAddr) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut stream = connect_from("127.0.0.1", center);
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    stream
+        .write_all(b"GET /v1/health HTTP/1.1\r\nHost: center\r\nConnection: close\r\n\r\n")
+        .ok()?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).ok()?;
+    answer.lines().next().map(str::to_owned)
+}
+
+#[test]
+fn idle_sockets_cannot_shut_the_center_and_health_answers_at_once() {
+    let _machine = shared_machine();
+    let dir = tempfile::tempdir().expect("temp");
+    let doors = Doors {
+        max_connections: 40,
+        per_address: 8,
+        first_request: Duration::from_secs(4),
+        header_read: Duration::from_secs(4),
+        body: Duration::from_secs(4),
+    };
+    let center = serve_with("127.0.0.1:0", dir.path(), Review::Auto, None, doors);
+    let addr = center.addr();
+
+    // 60 idle sockets from one address: 8 are held, the others closed as they come.
+    let idle: Vec<_> = (0..60).map(|_| connect_from("127.0.0.2", addr)).collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let shut = idle
+        .iter()
+        .filter(|s| closed(s, Duration::from_millis(20)))
+        .count();
+    assert_eq!(shut, 52, "held beyond the limit of one address");
+    let started = Instant::now();
+    let line = health_line(addr).expect("health answered");
+    assert!(line.contains("200"), "{line}");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "health took {:?}",
+        started.elapsed()
+    );
+
+    // From many addresses the total is held at 40; past it the door is shut to everyone until
+    // the idle ones time out (4 s without a request), then it opens again.
+    let more: Vec<_> = (3..=10)
+        .flat_map(|i| (0..8).map(move |_| i))
+        .map(|i| connect_from(&format!("127.0.0.{i}"), addr))
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let shut = more
+        .iter()
+        .filter(|s| closed(s, Duration::from_millis(20)))
+        .count();
+    assert_eq!(shut, 64 - (40 - 8), "held beyond the total");
+    assert_eq!(
+        health_line(addr),
+        None,
+        "the door is shut while 40 are held"
+    );
+    for s in idle.iter().chain(more.iter()) {
+        assert!(
+            closed(s, Duration::from_secs(8)),
+            "an idle socket was held past the first-request timeout"
+        );
+    }
+    let line = health_line(addr).expect("health answered again");
+    assert!(line.contains("200"), "{line}");
+}
+
+#[test]
+fn an_upload_whose_body_stops_coming_is_answered_408() {
+    use std::io::{Read, Write};
+    let _machine = shared_machine();
+    let dir = tempfile::tempdir().expect("temp");
+    let doors = Doors {
+        body: Duration::from_secs(2),
+        ..Doors::default()
+    };
+    let center = serve_with("127.0.0.1:0", dir.path(), Review::Auto, None, doors);
+    let mut stream = connect_from("127.0.0.1", center.addr());
+    let head = format!(
+        "POST /v1/submissions HTTP/1.1\r\nHost: center\r\nAuthorization: Bearer {TOKEN}\r\n\
+         Idempotency-Key: stalled-1\r\nContent-Type: multipart/form-data; boundary=XX\r\n\
+         Content-Length: 5000\r\n\r\n--XX\r\nContent-Disposition: form-data; name=\"meta\"\r\n\r\n{{"
+    );
+    stream.write_all(head.as_bytes()).expect("send");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("body_timeout"), "{answer}");
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "answered after {:?}",
+        started.elapsed()
+    );
+    assert_eq!(center.state().ledger().count().expect("count"), 0);
 }

@@ -89,6 +89,9 @@ impl Client {
             .timeout(Duration::from_millis(config.request_timeout_ms))
             .user_agent(concat!("idbooth/", env!("CARGO_PKG_VERSION")))
             .https_only(base.scheme() == "https")
+            // The reference center closes a connection idle for 10 s; dropping it first keeps a
+            // request from racing that close.
+            .pool_idle_timeout(Duration::from_secs(5))
             .no_proxy();
         if let Some(path) = &config.ca_file {
             let pem = std::fs::read(path).map_err(|e| ClientError::CaFile {

@@ -7,6 +7,7 @@ mod admission;
 pub mod api;
 pub mod client;
 pub mod courier;
+pub mod gate;
 pub mod judge;
 pub mod ledger;
 mod number;

@@ -18,6 +18,7 @@ use axum::{Extension, Json, Router};
 
 use super::admission::{Admission, Busy};
 use super::api::{ErrorBody, ErrorDetail, Health, Meta, ReviewDecision, is_submission_id};
+use super::gate::{Doors, Gate};
 use super::judge::Judge;
 use super::ledger::{DecideError, Ledger, Review};
 use super::tokens::{Caller, Tokens};
@@ -43,6 +44,7 @@ pub struct CenterState {
     admission: Arc<Admission>,
     /// Mean time to judge one photo, in µs (a moving average), for `Retry-After`.
     judge_us: AtomicU64,
+    doors: Doors,
 }
 
 impl CenterState {
@@ -66,7 +68,14 @@ impl CenterState {
             review,
             admission: Admission::new(judges, judges * 4),
             judge_us: AtomicU64::new(200_000),
+            doors: Doors::default(),
         }
+    }
+
+    /// Changes how many connections the center holds and how long they may idle.
+    pub fn with_doors(mut self, doors: Doors) -> Self {
+        self.doors = doors;
+        self
     }
 
     /// Changes how many photos may wait for judging before the center answers 503.
@@ -250,7 +259,20 @@ async fn submit(
             format!("expected multipart/form-data: {}", e.body_text()),
         )
     })?;
-    let (meta, photo) = read_parts(&mut multipart).await?;
+    // A body that stops coming (a cut cable, a slow sender on purpose) does not hold its
+    // connection for ever.
+    let (meta, photo) = tokio::time::timeout(state.doors.body, read_parts(&mut multipart))
+        .await
+        .map_err(|_| {
+            fail(
+                StatusCode::REQUEST_TIMEOUT,
+                "body_timeout",
+                format!(
+                    "the request body did not arrive within {} s",
+                    state.doors.body.as_secs()
+                ),
+            )
+        })??;
 
     // A repeat gets the first answer, before any judging.
     let ledger_state = Arc::clone(&state);
@@ -648,6 +670,8 @@ impl RunningCenter {
             .enable_all()
             .build()?;
         let app = router(Arc::clone(&state));
+        let doors = state.doors.within_descriptor_limit();
+        let gate = Gate::new(doors);
         let serving = handle.clone();
         let is_tls = tls.is_some();
         let thread = std::thread::Builder::new()
@@ -655,21 +679,39 @@ impl RunningCenter {
             .spawn(move || {
                 runtime.block_on(async move {
                     let service = app.into_make_service();
+                    let refused = |_: Option<&SocketAddr>, e: &std::io::Error| {
+                        tracing::debug!(error = %e, "center: connection refused at the door");
+                    };
                     match tls {
                         Some(pem) => {
                             let config =
                                 axum_server::tls_rustls::RustlsConfig::from_pem(pem.cert, pem.key)
                                     .await?;
-                            axum_server::tls_rustls::from_tcp_rustls(listener, config)?
-                                .handle(serving)
-                                .serve(service)
-                                .await
+                            let tls = axum_server::tls_rustls::RustlsAcceptor::new(config)
+                                .handshake_timeout(doors.first_request)
+                                .acceptor(gate);
+                            let mut server = axum_server::from_tcp(listener)?
+                                .acceptor(tls)
+                                .first_request_timeout(doors.first_request)
+                                .accept_error_handler(refused)
+                                .handle(serving);
+                            server
+                                .http_builder()
+                                .http1()
+                                .header_read_timeout(Some(doors.header_read));
+                            server.serve(service).await
                         }
                         None => {
-                            axum_server::from_tcp(listener)?
-                                .handle(serving)
-                                .serve(service)
-                                .await
+                            let mut server = axum_server::from_tcp(listener)?
+                                .acceptor(gate)
+                                .first_request_timeout(doors.first_request)
+                                .accept_error_handler(refused)
+                                .handle(serving);
+                            server
+                                .http_builder()
+                                .http1()
+                                .header_read_timeout(Some(doors.header_read));
+                            server.serve(service).await
                         }
                     }
                 })

@@ -668,12 +668,19 @@ mod tests {
         for (width, height, grey) in [(37, 21, false), (64, 48, true), (9, 130, false)] {
             let whole = noisy(width, height, grey);
             assert_eq!(check(&whole), Ok(()), "{width}×{height}");
-            let sos = whole.windows(2).position(|w| w == [0xFF, 0xDA]).expect("SOS");
+            let sos = whole
+                .windows(2)
+                .position(|w| w == [0xFF, 0xDA])
+                .expect("SOS");
             for cut in (sos + 14..whole.len() - 2).step_by(7) {
                 let mut bytes = whole[..cut].to_vec();
                 assert_eq!(check(&bytes), Err(DecodeError::Truncated), "cut at {cut}");
                 bytes.extend_from_slice(&[0xFF, 0xD9]);
-                assert_eq!(check(&bytes), Err(DecodeError::Truncated), "cut at {cut} + EOI");
+                assert_eq!(
+                    check(&bytes),
+                    Err(DecodeError::Truncated),
+                    "cut at {cut} + EOI"
+                );
             }
         }
     }
@@ -700,7 +707,10 @@ mod tests {
         ));
         // A frame header and no scan: nothing of the picture was sent.
         let whole = noisy(16, 16, false);
-        let sos = whole.windows(2).position(|w| w == [0xFF, 0xDA]).expect("SOS");
+        let sos = whole
+            .windows(2)
+            .position(|w| w == [0xFF, 0xDA])
+            .expect("SOS");
         let mut headers = whole[..sos].to_vec();
         headers.extend_from_slice(&[0xFF, 0xD9]);
         assert_eq!(check(&headers), Err(DecodeError::Truncated));
