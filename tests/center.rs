@@ -786,6 +786,67 @@ fn faults_on_the_way_end_in_exactly_one_stored_submission_each() {
     assert!(entry.attempts as usize >= tries, "{entry:?}");
 }
 
+/// A courier whose retries start at 100 ms and double up to 1 s.
+fn slow_courier(dir: &Path, url: &str) -> Courier {
+    let mut config = center_config(url);
+    config.retry_min_ms = 100;
+    config.retry_max_ms = 1_000;
+    Courier::start(&dir.join("outbox.sqlite"), &config).expect("courier")
+}
+
+#[test]
+fn a_404_to_an_upload_is_retried_with_backoff_and_counted() {
+    // A proxy that answers 404 (a wrong path prefix): the kiosk used to send again at once, in a
+    // tight loop, without counting.
+    let _machine = shared_machine();
+    let center = TestCenter::start(Review::Auto);
+    let proxy = Proxy::start(center.url(), vec![Fault::Status(404); 1_000]);
+    let kiosk = tempfile::tempdir().expect("temp");
+    let courier = slow_courier(kiosk.path(), &proxy.url);
+    courier.put(&parcel("lost-1")).expect("put");
+    std::thread::sleep(Duration::from_secs(2));
+    let tries = tries_of(&proxy, "lost-1").len();
+    // 0, 50–100, 100–200, 200–400, 400–800 ms … : at most 6 in 2 s.
+    assert!((2..=8).contains(&tries), "{tries} tries in 2 s");
+    let entry = courier.with_outbox(|o| o.list()).expect("list").remove(0);
+    assert!(entry.attempts as usize >= tries, "{entry:?}");
+    let error = entry.last_error.unwrap_or_default();
+    assert!(error.contains("404"), "{error}");
+    // The way is right again: it arrives.
+    proxy.set(Vec::new());
+    let answer = wait_final(&courier, "lost-1", Duration::from_secs(10));
+    assert_eq!(answer.status, Status::Approved);
+}
+
+#[test]
+fn an_outbox_that_cannot_be_written_is_not_a_reason_to_upload_again_and_again() {
+    // The disk is full: the center's answer cannot be recorded. The courier used to send the
+    // whole photo again about 20 times a second; it now waits as for a center that is down.
+    let _machine = shared_machine();
+    let center = TestCenter::start(Review::Auto);
+    let proxy = Proxy::start(center.url(), Vec::new());
+    let kiosk = tempfile::tempdir().expect("temp");
+    let file = kiosk.path().join("outbox.sqlite");
+    let courier = slow_courier(kiosk.path(), &proxy.url);
+    // Every change to a stored submission fails, as SQLite's writes do on a full disk.
+    let other = rusqlite::Connection::open(&file).expect("open");
+    other
+        .execute_batch(
+            "CREATE TRIGGER full BEFORE UPDATE ON outbox
+             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;",
+        )
+        .expect("trigger");
+    courier.put(&parcel("full-1")).expect("put");
+    std::thread::sleep(Duration::from_secs(2));
+    let tries = tries_of(&proxy, "full-1").len();
+    assert!((1..=8).contains(&tries), "{tries} uploads in 2 s");
+    // Room again: the answer is recorded, once.
+    other.execute_batch("DROP TRIGGER full;").expect("drop");
+    let answer = wait_final(&courier, "full-1", Duration::from_secs(10));
+    assert_eq!(answer.status, Status::Approved);
+    assert_once_each(center.ledger(), &["full-1".into()]);
+}
+
 #[test]
 fn a_429_is_retried_no_sooner_than_its_retry_after() {
     let _machine = shared_machine();

@@ -163,7 +163,17 @@ impl Client {
             .send()
             .await
             .map_err(transport)?;
-        answer(response, &parcel.id).await
+        match answer(response, &parcel.id).await {
+            // An upload is never "unknown": a 404 to it is a wrong URL or path prefix, or a proxy
+            // in the way. Sending again at once would only loop.
+            Err(SendError::Unknown) => Err(SendError::Retry {
+                why:
+                    "404: the center has no such endpoint (a wrong URL or path prefix, or a proxy)"
+                        .to_owned(),
+                after: None,
+            }),
+            other => other,
+        }
     }
 
     /// Asks where a submission stands.

@@ -301,12 +301,18 @@ impl Center for Courier {
 /// The worker: deliver what is due, then sleep until the next item falls due, new work arrives,
 /// or a second passes (another process — `idbooth outbox retry` — may have changed the file).
 fn work(shared: &Shared, runtime: &tokio::runtime::Runtime) {
+    // Rounds in a row in which the outbox could not be read or written (a full disk): the courier
+    // then waits as it would for a center that is down, rather than send the same photo again
+    // and again while it cannot record the answer.
+    let mut stuck_rounds = 0u32;
     while !shared.stop.load(Ordering::SeqCst) {
         let due = lock(&shared.outbox).due(now_ms(), 16);
+        let mut stuck = false;
         let due = match due {
             Ok(due) => due,
             Err(error) => {
-                tracing::error!(%error, "outbox: cannot read");
+                tracing::error!(%error, tries = stuck_rounds + 1, "outbox: cannot read");
+                stuck = true;
                 Vec::new()
             }
         };
@@ -314,8 +320,22 @@ fn work(shared: &Shared, runtime: &tokio::runtime::Runtime) {
             if shared.stop.load(Ordering::SeqCst) {
                 return;
             }
-            deliver(shared, runtime, item);
+            if !deliver(shared, runtime, item) {
+                stuck = true;
+                break;
+            }
         }
+        if stuck {
+            stuck_rounds = stuck_rounds.saturating_add(1);
+            let wait = shared.backoff.delay(stuck_rounds - 1, None);
+            tracing::warn!(
+                retry_in_ms = wait.as_millis() as u64,
+                "outbox: cannot be read or written; waiting before the next try"
+            );
+            sleep_unless_woken(shared, wait);
+            continue;
+        }
+        stuck_rounds = 0;
         let stale = lock(&shared.contact).as_ref().is_none_or(|c| {
             now_ms() - c.at_ms > i64::try_from(PROBE_EVERY.as_millis()).unwrap_or(0)
         });
@@ -340,16 +360,22 @@ fn work(shared: &Shared, runtime: &tokio::runtime::Runtime) {
         if sleep.is_zero() {
             continue;
         }
-        let (flag, cvar) = &shared.wake;
-        let woken = lock(flag);
-        let (mut woken, _) = cvar
-            .wait_timeout_while(woken, sleep, |w| !*w)
-            .unwrap_or_else(PoisonError::into_inner);
-        *woken = false;
+        sleep_unless_woken(shared, sleep);
     }
 }
 
-fn deliver(shared: &Shared, runtime: &tokio::runtime::Runtime, item: Due) {
+/// Sleeps for `wait`, or until new work (or the stop) wakes the courier.
+fn sleep_unless_woken(shared: &Shared, wait: Duration) {
+    let (flag, cvar) = &shared.wake;
+    let woken = lock(flag);
+    let (mut woken, _) = cvar
+        .wait_timeout_while(woken, wait, |w| !*w)
+        .unwrap_or_else(PoisonError::into_inner);
+    *woken = false;
+}
+
+/// Sends or polls one item and records what came of it; false when that cannot be recorded.
+fn deliver(shared: &Shared, runtime: &tokio::runtime::Runtime, item: Due) -> bool {
     let started = Instant::now();
     let (id, failures, result) = match item {
         Due::Send(parcel, failures) => {
@@ -370,10 +396,18 @@ fn deliver(shared: &Shared, runtime: &tokio::runtime::Runtime, item: Due) {
         }
         Err(SendError::Retry { why, after }) => {
             let wait = shared.backoff.delay(failures, *after);
-            tracing::warn!(error = %why, retry_in_ms = wait.as_millis() as u64, "outbox: will retry");
+            tracing::warn!(error = %why, retry_in_ms = wait.as_millis() as u64, tries = failures + 1, "outbox: will retry");
             outbox.failed(&id, why, wait)
         }
-        Err(SendError::Unknown) => outbox.resend(&id),
+        Err(SendError::Unknown) => {
+            let wait = shared.backoff.delay(failures, None);
+            tracing::warn!(
+                retry_in_ms = wait.as_millis() as u64,
+                tries = failures + 1,
+                "outbox: the center does not know a submission; sending it again"
+            );
+            outbox.resend(&id, wait)
+        }
         Err(e @ SendError::Refused { words, .. }) => {
             tracing::error!(error = %e, "outbox: the center refused a submission; an operator must look");
             let kept = if words.is_empty() {
@@ -387,12 +421,14 @@ fn deliver(shared: &Shared, runtime: &tokio::runtime::Runtime, item: Due) {
     drop(outbox);
     if let Err(error) = recorded {
         tracing::error!(%error, "outbox: cannot record");
+        return false;
     }
     if result.is_ok() {
         let (generation, cvar) = &shared.answers;
         *lock(generation) += 1;
         cvar.notify_all();
     }
+    true
 }
 
 #[cfg(test)]

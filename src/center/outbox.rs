@@ -311,14 +311,17 @@ impl Outbox {
         Ok(())
     }
 
-    /// The center lost it (404 on a poll): send it again.
-    pub fn resend(&self, id: &str) -> Result<(), OutboxError> {
+    /// The center lost it (404 on a poll): send it again after `wait` (a try counted, so a center
+    /// that keeps losing it is asked ever more slowly).
+    pub fn resend(&self, id: &str, wait: Duration) -> Result<(), OutboxError> {
+        let next = now_ms() + i64::try_from(wait.as_millis()).unwrap_or(i64::MAX / 2);
         self.conn
             .execute(
-                "UPDATE outbox SET state = 'queued', next_try_ms = ?2,
+                "UPDATE outbox SET attempts = attempts + 1, next_try_ms = ?2,
+                     state = CASE WHEN photo IS NOT NULL THEN 'queued' ELSE state END,
                      last_error = 'the center did not know it; sending again'
-                 WHERE id = ?1 AND photo IS NOT NULL",
-                params![id, now_ms()],
+                 WHERE id = ?1",
+                params![id, next],
             )
             .map_err(|e| self.err(e))?;
         Ok(())
