@@ -5,8 +5,14 @@
 //! kiosk that keeps being turned away is not turned away for ever: its photo only gets older,
 //! until it is among the oldest and waits its turn. (Shedding whoever comes last instead makes
 //! getting in a matter of luck: under load one kiosk was refused 136 times in a row.)
+//!
+//! The capture time comes from the kiosk's clock, which the center does not trust: a clock a day
+//! ahead would make a kiosk the youngest for ever (it never got in under load), a clock at 1970
+//! the oldest for ever (it always went first). [`Admission::age`] clamps it into the last
+//! [`TRUSTED_WINDOW_MS`] and never later than when the center first saw the submission, so every
+//! photo ages at the center's pace.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tokio::sync::oneshot;
@@ -14,11 +20,19 @@ use tokio::sync::oneshot;
 /// Waiting order: capture time in ms since the epoch, then arrival.
 type Key = (i64, u64);
 
+/// How far back a kiosk's capture time is believed: about the longest an applicant waits at the
+/// booth for the answer, with room for a booth that was offline for a while.
+pub const TRUSTED_WINDOW_MS: i64 = 10 * 60 * 1000;
+/// Submissions whose first sight is remembered at most (the oldest are forgotten first).
+const REMEMBERED: usize = 100_000;
+
 /// The judges and the photos waiting for one.
 pub struct Admission {
     judges: usize,
     max_waiting: usize,
     inner: Mutex<Inner>,
+    /// When the center first saw each submission id (ms since the epoch, its own clock).
+    first_seen: Mutex<HashMap<String, i64>>,
 }
 
 struct Inner {
@@ -67,7 +81,29 @@ impl Admission {
                 waiting: BTreeMap::new(),
                 arrivals: 0,
             }),
+            first_seen: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The age to queue submission `id` by: the kiosk's `captured_ms`, but never later than the
+    /// center first saw `id` and never earlier than [`TRUSTED_WINDOW_MS`] before `now_ms`.
+    pub fn age(&self, id: &str, captured_ms: i64, now_ms: i64) -> i64 {
+        let mut seen = self
+            .first_seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let oldest = now_ms - TRUSTED_WINDOW_MS;
+        if seen.len() >= REMEMBERED {
+            // What was first seen before the window is clamped to it anyway.
+            seen.retain(|_, &mut at| at > oldest);
+            if seen.len() >= REMEMBERED {
+                let mut times: Vec<i64> = seen.values().copied().collect();
+                let (_, &mut cut, _) = times.select_nth_unstable(REMEMBERED / 2);
+                seen.retain(|_, &mut at| at > cut);
+            }
+        }
+        let first = *seen.entry(id.to_owned()).or_insert(now_ms);
+        captured_ms.min(first).clamp(oldest, now_ms)
     }
 
     /// How many judge at once.
@@ -247,6 +283,62 @@ mod tests {
         assert_eq!(heard.recv().await, Some((30, true)));
         settle().await;
         assert_eq!(admission.load().running, 0);
+    }
+
+    #[test]
+    fn a_kiosks_clock_is_believed_only_within_the_window_and_since_first_sight() {
+        let admission = Admission::new(1, 1);
+        let now = 1_800_000_000_000;
+        // An honest clock: its capture time.
+        assert_eq!(admission.age("honest", now - 5_000, now), now - 5_000);
+        // A clock at 1970: no older than the window.
+        assert_eq!(admission.age("1970", 0, now), now - TRUSTED_WINDOW_MS);
+        // A clock a day ahead: as young as when the center first saw it, and ageing from there.
+        let ahead = now + 24 * 3600 * 1000;
+        assert_eq!(admission.age("ahead", ahead, now), now);
+        let later = now + 60_000;
+        assert_eq!(admission.age("ahead", ahead, later), now);
+        // So a minute later it is older than a photo an honest kiosk has just taken.
+        assert!(
+            admission.age("ahead", ahead, later) < admission.age("fresh", later - 1_000, later)
+        );
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_kiosk_whose_clock_is_ahead_gets_in_once_it_has_waited() {
+        let admission = Admission::new(1, 1);
+        let now = 1_800_000_000_000;
+        let ahead = now + 24 * 3600 * 1000;
+        let (said, mut heard) = mpsc::unbounded_channel();
+        // Busy: a photo judged, one taken a second ago waiting; the kiosk ahead is turned away.
+        let busy = admission.enter(now).await.expect("a free judge");
+        contender(
+            &admission,
+            admission.age("honest-1", now - 1_000, now),
+            &said,
+        );
+        settle().await;
+        let first_try = admission.age("ahead", ahead, now);
+        assert!(admission.enter(first_try).await.is_err());
+        drop(busy);
+        assert_eq!(heard.recv().await, Some((now - 1_000, true)));
+        settle().await;
+        // A minute later, still busy, with a photo taken half a second ago waiting: the kiosk
+        // ahead tries again, has aged since the center first saw it, and takes that place.
+        let later = now + 60_000;
+        let busy = admission.enter(later).await.expect("a free judge");
+        contender(
+            &admission,
+            admission.age("honest-2", later - 500, later),
+            &said,
+        );
+        settle().await;
+        let retry = admission.age("ahead", ahead, later);
+        contender(&admission, retry, &said);
+        settle().await;
+        assert_eq!(heard.recv().await, Some((later - 500, false)));
+        drop(busy);
+        assert_eq!(heard.recv().await, Some((retry, true)));
     }
 
     #[tokio::test(flavor = "current_thread")]

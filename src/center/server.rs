@@ -295,7 +295,11 @@ async fn submit(
     // check_meta has made sure it parses.
     let captured_ms = chrono::DateTime::parse_from_rfc3339(&meta.captured_at)
         .map_or(i64::MAX, |t| t.timestamp_millis());
-    let permit = match state.admission.enter(captured_ms).await {
+    // The kiosk's clock is believed only so far (see `admission`).
+    let age = state
+        .admission
+        .age(&id, captured_ms, chrono::Utc::now().timestamp_millis());
+    let permit = match state.admission.enter(age).await {
         Ok(permit) => permit,
         Err(Busy { waiting }) => {
             let mut busy = fail(
