@@ -411,12 +411,25 @@ fn cli_bad_inputs_exit_2_with_one_line() {
     let bomb = write("bomb.jpg", &bomb);
     let empty = write("empty.jpg", b"");
     let text = write("notes.jpg", b"this is not an image");
+    // A FIFO nobody writes to used to hang the command for ever.
+    let fifo = dir.path().join("pipe.jpg");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let fifo = fifo.to_str().expect("utf-8").to_owned();
+    let folder = dir.path().join("folder.jpg");
+    std::fs::create_dir(&folder).expect("folder");
+    let folder = folder.to_str().expect("utf-8").to_owned();
     for (path, words) in [
         (truncated.as_str(), "truncated"),
         (bomb.as_str(), "30000×30000"),
         (empty.as_str(), "empty"),
         (text.as_str(), "not a JPEG, PNG or WebP"),
         ("/nonexistent/photo.jpg", "cannot open"),
+        (fifo.as_str(), "not a regular file"),
+        (folder.as_str(), "not a regular file"),
     ] {
         let (code, out, err) = parts(&run(&["photo", "check", path, "--document", "passport"]));
         assert_eq!(code, 2, "{path}: {err}");

@@ -28,8 +28,24 @@ pub(super) fn spec<'c>(config: &'c Config, id: &str) -> anyhow::Result<&'c Spec>
 }
 
 pub(super) fn read_image(path: &Path) -> anyhow::Result<(Vec<u8>, image::RgbImage)> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    use std::os::unix::fs::OpenOptionsExt;
+    // Opened without blocking (a FIFO would wait for a writer for ever), then refused at once
+    // unless it is a regular file.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)
+        .with_context(|| format!("{}: cannot open", path.display()))?;
+    let kind = file
+        .metadata()
+        .with_context(|| format!("{}: cannot open", path.display()))?
+        .file_type();
+    if !kind.is_file() {
+        bail!(
+            "{}: not a regular file (a folder, a FIFO or a device); give a photo file",
+            path.display()
+        );
+    }
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
