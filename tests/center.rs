@@ -252,6 +252,72 @@ fn approved_with_a_receipt_number_and_a_repeat_gets_the_first_answer() {
 }
 
 #[test]
+fn the_center_stores_what_it_checked_and_a_key_reused_with_another_body_is_refused() {
+    let _machine = shared_machine();
+    let center = TestCenter::start(Review::Auto);
+    // Typed in groups, with a lowercase check character, and sent with a lowercase scheme.
+    let mut p = parcel("typed-1");
+    p.meta.applicant.id_number = "110105 19491231 002x".to_owned();
+    let send = |p: &Parcel, photo: Vec<u8>| {
+        call(
+            http()
+                .post(format!("{}/v1/submissions", center.url()))
+                .header("Authorization", format!("bearer {TOKEN}"))
+                .header("Idempotency-Key", &p.id)
+                .multipart(form(&meta_json(p), photo, "image/jpeg")),
+        )
+    };
+    let (status, first, _) = send(&p, p.photo.clone());
+    assert_eq!(status, 201, "{first}");
+    let (meta, _) = center
+        .ledger()
+        .sent("typed-1")
+        .expect("read")
+        .expect("stored");
+    assert_eq!(meta.applicant.id_number, ID_NUMBER);
+    // The same body again: the first answer.
+    let (status, again, _) = send(&p, p.photo.clone());
+    assert_eq!((status, &again), (200, &first));
+    // The same key with another photo, or another applicant: refused, nothing changed.
+    let mut other_photo = p.photo.clone();
+    let last = other_photo.len() - 3;
+    other_photo[last] ^= 1;
+    let (status, json, _) = send(&p, other_photo);
+    assert_eq!(status, 422, "{json}");
+    assert_eq!(json["error"]["code"], "idempotency_key_reused");
+    let mut other = p.clone();
+    other.meta.applicant.name = "李四".to_owned();
+    let (status, json, _) = send(&other, p.photo.clone());
+    assert_eq!(
+        (status, json["error"]["code"].as_str()),
+        (422, Some("idempotency_key_reused"))
+    );
+    assert_once_each(center.ledger(), &["typed-1".into()]);
+}
+
+#[test]
+fn a_center_that_cannot_read_its_book_says_so_and_asks_kiosks_to_come_back() {
+    let _machine = shared_machine();
+    let center = TestCenter::start(Review::Auto);
+    let (status, json, _) = call(http().get(format!("{}/v1/health", center.url())));
+    assert_eq!((status, json["status"].as_str()), (200, Some("ok")));
+    // The book is damaged under the running center.
+    let book = rusqlite::Connection::open(center._dir.path().join("center.sqlite")).expect("open");
+    book.execute_batch("DROP TABLE submissions;").expect("drop");
+    let (status, json, headers) = call(http().get(format!("{}/v1/health", center.url())));
+    assert_eq!(status, 503, "{json}");
+    assert_eq!(headers["retry-after"], "5");
+    let p = parcel("broken-1");
+    let (status, json, headers) = call(post(&center.url(), TOKEN, "broken-1").multipart(form(
+        &meta_json(&p),
+        p.photo.clone(),
+        "image/jpeg",
+    )));
+    assert_eq!(status, 500, "{json}");
+    assert_eq!(headers["retry-after"], "5");
+}
+
+#[test]
 fn a_photo_out_of_spec_is_rejected_with_reasons_and_its_data_wiped_once_released() {
     let _machine = shared_machine();
     let center = TestCenter::start(Review::Auto);

@@ -151,6 +151,38 @@ impl Ledger {
             .transpose()
     }
 
+    /// Reads the book once (for `/v1/health`): whether the center can answer at all.
+    pub fn ping(&self) -> Result<(), LedgerError> {
+        let conn = self.conn();
+        conn.query_row(
+            "SELECT (SELECT count(*) FROM (SELECT 1 FROM submissions LIMIT 1))
+                  + (SELECT count(*) FROM (SELECT 1 FROM sequences LIMIT 1))",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// What a submission was sent with: its meta (as stored) and photo.
+    pub fn sent(&self, id: &str) -> Result<Option<(Meta, Vec<u8>)>, LedgerError> {
+        let conn = self.conn();
+        let row: Option<(String, Vec<u8>)> = conn
+            .query_row(
+                "SELECT meta, photo FROM submissions WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        row.map(|(meta, photo)| {
+            let meta =
+                serde_json::from_str(&meta).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
+            Ok((meta, photo))
+        })
+        .transpose()
+    }
+
     /// Records a judged submission and returns the answer, with `true` when it is new. A
     /// repeated id returns the first answer and records nothing.
     pub fn record(

@@ -127,11 +127,14 @@ impl IntoResponse for Failure {
 
 fn internal(error: impl std::fmt::Display) -> Failure {
     tracing::error!(%error, "center: internal error");
-    fail(
+    let mut failure = fail(
         StatusCode::INTERNAL_SERVER_ERROR,
         "internal",
         "the center failed; try again",
-    )
+    );
+    // Kiosks come back after a pause rather than at once, all together.
+    failure.retry_after = Some(5);
+    failure
 }
 
 /// The API's routes over `state`.
@@ -160,8 +163,22 @@ pub fn router(state: Arc<CenterState>) -> Router {
         .with_state(state)
 }
 
-async fn health(State(state): State<Arc<CenterState>>) -> Json<Health> {
-    Json(Health {
+/// The center is up and its book can be read (a center whose database is gone answers 503).
+async fn health(State(state): State<Arc<CenterState>>) -> Result<Json<Health>, Failure> {
+    let book = Arc::clone(&state);
+    blocking(move || book.ledger.ping())
+        .await?
+        .map_err(|error| {
+            tracing::error!(%error, "center: health: the book cannot be read");
+            let mut down = fail(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the center cannot read its book",
+            );
+            down.retry_after = Some(5);
+            down
+        })?;
+    Ok(Json(Health {
         status: "ok".to_owned(),
         review: match state.review {
             Review::Auto => "auto",
@@ -169,7 +186,7 @@ async fn health(State(state): State<Arc<CenterState>>) -> Json<Health> {
         }
         .to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
-    })
+    }))
 }
 
 /// Checks the bearer token before anything reads the body.
@@ -182,7 +199,10 @@ async fn authorize(
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
+        .and_then(|v| v.trim_start().split_once(' '))
+        // The scheme's name is case-insensitive (RFC 9110, 11.1).
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token);
     let Some(token) = token else {
         return fail(
             StatusCode::UNAUTHORIZED,
@@ -288,9 +308,28 @@ async fn submit(
                 "this submission id belongs to another kiosk",
             ));
         }
+        // The same key with another body is a kiosk's bug (or a reused id), not a repeat.
+        let sent_state = Arc::clone(&state);
+        let sent_id = id.clone();
+        let sent = blocking(move || sent_state.ledger.sent(&sent_id))
+            .await?
+            .map_err(internal)?;
+        let same = sent.is_some_and(|(first_meta, first_photo)| {
+            first_photo == photo
+                && normalized(&state, &first_meta).unwrap_or(first_meta.clone())
+                    == normalized(&state, &meta).unwrap_or_else(|| meta.clone())
+        });
+        if !same {
+            return Err(fail(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "this Idempotency-Key was sent before with another photo or meta",
+            ));
+        }
         return Ok((StatusCode::OK, Json(first)).into_response());
     }
-    check_meta(&state, &kiosk, &meta)?;
+    // Stored as checked: the ID number and name as the office reads them, not as typed.
+    let meta = check_meta(&state, &kiosk, &meta)?;
 
     // check_meta has made sure it parses.
     let captured_ms = chrono::DateTime::parse_from_rfc3339(&meta.captured_at)
@@ -469,7 +508,26 @@ fn body_error(status: StatusCode, text: &str) -> Failure {
     }
 }
 
-fn check_meta(state: &CenterState, kiosk: &str, meta: &Meta) -> Result<(), Failure> {
+/// `meta` with the applicant's name and ID number as checked (spaces gone, `x` as `X`), or
+/// `None` when they do not check.
+fn normalized(state: &CenterState, meta: &Meta) -> Option<Meta> {
+    let today = chrono::Local::now().date_naive();
+    let applicant = Applicant::new(
+        &meta.applicant.name,
+        &meta.applicant.id_number,
+        &meta.city_code,
+        &state.cities,
+        today,
+    )
+    .ok()?;
+    let mut meta = meta.clone();
+    meta.applicant.name = applicant.name.as_str().to_owned();
+    meta.applicant.id_number = applicant.id_number.as_str().to_owned();
+    Some(meta)
+}
+
+/// Checks `meta` from `kiosk` and returns it with the applicant's data as checked.
+fn check_meta(state: &CenterState, kiosk: &str, meta: &Meta) -> Result<Meta, Failure> {
     let invalid = |message: String| fail(StatusCode::UNPROCESSABLE_ENTITY, "invalid_meta", message);
     if meta.kiosk_id.len() > MAX_KIOSK_ID {
         return Err(invalid(format!("kiosk_id is over {MAX_KIOSK_ID} bytes")));
@@ -499,7 +557,7 @@ fn check_meta(state: &CenterState, kiosk: &str, meta: &Meta) -> Result<(), Failu
         today,
     )
     .map_err(|e| invalid(applicant_problem(&e).to_owned()))?;
-    Ok(())
+    normalized(state, meta).ok_or_else(|| invalid("applicant does not check".to_owned()))
 }
 
 /// What is wrong with the applicant's data, in fixed words: the field and the kind of problem,
