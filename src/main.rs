@@ -26,7 +26,9 @@ fn main() -> ExitCode {
             ))
             .init();
     } else {
-        logs.init();
+        // Colours only for a person at a terminal: a log file or a pipe gets plain text.
+        use std::io::IsTerminal;
+        logs.with_ansi(std::io::stderr().is_terminal()).init();
     }
     match idbooth::run(cli) {
         Ok(code) => code,

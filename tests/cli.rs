@@ -349,3 +349,31 @@ fn the_center_beyond_loopback_refuses_the_demo_token() {
         );
     }
 }
+
+#[test]
+fn logs_into_a_file_or_a_pipe_carry_no_colour_codes() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("temp");
+    let mut child = util::idbooth()
+        .args(["center", "--listen", "127.0.0.1:0", "--data"])
+        .arg(dir.path())
+        .env("RUST_LOG", "info")
+        .env_remove("JOURNAL_STREAM")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn center");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut line = String::new();
+    let mut lines = std::io::BufReader::new(stderr);
+    while !line.contains("center: serving") {
+        line.clear();
+        if lines.read_line(&mut line).expect("read") == 0 {
+            break;
+        }
+        assert!(!line.contains('\u{1b}'), "a colour code in {line:?}");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.contains("center: serving"), "{line:?}");
+}
