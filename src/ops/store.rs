@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::config::Language;
+use super::lockout::Lockout;
 
 /// The file under the data folder.
 pub const FILE: &str = "ops.sqlite";
@@ -121,6 +122,9 @@ pub struct LoggedEvent {
 /// The store.
 pub struct OpsStore {
     conn: Option<Connection>,
+    /// The PIN lockout as this process last counted it: a store that cannot be read or written
+    /// never makes the booth forget a wrong PIN while it runs.
+    lockout: std::cell::Cell<Lockout>,
 }
 
 impl std::fmt::Debug for OpsStore {
@@ -168,12 +172,18 @@ impl OpsStore {
 
     fn with(conn: Connection) -> Result<OpsStore, StoreError> {
         conn.execute_batch(SCHEMA).map_err(sql)?;
-        Ok(OpsStore { conn: Some(conn) })
+        Ok(OpsStore {
+            conn: Some(conn),
+            lockout: std::cell::Cell::default(),
+        })
     }
 
     /// A store that keeps nothing: every call answers [`StoreError::Disabled`].
     pub fn disabled() -> OpsStore {
-        OpsStore { conn: None }
+        OpsStore {
+            conn: None,
+            lockout: std::cell::Cell::default(),
+        }
     }
 
     fn conn(&self) -> Result<&Connection, StoreError> {
@@ -317,6 +327,44 @@ impl OpsStore {
     }
 }
 
+/// The setting the PIN lockout is kept under, so it survives a restart.
+const LOCKOUT_KEY: &str = "pin_lockout";
+
+impl OpsStore {
+    /// The PIN lockout: the stored one, or what this process counted since if that is more. It
+    /// fails closed: a store that cannot be read gives what was counted here, never a clean
+    /// slate.
+    pub fn lockout(&self) -> Lockout {
+        let stored = match self.setting(LOCKOUT_KEY) {
+            Ok(text) => text.map(|t| Lockout::from_text(&t)).unwrap_or_default(),
+            Err(error) => {
+                tracing::warn!(%error, "pin lockout cannot be read; using this run's count");
+                Lockout::default()
+            }
+        };
+        let counted = self.lockout.get();
+        if (counted.failures, counted.until) > (stored.failures, stored.until) {
+            counted
+        } else {
+            stored
+        }
+    }
+
+    /// Keeps the PIN lockout, in this process at once and on disk with a full sync: a power
+    /// cut right after a wrong PIN does not undo it.
+    pub fn keep_lockout(&self, lockout: Lockout) -> Result<(), StoreError> {
+        self.lockout.set(lockout);
+        let conn = self.conn()?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(sql)?;
+        let written = self.set_setting(LOCKOUT_KEY, &lockout.to_text());
+        let normal = conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(sql);
+        written.and(normal)
+    }
+}
+
 /// Today, local time, as the counters' key.
 pub fn today() -> String {
     chrono::Local::now().format("%Y-%m-%d").to_string()
@@ -325,6 +373,45 @@ pub fn today() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pin_lockout_fails_closed_when_the_store_fails() {
+        let now = 1_800_000_000;
+        let mut lockout = Lockout::default();
+        for _ in 0..6 {
+            lockout.wrong(now);
+        }
+        // No store at all: the count of this run holds.
+        let none = OpsStore::disabled();
+        assert!(none.keep_lockout(lockout).is_err());
+        assert_eq!(none.lockout(), lockout);
+        // A store whose writes fail (a full disk): the count of this run holds too.
+        let full = OpsStore::in_memory().expect("store");
+        full.conn()
+            .expect("conn")
+            .execute_batch(
+                "CREATE TRIGGER full BEFORE INSERT ON settings
+                 BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;",
+            )
+            .expect("trigger");
+        assert!(full.keep_lockout(lockout).is_err());
+        assert_eq!(full.lockout(), lockout);
+        assert!(matches!(
+            full.lockout().gate(now),
+            super::super::lockout::Gate::Locked(_)
+        ));
+        // A stored lockout from before a restart counts when this run has seen less.
+        let temp = tempfile::tempdir().expect("temp");
+        OpsStore::open(temp.path())
+            .expect("open")
+            .keep_lockout(lockout)
+            .expect("keep");
+        let reopened = OpsStore::open(temp.path()).expect("open");
+        assert_eq!(reopened.lockout(), lockout);
+        // A right PIN clears both.
+        reopened.keep_lockout(Lockout::default()).expect("keep");
+        assert_eq!(reopened.lockout(), Lockout::default());
+    }
 
     #[test]
     fn counters_events_and_settings_survive_reopening() {

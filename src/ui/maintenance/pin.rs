@@ -13,9 +13,6 @@ use crate::ops::pin::{MAX_PIN_DIGITS, verify_pin};
 use crate::ui::text::tr;
 use crate::ui::widgets::{Key, big_button, centered_row, pin_keypad, row_width, title};
 
-/// The setting the lockout is kept under, so it survives a restart.
-const LOCKOUT_KEY: &str = "pin_lockout";
-
 /// What the keypad decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -60,19 +57,9 @@ fn wall_now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// The stored lockout.
-pub fn lockout(store: &OpsStore) -> Lockout {
-    store
-        .setting(LOCKOUT_KEY)
-        .ok()
-        .flatten()
-        .map(|t| Lockout::from_text(&t))
-        .unwrap_or_default()
-}
-
 fn save(store: &OpsStore, l: &Lockout) {
-    if let Err(error) = store.set_setting(LOCKOUT_KEY, &l.to_text()) {
-        tracing::warn!(%error, "pin lockout not stored");
+    if let Err(error) = store.keep_lockout(*l) {
+        tracing::warn!(%error, "pin lockout not stored; kept for this run");
     }
 }
 
@@ -94,7 +81,7 @@ impl PinPad {
         let answer = self.checking.as_ref()?.try_recv().ok()?;
         self.checking = None;
         self.digits.clear();
-        let mut l = lockout(ctx.store);
+        let mut l = ctx.store.lockout();
         if answer {
             l.right();
             save(ctx.store, &l);
@@ -125,7 +112,7 @@ impl PinPad {
 
     fn submit(&mut self, ctx: &Context<'_>) {
         self.note = None;
-        if let Gate::Locked(left) = lockout(ctx.store).gate(wall_now()) {
+        if let Gate::Locked(left) = ctx.store.lockout().gate(wall_now()) {
             log(ctx.store, &format!("pin refused: locked, {left} s left"));
             self.digits.clear();
             self.note = Some(Note::Locked);
@@ -150,7 +137,7 @@ impl PinPad {
     /// Draws the keypad.
     pub fn ui(&mut self, ui: &mut Ui, ctx: &Context<'_>) -> Option<Outcome> {
         let lang = ctx.lang;
-        let gate = lockout(ctx.store).gate(wall_now());
+        let gate = ctx.store.lockout().gate(wall_now());
         let mut outcome = None;
         ui.vertical_centered(|ui| {
             title(
