@@ -591,6 +591,7 @@ fn reprint_and_retry_act_on_the_real_printer_queue_and_outbox() {
         serial,
         &data.path().join("print-queue"),
         Profile::from_config(&config.kiosk.printer),
+        Duration::from_secs(3600),
     )
     .expect("printer");
     assert!(

@@ -193,6 +193,7 @@ fn kiosk_printer(port: &str, dir: &std::path::Path) -> KioskPrinter {
         printer(port),
         dir,
         idbooth::receipt::escpos::Profile::from_config(&config.kiosk.printer),
+        std::time::Duration::from_secs(3600),
     )
     .expect("printer")
 }

@@ -112,6 +112,7 @@ pub fn booth_parts(config: Arc<Config>, data_dir: &Path) -> anyhow::Result<Parts
             SerialPrinter::new(&config.kiosk.printer),
             &data_dir.join("print-queue"),
             profile,
+            Duration::from_secs(u64::from(config.kiosk.kiosk.retention_hours) * 3600),
         )
         .context("the printer's queue")?,
     );

@@ -8,6 +8,7 @@
 
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use super::escpos::Profile;
 use super::model::Receipt;
@@ -20,14 +21,23 @@ use super::ticket::ticket_escpos;
 pub struct KioskPrinter {
     serial: SerialPrinter,
     queue: PrintQueue,
+    /// How long a damaged job is kept (`kiosk.retention_hours`), and when that was last looked at.
+    keep_damaged: Duration,
+    swept: Mutex<Instant>,
     /// One job at a time on the port.
     busy: Mutex<()>,
     profile: Profile,
 }
 
 impl KioskPrinter {
-    /// A printer on `serial`, queueing under `dir`. Jobs found waiting stay waiting.
-    pub fn start(serial: SerialPrinter, dir: &Path, profile: Profile) -> Result<Self, PrintError> {
+    /// A printer on `serial`, queueing under `dir`. Jobs found waiting stay waiting; jobs set
+    /// aside as damaged are wiped once `keep_damaged` has passed since they were written.
+    pub fn start(
+        serial: SerialPrinter,
+        dir: &Path,
+        profile: Profile,
+        keep_damaged: Duration,
+    ) -> Result<Self, PrintError> {
         let queue = PrintQueue::open(dir)?;
         let waiting = queue.waiting()?.len();
         if waiting > 0 {
@@ -36,12 +46,25 @@ impl KioskPrinter {
                 "printer: receipts wait for a reprint from the maintenance screen"
             );
         }
-        Ok(KioskPrinter {
+        let printer = KioskPrinter {
             serial,
             queue,
+            keep_damaged,
+            swept: Mutex::new(Instant::now()),
             busy: Mutex::new(()),
             profile,
-        })
+        };
+        printer.sweep();
+        Ok(printer)
+    }
+
+    /// Wipes the damaged jobs kept long enough.
+    fn sweep(&self) {
+        match self.queue.wipe_damaged(self.keep_damaged) {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(jobs = n, "print queue: damaged jobs wiped (retention)"),
+            Err(error) => tracing::warn!(%error, "print queue: damaged jobs cannot be wiped"),
+        }
     }
 
     /// Queues `job` as `name`, sends it alone, and takes it out of the queue once confirmed.
@@ -78,6 +101,18 @@ impl Printer for KioskPrinter {
     }
 
     fn status(&self) -> Result<Status, PrintError> {
+        // Polled every few seconds while the booth runs: retention runs out without a restart.
+        let due = {
+            let mut swept = self.swept.lock().unwrap_or_else(PoisonError::into_inner);
+            let due = swept.elapsed() >= Duration::from_secs(60);
+            if due {
+                *swept = Instant::now();
+            }
+            due
+        };
+        if due {
+            self.sweep();
+        }
         self.serial.status()
     }
 

@@ -148,6 +148,27 @@ impl PrintQueue {
         Ok(names)
     }
 
+    /// Deletes the damaged jobs written more than `keep` ago (they may still hold an applicant's
+    /// masked name and photo); returns how many went.
+    pub fn wipe_damaged(&self, keep: std::time::Duration) -> Result<usize, PrintError> {
+        let now = std::time::SystemTime::now();
+        let mut wiped = 0;
+        for entry in std::fs::read_dir(self.dir.join("queue"))
+            .map_err(io)?
+            .filter_map(Result::ok)
+        {
+            if !entry.file_name().to_string_lossy().ends_with(".damaged") {
+                continue;
+            }
+            let written = entry.metadata().and_then(|m| m.modified()).map_err(io)?;
+            if now.duration_since(written).unwrap_or_default() >= keep {
+                std::fs::remove_file(entry.path()).map_err(io)?;
+                wiped += 1;
+            }
+        }
+        Ok(wiped)
+    }
+
     /// The bytes of the oldest waiting job.
     pub fn oldest(&self) -> Result<Option<Vec<u8>>, PrintError> {
         match self.waiting()?.first() {
@@ -213,5 +234,33 @@ mod tests {
             queue.print("receipt-A0000002", &nowhere),
             Err(PrintError::NotQueued("receipt-A0000002".into()))
         );
+    }
+
+    #[test]
+    fn damaged_jobs_are_wiped_once_kept_long_enough() {
+        let dir = tempfile::tempdir().expect("temp");
+        let queue = PrintQueue::open(dir.path()).expect("queue");
+        for name in ["receipt-A0000001", "receipt-A0000002"] {
+            queue.push(name, b"\x1b@job").expect("push");
+            std::fs::write(dir.path().join(format!("queue/{name}.escpos")), b"").expect("cut");
+        }
+        let queue = PrintQueue::open(dir.path()).expect("queue");
+        assert_eq!(queue.damaged().expect("damaged").len(), 2);
+        // One was written two days ago.
+        let old = std::fs::File::options()
+            .write(true)
+            .open(dir.path().join("queue/receipt-A0000001.damaged"))
+            .expect("open");
+        old.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(48 * 3600))
+            .expect("age it");
+        let day = std::time::Duration::from_secs(24 * 3600);
+        assert_eq!(queue.wipe_damaged(day).expect("wipe"), 1);
+        assert_eq!(queue.damaged().expect("damaged"), vec!["receipt-A0000002"]);
+        // Kept for no time: all go.
+        assert_eq!(
+            queue.wipe_damaged(std::time::Duration::ZERO).expect("wipe"),
+            1
+        );
+        assert!(queue.damaged().expect("damaged").is_empty());
     }
 }
