@@ -314,10 +314,19 @@ async fn submit(
         let sent = blocking(move || sent_state.ledger.sent(&sent_id))
             .await?
             .map_err(internal)?;
+        // What is judged and recorded must match: the photo, the document, the city and the
+        // applicant as checked (the capture time and the kiosk's measures may be stamped anew).
         let same = sent.is_some_and(|(first_meta, first_photo)| {
-            first_photo == photo
-                && normalized(&state, &first_meta).unwrap_or(first_meta.clone())
-                    == normalized(&state, &meta).unwrap_or_else(|| meta.clone())
+            let key = |m: &Meta| {
+                let m = normalized(&state, m).unwrap_or_else(|| m.clone());
+                (
+                    m.document,
+                    m.city_code,
+                    m.applicant.name,
+                    m.applicant.id_number,
+                )
+            };
+            first_photo == photo && key(&first_meta) == key(&meta)
         });
         if !same {
             return Err(fail(
