@@ -125,16 +125,26 @@ impl IntoResponse for Failure {
     }
 }
 
+impl Failure {
+    /// The same answer with `Retry-After: seconds`.
+    fn retry_in(mut self, seconds: u64) -> Failure {
+        self.retry_after = Some(seconds);
+        self
+    }
+}
+
+/// How long a kiosk waits after a 500 or a 503 of the center's own making: a pause, rather than
+/// every kiosk at once, all together.
+const COME_BACK_S: u64 = 5;
+
 fn internal(error: impl std::fmt::Display) -> Failure {
     tracing::error!(%error, "center: internal error");
-    let mut failure = fail(
+    fail(
         StatusCode::INTERNAL_SERVER_ERROR,
         "internal",
         "the center failed; try again",
-    );
-    // Kiosks come back after a pause rather than at once, all together.
-    failure.retry_after = Some(5);
-    failure
+    )
+    .retry_in(COME_BACK_S)
 }
 
 /// The API's routes over `state`.
@@ -170,13 +180,12 @@ async fn health(State(state): State<Arc<CenterState>>) -> Result<Json<Health>, F
         .await?
         .map_err(|error| {
             tracing::error!(%error, "center: health: the book cannot be read");
-            let mut down = fail(
+            fail(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
                 "the center cannot read its book",
-            );
-            down.retry_after = Some(5);
-            down
+            )
+            .retry_in(COME_BACK_S)
         })?;
     Ok(Json(Health {
         status: "ok".to_owned(),
@@ -350,17 +359,16 @@ async fn submit(
     let permit = match state.admission.enter(age).await {
         Ok(permit) => permit,
         Err(Busy { waiting }) => {
-            let mut busy = fail(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "busy",
-                "too many photos waiting to be checked; try again shortly",
-            );
             // Come back when the photos ahead should have been judged.
             let mean = Duration::from_micros(state.judge_us.load(Ordering::Relaxed));
             let ahead = waiting / state.admission.judges();
             let clear = mean * u32::try_from(ahead).unwrap_or(u32::MAX);
-            busy.retry_after = Some(clear.as_secs().clamp(1, 60));
-            return Err(busy);
+            return Err(fail(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "too many photos waiting to be checked; try again shortly",
+            )
+            .retry_in(clear.as_secs().clamp(1, 60)));
         }
     };
     let judge_state = Arc::clone(&state);
