@@ -327,7 +327,7 @@ async fn submit(
         // applicant as checked (the capture time and the kiosk's measures may be stamped anew).
         let same = sent.is_some_and(|(first_meta, first_photo)| {
             let key = |m: &Meta| {
-                let m = normalized(&state, m).unwrap_or_else(|| m.clone());
+                let m = applicant_of(&state, m).map_or_else(|_| m.clone(), |a| as_checked(m, &a));
                 (
                     m.document,
                     m.city_code,
@@ -525,22 +525,24 @@ fn body_error(status: StatusCode, text: &str) -> Failure {
     }
 }
 
-/// `meta` with the applicant's name and ID number as checked (spaces gone, `x` as `X`), or
-/// `None` when they do not check.
-fn normalized(state: &CenterState, meta: &Meta) -> Option<Meta> {
-    let today = chrono::Local::now().date_naive();
-    let applicant = Applicant::new(
+/// `meta` with the applicant's name and ID number as `applicant` has them checked (spaces gone,
+/// `x` as `X`).
+fn as_checked(meta: &Meta, applicant: &Applicant) -> Meta {
+    let mut meta = meta.clone();
+    meta.applicant.name = applicant.name.as_str().to_owned();
+    meta.applicant.id_number = applicant.id_number.as_str().to_owned();
+    meta
+}
+
+/// The applicant of `meta`, checked as of today.
+fn applicant_of(state: &CenterState, meta: &Meta) -> Result<Applicant, ApplicantError> {
+    Applicant::new(
         &meta.applicant.name,
         &meta.applicant.id_number,
         &meta.city_code,
         &state.cities,
-        today,
+        chrono::Local::now().date_naive(),
     )
-    .ok()?;
-    let mut meta = meta.clone();
-    meta.applicant.name = applicant.name.as_str().to_owned();
-    meta.applicant.id_number = applicant.id_number.as_str().to_owned();
-    Some(meta)
 }
 
 /// Checks `meta` from `kiosk` and returns it with the applicant's data as checked.
@@ -565,16 +567,9 @@ fn check_meta(state: &CenterState, kiosk: &str, meta: &Meta) -> Result<Meta, Fai
     if chrono::DateTime::parse_from_rfc3339(&meta.captured_at).is_err() {
         return Err(invalid("captured_at is not an RFC 3339 time".to_owned()));
     }
-    let today = chrono::Local::now().date_naive();
-    Applicant::new(
-        &meta.applicant.name,
-        &meta.applicant.id_number,
-        &meta.city_code,
-        &state.cities,
-        today,
-    )
-    .map_err(|e| invalid(applicant_problem(&e).to_owned()))?;
-    normalized(state, meta).ok_or_else(|| invalid("applicant does not check".to_owned()))
+    let applicant =
+        applicant_of(state, meta).map_err(|e| invalid(applicant_problem(&e).to_owned()))?;
+    Ok(as_checked(meta, &applicant))
 }
 
 /// What is wrong with the applicant's data, in fixed words: the field and the kind of problem,

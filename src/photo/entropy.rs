@@ -421,7 +421,9 @@ impl<'a> Walk<'a> {
                 low: 0,
             }
         };
-        if scan.start > scan.end || scan.end > 63 || (scan.start > 0 && count != 1) {
+        // A progressive scan is DC or AC, never both; AC scans are of one component.
+        let mixed = frame.progressive && scan.start == 0 && scan.end != 0;
+        if scan.start > scan.end || scan.end > 63 || mixed || (scan.start > 0 && count != 1) {
             return Err(bad());
         }
         // The tables the scan needs must be there before its data.
