@@ -184,6 +184,42 @@ fn english_is_one_tap_away() {
     assert!(h.query_by_label("Passport").is_some());
 }
 
+#[test]
+fn an_applicant_who_chose_english_reads_the_last_screen_in_english() {
+    // The session's data is wiped as the done screen opens; the language used to go with it.
+    let data = tempfile::tempdir().expect("temp");
+    let mut h = util::booth_harness(data.path());
+    h.step();
+    util::tap(&mut h, "English");
+    util::tap(&mut h, "Start");
+    util::tap(&mut h, "Passport");
+    util::tap(&mut h, "深圳市");
+    for key in ["Z", "H", "A", "N", "G"] {
+        util::tap(&mut h, key);
+    }
+    util::tap(&mut h, "张");
+    h.get_by_label_contains("ID number: ").click();
+    h.step();
+    for digit in "11010519491231002X".chars() {
+        util::tap(&mut h, &digit.to_string());
+    }
+    util::tap(&mut h, "Next");
+    util::tap(&mut h, "I agree");
+    util::tap(&mut h, "Got it, take my photo");
+    util::wait_for(&mut h, "Use this photo", Duration::from_secs(60));
+    util::tap(&mut h, "Use this photo");
+    util::wait_for(
+        &mut h,
+        "Done. Please take your receipt",
+        Duration::from_secs(30),
+    );
+    assert!(h.query_by_label("完成，请取走回执").is_none());
+    // Back on the attract screen the booth speaks its own language again.
+    util::tap(&mut h, "Done");
+    assert!(matches!(h.state().session().flow(), Flow::Attract));
+    assert!(h.query_by_label("开始拍照").is_some());
+}
+
 /// Where each of `labels` is on screen.
 fn rects(
     h: &egui_kittest::Harness<'static, idbooth::ui::Booth>,

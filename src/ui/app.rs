@@ -415,7 +415,11 @@ impl Booth {
                 self.preview_seq = None;
                 *lock(&self.vision.live) = None;
                 *lock(&self.vision.open_eyes) = None;
-                self.lang = self.operator.default_lang;
+                // The applicant's language stays to the last screen they read (done, the pending
+                // ticket); the booth takes its own again when it is back on the attract screen.
+                if matches!(self.session.flow(), Flow::Attract) {
+                    self.lang = self.operator.default_lang;
+                }
             }
             Effect::Capture { document } => {
                 // The frame the guidance last judged, with its face (the last with the eyes open
