@@ -10,13 +10,8 @@ use idbooth::vision::{FaceDetector, assess_still};
 use image::RgbImage;
 use util::{booth_capture, config, parts, run, solvay};
 
-const GEOMETRY: [&str; 5] = [
-    "head_height_px",
-    "face_width_px",
-    "crown_margin_px",
-    "eye_line_px",
-    "centred",
-];
+/// The rules of where and how large the head is.
+const GEOMETRY: [&str; 5] = photo::GEOMETRY_RULES;
 
 fn process(capture: &RgbImage, document: &str) -> photo::Output {
     let config = config();

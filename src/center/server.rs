@@ -711,6 +711,25 @@ async fn review(
     }
 }
 
+/// `server` with the door's timeouts, its refusals logged, and `handle` to stop it.
+fn behind_doors<A: axum_server::Address, Acc>(
+    server: axum_server::Server<A, Acc>,
+    doors: &Doors,
+    handle: axum_server::Handle<A>,
+) -> axum_server::Server<A, Acc> {
+    let mut server = server
+        .first_request_timeout(doors.first_request)
+        .accept_error_handler(|_, e: &std::io::Error| {
+            tracing::debug!(error = %e, "center: connection refused at the door");
+        })
+        .handle(handle);
+    server
+        .http_builder()
+        .http1()
+        .header_read_timeout(Some(doors.header_read));
+    server
+}
+
 /// A center serving on its own thread (the demo, the tests, `idbooth center`).
 pub struct RunningCenter {
     addr: SocketAddr,
@@ -753,9 +772,6 @@ impl RunningCenter {
             .spawn(move || {
                 runtime.block_on(async move {
                     let service = app.into_make_service();
-                    let refused = |_: Option<&SocketAddr>, e: &std::io::Error| {
-                        tracing::debug!(error = %e, "center: connection refused at the door");
-                    };
                     match tls {
                         Some(pem) => {
                             let config =
@@ -764,28 +780,12 @@ impl RunningCenter {
                             let tls = axum_server::tls_rustls::RustlsAcceptor::new(config)
                                 .handshake_timeout(doors.first_request)
                                 .acceptor(gate);
-                            let mut server = axum_server::from_tcp(listener)?
-                                .acceptor(tls)
-                                .first_request_timeout(doors.first_request)
-                                .accept_error_handler(refused)
-                                .handle(serving);
-                            server
-                                .http_builder()
-                                .http1()
-                                .header_read_timeout(Some(doors.header_read));
-                            server.serve(service).await
+                            let server = axum_server::from_tcp(listener)?.acceptor(tls);
+                            behind_doors(server, &doors, serving).serve(service).await
                         }
                         None => {
-                            let mut server = axum_server::from_tcp(listener)?
-                                .acceptor(gate)
-                                .first_request_timeout(doors.first_request)
-                                .accept_error_handler(refused)
-                                .handle(serving);
-                            server
-                                .http_builder()
-                                .http1()
-                                .header_read_timeout(Some(doors.header_read));
-                            server.serve(service).await
+                            let server = axum_server::from_tcp(listener)?.acceptor(gate);
+                            behind_doors(server, &doors, serving).serve(service).await
                         }
                     }
                 })

@@ -93,7 +93,7 @@ pub fn process_known(
 }
 
 /// The rules of where and how large the head is in the photo: what a second cut can mend.
-const GEOMETRY: [&str; 5] = [
+pub const GEOMETRY_RULES: [&str; 5] = [
     "head_height_px",
     "face_width_px",
     "crown_margin_px",
@@ -140,7 +140,7 @@ fn finish(
         .report
         .rules
         .iter()
-        .any(|r| !r.pass && GEOMETRY.contains(&r.rule));
+        .any(|r| !r.pass && GEOMETRY_RULES.contains(&r.rule));
     let (Some(plan), Some(seen), true) = (first.normalized.plan, seen, off) else {
         return Ok(first);
     };
