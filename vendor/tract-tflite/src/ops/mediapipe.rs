@@ -5,6 +5,10 @@
 //! - `PRELU`: `max(x, 0) + alpha * min(x, 0)`, alpha broadcast to the input's shape.
 //! - MediaPipe's custom `Convolution2DTransposeBias`: tract's deconvolution (OHWI kernel,
 //!   bias), its 12-byte options read as TfLiteTransposeConvParams {padding, stride_w, stride_h}.
+//!
+//! And three faster ones where tract is slow on these models, each falling back on upstream's
+//! mapping where it does not apply: [`NhwcDepthwise`] for `DEPTHWISE_CONV_2D`, [`ChannelPrelu`]
+//! for a per-channel `PRELU`, [`ChannelMul`] for a per-channel `MUL`.
 
 use tract_core::internal::*;
 use tract_core::ops as core;
@@ -14,12 +18,14 @@ use tract_core::ops::cnn::{Deconv, KernelFormat, PaddingSpec, PoolSpec};
 use tract_core::ops::nn::DataFormat;
 
 use crate::registry::{DeserOp, Registry};
-use crate::tflite::BuiltinOperator;
+use crate::tflite::{BuiltinOperator, Padding};
 
 pub fn register_all(reg: &mut Registry) {
     reg.reg_to_tract(BuiltinOperator::DEQUANTIZE, de_dequantize);
     reg.reg_to_tract(BuiltinOperator::PRELU, de_prelu);
     reg.reg_to_tract(BuiltinOperator::CUSTOM, de_custom);
+    reg.reg_to_tract(BuiltinOperator::DEPTHWISE_CONV_2D, de_depthwise);
+    reg.reg_to_tract(BuiltinOperator::MUL, de_mul);
 }
 
 fn de_dequantize(op: &mut DeserOp) -> TractResult<TVec<OutletId>> {
@@ -33,6 +39,9 @@ fn de_prelu(op: &mut DeserOp) -> TractResult<TVec<OutletId>> {
     let dt = fact.datum_type;
     let p = op.prefix;
     let mut alpha = wire_cast(format!("{p}.alpha"), op.ctx.target, &op.inputs[1..2], dt)?[0];
+    if per_channel(&fact, op.ctx.target.outlet_fact(alpha)?) {
+        return op.ctx.target.wire_node(p, ChannelPrelu, &[input, alpha]);
+    }
     // A constant alpha is spread to the input's full shape, so the multiply is a plain
     // same-shape element-wise product.
     if let (Some(konst), Some(shape)) =
@@ -47,10 +56,18 @@ fn de_prelu(op: &mut DeserOp) -> TractResult<TVec<OutletId>> {
     }
     let zero = op.ctx.target.add_const(format!("{p}.zero"), tensor0(0f32))?;
     let zero = wire_cast(format!("{p}.zero"), op.ctx.target, &[zero], dt)?[0];
-    let pos =
-        wire_with_rank_broadcast(format!("{p}.pos"), op.ctx.target, core::math::max(), &[input, zero])?;
-    let neg =
-        wire_with_rank_broadcast(format!("{p}.neg"), op.ctx.target, core::math::min(), &[input, zero])?;
+    let pos = wire_with_rank_broadcast(
+        format!("{p}.pos"),
+        op.ctx.target,
+        core::math::max(),
+        &[input, zero],
+    )?;
+    let neg = wire_with_rank_broadcast(
+        format!("{p}.neg"),
+        op.ctx.target,
+        core::math::min(),
+        &[input, zero],
+    )?;
     let scaled = wire_with_rank_broadcast(
         format!("{p}.scaled"),
         op.ctx.target,
@@ -76,7 +93,11 @@ fn de_custom(op: &mut DeserOp) -> TractResult<TVec<OutletId>> {
 fn de_transpose_conv_bias(op: &mut DeserOp) -> TractResult<TVec<OutletId>> {
     let options = op.flat.custom_options().context("Convolution2DTransposeBias without options")?;
     let bytes = options.bytes();
-    ensure!(bytes.len() >= 12, "Convolution2DTransposeBias options are {} bytes, not 12", bytes.len());
+    ensure!(
+        bytes.len() >= 12,
+        "Convolution2DTransposeBias options are {} bytes, not 12",
+        bytes.len()
+    );
     let word = |i: usize| i32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
     let (padding, stride_w, stride_h) = (word(0), word(4), word(8));
     let padding = match padding {
@@ -87,7 +108,11 @@ fn de_transpose_conv_bias(op: &mut DeserOp) -> TractResult<TVec<OutletId>> {
     ensure!(stride_w > 0 && stride_h > 0, "Convolution2DTransposeBias: bad strides");
     let (_input, kernel, _bias) = args_3!(op.facts()?);
     let kernel_shape = kernel.shape.as_concrete().context("Expect concrete kernel shape")?.to_vec();
-    ensure!(kernel_shape.len() == 4, "Convolution2DTransposeBias: kernel of rank {}", kernel_shape.len());
+    ensure!(
+        kernel_shape.len() == 4,
+        "Convolution2DTransposeBias: kernel of rank {}",
+        kernel_shape.len()
+    );
     let fmt = KernelFormat::OHWI;
     let strides = [stride_h as usize, stride_w as usize];
     let spatial = fmt.spatial_shape(&kernel_shape).to_vec();
@@ -109,4 +134,335 @@ fn de_transpose_conv_bias(op: &mut DeserOp) -> TractResult<TVec<OutletId>> {
     };
     let deconv = Deconv { pool_spec, kernel_format: fmt, adjustments: tvec!(0, 0), group: 1 };
     op.ctx.target.wire_node(op.prefix, deconv, op.inputs)
+}
+
+/// `PRELU` whose alpha holds one value per channel (the last axis), as in every MediaPipe model:
+/// one pass over the data (`x` where `x >= 0`, `alpha[c] * x` below), instead of four
+/// element-wise nodes and an alpha spread to the input's whole shape.
+#[derive(Debug, Clone, Default, Hash, PartialEq, Eq)]
+pub struct ChannelPrelu;
+
+impl Op for ChannelPrelu {
+    fn name(&self) -> StaticName {
+        "ChannelPrelu".into()
+    }
+    op_as_typed_op!();
+}
+
+impl EvalOp for ChannelPrelu {
+    op_out_of_plan!();
+
+    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
+        let (input, alpha) = args_2!(inputs);
+        let mut data = input.into_tensor();
+        let alpha = alpha.cast_to::<f32>()?;
+        let alpha = alpha.try_as_plain_ram()?.as_slice::<f32>()?.to_vec();
+        let mut view = data.try_as_plain_ram_mut()?;
+        let values = view.as_slice_mut::<f32>()?;
+        ensure!(
+            !alpha.is_empty() && values.len() % alpha.len() == 0,
+            "PRELU: alpha of {} for {} values",
+            alpha.len(),
+            values.len()
+        );
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor was just seen to have the feature.
+            unsafe { prelu_avx2(values, &alpha) };
+            return Ok(tvec!(data.into_tvalue()));
+        }
+        prelu(values, &alpha);
+        Ok(tvec!(data.into_tvalue()))
+    }
+}
+
+/// `x` where `x >= 0`, `alpha[c] * x` below, `alpha` repeating over the channels.
+#[inline(always)]
+fn prelu(values: &mut [f32], alpha: &[f32]) {
+    for pixel in values.chunks_exact_mut(alpha.len()) {
+        // A select with an unconditional store: it vectorizes where the processor can blend.
+        for (x, a) in pixel.iter_mut().zip(alpha) {
+            *x = if *x < 0.0 { *x * a } else { *x };
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn prelu_avx2(values: &mut [f32], alpha: &[f32]) {
+    prelu(values, alpha)
+}
+
+impl TypedOp for ChannelPrelu {
+    as_op!();
+
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        Ok(tvec!(inputs[0].without_value()))
+    }
+}
+
+/// `MUL` of f32 data by one factor per channel (the selfie model's squeeze-and-excitation
+/// blocks): one pass over the data. tract's own broadcasting product walks it element by element
+/// through ndarray's dynamic-rank iterator.
+#[derive(Debug, Clone, Default, Hash, PartialEq, Eq)]
+pub struct ChannelMul;
+
+impl Op for ChannelMul {
+    fn name(&self) -> StaticName {
+        "ChannelMul".into()
+    }
+    op_as_typed_op!();
+}
+
+impl EvalOp for ChannelMul {
+    op_out_of_plan!();
+
+    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
+        let (input, factor) = args_2!(inputs);
+        let mut data = input.into_tensor();
+        let factor = factor.try_as_plain_ram()?.as_slice::<f32>()?.to_vec();
+        let mut view = data.try_as_plain_ram_mut()?;
+        let values = view.as_slice_mut::<f32>()?;
+        ensure!(
+            !factor.is_empty() && values.len() % factor.len() == 0,
+            "MUL: {} factors for {} values",
+            factor.len(),
+            values.len()
+        );
+        for pixel in values.chunks_exact_mut(factor.len()) {
+            for (x, f) in pixel.iter_mut().zip(&factor) {
+                *x *= f;
+            }
+        }
+        Ok(tvec!(data.into_tvalue()))
+    }
+}
+
+impl TypedOp for ChannelMul {
+    as_op!();
+
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        Ok(tvec!(inputs[0].without_value()))
+    }
+}
+
+/// `MUL`: [`ChannelMul`] for data times one f32 factor per channel, either way round, upstream's
+/// broadcasting product otherwise.
+fn de_mul(op: &mut DeserOp) -> TractResult<TVec<OutletId>> {
+    let facts = op.facts()?;
+    let (a, b) = (&facts[0], &facts[1]);
+    let bigger = |x: &TypedFact, y: &TypedFact| {
+        x.konst.is_none() && x.shape.rank() >= 2 && x.shape.volume() != y.shape.volume()
+    };
+    let order = if per_channel(a, b) && bigger(a, b) {
+        Some([op.inputs[0], op.inputs[1]])
+    } else if per_channel(b, a) && bigger(b, a) {
+        Some([op.inputs[1], op.inputs[0]])
+    } else {
+        None
+    };
+    let Some(order) = order else { return super::math::deser_mul(op) };
+    let options = builtin!(op, builtin_options_as_mul_options);
+    let wires = op.ctx.target.wire_node(op.prefix, ChannelMul, &order)?;
+    super::wire_fused_activation(op, &wires, &options.fused_activation_function())
+}
+
+/// Whether `alpha` (of `shape`) holds exactly one value per channel of an f32 `input`.
+fn per_channel(input: &TypedFact, alpha: &TypedFact) -> bool {
+    let (Some(shape), Some(alpha_shape)) = (input.shape.as_concrete(), alpha.shape.as_concrete())
+    else {
+        return false;
+    };
+    let Some(&channels) = shape.last() else { return false };
+    input.datum_type == f32::datum_type()
+        && alpha.datum_type == f32::datum_type()
+        && alpha_shape.iter().product::<usize>() == channels
+        && alpha_shape.last() == Some(&channels)
+}
+
+/// `DEPTHWISE_CONV_2D` on f32 NHWC data with one output channel per input channel (every
+/// MediaPipe model's case): the taps outside, the channels inside, each pixel's channels one
+/// contiguous run, so the inner loop is a vector multiply-add (AVX2 and FMA picked at run time
+/// where the processor has them). tract's own depthwise has no x86 kernel and runs this loop with
+/// SSE2 only: on the face mesh it was the largest single cost.
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
+pub struct NhwcDepthwise {
+    /// Kernel height and width.
+    kernel: (usize, usize),
+    /// Vertical and horizontal stride.
+    stride: (usize, usize),
+    /// Rows and columns of padding before the data (TFLite's SAME puts the odd one after).
+    pad: (usize, usize),
+    /// Output height and width.
+    output: (usize, usize),
+}
+
+impl NhwcDepthwise {
+    /// The op for `input` `[N, H, W, C]`, a `kh`×`kw` kernel, `stride`, SAME or VALID padding.
+    fn new(
+        input: &[usize],
+        kh: usize,
+        kw: usize,
+        stride: (usize, usize),
+        same: bool,
+    ) -> Option<Self> {
+        let (h, w) = (input[1], input[2]);
+        let (sh, sw) = stride;
+        if sh == 0 || sw == 0 || kh == 0 || kw == 0 {
+            return None;
+        }
+        let (output, pad) = if same {
+            let (oh, ow) = (h.div_ceil(sh), w.div_ceil(sw));
+            let total =
+                |o: usize, s: usize, k: usize, i: usize| ((o - 1) * s + k).saturating_sub(i);
+            ((oh, ow), (total(oh, sh, kh, h) / 2, total(ow, sw, kw, w) / 2))
+        } else {
+            if h < kh || w < kw {
+                return None;
+            }
+            (((h - kh) / sh + 1, (w - kw) / sw + 1), (0, 0))
+        };
+        Some(NhwcDepthwise { kernel: (kh, kw), stride, pad, output })
+    }
+
+    /// Writes every output pixel: the bias, then each tap inside the data.
+    #[inline(always)]
+    fn convolve<const FMA: bool>(
+        &self,
+        input: &[f32],
+        (h, w, c): (usize, usize, usize),
+        kernel: &[f32],
+        bias: &[f32],
+        out: &mut [f32],
+    ) {
+        let (kh, kw) = self.kernel;
+        let (oh, ow) = self.output;
+        let image = h * w * c;
+        let out_image = oh * ow * c;
+        for (input, out) in input.chunks_exact(image).zip(out.chunks_exact_mut(out_image)) {
+            for oy in 0..oh {
+                let top = (oy * self.stride.0) as isize - self.pad.0 as isize;
+                for ox in 0..ow {
+                    let left = (ox * self.stride.1) as isize - self.pad.1 as isize;
+                    let o = &mut out[(oy * ow + ox) * c..][..c];
+                    o.copy_from_slice(bias);
+                    for ky in 0..kh {
+                        let iy = top + ky as isize;
+                        if iy < 0 || iy >= h as isize {
+                            continue;
+                        }
+                        for kx in 0..kw {
+                            let ix = left + kx as isize;
+                            if ix < 0 || ix >= w as isize {
+                                continue;
+                            }
+                            let x = &input[(iy as usize * w + ix as usize) * c..][..c];
+                            let k = &kernel[(ky * kw + kx) * c..][..c];
+                            for ((o, x), k) in o.iter_mut().zip(x).zip(k) {
+                                *o = if FMA { x.mul_add(*k, *o) } else { *o + x * k };
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    fn convolve_avx2(
+        &self,
+        input: &[f32],
+        dims: (usize, usize, usize),
+        kernel: &[f32],
+        bias: &[f32],
+        out: &mut [f32],
+    ) {
+        self.convolve::<true>(input, dims, kernel, bias, out)
+    }
+}
+
+impl Op for NhwcDepthwise {
+    fn name(&self) -> StaticName {
+        "NhwcDepthwise".into()
+    }
+    op_as_typed_op!();
+}
+
+impl EvalOp for NhwcDepthwise {
+    op_out_of_plan!();
+
+    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
+        let (input, kernel, bias) = args_3!(inputs);
+        let shape = input.shape().to_vec();
+        ensure!(shape.len() == 4, "NhwcDepthwise: input of rank {}", shape.len());
+        let (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3]);
+        let data = input.try_as_plain_ram()?.as_slice::<f32>()?;
+        let kernel = kernel.cast_to::<f32>()?;
+        let kernel = kernel.try_as_plain_ram()?.as_slice::<f32>()?;
+        let bias = bias.cast_to::<f32>()?;
+        let bias = bias.try_as_plain_ram()?.as_slice::<f32>()?;
+        ensure!(
+            kernel.len() == self.kernel.0 * self.kernel.1 * c && bias.len() == c,
+            "NhwcDepthwise: kernel of {} and bias of {} for {c} channels",
+            kernel.len(),
+            bias.len()
+        );
+        let mut output = Tensor::zero::<f32>(&[n, self.output.0, self.output.1, c])?;
+        let mut view = output.try_as_plain_ram_mut()?;
+        let out = view.as_slice_mut::<f32>()?;
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            // SAFETY: the processor was just seen to have both features.
+            unsafe { self.convolve_avx2(data, (h, w, c), kernel, bias, out) };
+            return Ok(tvec!(output.into_tvalue()));
+        }
+        self.convolve::<false>(data, (h, w, c), kernel, bias, out);
+        Ok(tvec!(output.into_tvalue()))
+    }
+}
+
+impl TypedOp for NhwcDepthwise {
+    as_op!();
+
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        let n = inputs[0].shape[0].clone();
+        let c = inputs[0].shape[3].clone();
+        let shape = tvec!(n, self.output.0.into(), self.output.1.into(), c);
+        Ok(tvec!(f32::fact(shape)))
+    }
+}
+
+/// `DEPTHWISE_CONV_2D`: [`NhwcDepthwise`] where it applies (f32, concrete NHWC shape, no dilation,
+/// a multiplier of one), upstream's mapping onto tract's convolution otherwise.
+fn de_depthwise(op: &mut DeserOp) -> TractResult<TVec<OutletId>> {
+    let (input, kernel, bias) = args_3!(op.facts()?);
+    let options = builtin!(op, builtin_options_as_depthwise_conv_2_doptions);
+    let (Some(shape), Some(kshape)) = (input.shape.as_concrete(), kernel.shape.as_concrete())
+    else {
+        return super::cnn::de_dw_conv2d(op);
+    };
+    let same = match options.padding() {
+        Padding::SAME => true,
+        Padding::VALID => false,
+        _ => return super::cnn::de_dw_conv2d(op),
+    };
+    let plain = input.datum_type == f32::datum_type()
+        && kernel.datum_type == f32::datum_type()
+        && bias.datum_type == f32::datum_type()
+        && shape.len() == 4
+        && kshape.len() == 4
+        && kshape[0] == 1
+        && kshape[3] == shape[3]
+        && options.depth_multiplier() == 1
+        && options.dilation_h_factor() == 1
+        && options.dilation_w_factor() == 1;
+    let stride = (options.stride_h().max(0) as usize, options.stride_w().max(0) as usize);
+    match NhwcDepthwise::new(shape, kshape[1], kshape[2], stride, same).filter(|_| plain) {
+        Some(dw) => {
+            let wires = op.ctx.target.wire_node(op.prefix, dw, &op.inputs[0..3])?;
+            super::wire_fused_activation(op, &wires, &options.fused_activation_function())
+        }
+        None => super::cnn::de_dw_conv2d(op),
+    }
 }
