@@ -43,8 +43,8 @@ fn cli_renders_the_sample_as_png_at_the_papers_dot_width() {
     let (code, _, err) = render("png", &out);
     assert_eq!(code, 0, "{err}");
     let image = image::open(&out).expect("a PNG");
-    // The shipped kiosk.toml has 80 mm paper: 576 dots.
-    assert_eq!(image.width(), 576);
+    // The shipped kiosk.toml has 80 mm paper: 640 dots at 8 a millimetre, 576 under the head.
+    assert_eq!(image.width(), 640);
 }
 
 #[test]

@@ -23,9 +23,9 @@ pub enum Field {
     Name,
     /// 身份证号, masked.
     IdNumber,
-    /// 采集时间.
+    /// 采集时间, local time to the minute.
     TakenAt,
-    /// 有效期至 (left out when unknown).
+    /// 照片有效期至: the last day the photo can be used (left out when unknown).
     ValidUntil,
     /// 设备编号.
     KioskId,
@@ -41,7 +41,7 @@ impl Field {
             Field::Name => "姓名",
             Field::IdNumber => "身份证号",
             Field::TakenAt => "采集时间",
-            Field::ValidUntil => "有效期至",
+            Field::ValidUntil => "照片有效期至",
             Field::KioskId => "设备编号",
         }
     }

@@ -21,7 +21,7 @@ pub struct Receipt {
     pub name: String,
     /// ID number, masked (first 6, last 4).
     pub id_number: String,
-    /// When the center received it.
+    /// When the center received it, in the booth's local time to the minute.
     pub taken_at: String,
     /// Last day valid.
     pub valid_until: Option<String>,
@@ -35,6 +35,18 @@ pub struct Receipt {
     pub city_code: String,
     /// What the receipt looks like ([`Receipt::with_layout`] picks it from `receipts.toml`).
     pub layout: Layout,
+}
+
+/// `created_at` (RFC 3339, as the center sends it) as `YYYY-MM-DD HH:MM` in `zone`, the way
+/// staff and applicants read a time; text that is not RFC 3339 is printed as it came, cleaned.
+pub fn minute_in<Tz: chrono::TimeZone>(created_at: &str, zone: &Tz) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    chrono::DateTime::parse_from_rfc3339(created_at.trim()).map_or_else(
+        |_| clean(created_at),
+        |t| t.with_timezone(zone).format("%Y-%m-%d %H:%M").to_string(),
+    )
 }
 
 /// Removes control characters (ESC, GS, newlines…) from text that came from outside.
@@ -66,7 +78,7 @@ impl Receipt {
             city: clean(&city),
             name: clean(&applicant.name.masked()),
             id_number: applicant.id_number.masked(),
-            taken_at: clean(&s.created_at),
+            taken_at: minute_in(&s.created_at, &chrono::Local),
             valid_until: s.valid_until.as_deref().map(clean),
             kiosk_id: clean(kiosk_id),
             thumbnail: None,
@@ -148,6 +160,27 @@ impl Receipt {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_time_taken_is_local_and_to_the_minute() {
+        let beijing = chrono::FixedOffset::east_opt(8 * 3600).expect("offset");
+        // The center's own form: UTC with nanoseconds.
+        assert_eq!(
+            minute_in("2026-12-02T21:34:17.450732217+00:00", &beijing),
+            "2026-12-03 05:34"
+        );
+        assert_eq!(
+            minute_in("2026-11-25T10:00:59+08:00", &beijing),
+            "2026-11-25 10:00"
+        );
+        let utc = chrono::Utc;
+        assert_eq!(
+            minute_in("2026-11-25T10:00:00+08:00", &utc),
+            "2026-11-25 02:00"
+        );
+        // Not RFC 3339: kept as sent, without control characters.
+        assert_eq!(minute_in("yesterday\u{1b}", &beijing), "yesterday");
+    }
 
     #[test]
     fn control_bytes_are_removed() {

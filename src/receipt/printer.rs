@@ -161,7 +161,7 @@ mod tests {
             std::fs::read_to_string(name.with_extension("txt")).is_ok_and(|t| t.contains("回执号"))
         );
         let png = image::open(name.with_extension("png")).expect("the preview");
-        assert_eq!(png.width(), 384);
+        assert_eq!(png.width(), 464, "58 mm paper under a 384-dot head");
         assert_eq!(
             std::fs::read(name.with_extension("png")).ok(),
             preview(&job, 384).ok()

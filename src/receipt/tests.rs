@@ -13,7 +13,7 @@ fn receipt(receipt_no: &str) -> Receipt {
         city: "深圳市".into(),
         name: "张*三".into(),
         id_number: "110105********002X".into(),
-        taken_at: "2026-11-25T10:00:00+08:00".into(),
+        taken_at: "2026-11-25 10:00".into(),
         valid_until: Some("2027-05-24".into()),
         kiosk_id: "DEMO-SZ-001".into(),
         thumbnail: Some(image::GrayImage::from_fn(354, 472, |x, y| {

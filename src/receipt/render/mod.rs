@@ -1,6 +1,7 @@
 //! The PNG preview: what a thermal printer would put on paper for an ESC/POS job, read back
-//! with our own decoder ([`decode`](super::decode)) and drawn at the paper's dot width (384 for
-//! 58 mm, 576 for 80 mm). Text on the printer's 12×24 / 24×24 grid from the system CJK font,
+//! with our own decoder ([`decode`](super::decode)) and drawn at the print head's dot width (384
+//! for 58 mm, 576 for 80 mm), centred on paper as wide as the real one (8 dots a millimetre:
+//! 464 and 640 dots), so the preview shows the margins the printed receipt has. Text on the printer's 12×24 / 24×24 grid from the system CJK font,
 //! CODE128 as real bars, QR as modules, rasters bit for bit, feeds, and the cut as a dashed
 //! line. Used by the virtual printer, `idbooth receipt render --format png` and the tests.
 //!
@@ -138,9 +139,25 @@ pub fn draw(ops: &[Op], dots: u32, glyphs: &Glyphs) -> GrayImage {
     paper.into_image(y + MARGIN)
 }
 
-/// Reads an ESC/POS job and draws it as a PNG.
+/// The paper's width in dots (8 a millimetre) under a print head `dots` wide: 58 mm paper under
+/// a 384-dot head, 80 mm under 576; never narrower than the head.
+pub fn paper_dots(dots: u32) -> u32 {
+    let mm = if dots <= 384 { 58 } else { 80 };
+    (mm * 8).max(dots)
+}
+
+/// What the head printed (`printed`, `dots` wide) centred on the paper: the white margins the
+/// head cannot reach on either side.
+pub fn on_paper(printed: &GrayImage, dots: u32) -> GrayImage {
+    let paper = paper_dots(dots);
+    let mut out = GrayImage::from_pixel(paper, printed.height(), image::Luma([255]));
+    image::imageops::replace(&mut out, printed, i64::from((paper - dots) / 2), 0);
+    out
+}
+
+/// Reads an ESC/POS job and draws it as a PNG, on the paper.
 pub fn png(job: &[u8], dots: u32, glyphs: &Glyphs) -> Result<Vec<u8>, RenderError> {
-    let image = draw(&decode(job)?, dots, glyphs);
+    let image = on_paper(&draw(&decode(job)?, dots, glyphs), dots);
     let mut out = std::io::Cursor::new(Vec::new());
     image
         .write_to(&mut out, image::ImageFormat::Png)

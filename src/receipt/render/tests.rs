@@ -53,7 +53,19 @@ fn the_preview_is_as_wide_as_the_paper() {
         let job = receipt(SAMPLE_RECEIPT_NO).escpos(profile(dots, QrMode::Native));
         let bytes = png(&job, dots, &glyphs).expect("renders");
         let image = image::load_from_memory(&bytes).expect("a PNG").to_luma8();
-        assert_eq!(image.width(), dots);
+        // 58 mm and 80 mm at 8 dots a millimetre, the head's width centred on it.
+        let paper = if dots == 384 { 464 } else { 640 };
+        assert_eq!(image.width(), paper);
+        let margin = (paper - dots) / 2;
+        let inked = |x: u32| (0..image.height()).any(|y| image.get_pixel(x, y)[0] == 0);
+        assert!(
+            (0..margin).chain(margin + dots..paper).all(|x| !inked(x)),
+            "nothing is printed where the head cannot reach"
+        );
+        assert!(
+            (margin..margin + 24).any(inked),
+            "the details start at the head's left edge, {margin} dots in"
+        );
         assert!(image.height() > 600, "{}", image.height());
         let black = image.pixels().filter(|p| p[0] == 0).count();
         assert!(black > 10_000, "something is printed: {black}");
