@@ -170,7 +170,8 @@ pub fn demo_parts(config: Arc<Config>, data_dir: &Path, portrait: &Path) -> anyh
             .context("the demo's outbox")?,
     );
     let profile = crate::receipt::escpos::Profile::from_config(&config.kiosk.printer);
-    let printer = Arc::new(VirtualPrinter::new(receipts_dir(data_dir), profile));
+    let keep = Duration::from_secs(u64::from(config.kiosk.kiosk.retention_hours) * 3600);
+    let printer = Arc::new(VirtualPrinter::new(receipts_dir(data_dir), profile).keeping(keep));
     Ok(Parts {
         config,
         camera,

@@ -2,6 +2,8 @@
 //! printer, which writes each receipt into the data folder.
 
 use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
 
 use super::escpos::Profile;
 use super::font::FontFile;
@@ -79,33 +81,106 @@ pub trait Printer: Send + Sync {
 }
 
 /// The demo's printer: each receipt becomes the ESC/POS bytes a printer would get, the same as
-/// text, and a PNG of the paper (drawn from the bytes by our own reader), in `dir`.
-#[derive(Debug, Clone)]
+/// text, and a PNG of the paper (drawn from the bytes by our own reader), in `dir`. They hold the
+/// masked name and ID number and the photo, so they are the owner's alone (0700/0600) and wiped
+/// after the kiosk's retention time, as the session's other data are.
+#[derive(Debug)]
 pub struct VirtualPrinter {
     dir: PathBuf,
     profile: Profile,
+    /// How long a printed file is kept (`kiosk.retention_hours`).
+    keep: Duration,
+    /// When the folder was last swept.
+    swept: Mutex<Option<Instant>>,
 }
 
 impl VirtualPrinter {
-    /// A printer of `profile` writing into `dir` (created if missing).
+    /// A printer of `profile` writing into `dir` (created if missing), keeping what it printed
+    /// for a day.
     pub fn new(dir: PathBuf, profile: Profile) -> Self {
-        VirtualPrinter { dir, profile }
+        VirtualPrinter {
+            dir,
+            profile,
+            keep: Duration::from_secs(24 * 3600),
+            swept: Mutex::new(None),
+        }
+    }
+
+    /// The same printer keeping what it printed for `keep`.
+    pub fn keeping(self, keep: Duration) -> Self {
+        VirtualPrinter { keep, ..self }
     }
 
     fn write(&self, name: &str, bytes: &[u8]) -> Result<(), PrintError> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
         let offline =
             |e: std::io::Error| PrintError::Offline(format!("{}: {e}", self.dir.display()));
-        std::fs::create_dir_all(&self.dir).map_err(offline)?;
+        crate::private::folder(&self.dir).map_err(offline)?;
         let path = self.dir.join(name);
-        std::fs::write(&path, bytes).map_err(offline)?;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&path)
+            .and_then(|mut f| f.write_all(bytes))
+            .map_err(offline)?;
         tracing::info!(path = %path.display(), "virtual printer: printed");
         Ok(())
+    }
+
+    /// Removes what was printed longer ago than the retention time; returns how many files.
+    pub fn wipe_older(&self) -> std::io::Result<usize> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        let now = SystemTime::now();
+        let mut wiped = 0;
+        for entry in entries {
+            let entry = entry?;
+            let meta = entry.metadata()?;
+            let age = meta
+                .modified()
+                .ok()
+                .and_then(|t| now.duration_since(t).ok());
+            if meta.is_file() && age.is_some_and(|age| age > self.keep) {
+                std::fs::remove_file(entry.path())?;
+                wiped += 1;
+            }
+        }
+        Ok(wiped)
     }
 }
 
 impl Printer for VirtualPrinter {
+    fn status(&self) -> Result<Status, PrintError> {
+        // Polled every few seconds while the booth runs: retention runs out without a restart.
+        let due = {
+            let mut swept = self.swept.lock().unwrap_or_else(PoisonError::into_inner);
+            let due = swept.is_none_or(|at| at.elapsed() >= Duration::from_secs(60));
+            if due {
+                *swept = Some(Instant::now());
+            }
+            due
+        };
+        if due {
+            match self.wipe_older() {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(files = n, "virtual printer: old receipts wiped"),
+                Err(e) => tracing::warn!(error = %e, "virtual printer: cannot wipe old receipts"),
+            }
+        }
+        Ok(Status {
+            online: true,
+            ..Status::default()
+        })
+    }
+
     fn print_receipt(&self, receipt: &Receipt) -> Result<(), PrintError> {
-        let name = format!("receipt-{}", receipt.receipt_no);
+        let name = format!("receipt-{}", file_safe(&receipt.receipt_no));
         let job = receipt.escpos(self.profile);
         self.write(&format!("{name}.escpos"), &job)?;
         self.write(
@@ -123,8 +198,8 @@ impl Printer for VirtualPrinter {
     }
 
     fn print_ticket(&self, submission: &str) -> Result<(), PrintError> {
-        let id = super::model::clean(submission);
-        let lines = super::ticket::ticket_lines(&id);
+        let lines = super::ticket::ticket_lines(&super::model::clean(submission));
+        let id = file_safe(submission);
         self.write(
             &format!("ticket-{id}.escpos"),
             &super::ticket::ticket_escpos(&id, self.profile),
@@ -136,10 +211,85 @@ impl Printer for VirtualPrinter {
     }
 }
 
+/// `text` as part of a file name: what came from the center can name no other folder.
+fn file_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ops::config::{Cut, QrMode};
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn printed_receipts_are_private_and_wiped_after_the_retention_time() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let folder = dir.path().join("receipts");
+        let profile = Profile {
+            dots: 384,
+            chinese_mode: true,
+            code_page: 0,
+            cut: Cut::Full,
+            qr: QrMode::Native,
+        };
+        let printer =
+            VirtualPrinter::new(folder.clone(), profile).keeping(Duration::from_secs(3600));
+        let mut old = super::super::sample::sample_receipt();
+        old.receipt_no = "../../escape".into();
+        printer.print_receipt(&old).expect("printed");
+        let new = super::super::sample::sample_receipt();
+        printer.print_receipt(&new).expect("printed");
+        let mode = |p: &std::path::Path| {
+            std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777
+        };
+        assert_eq!(mode(&folder), 0o700);
+        let names = |dir: &std::path::Path| {
+            let mut v: Vec<String> = std::fs::read_dir(dir)
+                .expect("listed")
+                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        let printed = names(&folder);
+        assert!(
+            printed.iter().any(|n| n == "receipt-______escape.txt"),
+            "{printed:?}"
+        );
+        assert!(
+            !dir.path().join("escape.txt").exists(),
+            "no file outside the folder"
+        );
+        for name in &printed {
+            assert_eq!(mode(&folder.join(name)), 0o600, "{name}");
+        }
+        // The first receipt's files were printed two hours ago.
+        let two_hours_ago = SystemTime::now() - Duration::from_secs(7200);
+        for name in printed.iter().filter(|n| n.contains("escape")) {
+            std::fs::File::options()
+                .write(true)
+                .open(folder.join(name))
+                .and_then(|f| f.set_modified(two_hours_ago))
+                .expect("aged");
+        }
+        printer.status().expect("status");
+        let left = names(&folder);
+        assert!(left.iter().all(|n| !n.contains("escape")), "{left:?}");
+        assert_eq!(
+            left.len(),
+            printed.len() / 2,
+            "the recent receipt stays: {left:?}"
+        );
+    }
 
     #[test]
     fn the_virtual_printer_writes_bytes_text_and_a_preview() {
