@@ -230,17 +230,22 @@ mod tests {
     use crate::ops::config::{Cut, QrMode};
     use std::os::unix::fs::PermissionsExt;
 
-    #[test]
-    fn printed_receipts_are_private_and_wiped_after_the_retention_time() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let folder = dir.path().join("receipts");
-        let profile = Profile {
+    /// A 58 mm printer in Chinese mode.
+    fn fifty_eight_mm() -> Profile {
+        Profile {
             dots: 384,
             chinese_mode: true,
             code_page: 0,
             cut: Cut::Full,
             qr: QrMode::Native,
-        };
+        }
+    }
+
+    #[test]
+    fn printed_receipts_are_private_and_wiped_after_the_retention_time() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let folder = dir.path().join("receipts");
+        let profile = fifty_eight_mm();
         let printer =
             VirtualPrinter::new(folder.clone(), profile).keeping(Duration::from_secs(3600));
         let mut old = super::super::sample::sample_receipt();
@@ -294,13 +299,7 @@ mod tests {
     #[test]
     fn the_virtual_printer_writes_bytes_text_and_a_preview() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let profile = Profile {
-            dots: 384,
-            chinese_mode: true,
-            code_page: 0,
-            cut: Cut::Full,
-            qr: QrMode::Native,
-        };
+        let profile = fifty_eight_mm();
         let receipt = super::super::sample::sample_receipt();
         VirtualPrinter::new(dir.path().to_path_buf(), profile)
             .print_receipt(&receipt)
