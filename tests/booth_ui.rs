@@ -167,6 +167,31 @@ fn a_wrong_id_number_is_explained_on_screen() {
 }
 
 #[test]
+fn pinyin_without_a_character_chosen_is_named_not_taken_for_the_name() {
+    let data = tempfile::tempdir().expect("temp");
+    let mut h = util::booth_harness(data.path());
+    h.step();
+    util::tap(&mut h, "开始拍照");
+    util::tap(&mut h, "普通护照");
+    util::tap(&mut h, "深圳市");
+    for key in ["Z", "H", "A", "N", "G"] {
+        util::tap(&mut h, key);
+    }
+    util::tap(&mut h, "下一步");
+    assert!(
+        h.query_by_label_contains("拼音“zhang”还没有选字").is_some(),
+        "the pending pinyin is named"
+    );
+    // Not the empty-name error ("请输入姓名。"): the box is not empty to the eye.
+    assert!(h.query_by_label_contains("请输入姓名。").is_none());
+    assert!(matches!(h.state().session().flow(), Flow::Details { .. }));
+    // Choosing the character takes it into the name; the pinyin is gone.
+    util::tap(&mut h, "张");
+    assert!(h.query_by_label_contains("姓名: 张").is_some());
+    assert!(h.query_by_label_contains("姓名: 张zhang").is_none());
+}
+
+#[test]
 fn english_is_one_tap_away() {
     let data = tempfile::tempdir().expect("temp");
     let mut h = util::booth_harness(data.path());

@@ -282,6 +282,19 @@ impl Details {
 
     /// "Next": the applicant, or the reason it is not accepted shown on screen.
     fn submit(&mut self, view: &View<'_>, city: &str) -> Option<Action> {
+        // Pinyin not yet turned into a character is not part of the name: say so, rather than
+        // "enter your name" to someone who sees letters in the box.
+        if !self.pinyin.is_empty() {
+            let pending = &self.pinyin;
+            self.error = Some(if view.lang == Language::En {
+                format!(
+                    "“{pending}” is not a character yet: tap one below, or press ← to delete it."
+                )
+            } else {
+                format!("拼音“{pending}”还没有选字：请点选下方的汉字，或按 ← 删除。")
+            });
+            return None;
+        }
         let today = chrono::Local::now().date_naive();
         match Applicant::new(
             &self.name,
