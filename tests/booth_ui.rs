@@ -171,12 +171,7 @@ fn pinyin_without_a_character_chosen_is_named_not_taken_for_the_name() {
     let data = tempfile::tempdir().expect("temp");
     let mut h = util::booth_harness(data.path());
     h.step();
-    util::tap(&mut h, "开始拍照");
-    util::tap(&mut h, "普通护照");
-    util::tap(&mut h, "深圳市");
-    for key in ["Z", "H", "A", "N", "G"] {
-        util::tap(&mut h, key);
-    }
+    util::type_pinyin(&mut h, ("开始拍照", "普通护照"), &["Z", "H", "A", "N", "G"]);
     util::tap(&mut h, "下一步");
     assert!(
         h.query_by_label_contains("拼音“zhang”还没有选字").is_some(),
@@ -216,12 +211,7 @@ fn an_applicant_who_chose_english_reads_the_last_screen_in_english() {
     let mut h = util::booth_harness(data.path());
     h.step();
     util::tap(&mut h, "English");
-    util::tap(&mut h, "Start");
-    util::tap(&mut h, "Passport");
-    util::tap(&mut h, "深圳市");
-    for key in ["Z", "H", "A", "N", "G"] {
-        util::tap(&mut h, key);
-    }
+    util::type_pinyin(&mut h, ("Start", "Passport"), &["Z", "H", "A", "N", "G"]);
     util::tap(&mut h, "张");
     h.get_by_label_contains("ID number: ").click();
     h.step();

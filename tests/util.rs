@@ -197,6 +197,21 @@ pub fn tap(h: &mut Harness<'static, Booth>, label: &str) {
     h.step();
 }
 
+/// From the attract screen to the details screen (`start` and `document` as labelled in the
+/// booth's language, 深圳市 as the city), then the pinyin `keys` typed into the name.
+pub fn type_pinyin(
+    h: &mut Harness<'static, Booth>,
+    (start, document): (&str, &str),
+    keys: &[&str],
+) {
+    tap(h, start);
+    tap(h, document);
+    tap(h, "深圳市");
+    for key in keys {
+        tap(h, key);
+    }
+}
+
 /// From the attract screen to "下一步" tapped: passport, the home city (深圳), the name typed by
 /// pinyin `keys` and chosen as `character`, then `id_number` on the keypad.
 pub fn enter_details(
@@ -205,12 +220,7 @@ pub fn enter_details(
     character: &str,
     id_number: &str,
 ) {
-    tap(h, "开始拍照");
-    tap(h, "普通护照");
-    tap(h, "深圳市");
-    for key in keys {
-        tap(h, key);
-    }
+    type_pinyin(h, ("开始拍照", "普通护照"), keys);
     tap(h, character);
     h.get_by_label_contains("身份证号: ").click();
     h.step();
