@@ -8,11 +8,11 @@
 
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::escpos::Profile;
 use super::model::Receipt;
-use super::printer::{PrintError, Printer, receipt_job, ticket_job};
+use super::printer::{EveryMinute, PrintError, Printer, receipt_job, ticket_job};
 use super::queue::PrintQueue;
 use super::serial::{SerialPrinter, Status};
 use super::ticket::ticket_escpos;
@@ -23,7 +23,7 @@ pub struct KioskPrinter {
     queue: PrintQueue,
     /// How long a damaged job is kept (`kiosk.retention_hours`), and when that was last looked at.
     keep_damaged: Duration,
-    swept: Mutex<Instant>,
+    sweeps: EveryMinute,
     /// One job at a time on the port.
     busy: Mutex<()>,
     profile: Profile,
@@ -50,7 +50,7 @@ impl KioskPrinter {
             serial,
             queue,
             keep_damaged,
-            swept: Mutex::new(Instant::now()),
+            sweeps: EveryMinute::done_now(),
             busy: Mutex::new(()),
             profile,
         };
@@ -101,16 +101,7 @@ impl Printer for KioskPrinter {
     }
 
     fn status(&self) -> Result<Status, PrintError> {
-        // Polled every few seconds while the booth runs: retention runs out without a restart.
-        let due = {
-            let mut swept = self.swept.lock().unwrap_or_else(PoisonError::into_inner);
-            let due = swept.elapsed() >= Duration::from_secs(60);
-            if due {
-                *swept = Instant::now();
-            }
-            due
-        };
-        if due {
+        if self.sweeps.due() {
             self.sweep();
         }
         self.serial.status()

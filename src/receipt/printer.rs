@@ -80,6 +80,33 @@ pub trait Printer: Send + Sync {
     }
 }
 
+/// A chore the printers do from their status polls (polled every few seconds while the booth
+/// runs), at most once a minute: retention runs out without a restart.
+#[derive(Debug)]
+pub(super) struct EveryMinute(Mutex<Option<Instant>>);
+
+impl EveryMinute {
+    /// Due at the first poll.
+    pub(super) fn due_now() -> Self {
+        EveryMinute(Mutex::new(None))
+    }
+
+    /// Due a minute from now (the chore was just done).
+    pub(super) fn done_now() -> Self {
+        EveryMinute(Mutex::new(Some(Instant::now())))
+    }
+
+    /// Whether the chore is due; if so, it counts as done from now.
+    pub(super) fn due(&self) -> bool {
+        let mut last = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let due = last.is_none_or(|at| at.elapsed() >= Duration::from_secs(60));
+        if due {
+            *last = Some(Instant::now());
+        }
+        due
+    }
+}
+
 /// The demo's printer: each receipt becomes the ESC/POS bytes a printer would get, the same as
 /// text, and a PNG of the paper (drawn from the bytes by our own reader), in `dir`. They hold the
 /// masked name and ID number and the photo, so they are the owner's alone (0700/0600) and wiped
@@ -90,8 +117,8 @@ pub struct VirtualPrinter {
     profile: Profile,
     /// How long a printed file is kept (`kiosk.retention_hours`).
     keep: Duration,
-    /// When the folder was last swept.
-    swept: Mutex<Option<Instant>>,
+    /// When the folder is swept.
+    sweeps: EveryMinute,
 }
 
 impl VirtualPrinter {
@@ -102,7 +129,7 @@ impl VirtualPrinter {
             dir,
             profile,
             keep: Duration::from_secs(24 * 3600),
-            swept: Mutex::new(None),
+            sweeps: EveryMinute::due_now(),
         }
     }
 
@@ -157,16 +184,7 @@ impl VirtualPrinter {
 
 impl Printer for VirtualPrinter {
     fn status(&self) -> Result<Status, PrintError> {
-        // Polled every few seconds while the booth runs: retention runs out without a restart.
-        let due = {
-            let mut swept = self.swept.lock().unwrap_or_else(PoisonError::into_inner);
-            let due = swept.is_none_or(|at| at.elapsed() >= Duration::from_secs(60));
-            if due {
-                *swept = Some(Instant::now());
-            }
-            due
-        };
-        if due {
+        if self.sweeps.due() {
             match self.wipe_older() {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(files = n, "virtual printer: old receipts wiped"),

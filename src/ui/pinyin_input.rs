@@ -54,7 +54,7 @@ fn name_rank(c: char) -> usize {
     let places = PLACES.get_or_init(|| {
         let mut places = HashMap::new();
         for list in [SURNAMES, GIVEN] {
-            for (place, n) in list.chars().filter(|c| !c.is_whitespace()).enumerate() {
+            for (place, n) in list.chars().enumerate() {
                 let best = places.entry(n).or_insert(place);
                 *best = (*best).min(place);
             }
@@ -179,7 +179,7 @@ mod tests {
     #[test]
     fn every_name_character_has_a_reading_and_appears_once() {
         for list in [SURNAMES, GIVEN] {
-            let chars: Vec<char> = list.chars().filter(|c| !c.is_whitespace()).collect();
+            let chars: Vec<char> = list.chars().collect();
             for (i, c) in chars.iter().enumerate() {
                 assert!(c.to_pinyin_multi().is_some(), "{c} has a reading");
                 assert!(!chars[..i].contains(c), "{c} appears twice");

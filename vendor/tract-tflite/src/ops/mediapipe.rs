@@ -7,8 +7,8 @@
 //!   bias), its 12-byte options read as TfLiteTransposeConvParams {padding, stride_w, stride_h}.
 //!
 //! And three faster ones where tract is slow on these models, each falling back on upstream's
-//! mapping where it does not apply: [`NhwcDepthwise`] for `DEPTHWISE_CONV_2D`, [`ChannelPrelu`]
-//! for a per-channel `PRELU`, [`ChannelMul`] for a per-channel `MUL`.
+//! mapping where it does not apply: [`NhwcDepthwise`] for `DEPTHWISE_CONV_2D`, [`PerChannel`]
+//! for a per-channel `PRELU` or `MUL`.
 
 use tract_core::internal::*;
 use tract_core::ops as core;
@@ -40,7 +40,7 @@ fn de_prelu(op: &mut DeserOp) -> TractResult<TVec<OutletId>> {
     let p = op.prefix;
     let mut alpha = wire_cast(format!("{p}.alpha"), op.ctx.target, &op.inputs[1..2], dt)?[0];
     if per_channel(&fact, op.ctx.target.outlet_fact(alpha)?) {
-        return op.ctx.target.wire_node(p, ChannelPrelu, &[input, alpha]);
+        return op.ctx.target.wire_node(p, PerChannel::Prelu, &[input, alpha]);
     }
     // A constant alpha is spread to the input's full shape, so the multiply is a plain
     // same-shape element-wise product.
@@ -136,43 +136,69 @@ fn de_transpose_conv_bias(op: &mut DeserOp) -> TractResult<TVec<OutletId>> {
     op.ctx.target.wire_node(op.prefix, deconv, op.inputs)
 }
 
-/// `PRELU` whose alpha holds one value per channel (the last axis), as in every MediaPipe model:
-/// one pass over the data (`x` where `x >= 0`, `alpha[c] * x` below), instead of four
-/// element-wise nodes and an alpha spread to the input's whole shape.
-#[derive(Debug, Clone, Default, Hash, PartialEq, Eq)]
-pub struct ChannelPrelu;
+/// One f32 value per channel (the last axis) applied to data in a single pass, where tract
+/// would spend several: a `PRELU` whose alpha is per channel, as in every MediaPipe model
+/// (upstream's mapping is four element-wise nodes and an alpha spread to the input's whole
+/// shape), and a `MUL` by one factor per channel (the selfie model's squeeze-and-excitation
+/// blocks, which tract's broadcasting product walks through ndarray's dynamic-rank iterator).
+#[derive(Debug, Clone, Copy, Hash, PartialEq, Eq)]
+pub enum PerChannel {
+    /// `x` where `x >= 0`, `alpha[c] * x` below.
+    Prelu,
+    /// `x * factor[c]`.
+    Mul,
+}
 
-impl Op for ChannelPrelu {
+impl Op for PerChannel {
     fn name(&self) -> StaticName {
-        "ChannelPrelu".into()
+        match self {
+            PerChannel::Prelu => "ChannelPrelu".into(),
+            PerChannel::Mul => "ChannelMul".into(),
+        }
     }
     op_as_typed_op!();
 }
 
-impl EvalOp for ChannelPrelu {
+impl EvalOp for PerChannel {
     op_out_of_plan!();
 
     fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
-        let (input, alpha) = args_2!(inputs);
+        let (input, per_channel) = args_2!(inputs);
         let mut data = input.into_tensor();
-        let alpha = alpha.cast_to::<f32>()?;
-        let alpha = alpha.try_as_plain_ram()?.as_slice::<f32>()?.to_vec();
+        let channel = per_channel.try_as_plain_ram()?.as_slice::<f32>()?;
         let mut view = data.try_as_plain_ram_mut()?;
         let values = view.as_slice_mut::<f32>()?;
         ensure!(
-            !alpha.is_empty() && values.len() % alpha.len() == 0,
-            "PRELU: alpha of {} for {} values",
-            alpha.len(),
+            !channel.is_empty() && values.len() % channel.len() == 0,
+            "{}: {} values per channel for {} values",
+            self.name(),
+            channel.len(),
             values.len()
         );
-        #[cfg(target_arch = "x86_64")]
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor was just seen to have the feature.
-            unsafe { prelu_avx2(values, &alpha) };
-            return Ok(tvec!(data.into_tvalue()));
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            PerChannel::Prelu if std::is_x86_feature_detected!("avx2") => {
+                // SAFETY: the processor was just seen to have the feature.
+                unsafe { prelu_avx2(values, channel) }
+            }
+            PerChannel::Prelu => prelu(values, channel),
+            PerChannel::Mul => {
+                for pixel in values.chunks_exact_mut(channel.len()) {
+                    for (x, f) in pixel.iter_mut().zip(channel) {
+                        *x *= f;
+                    }
+                }
+            }
         }
-        prelu(values, &alpha);
         Ok(tvec!(data.into_tvalue()))
+    }
+}
+
+impl TypedOp for PerChannel {
+    as_op!();
+
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        Ok(tvec!(inputs[0].without_value()))
     }
 }
 
@@ -193,60 +219,7 @@ fn prelu_avx2(values: &mut [f32], alpha: &[f32]) {
     prelu(values, alpha)
 }
 
-impl TypedOp for ChannelPrelu {
-    as_op!();
-
-    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        Ok(tvec!(inputs[0].without_value()))
-    }
-}
-
-/// `MUL` of f32 data by one factor per channel (the selfie model's squeeze-and-excitation
-/// blocks): one pass over the data. tract's own broadcasting product walks it element by element
-/// through ndarray's dynamic-rank iterator.
-#[derive(Debug, Clone, Default, Hash, PartialEq, Eq)]
-pub struct ChannelMul;
-
-impl Op for ChannelMul {
-    fn name(&self) -> StaticName {
-        "ChannelMul".into()
-    }
-    op_as_typed_op!();
-}
-
-impl EvalOp for ChannelMul {
-    op_out_of_plan!();
-
-    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
-        let (input, factor) = args_2!(inputs);
-        let mut data = input.into_tensor();
-        let factor = factor.try_as_plain_ram()?.as_slice::<f32>()?.to_vec();
-        let mut view = data.try_as_plain_ram_mut()?;
-        let values = view.as_slice_mut::<f32>()?;
-        ensure!(
-            !factor.is_empty() && values.len() % factor.len() == 0,
-            "MUL: {} factors for {} values",
-            factor.len(),
-            values.len()
-        );
-        for pixel in values.chunks_exact_mut(factor.len()) {
-            for (x, f) in pixel.iter_mut().zip(&factor) {
-                *x *= f;
-            }
-        }
-        Ok(tvec!(data.into_tvalue()))
-    }
-}
-
-impl TypedOp for ChannelMul {
-    as_op!();
-
-    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        Ok(tvec!(inputs[0].without_value()))
-    }
-}
-
-/// `MUL`: [`ChannelMul`] for data times one f32 factor per channel, either way round, upstream's
+/// `MUL`: [`PerChannel::Mul`] for data times one f32 factor per channel, either way round, upstream's
 /// broadcasting product otherwise.
 fn de_mul(op: &mut DeserOp) -> TractResult<TVec<OutletId>> {
     let facts = op.facts()?;
@@ -263,7 +236,7 @@ fn de_mul(op: &mut DeserOp) -> TractResult<TVec<OutletId>> {
     };
     let Some(order) = order else { return super::math::deser_mul(op) };
     let options = builtin!(op, builtin_options_as_mul_options);
-    let wires = op.ctx.target.wire_node(op.prefix, ChannelMul, &order)?;
+    let wires = op.ctx.target.wire_node(op.prefix, PerChannel::Mul, &order)?;
     super::wire_fused_activation(op, &wires, &options.fused_activation_function())
 }
 
