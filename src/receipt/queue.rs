@@ -30,7 +30,14 @@ fn clean_name(name: &str) -> String {
 /// Writes `bytes` to `path` and syncs it to the disk.
 fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
-    let mut file = std::fs::File::create(path)?;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    // A job holds the masked name and ID number and the photo: the owner's alone.
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
     file.write_all(bytes)?;
     file.sync_all()
 }
@@ -41,7 +48,7 @@ impl PrintQueue {
     /// neither printed nor counted as waiting.
     pub fn open(dir: &Path) -> Result<Self, PrintError> {
         let queue = dir.join("queue");
-        std::fs::create_dir_all(&queue).map_err(io)?;
+        crate::private::folder(&queue).map_err(io)?;
         // Earlier versions kept printed jobs here; nothing of an applicant stays after printing.
         let printed = dir.join("printed");
         if printed.is_dir() {
@@ -206,6 +213,19 @@ impl PrintQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn jobs_are_the_owner_s_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp");
+        let root = dir.path().join("print-queue");
+        let queue = PrintQueue::open(&root).expect("queue");
+        queue.push("receipt-A0000001", b"\x1b@job").expect("push");
+        let mode = |p: &Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+        assert_eq!(mode(&root), 0o700);
+        assert_eq!(mode(&root.join("queue")), 0o700);
+        assert_eq!(mode(&root.join("queue/receipt-A0000001.escpos")), 0o600);
+    }
 
     #[test]
     fn an_empty_job_is_refused_and_a_damaged_one_set_aside_on_start() {
