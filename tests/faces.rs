@@ -102,6 +102,25 @@ fn normalized_photos_keep_the_whole_head_its_margin_and_eye_line() {
         {
             failures.push(format!("{name}: ({x}, {y}) above the crown is not white"));
         }
+        // Where the crop reaches past the capture's bottom (a head near the frame's edge), the
+        // rows below go on from the capture's last row: no band of another colour across the
+        // shoulders.
+        let end = (capture.height() as f32 - plan.top) * plan.scale;
+        if end < image.height() as f32 - 3.0 {
+            let (last, inside) = (image.height() - 1, (end - 2.0).max(0.0) as u32);
+            let step: f32 = (0..image.width())
+                .map(|x| {
+                    let (a, b) = (image.get_pixel(x, last).0, image.get_pixel(x, inside).0);
+                    (0..3).map(|c| f32::from(a[c].abs_diff(b[c]))).sum::<f32>() / 3.0
+                })
+                .sum::<f32>()
+                / image.width() as f32;
+            if step > 12.0 {
+                failures.push(format!(
+                    "{name}: the rows past the capture's bottom (from {end:.0}) differ by {step:.1} from the capture's last"
+                ));
+            }
+        }
         // The eye line where the irises are, measured again on the output.
         let again = assess_still(&mut detector, image);
         let measured = again

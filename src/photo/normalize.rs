@@ -32,11 +32,13 @@ pub const MASK_UNSURE_MAX: f32 = 0.12;
 /// [`PERSON_EDGE`] (where the crown is measured) so the hair keeps a soft edge of a pixel or two; what the old background lent to that
 /// edge is taken back out (the background's colour near the pixel, averaged where the mask is
 /// sure there is no person), so no halo of the old background is left. Returns the share of the
-/// photo the mask was unsure of.
+/// photo the mask was unsure of. Below `bottom`, the capture's height, the crop repeats the
+/// capture's last row ([`cut`]), and the mask is read on that row too.
 pub fn replace_background(
     image: &mut RgbImage,
     plan: &CropPlan,
     mask: &PersonMask,
+    bottom: f32,
     colour: [u8; 3],
 ) -> f32 {
     let (w, h) = image.dimensions();
@@ -45,7 +47,7 @@ pub fn replace_background(
         .flat_map(|y| (0..w).map(move |x| (x, y)))
         .map(|(x, y)| {
             let cx = plan.left + (x as f32 + 0.5) / plan.scale;
-            let cy = plan.top + (y as f32 + 0.5) / plan.scale;
+            let cy = (plan.top + (y as f32 + 0.5) / plan.scale).min(bottom - 0.5);
             mask.at(cx, cy)
         })
         .collect();
@@ -118,8 +120,10 @@ fn smoothstep(lo: f32, hi: f32, v: f32) -> f32 {
     t * t * (3.0 - 2.0 * t)
 }
 
-/// Cuts the planned crop out of `rgb` at the output size, filling any part past the capture's
-/// edge with `fill`.
+/// Cuts the planned crop out of `rgb` at the output size. A part past the capture's bottom edge
+/// repeats the capture's last row (the neck and the clothes go on below the frame; a band of
+/// backdrop colour across the shoulders is what an office refuses); a part past the top or a side
+/// is filled with `fill` (backdrop, which the person mask then whitens).
 pub fn cut(rgb: &RgbImage, plan: &CropPlan, out: (u32, u32), fill: Rgb<u8>) -> RgbImage {
     let (cw, ch) = plan.size_in_capture(out);
     let (x0, y0) = (plan.left.floor() as i64, plan.top.floor() as i64);
@@ -141,9 +145,26 @@ pub fn cut(rgb: &RgbImage, plan: &CropPlan, out: (u32, u32), fill: Rgb<u8>) -> R
         let mut canvas =
             RgbImage::from_pixel((x1 - x0).max(1) as u32, (y1 - y0).max(1) as u32, fill);
         imageops::overlay(&mut canvas, rgb, -x0, -y0);
+        extend_bottom(&mut canvas, sh - y0, (-x0, sw - x0));
         canvas
     };
     imageops::resize(&region, out.0, out.1, imageops::FilterType::CatmullRom)
+}
+
+/// Repeats row `last - 1` of `canvas` (the capture's last row) down to its bottom, in the columns
+/// `from..to` that the capture covers.
+fn extend_bottom(canvas: &mut RgbImage, last: i64, (from, to): (i64, i64)) {
+    let (w, h) = (i64::from(canvas.width()), i64::from(canvas.height()));
+    if last < 1 || last >= h {
+        return;
+    }
+    let source = (last - 1) as u32;
+    for x in from.max(0)..to.min(w) {
+        let p = *canvas.get_pixel(x as u32, source);
+        for y in last..h {
+            canvas.put_pixel(x as u32, y as u32, p);
+        }
+    }
 }
 
 /// How far inside the checks' face-luma range toning aims: a toned face passes with room to
@@ -296,7 +317,13 @@ pub fn normalize(
     let mut mask_unsure = None;
     let replaced = if let Some(mask) = mask {
         // Any background: the person mask separates the person from it.
-        let unsure = replace_background(&mut image, &plan, mask, spec.background);
+        let unsure = replace_background(
+            &mut image,
+            &plan,
+            mask,
+            rgb.height() as f32,
+            spec.background,
+        );
         mask_unsure = Some(unsure);
         unsure <= MASK_UNSURE_MAX
     } else if plain {
@@ -373,7 +400,7 @@ mod tests {
             }
         });
         let mask = PersonMask::from_fn(roi(), |x, y| f32::from(u8::from(inside(x, y))));
-        let unsure = replace_background(&mut image, &plan(), &mask, [255, 255, 255]);
+        let unsure = replace_background(&mut image, &plan(), &mask, 100.0, [255, 255, 255]);
         assert!(unsure < 0.05, "{unsure}");
         assert_eq!(image.get_pixel(50, 50).0, [200, 30, 30]);
         assert_eq!(image.get_pixel(3, 3).0, [255, 255, 255]);
@@ -386,10 +413,42 @@ mod tests {
     }
 
     #[test]
+    fn a_cut_past_the_bottom_goes_on_with_the_last_row_and_past_the_top_with_the_fill() {
+        // Columns of different colours, so a repeated row is told from a fill.
+        let rgb = RgbImage::from_fn(40, 30, |x, y| Rgb([(x * 6) as u8, (y * 8) as u8, 90]));
+        // One output pixel per capture pixel, 10 rows above the capture and 10 below it, 5
+        // columns past its left edge.
+        let plan = CropPlan {
+            left: -5.0,
+            top: -10.0,
+            scale: 1.0,
+            head: Head::upright(0.0, 0.0, 0.0, 0.0, 0.0),
+            padded: true,
+        };
+        let fill = Rgb([255, 255, 255]);
+        let image = cut(&rgb, &plan, (45, 50), fill);
+        // Above the capture: the fill; inside: the capture.
+        assert_eq!(*image.get_pixel(20, 3), fill);
+        assert_eq!(image.get_pixel(20, 25).0, rgb.get_pixel(15, 15).0);
+        // Below it: the capture's last row, column by column.
+        for y in 40..50 {
+            for x in [5u32, 20, 44] {
+                assert_eq!(
+                    image.get_pixel(x, y).0,
+                    rgb.get_pixel(x - 5, 29).0,
+                    "({x}, {y})"
+                );
+            }
+            // Past the left edge as well as the bottom: the fill.
+            assert_eq!(*image.get_pixel(2, y), fill);
+        }
+    }
+
+    #[test]
     fn a_mask_in_doubt_is_reported_and_refused() {
         let mask = PersonMask::from_fn(roi(), |_, _| 0.5);
         let mut image = RgbImage::from_pixel(100, 100, Rgb([128, 128, 128]));
-        let unsure = replace_background(&mut image, &plan(), &mask, [255, 255, 255]);
+        let unsure = replace_background(&mut image, &plan(), &mask, 100.0, [255, 255, 255]);
         assert!(unsure > MASK_UNSURE_MAX, "{unsure}");
     }
 }
