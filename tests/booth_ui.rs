@@ -205,6 +205,36 @@ fn english_is_one_tap_away() {
 }
 
 #[test]
+fn the_still_there_warning_has_a_big_button_that_keeps_the_session() {
+    let data = tempfile::tempdir().expect("temp");
+    // The shortest timeout the config allows, warned from its first second.
+    let mut config = util::config();
+    config.kiosk.timeouts.inactivity_s = 15;
+    config.kiosk.timeouts.warning_s = 14;
+    let parts = idbooth::demo_parts(
+        std::sync::Arc::new(config),
+        data.path(),
+        util::PORTRAIT.as_ref(),
+    )
+    .expect("demo parts");
+    let mut h = booth_on(parts, data.path());
+    util::tap(&mut h, "开始拍照");
+    assert!(h.query_by_label("还在吗？").is_none());
+    util::wait_for(&mut h, "还在吗？", Duration::from_secs(5));
+    let button = h.get_by_label("我还在，继续").rect();
+    assert!(
+        button.height() >= 72.0 && button.width() >= 300.0,
+        "a touch target: {button:?}"
+    );
+    assert!(h.query_by_label_contains("秒后将返回首页").is_some());
+    util::keep_screen(&mut h, "still-there");
+    util::tap(&mut h, "我还在，继续");
+    h.step();
+    assert!(h.query_by_label("还在吗？").is_none(), "the warning stays");
+    assert_eq!(h.state().session().flow(), &Flow::Document);
+}
+
+#[test]
 fn an_applicant_who_chose_english_reads_the_last_screen_in_english() {
     // The session's data is wiped as the done screen opens; the language used to go with it.
     let data = tempfile::tempdir().expect("temp");

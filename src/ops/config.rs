@@ -220,7 +220,7 @@ fn default_poll_ms() -> u64 {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Timeouts {
-    /// Seconds without a touch before the session is abandoned.
+    /// Seconds without a touch (or at the camera a face in view) before the session is abandoned.
     pub inactivity_s: u64,
     /// Seconds before that when the warning shows.
     pub warning_s: u64,

@@ -288,7 +288,8 @@ pub enum Effect {
 /// Limits of a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Seconds without a touch before the session is abandoned.
+    /// Seconds without a sign of the applicant (a touch, or at the camera a face in view) before
+    /// the session is abandoned.
     pub inactivity_s: u64,
     /// Seconds before that when the warning shows.
     pub warning_s: u64,
@@ -322,7 +323,8 @@ pub struct Session {
     flow: Flow,
     limits: Limits,
     now: u64,
-    last_touch: u64,
+    /// When the applicant last showed they are there: a touch, or, at the camera, a face in view.
+    last_sign: u64,
     entered_at: u64,
     last_countdown: u64,
     serviceable: bool,
@@ -335,7 +337,7 @@ impl Session {
             flow: Flow::Attract,
             limits,
             now,
-            last_touch: now,
+            last_sign: now,
             entered_at: now,
             last_countdown: now,
             serviceable: true,
@@ -362,7 +364,7 @@ impl Session {
         if !self.times_out() {
             return None;
         }
-        let idle = self.now.saturating_sub(self.last_touch);
+        let idle = self.now.saturating_sub(self.last_sign);
         let deadline = self.limits.inactivity_s;
         (idle + self.limits.warning_s >= deadline).then(|| deadline.saturating_sub(idle))
     }
@@ -400,7 +402,7 @@ impl Session {
             Event::Tick(now) => return self.tick(now),
             Event::Touched(now) => {
                 self.now = self.now.max(now);
-                self.last_touch = self.now;
+                self.last_sign = self.now;
                 return Vec::new();
             }
             Event::Serviceable(ok) => {
@@ -449,8 +451,7 @@ impl Session {
             }
             _ => {}
         }
-        if self.times_out() && self.now.saturating_sub(self.last_touch) >= self.limits.inactivity_s
-        {
+        if self.times_out() && self.now.saturating_sub(self.last_sign) >= self.limits.inactivity_s {
             return self.reset();
         }
         Vec::new()
@@ -464,7 +465,7 @@ impl Session {
         };
         match (flow, event) {
             (Flow::Attract, Event::Started) if self.serviceable => {
-                self.last_touch = self.now;
+                self.last_sign = self.now;
                 (entered(self, Flow::Document), none())
             }
             (Flow::Document, Event::DocumentChosen(document)) => {
@@ -472,7 +473,7 @@ impl Session {
             }
             (Flow::Document, Event::Back) => (entered(self, Flow::Attract), vec![Effect::Wipe]),
             (Flow::Attract, Event::CheckStarted) if self.serviceable => {
-                self.last_touch = self.now;
+                self.last_sign = self.now;
                 let check = Flow::Check {
                     looking: false,
                     note: None,
@@ -560,6 +561,10 @@ impl Session {
                 },
                 Event::Guided(advice),
             ) => {
+                // Standing at the camera being guided is being there, touch or no touch.
+                if advice != Advice::NoFace {
+                    self.last_sign = self.now;
+                }
                 let good_for = if advice == Advice::Good {
                     good_for + 1
                 } else {
@@ -717,7 +722,7 @@ impl Session {
             (Flow::Printing { job, reprinted }, Event::Printed(Err(_))) => {
                 // The applicant gets the full time to note the number, however long the
                 // upload and the printer took.
-                self.last_touch = self.now;
+                self.last_sign = self.now;
                 (entered(self, Flow::PrintFailed { job, reprinted }), none())
             }
             // The printer is back while the applicant still reads its number: print it, once.

@@ -243,6 +243,34 @@ fn inactivity_warns_then_resets_and_a_touch_keeps_the_session() {
 }
 
 #[test]
+fn a_face_at_the_camera_keeps_the_session_without_a_touch_an_empty_view_does_not() {
+    let mut s = at_pose();
+    // Guided for two minutes at the camera, never touching the screen (a few updates a second;
+    // one a second is enough here).
+    for now in 1..=120 {
+        s.update(Event::Tick(now));
+        s.update(Event::Guided(Advice::MoveCloser));
+        assert_eq!(s.warning(), None, "at {now} s");
+    }
+    assert!(matches!(s.flow(), Flow::Pose { .. }), "{:?}", s.flow());
+    // Then they walk away: the camera sees nobody, and the warning and the reset come as
+    // after the last touch.
+    let left = 120 + limits().inactivity_s - limits().warning_s;
+    for now in 121..left {
+        s.update(Event::Tick(now));
+        s.update(Event::Guided(Advice::NoFace));
+        assert_eq!(s.warning(), None, "at {now} s");
+    }
+    s.update(Event::Tick(left));
+    assert_eq!(s.warning(), Some(limits().warning_s));
+    assert_eq!(
+        s.update(Event::Tick(120 + limits().inactivity_s)),
+        vec![Effect::Wipe, Effect::ResetTracking]
+    );
+    assert_eq!(s.flow(), &Flow::Attract);
+}
+
+#[test]
 fn no_timeout_while_the_booth_is_busy() {
     let mut s = at_pose();
     let now = to_review(&mut s, 0, vec![]);
