@@ -46,6 +46,37 @@ fn poll_until(camera: &Camera, limit: Duration, mut done: impl FnMut(&Camera) ->
 }
 
 #[test]
+fn a_camera_nobody_looks_at_rests_and_wakes_at_once() {
+    let (make, _) = replay(Faults::default());
+    // A stall timeout long enough for the full rest between frames.
+    let camera = Camera::start(make, Duration::from_secs(4), Box::new(|| {}));
+    assert!(poll_until(&camera, Duration::from_secs(5), |c| c
+        .latest()
+        .is_some_and(|f| f.seq >= 5)));
+    camera.set_wanted(false);
+    std::thread::sleep(Duration::from_millis(100));
+    let from = camera.latest().expect("frame").seq;
+    std::thread::sleep(Duration::from_secs(2));
+    let rested = camera.latest().expect("frame").seq - from;
+    // One frame every half second (the 20 fps replay would have given 40).
+    assert!((1..=5).contains(&rested), "{rested} frames in 2 s at rest");
+    let status = camera.status();
+    assert!(status.resting);
+    assert_eq!(
+        status.state,
+        CameraState::Running,
+        "a resting camera is not a stalled one"
+    );
+    // Someone steps up: full rate again without waiting out the rest.
+    camera.set_wanted(true);
+    let woke = camera.latest().expect("frame").seq;
+    assert!(poll_until(&camera, Duration::from_secs(2), |c| c
+        .latest()
+        .is_some_and(|f| f.seq >= woke + 10)));
+    assert!(!camera.status().resting);
+}
+
+#[test]
 fn frames_arrive_at_the_camera_rate() {
     let (camera, notified) = start(Faults::default());
     assert!(poll_until(&camera, Duration::from_secs(5), |c| c

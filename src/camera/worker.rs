@@ -53,6 +53,9 @@ pub struct CameraStatus {
     pub last_frame_age: Option<Duration>,
     /// Times the device was opened again.
     pub reopens: u32,
+    /// Nobody looks at the frames (the attract screen, the forms): the camera reads one now
+    /// and then, enough to know it works, and [`CameraStatus::fps`] is that resting rate.
+    pub resting: bool,
 }
 
 /// Makes a fresh source for each (re)opening, on the reader's own thread.
@@ -89,8 +92,16 @@ struct Shared {
     replace: Mutex<Option<MakeSource>>,
     /// When the newest frame of any reader arrived.
     last_frame: Mutex<Option<Instant>>,
+    /// Whether anyone looks at the frames now ([`Camera::set_wanted`]).
+    wanted: AtomicBool,
+    /// How long a resting camera waits between frames: well inside the stall timeout.
+    rest: Duration,
     notify: Box<dyn Fn() + Send + Sync>,
 }
+
+/// Time between frames while nobody looks at them (at most a quarter of the stall timeout).
+/// Composing or decoding 30 frames a second that nobody sees was most of an idle booth's CPU.
+pub const REST: Duration = Duration::from_millis(500);
 
 /// Pause before the first reopen; doubles up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
@@ -128,6 +139,7 @@ impl Camera {
                 frame_age: None,
                 last_frame_age: None,
                 reopens: 0,
+                resting: false,
             }),
             generation: AtomicU64::new(0),
             seq: AtomicU64::new(0),
@@ -135,6 +147,8 @@ impl Camera {
             reopen: AtomicBool::new(false),
             replace: Mutex::new(None),
             last_frame: Mutex::new(None),
+            wanted: AtomicBool::new(true),
+            rest: REST.min(timeout / 4),
             notify,
         });
         let supervisor = {
@@ -188,6 +202,13 @@ impl Camera {
         device.clone_into(&mut lock(&devices.current));
         self.shared.reopen.store(true, Ordering::SeqCst);
         Ok(())
+    }
+
+    /// Whether anyone looks at the frames now: the applicant at the camera, the operator's
+    /// calibration. Without a look the camera rests: one frame every [`REST`] (so a stuck or
+    /// vanished camera is still noticed), full rate again at once when wanted.
+    pub fn set_wanted(&self, wanted: bool) {
+        self.shared.wanted.store(wanted, Ordering::SeqCst);
     }
 
     /// The newest frame, if any arrived since the camera (re)opened.
@@ -279,6 +300,18 @@ fn supervise(shared: &Arc<Shared>, make: &MakeSource, timeout: Duration) {
     }
 }
 
+/// Waits [`Shared::rest`], in short steps so that a look, a stop or a reopen ends it at once.
+fn rest(shared: &Shared, generation: u64) {
+    let until = Instant::now() + shared.rest;
+    while Instant::now() < until
+        && !shared.wanted.load(Ordering::SeqCst)
+        && !shared.stop.load(Ordering::SeqCst)
+        && shared.generation.load(Ordering::SeqCst) == generation
+    {
+        std::thread::sleep(Duration::from_millis(10).min(shared.rest));
+    }
+}
+
 fn spawn_reader(
     shared: &Arc<Shared>,
     make: MakeSource,
@@ -303,7 +336,18 @@ fn spawn_reader(
             // The mode is known once the device is open.
             lock(&shared.status).description = source.describe();
             let mut window = (Instant::now(), 0u32);
+            let mut resting = false;
             while current() && !shared.stop.load(Ordering::SeqCst) {
+                let wanted = shared.wanted.load(Ordering::SeqCst);
+                if wanted == resting {
+                    // From rest to full rate or back: the rate is measured afresh.
+                    resting = !wanted;
+                    window = (Instant::now(), 0);
+                    lock(&shared.status).resting = resting;
+                }
+                if resting {
+                    rest(&shared, generation);
+                }
                 match source.frame() {
                     Ok(image) if current() => {
                         let seq = shared.seq.fetch_add(1, Ordering::SeqCst);

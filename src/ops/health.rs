@@ -170,7 +170,12 @@ fn camera_problems(camera: &CameraStatus, out: &mut Vec<Problem>) {
         )),
         _ => {}
     }
-    if matches!(camera.state, CameraState::Running) && camera.fps > 0.0 && camera.fps < 10.0 {
+    // A resting camera (nobody at it) reads slowly on purpose.
+    if matches!(camera.state, CameraState::Running)
+        && !camera.resting
+        && camera.fps > 0.0
+        && camera.fps < 10.0
+    {
         out.push(problem(
             format!(
                 "摄像头只有 {:.0} 帧/秒：换一个 USB 口或减少连接的设备",
@@ -242,6 +247,7 @@ mod tests {
             frame_age: None,
             last_frame_age: last.map(Duration::from_secs),
             reopens: 0,
+            resting: false,
         }
     }
 
@@ -257,6 +263,23 @@ mod tests {
     #[test]
     fn a_running_booth_has_no_problem() {
         assert!(problems(&health(camera(CameraState::Running, Some(0)))).is_empty());
+    }
+
+    #[test]
+    fn a_slow_camera_is_a_problem_a_resting_one_is_not() {
+        let slow = CameraStatus {
+            fps: 2.0,
+            ..camera(CameraState::Running, Some(0))
+        };
+        let p = problems(&health(slow.clone()));
+        assert_eq!(p.len(), 1);
+        assert!(p[0].en.contains("only 2 frames a second"), "{}", p[0].en);
+        // Nobody at the camera: it reads a frame every half second on purpose.
+        let resting = CameraStatus {
+            resting: true,
+            ..slow
+        };
+        assert!(problems(&health(resting)).is_empty());
     }
 
     #[test]

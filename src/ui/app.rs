@@ -275,6 +275,12 @@ impl Booth {
             self.stats.guidance_updates += 1;
             self.dispatch(Event::Guided(live.advice));
         }
+        // The camera works at full rate only while someone looks at its frames.
+        let looking = matches!(
+            self.session.flow(),
+            Flow::Pose { .. } | Flow::Countdown { .. } | Flow::Processing { .. }
+        ) || self.operator.maintenance.shown();
+        self.parts.camera.set_wanted(looking);
         self.update_preview(ctx);
         // Keep the clock running when nothing moves (timeouts, countdown).
         ctx.request_repaint_after(Duration::from_millis(250));
@@ -882,7 +888,7 @@ fn spawn_vision(
 fn still_there(ui: &mut egui::Ui, lang: Language, left: u64) {
     use super::text::tr;
     // A modal: the screen behind dims, and the card is all there is to read.
-    egui::Modal::new(egui::Id::new("still-there"))
+    egui::Modal::new(egui::Id::unique("still-there"))
         .frame(egui::Frame::window(ui.style()).inner_margin(40.0))
         .show(ui.ctx(), |ui| {
             ui.vertical_centered(|ui| {

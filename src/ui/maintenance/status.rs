@@ -147,6 +147,7 @@ fn camera_rows(ui: &mut Ui, lang: Language, health: &Health) {
     ui.label(tr(lang, "摄像头", "Camera"));
     let state = match &c.state {
         CameraState::Opening => tr(lang, "正在打开", "opening"),
+        CameraState::Running if c.resting => tr(lang, "待机（无人使用）", "resting (nobody at it)"),
         CameraState::Running => tr(lang, "运行中", "running"),
         CameraState::Stalled => tr(lang, "卡住，正在重开", "stalled, reopening"),
         CameraState::Lost(_) => tr(lang, "断开，正在重连", "lost, reconnecting"),
