@@ -40,7 +40,7 @@ fn booth_with_arrival_on_cue(
         ))
     });
     let camera = Arc::new(Camera::start(make, timeout, Box::new(|| {})));
-    parts.camera = Arc::clone(&camera);
+    parts.replace_camera(Arc::clone(&camera));
     let booth = idbooth::ui::Booth::new(parts)
         .with_data_dir(data)
         .expect("ops store");
@@ -202,6 +202,50 @@ fn english_is_one_tap_away() {
     assert!(h.query_by_label("Start").is_some());
     util::tap(&mut h, "Start");
     assert!(h.query_by_label("Passport").is_some());
+}
+
+/// Steps `h` on the pose screen until the guidance says 很好; returns whether the arrival's
+/// advice (come closer, more or even light) was shown before it.
+fn arrival_seen_before_good(h: &mut egui_kittest::Harness<'static, idbooth::ui::Booth>) -> bool {
+    let arriving: Vec<&str> = [Advice::MoveCloser, Advice::MoreLight, Advice::UnevenLight]
+        .map(|a| idbooth::ui::text::advice(Language::ZhCn, a))
+        .to_vec();
+    let mut seen = false;
+    let start = std::time::Instant::now();
+    while h.query_by_label_contains("很好").is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no good pose within 30 s; the flow is at {:?}",
+            h.state().session().flow()
+        );
+        seen |= arriving
+            .iter()
+            .any(|text| h.query_by_label_contains(text).is_some());
+        h.step();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    seen
+}
+
+#[test]
+fn every_applicant_at_the_demo_s_camera_sees_its_walk_in_from_the_start() {
+    // The replay's applicant used to walk in once, at launch: whoever came later found her
+    // settled, and saw 很好 at once.
+    let data = tempfile::tempdir().expect("temp");
+    let mut h = util::booth_harness(data.path());
+    h.step();
+    // Longer than the walk-in takes.
+    std::thread::sleep(Duration::from_secs(5));
+    for visitor in 1..=2 {
+        to_pose(&mut h);
+        assert!(
+            arrival_seen_before_good(&mut h),
+            "visitor {visitor} saw no walk-in"
+        );
+        util::tap(&mut h, "取消");
+        assert_eq!(h.state().session().flow(), &Flow::Attract);
+        std::thread::sleep(Duration::from_secs(5));
+    }
 }
 
 #[test]
@@ -506,11 +550,11 @@ fn demo_parts_on(data: &std::path::Path, make: idbooth::camera::MakeSource) -> i
     let config = Arc::new(util::config());
     let timeout = Duration::from_millis(config.kiosk.camera.frame_timeout_ms);
     let mut parts = idbooth::demo_parts(config, data, util::PORTRAIT.as_ref()).expect("demo parts");
-    parts.camera = Arc::new(idbooth::camera::Camera::start(
+    parts.replace_camera(Arc::new(idbooth::camera::Camera::start(
         make,
         timeout,
         Box::new(|| {}),
-    ));
+    )));
     parts
 }
 
@@ -1149,7 +1193,7 @@ fn a_stalled_camera_rests_the_booth_calmly_and_it_recovers_when_frames_return() 
         timeout,
         Box::new(|| {}),
     ));
-    parts.camera = Arc::clone(&camera);
+    parts.replace_camera(Arc::clone(&camera));
     let mut h = booth_on(parts, data.path());
     // The UI keeps stepping while the reader is stuck, and the attract screen says calmly that
     // the booth rests instead of offering a start.

@@ -242,11 +242,11 @@ fn faulty_parts(config: Arc<Config>, data: &Path, printer: Arc<dyn Printer>) -> 
             vanish: Some((1.0, 3600.0)),
         },
     );
-    parts.camera = Arc::new(Camera::start(
+    parts.replace_camera(Arc::new(Camera::start(
         make,
         Duration::from_millis(500),
         Box::new(|| {}),
-    ));
+    )));
     parts.printer = printer;
     parts
 }
@@ -694,13 +694,13 @@ fn switchable_parts(data: &Path, opened: &Arc<std::sync::Mutex<Vec<String>>>) ->
             },
         ]
     });
-    parts.camera = Arc::new(Camera::start_on_device(
+    parts.replace_camera(Arc::new(Camera::start_on_device(
         make_for,
         list,
         &config.kiosk.camera.device,
         Duration::from_secs(2),
         Box::new(|| {}),
-    ));
+    )));
     parts
 }
 

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -122,6 +122,7 @@ pub fn booth_parts(config: Arc<Config>, data_dir: &Path) -> anyhow::Result<Parts
         center,
         printer,
         reference: None,
+        walk_in: None,
     })
 }
 
@@ -148,8 +149,12 @@ pub fn demo_parts(config: Arc<Config>, data_dir: &Path, portrait: &Path) -> anyh
         Ok(Some(landmarks)) => Subject::of_person(image, face, &landmarks),
         _ => Subject::cut_out(image, face),
     });
-    let epoch = Instant::now();
+    // The replay's clock: set again (and the camera reopened on it) as each applicant reaches
+    // the camera, so each walks in afresh.
+    let epoch = Arc::new(Mutex::new(Instant::now()));
+    let script = Arc::clone(&epoch);
     let make: MakeSource = Arc::new(move || -> Box<dyn FrameSource> {
+        let epoch = *script.lock().unwrap_or_else(PoisonError::into_inner);
         Box::new(ReplaySource::new(
             Arc::clone(&subject),
             (640, 480),
@@ -161,6 +166,11 @@ pub fn demo_parts(config: Arc<Config>, data_dir: &Path, portrait: &Path) -> anyh
     });
     let timeout = Duration::from_millis(config.kiosk.camera.frame_timeout_ms);
     let camera = Arc::new(Camera::start(make, timeout, Box::new(|| {})));
+    let replay = Arc::clone(&camera);
+    let walk_in: crate::ui::Cue = Arc::new(move || {
+        *epoch.lock().unwrap_or_else(PoisonError::into_inner) = Instant::now();
+        replay.reopen();
+    });
     let reference = start_reference_center(&config, &data_dir.join("demo-center"))?;
     // The booth talks to it as to a real center: over HTTP on loopback, through the outbox.
     let mut center_config = config.kiosk.center.clone();
@@ -178,6 +188,7 @@ pub fn demo_parts(config: Arc<Config>, data_dir: &Path, portrait: &Path) -> anyh
         center,
         printer,
         reference: Some(reference),
+        walk_in: Some(walk_in),
     })
 }
 

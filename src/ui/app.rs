@@ -37,6 +37,22 @@ pub struct Parts {
     pub printer: Arc<dyn Printer>,
     /// The reference center the demo runs in-process (kept alive with the booth).
     pub reference: Option<crate::center::server::RunningCenter>,
+    /// The demo's replay camera: its applicant walks in again, called as each new applicant
+    /// reaches the camera (so every visitor sees the guidance from the start). `None` on a
+    /// real booth: there the applicant walks in by themselves.
+    pub walk_in: Option<Cue>,
+}
+
+/// Something the shell sets off and forgets (the demo's walk-in).
+pub type Cue = Arc<dyn Fn() + Send + Sync>;
+
+impl Parts {
+    /// These parts on another camera (a test's replay, a device): the demo's walk-in belonged
+    /// to the camera replaced and goes with it.
+    pub fn replace_camera(&mut self, camera: Arc<Camera>) {
+        self.camera = camera;
+        self.walk_in = None;
+    }
 }
 
 /// What the booth measures of itself while someone poses (the speed report, the operator).
@@ -398,6 +414,9 @@ impl Booth {
         };
         match effect {
             Effect::ResetTracking => {
+                if let Some(walk_in) = &self.parts.walk_in {
+                    walk_in();
+                }
                 self.vision.reset.store(true, Ordering::SeqCst);
                 *lock(&self.vision.live) = None;
                 *lock(&self.vision.open_eyes) = None;

@@ -21,7 +21,7 @@ mod status;
 pub mod text;
 mod widgets;
 
-pub use app::{Booth, Parts, Stats};
+pub use app::{Booth, Cue, Parts, Stats};
 
 use egui::TextureHandle;
 
