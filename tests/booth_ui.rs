@@ -96,25 +96,7 @@ fn an_applicant_walks_from_attract_to_a_printed_receipt() {
     // one side as the applicant arrives), then the countdown starts by itself.
     util::wait_for(&mut h, "请", Duration::from_secs(5));
     util::keep_screen(&mut h, "pose-arriving");
-    let light: Vec<&str> = [Advice::MoreLight, Advice::UnevenLight]
-        .map(|a| idbooth::ui::text::advice(Language::ZhCn, a))
-        .to_vec();
-    let mut light_seen = Vec::new();
-    let start = std::time::Instant::now();
-    while h.query_by_label_contains("很好").is_none() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "no good pose within 20 s; the flow is at {:?}",
-            h.state().session().flow()
-        );
-        for text in &light {
-            if !light_seen.contains(text) && h.query_by_label_contains(text).is_some() {
-                light_seen.push(*text);
-            }
-        }
-        h.step();
-        std::thread::sleep(Duration::from_millis(30));
-    }
+    let light_seen = advice_before_good(&mut h, &[Advice::MoreLight, Advice::UnevenLight]);
     assert!(
         !light_seen.is_empty(),
         "the arrival's light problems were named on screen"
@@ -204,13 +186,13 @@ fn english_is_one_tap_away() {
     assert!(h.query_by_label("Passport").is_some());
 }
 
-/// Steps `h` on the pose screen until the guidance says 很好; returns whether the arrival's
-/// advice (come closer, more or even light) was shown before it.
-fn arrival_seen_before_good(h: &mut egui_kittest::Harness<'static, idbooth::ui::Booth>) -> bool {
-    let arriving: Vec<&str> = [Advice::MoveCloser, Advice::MoreLight, Advice::UnevenLight]
-        .map(|a| idbooth::ui::text::advice(Language::ZhCn, a))
-        .to_vec();
-    let mut seen = false;
+/// Steps `h` on the pose screen until the guidance says 很好 (within 30 s); returns which of
+/// `advice` were shown on the way.
+fn advice_before_good(
+    h: &mut egui_kittest::Harness<'static, idbooth::ui::Booth>,
+    advice: &[Advice],
+) -> Vec<Advice> {
+    let mut seen = Vec::new();
     let start = std::time::Instant::now();
     while h.query_by_label_contains("很好").is_none() {
         assert!(
@@ -218,9 +200,12 @@ fn arrival_seen_before_good(h: &mut egui_kittest::Harness<'static, idbooth::ui::
             "no good pose within 30 s; the flow is at {:?}",
             h.state().session().flow()
         );
-        seen |= arriving
-            .iter()
-            .any(|text| h.query_by_label_contains(text).is_some());
+        for &a in advice {
+            let text = idbooth::ui::text::advice(Language::ZhCn, a);
+            if !seen.contains(&a) && h.query_by_label_contains(text).is_some() {
+                seen.push(a);
+            }
+        }
         h.step();
         std::thread::sleep(Duration::from_millis(30));
     }
@@ -238,8 +223,9 @@ fn every_applicant_at_the_demo_s_camera_sees_its_walk_in_from_the_start() {
     std::thread::sleep(Duration::from_secs(5));
     for visitor in 1..=2 {
         to_pose(&mut h);
+        let arriving = [Advice::MoveCloser, Advice::MoreLight, Advice::UnevenLight];
         assert!(
-            arrival_seen_before_good(&mut h),
+            !advice_before_good(&mut h, &arriving).is_empty(),
             "visitor {visitor} saw no walk-in"
         );
         util::tap(&mut h, "取消");
