@@ -460,6 +460,15 @@ fn actions_language_restart_reopen_and_calibration() {
     util::tap(&mut h, "回执预览");
     wait_for(&mut h, "测试回执: 576 ×", Duration::from_secs(10));
     util::tap(&mut h, "操作");
+    util::keep_screen(&mut h, "maintenance-actions");
+    // The tabs, Leave and the actions are a finger's size (they were 34 and 32 px).
+    let targets = ["状态", "计数与事件", "校准", "操作", "回执预览", "退出维护"]
+        .into_iter()
+        .chain(["测试打印", "重新打开摄像头", "导出诊断包", "重启程序"]);
+    for label in targets {
+        let rect = h.get_by_label(label).rect();
+        assert!(rect.height() >= 72.0, "{label}: {rect:?}");
+    }
     let before = h.state().ops().events(1).expect("events");
     util::tap(&mut h, "重新打开摄像头");
     let after = h.state().ops().events(1).expect("events");

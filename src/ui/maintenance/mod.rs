@@ -242,8 +242,11 @@ impl Maintenance {
                         font.size = size;
                     }
                 }
+
                 let mut leave = false;
                 ui.horizontal(|ui| {
+                    // The tabs and Leave a finger's size, as on the applicant's screens.
+                    finger_sized(ui);
                     ui.label(
                         RichText::new(tr(lang, "维护", "Maintenance"))
                             .size(34.0)
@@ -276,6 +279,7 @@ impl Maintenance {
                     },
                     Page::Receipt => self.preview.ui(ui, ctx),
                     Page::Actions => {
+                        finger_sized(ui);
                         let problems = status::problems_en(&self.poll.health(ctx));
                         commands.extend(self.actions.ui(ui, ctx, problems));
                     }
@@ -289,6 +293,13 @@ impl Maintenance {
         }
         commands
     }
+}
+
+/// Buttons in `ui` at least [`TOUCH`](crate::ui::widgets::TOUCH) tall, with room round their
+/// text: an operator taps them on the booth's touchscreen.
+fn finger_sized(ui: &mut Ui) {
+    ui.spacing_mut().interact_size.y = crate::ui::widgets::TOUCH;
+    ui.spacing_mut().button_padding = egui::vec2(16.0, 8.0);
 }
 
 fn log(store: &OpsStore, text: &str) {
