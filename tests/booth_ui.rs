@@ -1259,3 +1259,33 @@ fn walk_to_review(h: &mut egui_kittest::Harness<'static, idbooth::ui::Booth>) {
     // The guidance starts the countdown once the demo's applicant stands right in good light.
     util::wait_for(h, "确认提交", Duration::from_secs(60));
 }
+
+#[test]
+fn the_details_fit_a_1024_by_768_screen() {
+    // The two boxes kept 520 px each: at 1024 px the ID number's box ran off the right edge.
+    let screen = egui::Vec2::new(1024.0, 768.0);
+    let data = tempfile::tempdir().expect("temp");
+    let mut h = util::booth_harness_sized(data.path(), screen);
+    h.step();
+    util::tap(&mut h, "开始拍照");
+    util::tap(&mut h, "普通护照");
+    util::tap(&mut h, "深圳市");
+    util::keep_screen(&mut h, "details-1024");
+    let on = egui::Rect::from_min_size(egui::Pos2::ZERO, screen);
+    for label in ["姓名: ", "身份证号: "] {
+        let rect = h.get_by_label_contains(label).rect();
+        assert!(on.contains_rect(rect), "{label}: {rect:?}");
+        assert!(rect.width() >= 400.0, "{label}: {rect:?}");
+    }
+    // The ID number still fits its box, grouped as typed.
+    h.get_by_label_contains("身份证号: ").click();
+    h.step();
+    for digit in "11010519491231002X".chars() {
+        util::tap(&mut h, &digit.to_string());
+    }
+    assert!(
+        h.query_by_label_contains("身份证号: 11010519491231002X")
+            .is_some()
+    );
+    util::keep_screen(&mut h, "details-1024-typed");
+}

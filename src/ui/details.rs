@@ -126,6 +126,10 @@ impl Details {
         } else {
             format!("{}/{ID_LEN}", self.id_number.len())
         };
+        // Side by side, each at most BOX_WIDTH and narrower on a narrow screen (1024 px).
+        let between = 3.0 * GAP;
+        let box_width =
+            ((ui.available_width() - between - ui.spacing().item_spacing.x) / 2.0).min(BOX_WIDTH);
         let boxes = [
             (
                 Field::Name,
@@ -137,7 +141,7 @@ impl Details {
                     hint: tr(lang, "点击输入", "Tap to type"),
                     note: "",
                     active: self.field == Field::Name,
-                    width: BOX_WIDTH,
+                    width: box_width,
                 },
             ),
             (
@@ -154,16 +158,16 @@ impl Details {
                     ),
                     note: &id_count,
                     active: self.field == Field::IdNumber,
-                    width: BOX_WIDTH,
+                    width: box_width,
                 },
             ),
         ];
         let mut tapped = None;
-        let width = row_width(ui, &[BOX_WIDTH, BOX_WIDTH]) + 3.0 * GAP;
+        let width = row_width(ui, &[box_width, box_width]) + between;
         centered_row(ui, width, |ui| {
             for (i, (field, label, input)) in boxes.into_iter().enumerate() {
                 if i > 0 {
-                    ui.add_space(3.0 * GAP);
+                    ui.add_space(between);
                 }
                 ui.vertical(|ui| {
                     ui.label(RichText::new(label).size(26.0));
