@@ -1261,6 +1261,27 @@ fn walk_to_review(h: &mut egui_kittest::Harness<'static, idbooth::ui::Booth>) {
 }
 
 #[test]
+fn in_portrait_the_name_box_stays_near_the_keyboard() {
+    // On a 1080×1920 screen the box sat 1,400 px above the keys.
+    let data = tempfile::tempdir().expect("temp");
+    let mut h = util::booth_harness_sized(data.path(), egui::Vec2::new(1080.0, 1920.0));
+    h.step();
+    util::tap(&mut h, "开始拍照");
+    util::tap(&mut h, "普通护照");
+    util::tap(&mut h, "深圳市");
+    util::keep_screen(&mut h, "details-portrait");
+    let name = h.get_by_label_contains("姓名: ").rect();
+    let key = h.get_by_label("Q").rect();
+    let next = h.get_by_label("下一步").rect();
+    assert!(
+        key.top() - name.bottom() < 700.0,
+        "name box at {name:?}, Q at {key:?}"
+    );
+    // Still the whole block on the screen, the buttons below the keys.
+    assert!(name.top() > 0.0 && next.bottom() < 1920.0 && next.top() > key.bottom());
+}
+
+#[test]
 fn the_details_fit_a_1024_by_768_screen() {
     // The two boxes kept 520 px each: at 1024 px the ID number's box ran off the right edge.
     let screen = egui::Vec2::new(1024.0, 768.0);

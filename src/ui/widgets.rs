@@ -22,13 +22,22 @@ pub const fn rows_height(rows: usize) -> f32 {
     rows * TOUCH + (rows - 1.0) * GAP
 }
 
-/// Claims all the space left in `ui` and returns it. Screens with a keyboard cut it into fixed
-/// rects ([`cut_bottom`]) so that nothing moves when text, results or candidates come and go: a
-/// key that moved under a finger types the wrong letter.
+/// Tallest a screen with a keyboard gets: on a taller screen (portrait, 1080p) the boxes, the
+/// choices and the keyboard stay together in a band of this height in the middle, so the name is
+/// typed where it shows, not a metre above the keys.
+pub const KEYBOARD_SCREEN_HEIGHT: f32 = 900.0;
+
+/// Claims all the space left in `ui` and returns the part to draw in: all of it, or a band of
+/// [`KEYBOARD_SCREEN_HEIGHT`] in its middle. Screens with a keyboard cut it into fixed rects
+/// ([`cut_bottom`]) so that nothing moves when text, results or candidates come and go: a key
+/// that moved under a finger types the wrong letter.
 pub fn claim_rest(ui: &mut Ui) -> Rect {
     let rect = ui.available_rect_before_wrap();
     ui.advance_cursor_after_rect(rect);
-    rect
+    Rect::from_center_size(
+        rect.center(),
+        Vec2::new(rect.width(), rect.height().min(KEYBOARD_SCREEN_HEIGHT)),
+    )
 }
 
 /// Cuts `height` off the bottom of `rest` and returns that strip.
