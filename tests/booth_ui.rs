@@ -1310,3 +1310,18 @@ fn the_details_fit_a_1024_by_768_screen() {
     );
     util::keep_screen(&mut h, "details-1024-typed");
 }
+
+#[test]
+fn the_attract_screen_stands_in_the_middle_of_a_tall_screen() {
+    let size = egui::Vec2::new(1080.0, 1920.0);
+    let data = tempfile::tempdir().expect("temp");
+    let mut h = util::booth_harness_sized(data.path(), size);
+    h.step();
+    h.step();
+    util::keep_screen(&mut h, "attract-portrait");
+    let start = h.get_by_label("开始拍照").rect();
+    assert!(
+        (start.center().y - size.y / 2.0).abs() < 300.0,
+        "Start at {start:?} on a screen {size:?}"
+    );
+}

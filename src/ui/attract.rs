@@ -13,11 +13,18 @@ use crate::session::Event;
 #[derive(Debug, Default)]
 pub struct Attract;
 
+/// About the height of the screen's content (title, line, two buttons, languages): it is set in
+/// the middle by this, not by its measured height, so nothing moves under a finger when the
+/// booth rests or the language changes.
+const CONTENT_HEIGHT: f32 = 460.0;
+
 impl Attract {
     /// Draws the screen.
     pub fn ui(&mut self, ui: &mut Ui, view: &View<'_>) -> Option<Action> {
         let lang = view.lang;
         let mut action = None;
+        // In the middle of the screen, however tall: on a portrait kiosk Start sat at the top.
+        ui.add_space(((ui.available_height() - CONTENT_HEIGHT) / 2.0).max(0.0));
         ui.vertical_centered(|ui| {
             title(ui, tr(lang, "数字相片采集", "Digital ID photo"));
             ui.label(RichText::new(tr(
