@@ -105,11 +105,12 @@ fn the_demo_fills_the_screen_in_chinese_and_answers_a_tap() {
     let geometry = x(&display, "xdotool", &["getwindowgeometry", id]);
     assert!(geometry.contains("1280x800"), "{geometry}");
 
-    // Tap the start button: centred, 217 px down on a 1280×800 screen.
+    // Tap the start button: centred across, and 379 px down on a 1280×800 screen (the attract
+    // screen's content stands in the middle: 217 px into it, below (784 − 460) / 2 px of space).
     x(
         &display,
         "xdotool",
-        &["mousemove", "640", "217", "click", "1"],
+        &["mousemove", "640", "379", "click", "1"],
     );
     let next = wait_for_text(
         &display,
