@@ -1325,3 +1325,26 @@ fn the_attract_screen_stands_in_the_middle_of_a_tall_screen() {
         "Start at {start:?} on a screen {size:?}"
     );
 }
+
+#[test]
+fn on_a_1080p_screen_the_booth_is_drawn_larger() {
+    // The layouts are drawn for 1280×800; at 1920×1080 they kept their size in a corner of empty
+    // screen.
+    let size = egui::Vec2::new(1920.0, 1080.0);
+    let data = tempfile::tempdir().expect("temp");
+    let mut h = util::booth_harness_sized(data.path(), size);
+    for _ in 0..3 {
+        h.step();
+    }
+    util::keep_screen(&mut h, "attract-1080p");
+    let zoom = h.ctx.zoom_factor();
+    assert!((zoom - 1.35).abs() < 0.01, "zoom {zoom}");
+    // The design's 800 points fill the height.
+    let points = h.ctx.viewport_rect().size();
+    assert!((points.y - 800.0).abs() < 2.0, "{points:?}");
+    // The booth's own screen keeps its size.
+    let mut h = util::booth_harness_sized(data.path(), util::BOOTH_SCREEN);
+    h.step();
+    h.step();
+    assert_eq!(h.ctx.zoom_factor(), 1.0);
+}

@@ -261,6 +261,7 @@ impl Booth {
             self.announced = true;
         }
         self.watchdog.ping_if_due();
+        fit_zoom(ctx);
         self.operator_logic(ctx);
         self.check_health();
         let now = self.now();
@@ -899,6 +900,21 @@ fn spawn_vision(
         });
     if let Err(error) = spawned {
         tracing::error!(%error, "vision: cannot start");
+    }
+}
+
+/// The screen the booth's layouts are drawn for (points).
+pub const DESIGN_SCREEN: egui::Vec2 = egui::Vec2::new(1280.0, 800.0);
+
+/// Zooms the whole UI so that the design screen fills a larger one (1920×1080: 1.35×), never
+/// below 1 (a smaller screen keeps the touch sizes; its layouts fit by themselves).
+fn fit_zoom(ctx: &egui::Context) {
+    let native = ctx.viewport_rect().size() * ctx.zoom_factor();
+    let zoom = (native.x / DESIGN_SCREEN.x)
+        .min(native.y / DESIGN_SCREEN.y)
+        .clamp(1.0, 3.0);
+    if (zoom - ctx.zoom_factor()).abs() > 0.01 {
+        ctx.set_zoom_factor(zoom);
     }
 }
 
