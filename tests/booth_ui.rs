@@ -323,10 +323,28 @@ fn assert_city(h: &egui_kittest::Harness<'static, idbooth::ui::Booth>, code: &st
 
 /// The booth on its own 1280×800 screen, at the city picker for a passport.
 fn city_screen(data: &std::path::Path) -> egui_kittest::Harness<'static, idbooth::ui::Booth> {
-    let mut h = util::booth_harness_sized(data, util::BOOTH_SCREEN);
+    city_screen_sized(data, util::BOOTH_SCREEN)
+}
+
+/// The demo booth on a screen of `size`, at the city screen for a passport.
+fn city_screen_sized(
+    data: &std::path::Path,
+    size: egui::Vec2,
+) -> egui_kittest::Harness<'static, idbooth::ui::Booth> {
+    let mut h = util::booth_harness_sized(data, size);
     h.step();
     util::tap(&mut h, "开始拍照");
     util::tap(&mut h, "普通护照");
+    h
+}
+
+/// The demo booth on a screen of `size`, at the details screen (a passport in 深圳).
+fn details_screen(
+    data: &std::path::Path,
+    size: egui::Vec2,
+) -> egui_kittest::Harness<'static, idbooth::ui::Booth> {
+    let mut h = city_screen_sized(data, size);
+    util::tap(&mut h, "深圳市");
     h
 }
 
@@ -392,11 +410,7 @@ fn a_city_is_found_by_its_whole_pinyin_too() {
 #[test]
 fn the_name_keyboard_stays_put_while_candidates_come_and_go() {
     let data = tempfile::tempdir().expect("temp");
-    let mut h = util::booth_harness_sized(data.path(), util::BOOTH_SCREEN);
-    h.step();
-    util::tap(&mut h, "开始拍照");
-    util::tap(&mut h, "普通护照");
-    util::tap(&mut h, "深圳市");
+    let mut h = details_screen(data.path(), util::BOOTH_SCREEN);
     let name_box = h.get_by_label_contains("姓名: ").rect();
     let id_box = h.get_by_label_contains("身份证号: ").rect();
     assert!(
@@ -1264,11 +1278,7 @@ fn walk_to_review(h: &mut egui_kittest::Harness<'static, idbooth::ui::Booth>) {
 fn in_portrait_the_name_box_stays_near_the_keyboard() {
     // On a 1080×1920 screen the box sat 1,400 px above the keys.
     let data = tempfile::tempdir().expect("temp");
-    let mut h = util::booth_harness_sized(data.path(), egui::Vec2::new(1080.0, 1920.0));
-    h.step();
-    util::tap(&mut h, "开始拍照");
-    util::tap(&mut h, "普通护照");
-    util::tap(&mut h, "深圳市");
+    let mut h = details_screen(data.path(), egui::Vec2::new(1080.0, 1920.0));
     util::keep_screen(&mut h, "details-portrait");
     let name = h.get_by_label_contains("姓名: ").rect();
     let key = h.get_by_label("Q").rect();
@@ -1286,11 +1296,7 @@ fn the_details_fit_a_1024_by_768_screen() {
     // The two boxes kept 520 px each: at 1024 px the ID number's box ran off the right edge.
     let screen = egui::Vec2::new(1024.0, 768.0);
     let data = tempfile::tempdir().expect("temp");
-    let mut h = util::booth_harness_sized(data.path(), screen);
-    h.step();
-    util::tap(&mut h, "开始拍照");
-    util::tap(&mut h, "普通护照");
-    util::tap(&mut h, "深圳市");
+    let mut h = details_screen(data.path(), screen);
     util::keep_screen(&mut h, "details-1024");
     let on = egui::Rect::from_min_size(egui::Pos2::ZERO, screen);
     for label in ["姓名: ", "身份证号: "] {

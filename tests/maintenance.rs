@@ -251,18 +251,6 @@ fn faulty_parts(config: Arc<Config>, data: &Path, printer: Arc<dyn Printer>) -> 
     parts
 }
 
-fn wait_for(h: &mut Harness<'static, Booth>, label: &str, limit: Duration) {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        h.step();
-        if h.query_by_label_contains(label).is_some() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("{label:?} did not appear within {limit:?}");
-}
-
 #[test]
 fn each_fault_is_shown_in_words_an_operator_can_act_on() {
     let data = tempfile::tempdir().expect("temp");
@@ -296,19 +284,19 @@ fn each_fault_is_shown_in_words_an_operator_can_act_on() {
     let mut h = util::harness(booth);
     h.step();
     enter(&mut h);
-    wait_for(&mut h, "打印纸用完：装入新纸卷", Duration::from_secs(10));
+    util::wait_for(&mut h, "打印纸用完：装入新纸卷", Duration::from_secs(10));
     assert!(h.query_by_label("缺纸").is_some() && h.query_by_label("离线").is_some());
-    wait_for(&mut h, "秒没有画面", Duration::from_secs(15));
+    util::wait_for(&mut h, "秒没有画面", Duration::from_secs(15));
     assert!(
         h.query_by_label_contains("秒没有画面：检查 USB 线，或点“重新打开摄像头”")
             .is_some()
     );
-    wait_for(
+    util::wait_for(
         &mut h,
         "检测中心无法连接：检查网络线和路由器",
         Duration::from_secs(10),
     );
-    wait_for(
+    util::wait_for(
         &mut h,
         "3 份提交等待发送超过 10 分钟",
         Duration::from_secs(5),
@@ -320,12 +308,12 @@ fn each_fault_is_shown_in_words_an_operator_can_act_on() {
     // A test print meets the paper-out printer.
     util::tap(&mut h, "操作");
     util::tap(&mut h, "测试打印");
-    wait_for(&mut h, "✘ printer: paper out", Duration::from_secs(5));
+    util::wait_for(&mut h, "✘ printer: paper out", Duration::from_secs(5));
     // English on request, for the status too.
     util::tap(&mut h, "English");
     util::tap(&mut h, "Status");
-    wait_for(&mut h, "Paper out: load a new roll", Duration::from_secs(5));
-    wait_for(
+    util::wait_for(&mut h, "Paper out: load a new roll", Duration::from_secs(5));
+    util::wait_for(
         &mut h,
         "Center not reachable: check the network cable and the router",
         Duration::from_secs(2),
@@ -453,12 +441,12 @@ fn actions_language_restart_reopen_and_calibration() {
     h.step();
     enter(&mut h);
     util::tap(&mut h, "校准");
-    wait_for(&mut h, "清晰度", Duration::from_secs(20));
+    util::wait_for(&mut h, "清晰度", Duration::from_secs(20));
     assert!(h.query_by_label("人脸框").is_some() && h.query_by_label("偏色").is_some());
     util::keep_screen(&mut h, "maintenance-calibration");
     // Nothing waits at the printer: the preview is the test receipt on this printer's paper.
     util::tap(&mut h, "回执预览");
-    wait_for(&mut h, "测试回执: 576 ×", Duration::from_secs(10));
+    util::wait_for(&mut h, "测试回执: 576 ×", Duration::from_secs(10));
     util::tap(&mut h, "操作");
     util::keep_screen(&mut h, "maintenance-actions");
     // The tabs, Leave and the actions are a finger's size (they were 34 and 32 px).
@@ -627,21 +615,21 @@ fn reprint_and_retry_act_on_the_real_printer_queue_and_outbox() {
     enter(&mut h);
     // The receipt waiting is shown as it will print, from its own bytes, at 576 dots.
     util::tap(&mut h, "回执预览");
-    wait_for(&mut h, "队列中最早的回执: 576 ×", Duration::from_secs(10));
+    util::wait_for(&mut h, "队列中最早的回执: 576 ×", Duration::from_secs(10));
     util::keep_screen(&mut h, "maintenance-receipt-preview");
     util::tap(&mut h, "操作");
     // Paper loaded: nothing prints by itself, and the test print comes out alone.
     *emu.state.lock().expect("state") = util::State::Ready;
-    wait_for(&mut h, "等待补打的回执 (1)", Duration::from_secs(5));
+    util::wait_for(&mut h, "等待补打的回执 (1)", Duration::from_secs(5));
     util::tap(&mut h, "测试打印");
-    wait_for(&mut h, "测试打印完成", Duration::from_secs(15));
+    util::wait_for(&mut h, "测试打印完成", Duration::from_secs(15));
     assert_eq!(emu.printed.lock().expect("printed").len(), 1);
     assert!(h.query_by_label("等待补打的回执 (1)").is_some());
     // The queued receipt prints once, chosen on the screen.
     let job = idbooth::receipt::receipt_job(&idbooth::receipt::sample::sample_receipt().receipt_no);
     h.get_by_label(&format!("补打 {job}")).click();
-    wait_for(&mut h, "等待补打的回执 (0)", Duration::from_secs(15));
-    wait_for(&mut h, "补打完成", Duration::from_secs(15));
+    util::wait_for(&mut h, "等待补打的回执 (0)", Duration::from_secs(15));
+    util::wait_for(&mut h, "补打完成", Duration::from_secs(15));
     let printed = emu.printed.lock().expect("printed").clone();
     assert_eq!(printed.len(), 2);
     let qr = |job: &[u8]| {
@@ -659,7 +647,7 @@ fn reprint_and_retry_act_on_the_real_printer_queue_and_outbox() {
         Some(idbooth::receipt::sample::sample_receipt().receipt_no)
     );
     // The outbox: sent now, not in an hour.
-    wait_for(&mut h, "重发待发送 (1)", Duration::from_secs(5));
+    util::wait_for(&mut h, "重发待发送 (1)", Duration::from_secs(5));
     h.get_by_label_contains("重发待发送").click();
     h.step();
     let outbox = Outbox::open(&idbooth::outbox_path(data.path())).expect("outbox");

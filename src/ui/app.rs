@@ -352,7 +352,7 @@ impl Booth {
         let flow = self.session.flow().clone();
         let action = self.screens.show(ui, &view, &flow);
         if let Some(left) = self.session.warning() {
-            still_there(ui, self.lang, left);
+            super::still_there::show(ui, self.lang, left);
         }
         match action {
             Some(Action::Session(event)) => {
@@ -916,32 +916,4 @@ fn fit_zoom(ctx: &egui::Context) {
     if (zoom - ctx.zoom_factor()).abs() > 0.01 {
         ctx.set_zoom_factor(zoom);
     }
-}
-
-/// The warning before an abandoned session resets: a card in the middle of the screen with the
-/// seconds left and one big button (any touch keeps the session; the button says so).
-fn still_there(ui: &mut egui::Ui, lang: Language, left: u64) {
-    use super::text::tr;
-    // A modal: the screen behind dims, and the card is all there is to read.
-    egui::Modal::new(egui::Id::unique("still-there"))
-        .frame(egui::Frame::window(ui.style()).inner_margin(40.0))
-        .show(ui.ctx(), |ui| {
-            ui.vertical_centered(|ui| {
-                let strong = ui.visuals().strong_text_color();
-                ui.label(
-                    egui::RichText::new(tr(lang, "还在吗？", "Still there?"))
-                        .size(44.0)
-                        .color(strong),
-                );
-                ui.add_space(16.0);
-                let text = match lang {
-                    Language::ZhCn => format!("{left} 秒后将返回首页"),
-                    Language::En => format!("Going back to the start in {left} s"),
-                };
-                ui.label(egui::RichText::new(text).size(30.0).color(strong));
-                ui.add_space(24.0);
-                // Tapping it is a touch like any other: the session goes on.
-                super::widgets::big_button(ui, tr(lang, "我还在，继续", "I'm here, go on"), 360.0);
-            });
-        });
 }

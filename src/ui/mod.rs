@@ -18,6 +18,7 @@ mod pose;
 mod review;
 mod rules;
 mod status;
+mod still_there;
 pub mod text;
 mod widgets;
 

@@ -1,0 +1,31 @@
+//! The warning before an abandoned session resets, drawn over any applicant screen.
+
+use super::text::tr;
+use crate::ops::config::Language;
+
+/// The warning before an abandoned session resets: a card in the middle of the screen with the
+/// seconds left and one big button (any touch keeps the session; the button says so).
+pub fn show(ui: &mut egui::Ui, lang: Language, left: u64) {
+    // A modal: the screen behind dims, and the card is all there is to read.
+    egui::Modal::new(egui::Id::unique("still-there"))
+        .frame(egui::Frame::window(ui.style()).inner_margin(40.0))
+        .show(ui.ctx(), |ui| {
+            ui.vertical_centered(|ui| {
+                let strong = ui.visuals().strong_text_color();
+                ui.label(
+                    egui::RichText::new(tr(lang, "还在吗？", "Still there?"))
+                        .size(44.0)
+                        .color(strong),
+                );
+                ui.add_space(16.0);
+                let text = match lang {
+                    Language::ZhCn => format!("{left} 秒后将返回首页"),
+                    Language::En => format!("Going back to the start in {left} s"),
+                };
+                ui.label(egui::RichText::new(text).size(30.0).color(strong));
+                ui.add_space(24.0);
+                // Tapping it is a touch like any other: the session goes on.
+                super::widgets::big_button(ui, tr(lang, "我还在，继续", "I'm here, go on"), 360.0);
+            });
+        });
+}
