@@ -39,10 +39,19 @@ fn normalize(c: &mut Criterion) {
         b.iter(|| photo::encode_jpeg(&image, 300, 90).expect("encode"))
     });
     group.bench_function("kb_window_search", |b| {
-        b.iter(|| photo::encode_within(&image, 300, spec.byte_window()).expect("encode"))
+        b.iter(|| photo::encode_within(&image, 300, spec.byte_window(), None).expect("encode"))
+    });
+    // As the booth searches from its second photo on: from where the last one landed.
+    let last = photo::encode_within(&image, 300, spec.byte_window(), None)
+        .expect("encode")
+        .quality;
+    group.bench_function("kb_window_search_from_last", |b| {
+        b.iter(|| {
+            photo::encode_within(&image, 300, spec.byte_window(), Some(last)).expect("encode")
+        })
     });
     // What the center does with each upload: a checked decode against the decoder alone.
-    let upload = photo::encode_within(&image, 300, spec.byte_window())
+    let upload = photo::encode_within(&image, 300, spec.byte_window(), None)
         .expect("encode")
         .bytes;
     group.bench_function("bare_decode", |b| {

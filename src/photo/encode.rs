@@ -38,42 +38,104 @@ pub fn encode_jpeg(rgb: &RgbImage, dpi: u32, quality: u8) -> Result<Vec<u8>, Enc
     Ok(out)
 }
 
-/// The highest quality whose file fits under `max` bytes, found by bisection (at most 7
-/// encodes over qualities 10 to 98). `in_window` says whether it also reaches `min`; a file
-/// below `min` even at the top quality is returned as it is, not padded.
+/// The highest quality whose file fits under `max` bytes. `in_window` says whether it also
+/// reaches `min`; a file below `min` even at the top quality is returned as it is, not padded.
+///
+/// Without a hint the qualities 10 to 98 are bisected (at most 7 encodes). With `hint`, where
+/// the answer was last time for a photo like this one, the search starts there and widens its
+/// steps until the answer is bracketed, then bisects: two encodes when the hint is right, and
+/// the same answer as the bisection (the file grows with the quality).
 pub fn encode_within(
     rgb: &RgbImage,
     dpi: u32,
     (min, max): (usize, usize),
+    hint: Option<u8>,
 ) -> Result<Encoded, EncodeError> {
+    let mut search = Search {
+        rgb,
+        dpi,
+        max,
+        best: None,
+        smallest: None,
+        encodes: 0,
+    };
+    // The qualities still in question: the answer lies in lo - 1 ..= hi (lo - 1 known to fit,
+    // or below the range).
     let (mut lo, mut hi) = (MIN_QUALITY, MAX_QUALITY);
-    let mut best: Option<(u8, Vec<u8>)> = None;
-    let mut smallest: Option<(u8, Vec<u8>)> = None;
-    let mut encodes = 0;
+    if let Some(hint) = hint.map(|h| h.clamp(MIN_QUALITY, MAX_QUALITY)) {
+        let mut step = 1u8;
+        if search.fits(hint)? {
+            lo = hint + 1;
+            while lo <= hi {
+                let q = (hint.saturating_add(step)).min(hi);
+                if search.fits(q)? {
+                    lo = q + 1;
+                } else {
+                    hi = q - 1;
+                    break;
+                }
+                step = step.saturating_mul(2);
+            }
+        } else {
+            hi = hint - 1;
+            while lo <= hi {
+                let q = hint.saturating_sub(step).max(lo);
+                if search.fits(q)? {
+                    lo = q + 1;
+                    break;
+                }
+                hi = q - 1;
+                step = step.saturating_mul(2);
+            }
+        }
+    }
     while lo <= hi {
         let mid = lo + (hi - lo) / 2;
-        let bytes = encode_jpeg(rgb, dpi, mid)?;
-        encodes += 1;
-        if bytes.len() <= max {
-            best = Some((mid, bytes));
+        if search.fits(mid)? {
             lo = mid + 1;
         } else {
-            // Each later miss is at a lower quality: keep the last, the smallest file.
-            smallest = Some((mid, bytes));
             hi = mid - 1;
         }
     }
-    // The loop runs at least once (MIN_QUALITY <= MAX_QUALITY), so one of them is set.
-    let (quality, bytes) = best
-        .or(smallest)
+    // At least one quality was tried (MIN_QUALITY <= MAX_QUALITY), so one of them is set.
+    let (quality, bytes) = search
+        .best
+        .or(search.smallest)
         .ok_or_else(|| EncodeError("no quality was tried".to_owned()))?;
     let in_window = bytes.len() >= min && bytes.len() <= max;
     Ok(Encoded {
         bytes,
         quality,
-        encodes,
+        encodes: search.encodes,
         in_window,
     })
+}
+
+/// The files tried by [`encode_within`]: the best that fits, and the smallest that does not.
+struct Search<'a> {
+    rgb: &'a RgbImage,
+    dpi: u32,
+    max: usize,
+    best: Option<(u8, Vec<u8>)>,
+    smallest: Option<(u8, Vec<u8>)>,
+    encodes: u32,
+}
+
+impl Search<'_> {
+    /// Whether the file at `quality` fits under the limit; kept if it is the best or smallest.
+    fn fits(&mut self, quality: u8) -> Result<bool, EncodeError> {
+        let bytes = encode_jpeg(self.rgb, self.dpi, quality)?;
+        self.encodes += 1;
+        let fits = bytes.len() <= self.max;
+        if fits {
+            if self.best.as_ref().is_none_or(|(q, _)| quality > *q) {
+                self.best = Some((quality, bytes));
+            }
+        } else if self.smallest.as_ref().is_none_or(|(q, _)| quality < *q) {
+            self.smallest = Some((quality, bytes));
+        }
+        Ok(fits)
+    }
 }
 
 /// The JFIF header of a JPEG: density unit (1 = dots per inch) and the densities.
@@ -150,7 +212,7 @@ mod tests {
     fn search_lands_in_the_window_within_eight_encodes() {
         let image = noisy(354, 472);
         let window = (20 * 1024, 40 * 1024);
-        let encoded = encode_within(&image, 300, window).expect("encode");
+        let encoded = encode_within(&image, 300, window, None).expect("encode");
         assert!(
             encoded.in_window,
             "{} bytes at q{}",
@@ -168,9 +230,52 @@ mod tests {
     #[test]
     fn a_file_too_small_even_at_top_quality_is_not_padded() {
         let flat = RgbImage::from_pixel(100, 100, image::Rgb([255, 255, 255]));
-        let encoded = encode_within(&flat, 300, (20 * 1024, 80 * 1024)).expect("encode");
+        let encoded = encode_within(&flat, 300, (20 * 1024, 80 * 1024), None).expect("encode");
         assert!(!encoded.in_window);
         assert_eq!(encoded.quality, MAX_QUALITY);
         assert!(encoded.bytes.len() < 20 * 1024);
+    }
+
+    #[test]
+    fn a_hint_finds_the_bisections_answer_in_fewer_encodes() {
+        let image = noisy(354, 472);
+        let window = (20 * 1024, 40 * 1024);
+        let plain = encode_within(&image, 300, window, None).expect("encode");
+        // Right, a little off either way, far off, and out of range: always the same answer.
+        for hint in [
+            plain.quality,
+            plain.quality + 1,
+            plain.quality - 1,
+            12,
+            97,
+            0,
+            255,
+        ] {
+            let hinted = encode_within(&image, 300, window, Some(hint)).expect("encode");
+            assert_eq!(
+                (hinted.quality, &hinted.bytes),
+                (plain.quality, &plain.bytes),
+                "hint {hint}"
+            );
+            if hint == plain.quality && hint < MAX_QUALITY {
+                assert_eq!(hinted.encodes, 2);
+            }
+            if hint.abs_diff(plain.quality) == 1 {
+                assert!(
+                    hinted.encodes <= 3,
+                    "hint {hint}: {} encodes",
+                    hinted.encodes
+                );
+            }
+        }
+        // Nothing fits: the smallest file, at the lowest quality, as without a hint.
+        let tiny = (10, 100);
+        let plain = encode_within(&image, 300, tiny, None).expect("encode");
+        let hinted = encode_within(&image, 300, tiny, Some(60)).expect("encode");
+        assert_eq!((hinted.quality, hinted.bytes), (MIN_QUALITY, plain.bytes));
+        // Everything fits: the top quality.
+        let roomy = (0, usize::MAX);
+        let hinted = encode_within(&image, 300, roomy, Some(40)).expect("encode");
+        assert_eq!(hinted.quality, MAX_QUALITY);
     }
 }

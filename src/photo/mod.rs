@@ -17,6 +17,8 @@ pub use normalize::{
     MASK_UNSURE_MAX, Normalized, cut, normalize, replace_backdrop, replace_background, tone,
 };
 
+use std::sync::Mutex;
+
 use crate::spec::{Reason, Spec};
 use crate::vision::{Assessment, Face, FaceDetector, Head, Thresholds, assess_known, assess_still};
 
@@ -154,9 +156,31 @@ fn finish(
     })
 }
 
+/// The quality the last photo of each size and KB window was encoded at: photos of one
+/// document from one booth land within a step or two of each other, so the next search starts
+/// there (two or three encodes instead of seven; the answer is the same).
+static QUALITY_HINTS: Mutex<Vec<((u32, u32, usize, usize), u8)>> = Mutex::new(Vec::new());
+
 /// Encodes inside the KB window and decodes again: what the center will see.
 fn encode(normalized: &Normalized, spec: &Spec) -> Result<(Encoded, image::RgbImage), EncodeError> {
-    let jpeg = encode_within(&normalized.image, spec.dpi, spec.byte_window())?;
+    let window = spec.byte_window();
+    let key = (
+        normalized.image.width(),
+        normalized.image.height(),
+        window.0,
+        window.1,
+    );
+    // The hints only speed the search: a poisoned lock is taken as it is.
+    let hints = || QUALITY_HINTS.lock().unwrap_or_else(|e| e.into_inner());
+    let hint = hints().iter().find(|(k, _)| *k == key).map(|(_, q)| *q);
+    let jpeg = encode_within(&normalized.image, spec.dpi, window, hint)?;
+    {
+        let mut hints = hints();
+        match hints.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, q)) => *q = jpeg.quality,
+            None => hints.push((key, jpeg.quality)),
+        }
+    }
     let decoded = decode(&jpeg.bytes).unwrap_or_else(|_| normalized.image.clone());
     Ok((jpeg, decoded))
 }

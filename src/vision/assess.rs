@@ -165,24 +165,40 @@ pub fn assess_known(rgb: &RgbImage, seed: &Face) -> Assessment {
 
 /// The main face of `faces` measured on `rgb` and on its mirror image, the two heads averaged,
 /// so that a mirrored photo is measured, and normalized, exactly as the mirror of the photo
-/// (DESIGN.md, "Mirroring").
+/// (DESIGN.md, "Mirroring"). The mirror is measured on a second thread meanwhile: the two
+/// readings are independent, and the booth and the center have two cores.
 fn measured(rgb: &RgbImage, gray: &GrayImage, faces: Vec<Face>) -> Assessment {
     let Some(seed) = faces.first().copied() else {
         return Assessment::from_landmarks(rgb, gray, faces, None, Crown::Estimate);
     };
-    let landmarks = landmarks_at(rgb, &seed);
-    let mut assessment = Assessment::from_landmarks(rgb, gray, faces, landmarks, Crown::Estimate);
-    // A still may be a photo of a print or a screen: its texture's periodicity is read too.
-    if let (Some(look), Some(l)) = (assessment.appearance, assessment.landmarks.as_deref()) {
-        assessment.appearance = Some(look.with_periodicity(rgb, l));
-    }
     let width = rgb.width() as f32;
-    let flipped = image::imageops::flip_horizontal(rgb);
-    let Some(mirror) = landmarks_at(&flipped, &seed.mirrored(width)) else {
+    let (mut assessment, mirrored) = std::thread::scope(|scope| {
+        let mirror = scope.spawn(|| {
+            let flipped = image::imageops::flip_horizontal(rgb);
+            let landmarks = landmarks_at(&flipped, &seed.mirrored(width))?;
+            let crown = landmarks
+                .mask
+                .as_deref()
+                .map_or(Crown::Estimate, Crown::Mask);
+            let head = Head::measure(&landmarks, crown);
+            let look = Appearance::measure(&flipped, &landmarks, head.face_width, head.crown_y);
+            Some((landmarks, head.mirrored(width), look))
+        });
+        let landmarks = landmarks_at(rgb, &seed);
+        let mut own = Assessment::from_landmarks(rgb, gray, faces, landmarks, Crown::Estimate);
+        // A still may be a photo of a print or a screen: its texture's periodicity is read too.
+        if let (Some(look), Some(l)) = (own.appearance, own.landmarks.as_deref()) {
+            own.appearance = Some(look.with_periodicity(rgb, l));
+        }
+        // A panic there (never expected) is a panic here, as it would be on one thread.
+        let mirrored = mirror
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (own, mirrored)
+    });
+    let Some((mirror, mirror_head, mirror_look)) = mirrored else {
         return assessment;
     };
-    let crown = mirror.mask.as_deref().map_or(Crown::Estimate, Crown::Mask);
-    let mirror_head = Head::measure(&mirror, crown).mirrored(width);
     if let (Some(head), Some(landmarks)) = (assessment.head, assessment.landmarks.as_mut()) {
         // The mask too: the background's edge must not depend on the side the photo was taken from.
         if let (Some(own), Some(other)) = (&landmarks.mask, &mirror.mask) {
@@ -192,13 +208,7 @@ fn measured(rgb: &RgbImage, gray: &GrayImage, faces: Vec<Face>) -> Assessment {
         let head = head.mean(&mirror_head);
         assessment.head = Some(head);
         if let Some(own) = assessment.appearance {
-            let other = Appearance::measure(
-                &flipped,
-                &mirror,
-                mirror_head.face_width,
-                mirror_head.crown_y,
-            );
-            assessment.appearance = Some(own.mean_with_mirror(&other));
+            assessment.appearance = Some(own.mean_with_mirror(&mirror_look));
         }
         if let Some(main) = assessment.faces.first_mut() {
             *main = Face {

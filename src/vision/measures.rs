@@ -166,14 +166,86 @@ pub struct Background {
 /// Whether a pixel is backdrop: above the eye line and outside the head with room for hair (or
 /// a hat) around it. Tight specs (出入境) leave only the corners beside the head.
 pub fn is_backdrop(head: &Head, x: u32, y: u32) -> bool {
-    let (xf, yf) = (x as f32 + 0.5, y as f32 + 0.5);
-    if yf >= head.eye_y {
-        return false;
+    let ellipse = Ellipse::around(head);
+    ellipse.row(y).is_some_and(|dy2| ellipse.outside(x, dy2))
+}
+
+/// The head with room for hair, as [`is_backdrop`] draws it: an ellipse about the eye line's
+/// middle, of which only the half above the eye line counts.
+struct Ellipse {
+    cx: f32,
+    eye_y: f32,
+    rx: f32,
+    ry: f32,
+}
+
+impl Ellipse {
+    fn around(head: &Head) -> Ellipse {
+        Ellipse {
+            cx: head.center_x,
+            eye_y: head.eye_y,
+            rx: 0.78 * head.face_width,
+            ry: (head.eye_y - head.crown_y) + 0.3 * head.height(),
+        }
     }
-    let rx = 0.78 * head.face_width;
-    let ry = (head.eye_y - head.crown_y) + 0.3 * head.height();
-    let (dx, dy) = ((xf - head.center_x) / rx, (yf - head.eye_y) / ry);
-    dx * dx + dy * dy > 1.0
+
+    /// The squared vertical distance of row `y`'s pixel centres from the eye line, in radii;
+    /// `None` at and below the eye line, where nothing is backdrop.
+    fn row(&self, y: u32) -> Option<f32> {
+        let yf = y as f32 + 0.5;
+        if yf >= self.eye_y {
+            return None;
+        }
+        let dy = (yf - self.eye_y) / self.ry;
+        Some(dy * dy)
+    }
+
+    /// Whether pixel `x` of a row `dy2` from the eye line lies outside.
+    fn outside(&self, x: u32, dy2: f32) -> bool {
+        let dx = (x as f32 + 0.5 - self.cx) / self.rx;
+        dx * dx + dy2 > 1.0
+    }
+
+    /// Which pixels of row `y` of a `w`-wide image are backdrop, into `out`. What is not is
+    /// one run of pixels about the centre (the distance only grows away from it), so only its
+    /// two ends are looked for, each starting from where the ellipse's equation puts it and
+    /// settled by [`Ellipse::outside`] itself.
+    fn fill_row(&self, y: u32, w: u32, out: &mut Vec<bool>) {
+        out.clear();
+        let Some(dy2) = self.row(y) else {
+            out.resize(w as usize, false);
+            return;
+        };
+        if w == 0 || !(self.rx > 0.0 && self.ry > 0.0) {
+            out.extend((0..w).map(|x| self.outside(x, dy2)));
+            return;
+        }
+        let last = i64::from(w) - 1;
+        let inside = |x: i64| !self.outside(x as u32, dy2);
+        let mid = ((self.cx - 0.5).round() as i64).clamp(0, last);
+        if !inside(mid) {
+            out.resize(w as usize, true);
+            return;
+        }
+        let half = self.rx * (1.0 - dy2).max(0.0).sqrt();
+        let mut a = ((self.cx - 0.5 - half).round() as i64).clamp(0, mid);
+        while a > 0 && inside(a - 1) {
+            a -= 1;
+        }
+        while !inside(a) {
+            a += 1;
+        }
+        let mut b = ((self.cx - 0.5 + half).round() as i64).clamp(mid, last);
+        while b < last && inside(b + 1) {
+            b += 1;
+        }
+        while !inside(b) {
+            b -= 1;
+        }
+        out.resize(a as usize, true);
+        out.resize(b as usize + 1, false);
+        out.resize(w as usize, true);
+    }
 }
 
 /// Colour, unevenness and texture of the backdrop around `head` (see [`is_backdrop`]).
@@ -183,14 +255,31 @@ pub fn background(rgb: &RgbImage, head: &Head) -> Background {
     // On a big capture every other pixel of every other row is plenty (a quarter of the work);
     // texture still compares neighbours one pixel apart.
     let stride = if w >= 1000 { 2 } else { 1 };
+    let ellipse = Ellipse::around(head);
+    let raw = rgb.as_raw();
+    let line = 3 * w as usize;
+    // Each row's backdrop and luma worked out once (the texture looks at the row below too).
+    let (mut here, mut below) = (Vec::new(), Vec::new());
     let (mut sum, mut lsum, mut lsq, mut tex, mut n, mut tn) =
         ([0.0f64; 3], 0.0f64, 0.0f64, 0.0f64, 0u32, 0u32);
     for y in (0..rows).step_by(stride) {
-        for x in (0..w).step_by(stride) {
-            if !is_backdrop(head, x, y) {
+        ellipse.fill_row(y, w, &mut here);
+        let next = y + 1 < rows;
+        if next {
+            ellipse.fill_row(y + 1, w, &mut below);
+        }
+        let row = &raw[y as usize * line..][..line];
+        let row_below = if next {
+            &raw[(y as usize + 1) * line..][..line]
+        } else {
+            row
+        };
+        let px = |r: &[u8], x: usize| [r[3 * x], r[3 * x + 1], r[3 * x + 2]];
+        for x in (0..w as usize).step_by(stride) {
+            if !here[x] {
                 continue;
             }
-            let p = rgb.get_pixel(x, y).0;
+            let p = px(row, x);
             for c in 0..3 {
                 sum[c] += f64::from(p[c]);
             }
@@ -198,14 +287,10 @@ pub fn background(rgb: &RgbImage, head: &Head) -> Background {
             lsum += l;
             lsq += l * l;
             n += 1;
-            if x + 1 < w
-                && y + 1 < rows
-                && is_backdrop(head, x + 1, y)
-                && is_backdrop(head, x, y + 1)
-            {
-                let right = f64::from(luma(rgb.get_pixel(x + 1, y).0));
-                let below = f64::from(luma(rgb.get_pixel(x, y + 1).0));
-                tex += (right - l).abs() + (below - l).abs();
+            if x + 1 < w as usize && next && here[x + 1] && below[x] {
+                let right = f64::from(luma(px(row, x + 1)));
+                let under = f64::from(luma(px(row_below, x)));
+                tex += (right - l).abs() + (under - l).abs();
                 tn += 2;
             }
         }
@@ -332,5 +417,69 @@ mod tests {
             p.texture < 1.0 && b.texture > 10.0,
             "plain {p:?} busy {b:?}"
         );
+    }
+
+    /// The backdrop's measures, pixel by pixel through [`is_backdrop`], as they were first
+    /// written: the row-wise [`background`] must give exactly these.
+    fn background_pixel_by_pixel(rgb: &RgbImage, head: &Head) -> Background {
+        let (w, h) = rgb.dimensions();
+        let rows = (head.eye_y.max(0.0) as u32).min(h);
+        let stride = if w >= 1000 { 2 } else { 1 };
+        let (mut sum, mut lsum, mut lsq, mut tex, mut n, mut tn) =
+            ([0.0f64; 3], 0.0f64, 0.0f64, 0.0f64, 0u32, 0u32);
+        for y in (0..rows).step_by(stride) {
+            for x in (0..w).step_by(stride) {
+                if !is_backdrop(head, x, y) {
+                    continue;
+                }
+                let p = rgb.get_pixel(x, y).0;
+                for c in 0..3 {
+                    sum[c] += f64::from(p[c]);
+                }
+                let l = f64::from(luma(p));
+                lsum += l;
+                lsq += l * l;
+                n += 1;
+                if x + 1 < w
+                    && y + 1 < rows
+                    && is_backdrop(head, x + 1, y)
+                    && is_backdrop(head, x, y + 1)
+                {
+                    let right = f64::from(luma(rgb.get_pixel(x + 1, y).0));
+                    let below = f64::from(luma(rgb.get_pixel(x, y + 1).0));
+                    tex += (right - l).abs() + (below - l).abs();
+                    tn += 2;
+                }
+            }
+        }
+        let nf = f64::from(n);
+        Background {
+            mean: sum.map(|s| (s / nf) as f32),
+            std: (lsq / nf - (lsum / nf).powi(2)).max(0.0).sqrt() as f32,
+            texture: (tex / f64::from(tn)) as f32,
+            pixels: n,
+        }
+    }
+
+    #[test]
+    fn the_backdrop_measured_row_by_row_is_the_backdrop_pixel_by_pixel() {
+        let mut rng = fastrand::Rng::with_seed(11);
+        // Small frames (every pixel) and a capture-sized one (every other), heads of any size,
+        // off-centre and partly out of the picture.
+        let mut cases = vec![(1280, 720, Head::upright(-40.0, 500.0, 250.0, 700.5, 330.0))];
+        for _ in 0..60 {
+            let (cx, fw) = (rng.f32() * 260.0 - 50.0, 1.0 + rng.f32() * 150.0);
+            let (eye, crown) = (rng.f32() * 140.0, rng.f32() * 100.0 - 60.0);
+            cases.push((160, 120, Head::upright(crown, eye + 60.0, eye, cx, fw)));
+        }
+        for (w, h, head) in cases {
+            let rgb = RgbImage::from_fn(w, h, |_, _| Rgb([rng.u8(..), rng.u8(..), rng.u8(..)]));
+            let expected = background_pixel_by_pixel(&rgb, &head);
+            let got = background(&rgb, &head);
+            assert_eq!(got.pixels, expected.pixels, "{head:?}");
+            if expected.pixels > 0 {
+                assert_eq!(got, expected, "{head:?}");
+            }
+        }
     }
 }

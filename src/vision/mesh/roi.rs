@@ -36,6 +36,13 @@ impl Roi {
 
     /// The inverse of [`Roi::to_image`].
     pub fn to_region(&self, x: f32, y: f32) -> [f32; 2] {
+        if self.theta == 0.0 {
+            // Upright (every person mask): the same values without the sine and cosine.
+            return [
+                (x - self.cx) / self.size + 0.5,
+                (y - self.cy) / self.size + 0.5,
+            ];
+        }
         let (s, c) = self.theta.sin_cos();
         let (dx, dy) = (x - self.cx, y - self.cy);
         [
@@ -59,19 +66,26 @@ impl Roi {
         let scale = (range.1 - range.0) / 255.0;
         let mut out = vec![0.0f32; n * n * 3];
         let (s, c) = self.theta.sin_cos();
-        for j in 0..n {
-            let dv = (j as f32 / n as f32 - 0.5) * self.size;
-            for i in 0..n {
+        // Each column's offset along the region's x axis, turned, worked out once: per sample
+        // only the row's share is added (the same sums, in the same order, as point by point).
+        let offsets: Vec<(f32, f32)> = (0..n)
+            .map(|i| {
                 let du = (i as f32 / n as f32 - 0.5) * self.size;
-                let x = self.cx + c * du - s * dv;
-                let y = self.cy + s * du + c * dv;
+                (self.cx + c * du, self.cy + s * du)
+            })
+            .collect();
+        for (j, row) in out.chunks_exact_mut(n * 3).enumerate() {
+            let dv = (j as f32 / n as f32 - 0.5) * self.size;
+            let (sdv, cdv) = (s * dv, c * dv);
+            for (i, &(ox, oy)) in offsets.iter().enumerate() {
+                let (x, y) = (ox - sdv, oy + cdv);
                 // Image coordinates put pixel i's centre at i + 0.5 (as the detector's boxes
                 // and the crops do), so mirroring is x -> width - x.
                 let px = bilinear(raw, w, h, x - 0.5, y - 0.5, border);
                 let col = if flip { n - 1 - i } else { i };
-                let at = (j * n + col) * 3;
-                for k in 0..3 {
-                    out[at + k] = px[k] * scale + range.0;
+                let at = &mut row[col * 3..col * 3 + 3];
+                for (o, v) in at.iter_mut().zip(px) {
+                    *o = v * scale + range.0;
                 }
             }
         }
@@ -86,6 +100,7 @@ fn floor(v: f32) -> f32 {
 }
 
 /// The pixel at `(x, y)` (pixel centres at whole numbers), bilinear.
+#[inline(always)]
 fn bilinear(raw: &[u8], w: i64, h: i64, x: f32, y: f32, border: Border) -> [f32; 3] {
     let (x0, y0) = (floor(x), floor(y));
     let (fx, fy) = (x - x0, y - y0);
@@ -97,10 +112,11 @@ fn bilinear(raw: &[u8], w: i64, h: i64, x: f32, y: f32, border: Border) -> [f32;
         let below = at + (w * 3) as usize;
         let (w00, w01) = ((1.0 - fx) * (1.0 - fy), fx * (1.0 - fy));
         let (w10, w11) = ((1.0 - fx) * fy, fx * fy);
-        return std::array::from_fn(|k| {
+        let mix = |k: usize| {
             let p = |i: usize| f32::from(raw[i + k]);
             w00 * p(at) + w01 * p(at + 3) + w10 * p(below) + w11 * p(below + 3)
-        });
+        };
+        return [mix(0), mix(1), mix(2)];
     }
     let mut acc = [0.0f32; 3];
     for (dy, wy) in [(0, 1.0 - fy), (1, fy)] {
@@ -144,6 +160,16 @@ mod tests {
         let back = roi.to_region(p[0], p[1]);
         assert!((back[0] - 0.2).abs() < 1e-5 && (back[1] - 0.9).abs() < 1e-5);
         assert_eq!(roi.to_image(0.5, 0.5), [100.0, 80.0]);
+        // Upright, without the turn: exactly what the turned formula gives at zero.
+        let upright = Roi { theta: 0.0, ..roi };
+        for (x, y) in [(0.0, 0.0), (101.3, 79.9), (-7.25, 333.3)] {
+            let (dx, dy) = (x - upright.cx, y - upright.cy);
+            let turned = [
+                (1.0 * dx + 0.0 * dy) / upright.size + 0.5,
+                (-0.0 * dx + 1.0 * dy) / upright.size + 0.5,
+            ];
+            assert_eq!(upright.to_region(x, y), turned);
+        }
     }
 
     #[test]
@@ -171,5 +197,40 @@ mod tests {
         };
         let z = outside.sample(&rgb, 2, Border::Zero, (-1.0, 1.0), false);
         assert!(z.iter().all(|&v| v == -1.0));
+    }
+
+    #[test]
+    fn sampling_row_by_row_gives_the_point_by_point_values() {
+        let mut rng = fastrand::Rng::with_seed(5);
+        let rgb = RgbImage::from_fn(64, 48, |_, _| {
+            image::Rgb([rng.u8(..), rng.u8(..), rng.u8(..)])
+        });
+        // Turned, partly outside, both borders, both ways round.
+        let roi = Roi {
+            cx: 20.3,
+            cy: 40.7,
+            size: 37.9,
+            theta: 0.41,
+        };
+        for (border, flip) in [(Border::Zero, false), (Border::Replicate, true)] {
+            let n = 24;
+            let t = roi.sample(&rgb, n, border, (-1.0, 1.0), flip);
+            let (w, h) = (64, 48);
+            let (s, c) = roi.theta.sin_cos();
+            for j in 0..n {
+                let dv = (j as f32 / n as f32 - 0.5) * roi.size;
+                for i in 0..n {
+                    let du = (i as f32 / n as f32 - 0.5) * roi.size;
+                    let x = roi.cx + c * du - s * dv;
+                    let y = roi.cy + s * du + c * dv;
+                    let px = bilinear(rgb.as_raw(), w, h, x - 0.5, y - 0.5, border);
+                    let col = if flip { n - 1 - i } else { i };
+                    for k in 0..3 {
+                        let expected = px[k] * (2.0 / 255.0) - 1.0;
+                        assert_eq!(t[(j * n + col) * 3 + k], expected, "({i}, {j}) channel {k}");
+                    }
+                }
+            }
+        }
     }
 }
