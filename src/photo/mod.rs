@@ -159,7 +159,10 @@ fn finish(
 /// The quality the last photo of each size and KB window was encoded at: photos of one
 /// document from one booth land within a step or two of each other, so the next search starts
 /// there (two or three encodes instead of seven; the answer is the same).
-static QUALITY_HINTS: Mutex<Vec<((u32, u32, usize, usize), u8)>> = Mutex::new(Vec::new());
+static QUALITY_HINTS: Mutex<Vec<(PhotoKind, u8)>> = Mutex::new(Vec::new());
+
+/// What makes two photos land on the same quality: their width and height and KB window.
+type PhotoKind = (u32, u32, usize, usize);
 
 /// Encodes inside the KB window and decodes again: what the center will see.
 fn encode(normalized: &Normalized, spec: &Spec) -> Result<(Encoded, image::RgbImage), EncodeError> {

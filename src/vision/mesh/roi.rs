@@ -118,30 +118,30 @@ fn bilinear(raw: &[u8], w: i64, h: i64, x: f32, y: f32, border: Border) -> [f32;
         };
         return [mix(0), mix(1), mix(2)];
     }
-    let mut acc = [0.0f32; 3];
-    for (dy, wy) in [(0, 1.0 - fy), (1, fy)] {
-        for (dx, wx) in [(0, 1.0 - fx), (1, fx)] {
-            let wgt = wx * wy;
-            if wgt == 0.0 {
-                continue;
-            }
-            let (mut px, mut py) = (x0 + dx, y0 + dy);
-            if px < 0 || py < 0 || px >= w || py >= h {
-                match border {
-                    Border::Zero => continue,
-                    Border::Replicate => {
-                        px = px.clamp(0, w - 1);
-                        py = py.clamp(0, h - 1);
-                    }
-                }
-            }
-            let at = ((py * w + px) * 3) as usize;
-            for k in 0..3 {
-                acc[k] += wgt * f32::from(raw[at + k]);
-            }
-        }
-    }
-    acc
+    // Some neighbours outside: each taken from the edge (Replicate) or as black (Zero), in the
+    // same sum; a black one adds nothing, as if it were left out.
+    let pick = |px: i64, py: i64| -> Option<usize> {
+        let (cx, cy) = (px.clamp(0, w - 1), py.clamp(0, h - 1));
+        let outside = cx != px || cy != py;
+        (!outside || border == Border::Replicate).then_some(((cy * w + cx) * 3) as usize)
+    };
+    let at = [
+        pick(x0, y0),
+        pick(x0 + 1, y0),
+        pick(x0, y0 + 1),
+        pick(x0 + 1, y0 + 1),
+    ];
+    let weights = [
+        (1.0 - fx) * (1.0 - fy),
+        fx * (1.0 - fy),
+        (1.0 - fx) * fy,
+        fx * fy,
+    ];
+    let mix = |k: usize| {
+        let p = |i: usize| at[i].map_or(0.0, |a| f32::from(raw[a + k]));
+        weights[0] * p(0) + weights[1] * p(1) + weights[2] * p(2) + weights[3] * p(3)
+    };
+    [mix(0), mix(1), mix(2)]
 }
 
 #[cfg(test)]
@@ -230,6 +230,60 @@ mod tests {
                         assert_eq!(t[(j * n + col) * 3 + k], expected, "({i}, {j}) channel {k}");
                     }
                 }
+            }
+        }
+    }
+
+    /// Bilinear sampling neighbour by neighbour, as it was first written: the reference for
+    /// [`bilinear`]'s two paths.
+    fn bilinear_by_neighbour(
+        raw: &[u8],
+        w: i64,
+        h: i64,
+        x: f32,
+        y: f32,
+        border: Border,
+    ) -> [f32; 3] {
+        let (x0, y0) = (x.floor(), y.floor());
+        let (fx, fy) = (x - x0, y - y0);
+        let (x0, y0) = (x0 as i64, y0 as i64);
+        let mut acc = [0.0f32; 3];
+        for (dy, wy) in [(0, 1.0 - fy), (1, fy)] {
+            for (dx, wx) in [(0, 1.0 - fx), (1, fx)] {
+                let wgt = wx * wy;
+                let (mut px, mut py) = (x0 + dx, y0 + dy);
+                if px < 0 || py < 0 || px >= w || py >= h {
+                    match border {
+                        Border::Zero => continue,
+                        Border::Replicate => {
+                            px = px.clamp(0, w - 1);
+                            py = py.clamp(0, h - 1);
+                        }
+                    }
+                }
+                let at = ((py * w + px) * 3) as usize;
+                for k in 0..3 {
+                    acc[k] += wgt * f32::from(raw[at + k]);
+                }
+            }
+        }
+        acc
+    }
+
+    #[test]
+    fn bilinear_is_the_sum_over_the_neighbours_inside_and_past_the_edge() {
+        let mut rng = fastrand::Rng::with_seed(9);
+        let rgb = RgbImage::from_fn(13, 7, |_, _| {
+            image::Rgb([rng.u8(..), rng.u8(..), rng.u8(..)])
+        });
+        for _ in 0..5000 {
+            let (x, y) = (rng.f32() * 25.0 - 6.0, rng.f32() * 19.0 - 6.0);
+            for border in [Border::Zero, Border::Replicate] {
+                assert_eq!(
+                    bilinear(rgb.as_raw(), 13, 7, x, y, border),
+                    bilinear_by_neighbour(rgb.as_raw(), 13, 7, x, y, border),
+                    "({x}, {y}) {border:?}"
+                );
             }
         }
     }
