@@ -443,6 +443,17 @@ fn actions_language_restart_reopen_and_calibration() {
     util::tap(&mut h, "校准");
     util::wait_for(&mut h, "清晰度", Duration::from_secs(20));
     assert!(h.query_by_label("人脸框").is_some() && h.query_by_label("偏色").is_some());
+    // The names do not run into their values (the names column was once sized for fewer rows).
+    for (name, value) in [("光线均匀度", "较暗"), ("头部高度", " px (")] {
+        let (n, v) = (
+            h.get_by_label(name).rect(),
+            h.get_by_label_contains(value).rect(),
+        );
+        assert!(
+            n.right() <= v.left(),
+            "{name} {n:?} runs into {value} {v:?}"
+        );
+    }
     util::keep_screen(&mut h, "maintenance-calibration");
     // Nothing waits at the printer: the preview is the test receipt on this printer's paper.
     util::tap(&mut h, "回执预览");

@@ -14,6 +14,7 @@ use image::RgbImage;
 
 use super::Context;
 use crate::ui::text::tr;
+use crate::ui::widgets::text_width;
 use crate::vision::{Assessment, FaceDetector, Tracker};
 
 struct Seen {
@@ -155,8 +156,21 @@ impl Calibration {
 
 fn numbers(ui: &mut Ui, ctx: &Context<'_>, a: &Assessment) {
     let lang = ctx.lang;
+    // The names column as wide as the longest names from the first frame: a grid sizes its
+    // columns from the frame before, when fewer rows may have shown (the values then overlapped
+    // 光线均匀度 and 头部高度).
+    let size = egui::TextStyle::Body.resolve(ui.style()).size;
+    let names = [
+        tr(lang, "光线均匀度", "Uniformity"),
+        tr(lang, "头部高度", "Head height"),
+        tr(lang, "偏色", "Colour cast"),
+    ]
+    .iter()
+    .map(|name| text_width(ui, name, size))
+    .fold(0.0, f32::max);
     Grid::new("calibration-numbers")
         .num_columns(2)
+        .min_col_width(names)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
             let mut row = |name: &str, value: String| {
@@ -224,7 +238,7 @@ fn numbers(ui: &mut Ui, ctx: &Context<'_>, a: &Assessment) {
             row(
                 tr(lang, "背景", "Background"),
                 format!(
-                    "rgb {:.0} {:.0} {:.0} · σ {:.1} · texture {:.2}",
+                    "{:.0} {:.0} {:.0} · σ {:.1} · texture {:.2}",
                     m.background.mean[0],
                     m.background.mean[1],
                     m.background.mean[2],
