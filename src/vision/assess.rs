@@ -172,28 +172,36 @@ fn measured(rgb: &RgbImage, gray: &GrayImage, faces: Vec<Face>) -> Assessment {
         return Assessment::from_landmarks(rgb, gray, faces, None, Crown::Estimate);
     };
     let width = rgb.width() as f32;
+    let mirror_side = || {
+        let flipped = image::imageops::flip_horizontal(rgb);
+        let landmarks = landmarks_at(&flipped, &seed.mirrored(width))?;
+        let crown = landmarks
+            .mask
+            .as_deref()
+            .map_or(Crown::Estimate, Crown::Mask);
+        let head = Head::measure(&landmarks, crown);
+        let look = Appearance::measure(&flipped, &landmarks, head.face_width, head.crown_y);
+        Some((landmarks, head.mirrored(width), look))
+    };
     let (mut assessment, mirrored) = std::thread::scope(|scope| {
-        let mirror = scope.spawn(|| {
-            let flipped = image::imageops::flip_horizontal(rgb);
-            let landmarks = landmarks_at(&flipped, &seed.mirrored(width))?;
-            let crown = landmarks
-                .mask
-                .as_deref()
-                .map_or(Crown::Estimate, Crown::Mask);
-            let head = Head::measure(&landmarks, crown);
-            let look = Appearance::measure(&flipped, &landmarks, head.face_width, head.crown_y);
-            Some((landmarks, head.mirrored(width), look))
-        });
+        // Without a thread to be had (never expected), the mirror is measured here after.
+        let mirror = std::thread::Builder::new()
+            .name("mirror".into())
+            .spawn_scoped(scope, mirror_side)
+            .ok();
         let landmarks = landmarks_at(rgb, &seed);
         let mut own = Assessment::from_landmarks(rgb, gray, faces, landmarks, Crown::Estimate);
         // A still may be a photo of a print or a screen: its texture's periodicity is read too.
         if let (Some(look), Some(l)) = (own.appearance, own.landmarks.as_deref()) {
             own.appearance = Some(look.with_periodicity(rgb, l));
         }
-        // A panic there (never expected) is a panic here, as it would be on one thread.
-        let mirrored = mirror
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let mirrored = match mirror {
+            // A panic there (never expected) is a panic here, as it would be on one thread.
+            Some(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => mirror_side(),
+        };
         (own, mirrored)
     });
     let Some((mirror, mirror_head, mirror_look)) = mirrored else {
