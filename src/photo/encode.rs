@@ -241,6 +241,8 @@ mod tests {
         let image = noisy(354, 472);
         let window = (20 * 1024, 40 * 1024);
         let plain = encode_within(&image, 300, window, None).expect("encode");
+        // An answer inside the range, so that hints above and below it are both tried.
+        assert!((MIN_QUALITY + 1..MAX_QUALITY).contains(&plain.quality));
         // Right, a little off either way, far off, and out of range: always the same answer.
         for hint in [
             plain.quality,

@@ -258,15 +258,21 @@ pub fn background(rgb: &RgbImage, head: &Head) -> Background {
     let ellipse = Ellipse::around(head);
     let raw = rgb.as_raw();
     let line = 3 * w as usize;
-    // Each row's backdrop and luma worked out once (the texture looks at the row below too).
+    // Which pixels of this row and of the next are backdrop (the texture looks one row down);
+    // row by row, the next row's become this row's.
     let (mut here, mut below) = (Vec::new(), Vec::new());
-    let (mut sum, mut lsum, mut lsq, mut tex, mut n, mut tn) =
-        ([0.0f64; 3], 0.0f64, 0.0f64, 0.0f64, 0u32, 0u32);
+    let mut below_is = None;
+    let mut sums = Sums::default();
     for y in (0..rows).step_by(stride) {
-        ellipse.fill_row(y, w, &mut here);
+        if below_is == Some(y) {
+            std::mem::swap(&mut here, &mut below);
+        } else {
+            ellipse.fill_row(y, w, &mut here);
+        }
         let next = y + 1 < rows;
         if next {
             ellipse.fill_row(y + 1, w, &mut below);
+            below_is = Some(y + 1);
         }
         let row = &raw[y as usize * line..][..line];
         let row_below = if next {
@@ -279,35 +285,62 @@ pub fn background(rgb: &RgbImage, head: &Head) -> Background {
             if !here[x] {
                 continue;
             }
-            let p = px(row, x);
-            for c in 0..3 {
-                sum[c] += f64::from(p[c]);
-            }
-            let l = f64::from(luma(p));
-            lsum += l;
-            lsq += l * l;
-            n += 1;
+            let l = sums.add(px(row, x));
             if x + 1 < w as usize && next && here[x + 1] && below[x] {
-                let right = f64::from(luma(px(row, x + 1)));
-                let under = f64::from(luma(px(row_below, x)));
-                tex += (right - l).abs() + (under - l).abs();
-                tn += 2;
+                sums.add_texture(l, luma(px(row, x + 1)), luma(px(row_below, x)));
             }
         }
     }
-    if n == 0 {
-        return Background::default();
+    sums.background()
+}
+
+/// What [`background`] adds up over the backdrop's pixels.
+#[derive(Debug, Default)]
+struct Sums {
+    colour: [f64; 3],
+    luma: f64,
+    luma_sq: f64,
+    texture: f64,
+    pixels: u32,
+    pairs: u32,
+}
+
+impl Sums {
+    /// Adds pixel `p`; returns its luma.
+    fn add(&mut self, p: [u8; 3]) -> f64 {
+        for (c, v) in self.colour.iter_mut().zip(p) {
+            *c += f64::from(v);
+        }
+        let l = f64::from(luma(p));
+        self.luma += l;
+        self.luma_sq += l * l;
+        self.pixels += 1;
+        l
     }
-    let nf = f64::from(n);
-    Background {
-        mean: sum.map(|s| (s / nf) as f32),
-        std: (lsq / nf - (lsum / nf).powi(2)).max(0.0).sqrt() as f32,
-        texture: if tn > 0 {
-            (tex / f64::from(tn)) as f32
-        } else {
-            0.0
-        },
-        pixels: n,
+
+    /// Adds the differences of a pixel of luma `l` to its neighbours on the right and below.
+    fn add_texture(&mut self, l: f64, right: f32, under: f32) {
+        self.texture += (f64::from(right) - l).abs() + (f64::from(under) - l).abs();
+        self.pairs += 2;
+    }
+
+    fn background(&self) -> Background {
+        if self.pixels == 0 {
+            return Background::default();
+        }
+        let nf = f64::from(self.pixels);
+        Background {
+            mean: self.colour.map(|s| (s / nf) as f32),
+            std: (self.luma_sq / nf - (self.luma / nf).powi(2))
+                .max(0.0)
+                .sqrt() as f32,
+            texture: if self.pairs > 0 {
+                (self.texture / f64::from(self.pairs)) as f32
+            } else {
+                0.0
+            },
+            pixels: self.pixels,
+        }
     }
 }
 
@@ -419,46 +452,31 @@ mod tests {
         );
     }
 
-    /// The backdrop's measures, pixel by pixel through [`is_backdrop`], as they were first
-    /// written: the row-wise [`background`] must give exactly these.
+    /// The backdrop's pixels, one by one through [`is_backdrop`], as they were first chosen:
+    /// the row-wise [`background`] must pick exactly these and give exactly these measures.
     fn background_pixel_by_pixel(rgb: &RgbImage, head: &Head) -> Background {
         let (w, h) = rgb.dimensions();
         let rows = (head.eye_y.max(0.0) as u32).min(h);
         let stride = if w >= 1000 { 2 } else { 1 };
-        let (mut sum, mut lsum, mut lsq, mut tex, mut n, mut tn) =
-            ([0.0f64; 3], 0.0f64, 0.0f64, 0.0f64, 0u32, 0u32);
+        let mut sums = Sums::default();
         for y in (0..rows).step_by(stride) {
             for x in (0..w).step_by(stride) {
                 if !is_backdrop(head, x, y) {
                     continue;
                 }
-                let p = rgb.get_pixel(x, y).0;
-                for c in 0..3 {
-                    sum[c] += f64::from(p[c]);
-                }
-                let l = f64::from(luma(p));
-                lsum += l;
-                lsq += l * l;
-                n += 1;
+                let l = sums.add(rgb.get_pixel(x, y).0);
                 if x + 1 < w
                     && y + 1 < rows
                     && is_backdrop(head, x + 1, y)
                     && is_backdrop(head, x, y + 1)
                 {
-                    let right = f64::from(luma(rgb.get_pixel(x + 1, y).0));
-                    let below = f64::from(luma(rgb.get_pixel(x, y + 1).0));
-                    tex += (right - l).abs() + (below - l).abs();
-                    tn += 2;
+                    let right = luma(rgb.get_pixel(x + 1, y).0);
+                    let below = luma(rgb.get_pixel(x, y + 1).0);
+                    sums.add_texture(l, right, below);
                 }
             }
         }
-        let nf = f64::from(n);
-        Background {
-            mean: sum.map(|s| (s / nf) as f32),
-            std: (lsq / nf - (lsum / nf).powi(2)).max(0.0).sqrt() as f32,
-            texture: (tex / f64::from(tn)) as f32,
-            pixels: n,
-        }
+        sums.background()
     }
 
     #[test]
