@@ -229,7 +229,7 @@ fn a_busy_background_comes_out_white() {
 
 /// The reason codes of how the applicant looks (the geometry, size and background codes left out:
 /// these portraits were not taken for a document).
-const APPEARANCE: [Reason; 14] = [
+const APPEARANCE: [Reason; 15] = [
     Reason::EyesClosed,
     Reason::MouthOpen,
     Reason::HeadTurned,
@@ -237,6 +237,7 @@ const APPEARANCE: [Reason; 14] = [
     Reason::GazeAway,
     Reason::EyebrowsHidden,
     Reason::EarsHidden,
+    Reason::ShouldersHidden,
     Reason::FaceShadow,
     Reason::Glare,
     Reason::ColourCast,
@@ -309,6 +310,56 @@ fn each_appearance_rule_fires_on_a_real_photo_that_breaks_it_and_no_other_does()
     let got = appearance_codes(&mut detector, &grace, "passport", &config);
     if got != [Headwear] {
         wrong.push(format!("grace: expected [Headwear], got {got:?}"));
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// One person cut out of a group photo of `tests/faces`: `[x, y, width, height]`.
+fn person(name: &str, [x, y, w, h]: [u32; 4]) -> RgbImage {
+    image::imageops::crop_imm(&portrait(name), x, y, w, h).to_image()
+}
+
+#[test]
+fn long_hair_over_the_shoulders_is_named_and_hair_worn_up_is_not() {
+    use Reason::*;
+    let config = util::config();
+    let mut detector = FaceDetector::new().expect("model");
+    let mut wrong = Vec::new();
+    // Long dark hair falling over one shoulder, a fringe to the brows.
+    let got = appearance_codes(
+        &mut detector,
+        &person("party6", [80, 340, 560, 800]),
+        "passport",
+        &config,
+    );
+    if got != [EyebrowsHidden, ShouldersHidden] {
+        wrong.push(format!(
+            "fringe and hair over a shoulder: expected [EyebrowsHidden, ShouldersHidden], got {got:?}"
+        ));
+    }
+    // Long brown hair over her right shoulder, looking down (the other codes of this blurred,
+    // downcast face are not this rule's business).
+    let got = appearance_codes(
+        &mut detector,
+        &person("party2", [1300, 40, 560, 700]),
+        "passport",
+        &config,
+    );
+    if !got.contains(&ShouldersHidden) {
+        wrong.push(format!(
+            "hair over a shoulder: no ShouldersHidden in {got:?}"
+        ));
+    }
+    // Hair tied back in a ponytail, pinned up, or up with a bow: the shoulders show.
+    for (name, rect) in [
+        ("party4", [920, 90, 440, 600]),
+        ("party5", [770, 20, 300, 620]),
+        ("party1", [300, 180, 500, 700]),
+    ] {
+        let got = appearance_codes(&mut detector, &person(name, rect), "passport", &config);
+        if got.contains(&ShouldersHidden) {
+            wrong.push(format!("{name} {rect:?}: hair up, got {got:?}"));
+        }
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
@@ -405,7 +456,7 @@ fn light_rules_fire_on_a_compliant_face_given_that_light_and_only_they_do() {
 
 #[test]
 fn the_center_refuses_with_the_booths_appearance_codes() {
-    // A laugh, a turned head and a cap, each normalized for a passport as the booth would: the
+    // A laugh, a turned head, a cap and long hair over a shoulder, each normalized for a passport as the booth would: the
     // geometry is right, the face is not, and the center names what is wrong.
     let config = util::config();
     let judge = Judge::new(config.documents.clone(), config.thresholds);
@@ -416,6 +467,11 @@ fn the_center_refuses_with_the_booths_appearance_codes() {
         ("laugh", portrait("laugh"), Reason::MouthOpen),
         ("turned", portrait("turned"), Reason::HeadTurned),
         ("grace", grace, Reason::Headwear),
+        (
+            "long hair",
+            person("party6", [80, 340, 560, 800]),
+            Reason::ShouldersHidden,
+        ),
     ] {
         let out = photo::process(&mut detector, &image, spec, &config.thresholds).expect("encodes");
         assert!(out.reasons().contains(&code), "{name}: {:?}", out.reasons());

@@ -389,6 +389,14 @@ fn how_the_applicant_looks_is_named_one_thing_at_a_time_and_a_blink_is_not_close
     assert_eq!(shown_after(&hat, hold), Advice::TakeOffHat);
     let earrings = with(&|l| l.earrings = Some(3.0 * t.earrings_max));
     assert_eq!(shown_after(&earrings, hold), Advice::TakeOffEarrings);
+    let long_hair = with(&|l| l.shoulders_covered = Some(1.5 * t.shoulders_covered_max));
+    assert_eq!(shown_after(&long_hair, hold), Advice::HairBehindShoulders);
+    // Long hair over the shoulders and earrings: the earrings first (advice's order).
+    let both = with(&|l| {
+        l.shoulders_covered = Some(1.5 * t.shoulders_covered_max);
+        l.earrings = Some(3.0 * t.earrings_max);
+    });
+    assert_eq!(shown_after(&both, hold), Advice::TakeOffEarrings);
     let mut guide = blinked(t, &base, spec);
     let unread = with(&|l| l.headwear = None);
     for a in std::iter::repeat_n(&hat, hold).chain(std::iter::repeat_n(&unread, 2 * hold)) {

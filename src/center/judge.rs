@@ -11,7 +11,7 @@ use crate::vision::{Thresholds, assess_still, with_detector};
 
 /// Rules the center re-checks: the geometry and how the applicant looks (the booth checks the
 /// exposure, sharpness and background itself).
-const CENTER_RULES: [&str; 26] = [
+const CENTER_RULES: [&str; 27] = [
     "size_px",
     "file_kb",
     "dpi",
@@ -37,6 +37,7 @@ const CENTER_RULES: [&str; 26] = [
     "glasses",
     "headwear",
     "earrings",
+    "shoulders_covered",
     "periodicity",
 ];
 

@@ -386,6 +386,14 @@ fn appearance(
     if let Some(earrings) = a.earrings {
         rules.at_most("earrings", earrings, t.earrings_max, Reason::Earrings);
     }
+    if let Some(covered) = a.shoulders_covered {
+        rules.at_most(
+            "shoulders_covered",
+            covered,
+            t.shoulders_covered_max,
+            Reason::ShouldersHidden,
+        );
+    }
     if let Some(periodicity) = a.periodicity {
         rules.at_most(
             "periodicity",

@@ -50,6 +50,8 @@ pub enum Reason {
     EyebrowsHidden,
     /// Hair covers the ears.
     EarsHidden,
+    /// Hair falls over the shoulders.
+    ShouldersHidden,
     /// The upper and the lower face are lit unevenly (a brim, a lamp from above).
     FaceShadow,
     /// Specular glare on the skin or on glasses.
@@ -76,7 +78,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, in the order of DESIGN.md.
-    pub const ALL: [Reason; 31] = [
+    pub const ALL: [Reason; 32] = [
         Reason::FaceNotFound,
         Reason::MultipleFaces,
         Reason::HeadTooSmall,
@@ -98,6 +100,7 @@ impl Reason {
         Reason::GazeAway,
         Reason::EyebrowsHidden,
         Reason::EarsHidden,
+        Reason::ShouldersHidden,
         Reason::FaceShadow,
         Reason::Glare,
         Reason::ColourCast,
@@ -134,6 +137,7 @@ impl Reason {
             Reason::GazeAway => "gaze_away",
             Reason::EyebrowsHidden => "eyebrows_hidden",
             Reason::EarsHidden => "ears_hidden",
+            Reason::ShouldersHidden => "shoulders_hidden",
             Reason::FaceShadow => "face_shadow",
             Reason::Glare => "glare",
             Reason::ColourCast => "colour_cast",
@@ -173,6 +177,7 @@ impl Reason {
             Reason::GazeAway => "The eyes look away: look straight into the camera.",
             Reason::EyebrowsHidden => "Hair covers the eyebrows.",
             Reason::EarsHidden => "Hair covers the ears: tuck it behind them.",
+            Reason::ShouldersHidden => "Hair falls over the shoulders: put it behind them.",
             Reason::FaceShadow => "Part of the face is in shadow (from above or below).",
             Reason::Glare => "Light reflects off the face or the glasses.",
             Reason::ColourCast => {
@@ -216,6 +221,7 @@ impl Reason {
             Reason::GazeAway => "眼睛未看镜头：请两眼平视镜头。",
             Reason::EyebrowsHidden => "头发遮挡眉毛。",
             Reason::EarsHidden => "头发遮挡耳朵：请把头发别到耳后。",
+            Reason::ShouldersHidden => "头发遮挡肩膀：请把头发拨到肩后。",
             Reason::FaceShadow => "面部有阴影（上下明暗不均）。",
             Reason::Glare => "面部或眼镜有反光。",
             Reason::ColourCast => "面部颜色不自然（偏色或非彩色照片）。",

@@ -37,7 +37,11 @@ impl Picture {
     fn text(self, lang: Language) -> &'static str {
         match self {
             Picture::NoHat => tr(lang, "不戴帽子、头巾", "No hat or headscarf"),
-            Picture::EarsAndBrows => tr(lang, "头发不遮挡耳朵和眉毛", "Ears and eyebrows showing"),
+            Picture::EarsAndBrows => tr(
+                lang,
+                "头发不遮挡耳朵、眉毛和肩膀",
+                "Ears, brows, shoulders showing",
+            ),
             Picture::NoJewellery => {
                 tr(lang, "不戴耳环、项链、发卡", "No earrings, necklace, clips")
             }

@@ -34,6 +34,11 @@ pub fn advice(lang: Language, a: Advice) -> &'static str {
         Advice::TakeOffHat => tr(lang, "请摘下帽子", "Please take off your hat"),
         Advice::TakeOffEarrings => tr(lang, "请摘下耳环", "Please take off your earrings"),
         Advice::ClearEars => tr(lang, "请把头发别到耳后", "Tuck your hair behind your ears"),
+        Advice::HairBehindShoulders => tr(
+            lang,
+            "请把头发拨到肩后",
+            "Put your hair behind your shoulders",
+        ),
         Advice::ClearBrows => tr(lang, "请露出眉毛", "Keep your hair off your eyebrows"),
         Advice::MoreLight => tr(lang, "光线太暗", "Too dark"),
         Advice::LessLight => tr(lang, "光线太亮", "Too bright"),

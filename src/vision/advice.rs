@@ -59,6 +59,8 @@ pub enum Advice {
     TakeOffEarrings,
     /// Hair covers the ears: tuck it behind them.
     ClearEars,
+    /// Hair falls over the shoulders: put it behind them.
+    HairBehindShoulders,
     /// A fringe covers the eyebrows.
     ClearBrows,
     /// Light reflects off the face or the glasses.
@@ -73,7 +75,7 @@ pub enum Advice {
 
 impl Advice {
     /// Every advice, in order of importance.
-    pub const ALL: [Advice; 26] = [
+    pub const ALL: [Advice; 27] = [
         Advice::NoFace,
         Advice::OnlyOnePerson,
         Advice::MoveCloser,
@@ -95,6 +97,7 @@ impl Advice {
         Advice::TakeOffHat,
         Advice::TakeOffEarrings,
         Advice::ClearEars,
+        Advice::HairBehindShoulders,
         Advice::ClearBrows,
         Advice::Glare,
         Advice::HoldStill,
@@ -278,11 +281,16 @@ impl Guide {
                 look.mouth_open,
                 Limit::Above(t.mouth_open_max),
             );
-            // A hat and earrings are read on the frames with a person mask (a few a second): in
-            // between, each condition stays as the last of them left it.
+            // A hat, jewellery and what the hair hides are read on the frames with a person mask
+            // (a few a second): in between, each condition stays as the last of them left it.
             for (advice, value, max) in [
                 (Advice::TakeOffHat, look.headwear, t.headwear_max),
                 (Advice::TakeOffEarrings, look.earrings, t.earrings_max),
+                (
+                    Advice::HairBehindShoulders,
+                    look.shoulders_covered,
+                    t.shoulders_covered_max,
+                ),
             ] {
                 let firing = self.firing & advice.bit() != 0;
                 if let Some(v) = value.or(firing.then_some(f32::INFINITY)) {

@@ -106,6 +106,7 @@ mod tests {
                 bridge_edges: 0.0,
                 headwear: None,
                 earrings: None,
+                shoulders_covered: None,
                 periodicity: None,
             }),
             landmarks: None,

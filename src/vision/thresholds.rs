@@ -64,6 +64,9 @@ pub struct Thresholds {
     pub headwear_max: f32,
     /// Largest count of bright spots beside the earlobes (the side with fewer): earrings.
     pub earrings_max: f32,
+    /// Largest share of the more covered shoulder under hair that comes down beside the face
+    /// (long hair worn over the shoulders).
+    pub shoulders_covered_max: f32,
     /// Largest periodicity of the face's texture (a print's halftone, a screen's pixels).
     pub periodicity_max: f32,
     /// Largest edge strength across the bridge of the nose without glasses (only checked for a
@@ -109,6 +112,7 @@ impl Default for Thresholds {
             skin_green_max: 0.03,
             headwear_max: 0.38,
             earrings_max: 1.2,
+            shoulders_covered_max: 0.3,
             periodicity_max: 150.0,
             bridge_edges_max: 5.0,
             live_head_share: [0.42, 0.62],

@@ -46,6 +46,9 @@ pub struct Appearance {
     /// Small spots far brighter than their surroundings beside the earlobes (metal, stones,
     /// pearls), the side with fewer: `None` on a frame without a person mask.
     pub earrings: Option<f32>,
+    /// Share of the more covered shoulder (as much as a document's photo shows) under hair that
+    /// comes down beside the face: `None` on a frame without a person mask.
+    pub shoulders_covered: Option<f32>,
     /// How periodic the texture of the cheeks and nose is (a print's halftone, a screen's
     /// pixels): the strongest peak of their spectra over the spectra's level. Read on stills
     /// only (a file, the capture), not on every live frame: `None` until
@@ -69,16 +72,17 @@ impl Appearance {
             fw,
         );
         let skin = Skin::sample(rgb, &cheeks);
-        let (brows_clear, ears_clear, top_bottom_light, glare, headwear, earrings) = match &skin {
+        let (brows_clear, ears_clear, top_bottom_light, glare) = match &skin {
             Some(s) => (
                 hair::brows_clear(rgb, landmarks, s, fw),
                 hair::ears_clear(rgb, landmarks, s, fw),
                 light::top_bottom(rgb, landmarks, s, fw),
                 light::glare(rgb, landmarks, s, fw),
-                headwear::band(rgb, landmarks, s, fw, crown_y),
-                jewellery::earrings(rgb, landmarks, s, fw),
             ),
-            None => (0.0, [0.0; 2], 1.0, 0.0, None, None),
+            None => (0.0, [0.0; 2], 1.0, 0.0),
+        };
+        let masked = |f: fn(&RgbImage, &Landmarks, &Skin, f32) -> Option<f32>| {
+            skin.as_ref().and_then(|s| f(rgb, landmarks, s, fw))
         };
         Appearance {
             eyes_open: features::eyes_open(landmarks),
@@ -89,8 +93,11 @@ impl Appearance {
             top_bottom_light,
             glare,
             bridge_edges: glasses::bridge_edges(rgb, landmarks, fw),
-            headwear,
-            earrings,
+            headwear: skin
+                .as_ref()
+                .and_then(|s| headwear::band(rgb, landmarks, s, fw, crown_y)),
+            earrings: masked(jewellery::earrings),
+            shoulders_covered: masked(hair::shoulders_covered),
             periodicity: None,
         }
     }
@@ -141,6 +148,7 @@ impl Appearance {
             bridge_edges: m(self.bridge_edges, other.bridge_edges),
             headwear: mean_of(self.headwear, other.headwear),
             earrings: mean_of(self.earrings, other.earrings),
+            shoulders_covered: mean_of(self.shoulders_covered, other.shoulders_covered),
             periodicity: self.periodicity,
         }
     }
@@ -230,6 +238,46 @@ impl Sampler {
         Sampler { points }
     }
 
+    /// Calls `f` with every point of the regions inside the image and its pixel.
+    pub fn each_at(&self, rgb: &RgbImage, mut f: impl FnMut([f32; 2], [u8; 3])) {
+        let (w, h) = rgb.dimensions();
+        for &[x, y] in &self.points {
+            if x >= 0.0 && y >= 0.0 && (x as u32) < w && (y as u32) < h {
+                f([x, y], rgb.get_pixel(x as u32, y as u32).0);
+            }
+        }
+    }
+
+    /// How many points the regions have, inside the image or not.
+    pub fn count(&self) -> usize {
+        self.points.len()
+    }
+
+    /// How many points lie inside the image.
+    pub fn inside(&self, rgb: &RgbImage) -> usize {
+        let mut n = 0;
+        self.each_at(rgb, |_, _| n += 1);
+        n
+    }
+
+    /// The share of the points (inside the image) that pass `within` for which `test` holds; 0
+    /// when none does.
+    pub fn share_where(
+        &self,
+        rgb: &RgbImage,
+        mut within: impl FnMut(&[f32; 2]) -> bool,
+        mut test: impl FnMut([u8; 3]) -> bool,
+    ) -> f32 {
+        let (mut yes, mut n) = (0u32, 0u32);
+        self.each_at(rgb, |p, px| {
+            if within(&p) {
+                yes += u32::from(test(px));
+                n += 1;
+            }
+        });
+        if n == 0 { 0.0 } else { yes as f32 / n as f32 }
+    }
+
     /// Calls `f` with every pixel of the regions inside the image.
     pub fn each(&self, rgb: &RgbImage, mut f: impl FnMut([u8; 3])) {
         let (w, h) = rgb.dimensions();
@@ -248,11 +296,21 @@ impl Sampler {
         min: f32,
         mut test: impl FnMut([u8; 3]) -> bool,
     ) -> f32 {
+        self.row_share_at(rgb, min, |_, px| test(px))
+    }
+
+    /// [`Sampler::row_share`] with a test that also sees the point.
+    pub fn row_share_at(
+        &self,
+        rgb: &RgbImage,
+        min: f32,
+        mut test: impl FnMut([f32; 2], [u8; 3]) -> bool,
+    ) -> f32 {
         let (w, h) = rgb.dimensions();
         let mut rows: Vec<(f32, u32, u32)> = Vec::new();
         for &[x, y] in &self.points {
             if x >= 0.0 && y >= 0.0 && (x as u32) < w && (y as u32) < h {
-                let pass = u32::from(test(rgb.get_pixel(x as u32, y as u32).0));
+                let pass = u32::from(test([x, y], rgb.get_pixel(x as u32, y as u32).0));
                 match rows.last_mut() {
                     Some(row) if row.0 == y => {
                         row.1 += pass;
