@@ -13,6 +13,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use idbooth::center::CenterConfig;
 use idbooth::center::api::{Parcel, Status, Submission, is_receipt_no};
 use idbooth::center::gate::Doors;
 use idbooth::center::judge::Judge;
@@ -21,7 +22,6 @@ use idbooth::center::outbox::{Outbox, State};
 use idbooth::center::server::{CenterState, RunningCenter, TlsPem};
 use idbooth::center::tokens::Tokens;
 use idbooth::center::{Center, Courier};
-use idbooth::ops::config::CenterConfig;
 
 const TOKEN: &str = "demo-kiosk-token-0123456789abcdef";
 const OTHER_TOKEN: &str = "other-kiosk-token-0123456789abcdef";

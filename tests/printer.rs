@@ -22,8 +22,8 @@ fn job(receipt_no: &str) -> Vec<u8> {
         dots: 576,
         chinese_mode: true,
         code_page: 0,
-        cut: idbooth::ops::config::Cut::Partial,
-        qr: idbooth::ops::config::QrMode::Native,
+        cut: idbooth::receipt::Cut::Partial,
+        qr: idbooth::receipt::QrMode::Native,
     });
     j.line("回执号").line(receipt_no).qr(receipt_no);
     j.finish()

@@ -2,6 +2,7 @@
 //! reopen-with-backoff; and the replay source (a booth scene made from a real portrait, scripted
 //! motion and faults) for the demo and tests. Knows nothing of the UI.
 
+mod config;
 mod devices;
 mod replay;
 mod scene;
@@ -9,6 +10,7 @@ mod source;
 mod usb;
 mod worker;
 
+pub use config::{CameraConfig, CameraFormat};
 pub use devices::{Device, video_devices, video_devices_in};
 pub use replay::{Faults, Motion, ReplaySource};
 pub use scene::{Placement, Subject, plain_backdrop};

@@ -7,7 +7,7 @@ use nokhwa::utils::{
 };
 
 use super::source::{CameraError, FrameSource};
-use crate::ops::config::{CameraConfig, CameraFormat as Format};
+use super::{CameraConfig, CameraFormat as Format};
 
 /// A camera opened through nokhwa.
 pub struct UsbSource {

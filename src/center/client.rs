@@ -7,8 +7,8 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, RETRY_AFTER};
 
+use super::CenterConfig;
 use super::api::{ErrorBody, Parcel, Status, Submission, is_receipt_no, is_submission_id};
-use crate::ops::config::CenterConfig;
 
 /// The longest `Retry-After` honoured; a center asking for more is asked again sooner.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);

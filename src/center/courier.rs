@@ -9,10 +9,10 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::Center;
+use super::CenterConfig;
 use super::api::{Parcel, Status, Submission};
 use super::client::{Client, SendError};
 use super::outbox::{Depth, Due, Outbox, OutboxError, Retention, now_ms};
-use crate::ops::config::CenterConfig;
 
 /// How long the applicant's data stays for a pending ticket nobody came back for.
 pub const PENDING_KEEP: Duration = Duration::from_secs(7 * 24 * 3600);

@@ -6,6 +6,7 @@
 mod admission;
 pub mod api;
 pub mod client;
+mod config;
 pub mod courier;
 pub mod gate;
 pub mod judge;
@@ -15,6 +16,7 @@ pub mod outbox;
 pub mod server;
 pub mod tokens;
 
+pub use config::CenterConfig;
 pub use courier::Courier;
 pub use number::receipt_number;
 

@@ -10,6 +10,9 @@ use serde::Deserialize;
 
 use super::locate::{key_at, line_of, span_of};
 use super::pin;
+use crate::camera::CameraConfig;
+use crate::center::CenterConfig;
+use crate::receipt::PrinterConfig;
 use crate::receipt::layout::Layouts;
 use crate::spec::{Cities, Documents, Problem};
 use crate::vision::Thresholds;
@@ -87,133 +90,6 @@ pub struct KioskSection {
     pub data_dir: Option<PathBuf>,
     /// Hours that photos and PII are kept after the center confirmed and the receipt printed.
     pub retention_hours: u32,
-}
-
-/// Pixel format asked of the camera.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CameraFormat {
-    /// Motion JPEG: high resolutions at full rate over USB 2.
-    Mjpeg,
-    /// Uncompressed YUYV 4:2:2.
-    Yuyv,
-}
-
-/// `[camera]`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CameraConfig {
-    /// Device path (`/dev/idbooth-camera`, a udev symlink) or index (`0`).
-    pub device: String,
-    /// Frame width asked of the camera.
-    pub width: u32,
-    /// Frame height asked of the camera.
-    pub height: u32,
-    /// Frame rate asked of the camera.
-    pub fps: u32,
-    /// Pixel format.
-    pub format: CameraFormat,
-    /// A frame older than this means the camera is stuck and gets reopened.
-    pub frame_timeout_ms: u64,
-}
-
-/// Serial flow control of the printer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FlowControl {
-    /// None.
-    None,
-    /// XON/XOFF.
-    Software,
-    /// RTS/CTS.
-    Hardware,
-}
-
-/// How the printer cuts the paper at the end of a receipt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Cut {
-    /// Full cut.
-    Full,
-    /// Partial cut, leaving a tab.
-    Partial,
-    /// No cutter: feed only.
-    None,
-}
-
-/// How QR codes reach the paper.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum QrMode {
-    /// The printer's own `GS ( k` QR.
-    Native,
-    /// A raster image drawn by the booth, for printers without it.
-    Image,
-}
-
-/// `[printer]`: the serial thermal printer and its profile.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PrinterConfig {
-    /// Serial port; point it at a udev symlink, since USB-serial names change.
-    pub port: String,
-    /// Baud rate.
-    pub baud: u32,
-    /// Flow control.
-    pub flow_control: FlowControl,
-    /// Paper width: 58 (384 dots) or 80 (576 dots).
-    pub paper_mm: u32,
-    /// Whether the printer needs `FS &` (Chinese mode) for GB18030 text.
-    pub chinese_mode: bool,
-    /// The character code table (`ESC t n`, 0..=255; 0 is PC437) for text when `chinese_mode`
-    /// is off: ASCII prints as it is, any other character as '?'.
-    #[serde(default)]
-    pub code_page: u32,
-    /// Cut at the end.
-    pub cut: Cut,
-    /// QR codes native or as an image.
-    pub qr: QrMode,
-}
-
-/// `[center]`: the detection center.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CenterConfig {
-    /// Base URL; HTTPS, or plain HTTP on loopback only.
-    pub url: String,
-    /// Bearer token of this kiosk.
-    pub token: String,
-    /// Connect timeout.
-    pub connect_timeout_ms: u64,
-    /// Timeout of one request.
-    pub request_timeout_ms: u64,
-    /// How long the applicant waits for the answer before getting a pending ticket.
-    pub wait_budget_s: u64,
-    /// PEM file of the CA that signed the center's certificate; only it is trusted then.
-    /// Relative to the config folder. Without it, the system's roots.
-    #[serde(default)]
-    pub ca_file: Option<String>,
-    /// First retry delay; it doubles per failed try, with jitter.
-    #[serde(default = "default_retry_min_ms")]
-    pub retry_min_ms: u64,
-    /// Longest retry delay.
-    #[serde(default = "default_retry_max_ms")]
-    pub retry_max_ms: u64,
-    /// How often a submission the center has not decided yet is asked about.
-    #[serde(default = "default_poll_ms")]
-    pub poll_interval_ms: u64,
-}
-
-fn default_retry_min_ms() -> u64 {
-    1_000
-}
-
-fn default_retry_max_ms() -> u64 {
-    60_000
-}
-
-fn default_poll_ms() -> u64 {
-    5_000
 }
 
 /// `[timeouts]`: inactivity on applicant screens.

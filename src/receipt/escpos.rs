@@ -5,7 +5,7 @@
 
 use image::GrayImage;
 
-use crate::ops::config::{Cut, PrinterConfig, QrMode};
+use super::{Cut, PrinterConfig, QrMode};
 
 /// What a printer model needs, from `[printer]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 //! encoder and our own reader of it, the PNG preview of a job, the PDF receipt and photo sheet,
 //! and the printers (serial with DLE EOT status, virtual). Knows nothing of the UI.
 
+mod config;
 pub mod decode;
 pub mod escpos;
 pub mod font;
@@ -16,6 +17,7 @@ pub mod sample;
 pub mod serial;
 mod ticket;
 
+pub use config::{Cut, FlowControl, PrinterConfig, QrMode};
 pub use kiosk_printer::KioskPrinter;
 pub use model::{Receipt, clean};
 pub use printer::{PrintError, Printer, VirtualPrinter, preview, receipt_job, ticket_job};

@@ -245,7 +245,7 @@ fn file_safe(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::config::{Cut, QrMode};
+    use crate::receipt::{Cut, QrMode};
     use std::os::unix::fs::PermissionsExt;
 
     /// A 58 mm printer in Chinese mode.

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serialport::{FlowControl as PortFlow, SerialPort};
 
 use super::printer::PrintError;
-use crate::ops::config::{FlowControl, PrinterConfig};
+use super::{FlowControl, PrinterConfig};
 
 /// What the printer says of itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

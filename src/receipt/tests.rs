@@ -3,7 +3,7 @@
 use super::decode::{Op, decode};
 use super::escpos::Profile;
 use super::model::Receipt;
-use crate::ops::config::{Cut, QrMode};
+use super::{Cut, QrMode};
 
 fn receipt(receipt_no: &str) -> Receipt {
     Receipt {

@@ -4,7 +4,7 @@
 use image::GrayImage;
 
 use super::{Glyphs, MARGIN, code128, draw, png};
-use crate::ops::config::QrMode;
+use crate::receipt::QrMode;
 use crate::receipt::Receipt;
 use crate::receipt::decode::{Op, decode};
 use crate::receipt::escpos::Profile;
