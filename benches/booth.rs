@@ -5,7 +5,7 @@
 
 #![allow(clippy::print_stdout)] // A report: printing is its job.
 
-#[path = "../tests/util.rs"]
+#[path = "../tests/all/util.rs"]
 mod util;
 
 use std::time::{Duration, Instant};

@@ -2,7 +2,7 @@
 //! mask, and the tracker's whole assessment, against a full-frame rustface pass (the baseline),
 //! in one run. `cargo bench --bench live`.
 
-#[path = "../tests/util.rs"]
+#[path = "../tests/all/util.rs"]
 mod util;
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -5,7 +5,7 @@
 //! in one run.
 //! `cargo bench --bench normalize`.
 
-#[path = "../tests/util.rs"]
+#[path = "../tests/all/util.rs"]
 mod util;
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -38,13 +38,22 @@ pub fn encode_jpeg(rgb: &RgbImage, dpi: u32, quality: u8) -> Result<Vec<u8>, Enc
     Ok(out)
 }
 
+/// The most encodes [`encode_within`] takes, whatever its hint: a far hint costs its widening
+/// steps on top of the bisection (without a hint, at most 7).
+pub const MAX_ENCODES: u32 = 11;
+
+/// Steps of widening from a hint before the rest is bisected: hints within 7 of the answer are
+/// bracketed by them; a farther hint would cost more steps than it saves.
+const WIDENING: u32 = 3;
+
 /// The highest quality whose file fits under `max` bytes. `in_window` says whether it also
 /// reaches `min`; a file below `min` even at the top quality is returned as it is, not padded.
 ///
 /// Without a hint the qualities 10 to 98 are bisected (at most 7 encodes). With `hint`, where
 /// the answer was last time for a photo like this one, the search starts there and widens its
-/// steps until the answer is bracketed, then bisects: two encodes when the hint is right, and
-/// the same answer as the bisection (the file grows with the quality).
+/// steps (1, 2, 4) until the answer is bracketed, then bisects: two encodes when the hint is
+/// right, three when it is one off, at most [`MAX_ENCODES`] when it is far off, and always the
+/// same answer as the bisection (the file grows with the quality).
 pub fn encode_within(
     rgb: &RgbImage,
     dpi: u32,
@@ -59,44 +68,7 @@ pub fn encode_within(
         smallest: None,
         encodes: 0,
     };
-    // The qualities still in question: the answer lies in lo - 1 ..= hi (lo - 1 known to fit,
-    // or below the range).
-    let (mut lo, mut hi) = (MIN_QUALITY, MAX_QUALITY);
-    if let Some(hint) = hint.map(|h| h.clamp(MIN_QUALITY, MAX_QUALITY)) {
-        let mut step = 1u8;
-        if search.fits(hint)? {
-            lo = hint + 1;
-            while lo <= hi {
-                let q = (hint.saturating_add(step)).min(hi);
-                if search.fits(q)? {
-                    lo = q + 1;
-                } else {
-                    hi = q - 1;
-                    break;
-                }
-                step = step.saturating_mul(2);
-            }
-        } else {
-            hi = hint - 1;
-            while lo <= hi {
-                let q = hint.saturating_sub(step).max(lo);
-                if search.fits(q)? {
-                    lo = q + 1;
-                    break;
-                }
-                hi = q - 1;
-                step = step.saturating_mul(2);
-            }
-        }
-    }
-    while lo <= hi {
-        let mid = lo + (hi - lo) / 2;
-        if search.fits(mid)? {
-            lo = mid + 1;
-        } else {
-            hi = mid - 1;
-        }
-    }
+    highest_fitting(hint, |q| search.fits(q))?;
     // At least one quality was tried (MIN_QUALITY <= MAX_QUALITY), so one of them is set.
     let (quality, bytes) = search
         .best
@@ -109,6 +81,59 @@ pub fn encode_within(
         encodes: search.encodes,
         in_window,
     })
+}
+
+/// Searches the qualities for the highest one that `fits` (which holds up to some quality and
+/// not above it), from `hint` when there is one; `fits` sees every quality tried.
+fn highest_fitting<E>(
+    hint: Option<u8>,
+    mut fits: impl FnMut(u8) -> Result<bool, E>,
+) -> Result<(), E> {
+    // The qualities still in question: the answer lies in lo - 1 ..= hi (lo - 1 known to fit,
+    // or below the range).
+    let (mut lo, mut hi) = (MIN_QUALITY, MAX_QUALITY);
+    if let Some(hint) = hint.map(|h| h.clamp(MIN_QUALITY, MAX_QUALITY)) {
+        let mut step = 1u8;
+        if fits(hint)? {
+            lo = hint + 1;
+            for _ in 0..WIDENING {
+                if lo > hi {
+                    break;
+                }
+                let q = hint.saturating_add(step).min(hi);
+                if fits(q)? {
+                    lo = q + 1;
+                } else {
+                    hi = q - 1;
+                    break;
+                }
+                step = step.saturating_mul(2);
+            }
+        } else {
+            hi = hint - 1;
+            for _ in 0..WIDENING {
+                if lo > hi {
+                    break;
+                }
+                let q = hint.saturating_sub(step).max(lo);
+                if fits(q)? {
+                    lo = q + 1;
+                    break;
+                }
+                hi = q - 1;
+                step = step.saturating_mul(2);
+            }
+        }
+    }
+    while lo <= hi {
+        let mid = lo + (hi - lo) / 2;
+        if fits(mid)? {
+            lo = mid + 1;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    Ok(())
 }
 
 /// The files tried by [`encode_within`]: the best that fits, and the smallest that does not.
@@ -234,6 +259,36 @@ mod tests {
         assert!(!encoded.in_window);
         assert_eq!(encoded.quality, MAX_QUALITY);
         assert!(encoded.bytes.len() < 20 * 1024);
+    }
+
+    #[test]
+    fn every_hint_finds_the_highest_fitting_quality_within_the_most_encodes() {
+        // Every answer (below the range, inside it, at its top) from no hint and every hint,
+        // with `fits` counting: the same answer as the bisection, never more than MAX_ENCODES.
+        for answer in MIN_QUALITY - 1..=MAX_QUALITY {
+            let hints = std::iter::once(None).chain((0..=u8::MAX).map(Some));
+            for hint in hints {
+                let (mut tried, mut best) = (0u32, None);
+                highest_fitting(hint, |q| {
+                    tried += 1;
+                    let fits = q <= answer;
+                    if fits {
+                        best = best.max(Some(q));
+                    }
+                    Ok::<_, std::convert::Infallible>(fits)
+                })
+                .expect("infallible");
+                let want = (answer >= MIN_QUALITY).then_some(answer);
+                assert_eq!(best, want, "answer {answer}, hint {hint:?}");
+                assert!(
+                    tried <= MAX_ENCODES,
+                    "answer {answer}, hint {hint:?}: {tried}"
+                );
+                if hint.is_none() {
+                    assert!(tried <= 7, "answer {answer} without a hint: {tried}");
+                }
+            }
+        }
     }
 
     #[test]

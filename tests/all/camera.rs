@@ -1,7 +1,7 @@
 //! The camera worker on the replay source: frames at the camera's rate, and a stall or a
 //! disconnection that the watchdog recovers from while the consumer is never blocked.
 
-mod util;
+use crate::util;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

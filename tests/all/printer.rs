@@ -2,7 +2,7 @@
 //! paper out, a cover open, a silent printer, a vanished port, and the disk queue: nothing lost,
 //! nothing printed twice.
 
-mod util;
+use crate::util;
 
 use util::{State, emulator};
 

@@ -1,7 +1,7 @@
 //! The whole booth, headless: egui_kittest drives the real app (replay camera on the demo's portrait,
 //! the reference center in-process, the virtual printer) through the flow by its labels.
 
-mod util;
+use crate::util;
 
 use std::time::Duration;
 

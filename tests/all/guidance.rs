@@ -1,7 +1,7 @@
 //! Live guidance on real faces: the tracker on 640×480 frames of the demo's subject in a booth, and the
 //! advice each kind of mistake gets, held steady by hysteresis.
 
-mod util;
+use crate::util;
 
 use idbooth::camera::{Placement, plain_backdrop};
 use idbooth::vision::{Advice, Assessment, FaceDetector, Guide, Tracker, assess_still};

@@ -5,7 +5,7 @@
 //! The booth reads `$NOTIFY_SOCKET` and `$WATCHDOG_USEC`, which are process-wide: the test runs
 //! this binary again as a child with them set, and the child runs the booth.
 
-mod util;
+use crate::util;
 
 use std::os::unix::net::UnixDatagram;
 use std::sync::Arc;
@@ -56,7 +56,7 @@ fn the_ui_loop_feeds_the_watchdog_and_a_stalled_loop_does_not() {
     let out = std::process::Command::new(std::env::current_exe().expect("test binary"))
         .args([
             "--exact",
-            "booth_under_systemd",
+            "watchdog::booth_under_systemd",
             "--ignored",
             "--nocapture",
             "--test-threads=1",

@@ -1,6 +1,6 @@
 //! `idbooth config check` and `config pin` on the shipped config and on each kind of bad input.
 
-mod util;
+use crate::util;
 
 use std::io::Write;
 use std::process::Stdio;

@@ -1,7 +1,7 @@
 //! `idbooth receipt render --format png|pdf` and `idbooth receipt sheet` as an operator runs
 //! them: real files, opened by the image decoder and poppler.
 
-mod util;
+use crate::util;
 
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 //! killed processes, HTTPS, bad requests, and load. In every case each submission reaches the
 //! center's book exactly once and every receipt number is unique.
 
-mod util;
+use crate::util;
 
 use util::parcel;
 
@@ -740,15 +740,17 @@ async fn proxy(
     } else {
         Fault::Forward
     };
+    // The whole request is read before any answer: answered early, the kiosk could meet a
+    // broken pipe while still sending instead of the answer the fault stands for.
+    let bytes = axum::body::to_bytes(body, 4 << 20).await.expect("body");
     let forward = || async {
-        let bytes = axum::body::to_bytes(body, 4 << 20).await.expect("body");
         let mut out = client.request(parts.method.clone(), format!("{upstream}{}", parts.uri));
         for (name, value) in &parts.headers {
             if name != "host" && name != "content-length" {
                 out = out.header(name, value);
             }
         }
-        let answer = out.body(bytes).send().await.expect("upstream");
+        let answer = out.body(bytes.clone()).send().await.expect("upstream");
         let status = answer.status();
         let body = answer.bytes().await.expect("upstream body");
         (

@@ -1,7 +1,7 @@
 //! The real window: the demo under Xvfb with openbox, screenshots read back by OCR. It must be
 //! the attract screen, fill the screen, show Chinese text, and answer a tap.
 
-mod util;
+use crate::util;
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

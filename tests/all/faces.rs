@@ -4,7 +4,7 @@
 //! its eye line where the irises are, and a white background; the center's judge agrees with
 //! every photo the booth calls compliant.
 
-mod util;
+use crate::util;
 
 use idbooth::center::judge::Judge;
 use idbooth::photo;

@@ -1,6 +1,6 @@
 //! The command line's contracts: help everywhere, honest refusals, exit status 2 on bad usage.
 
-mod util;
+use crate::util;
 
 use util::{parts, run};
 

@@ -3,7 +3,7 @@
 //! the diagnostics bundle without secrets or personal data, the actions, and the screen leaving
 //! by itself.
 
-mod util;
+use crate::util;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -409,7 +409,7 @@ fn counters_and_events_survive_a_restart_of_the_process() {
             .args([
                 "--ignored",
                 "--exact",
-                "child_records_one_session",
+                "maintenance::child_records_one_session",
                 "--quiet",
             ])
             .env("IDBOOTH_OPS_DIR", data.path())

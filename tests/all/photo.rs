@@ -1,7 +1,7 @@
 //! The photo pipeline on real faces: normalization to every spec, the checks, the reasons for
 //! transformed captures, and the CLI's contract (exit status, output file facts, bad input).
 
-mod util;
+use crate::util;
 
 use idbooth::camera::Placement;
 use idbooth::photo::{self, read_markers};
@@ -48,8 +48,10 @@ fn the_subject_normalizes_to_every_document() {
             spec.id,
             out.jpeg.bytes.len()
         );
+        // The KB search starts from the quality of the last photo of this size, which may be
+        // another test's photo (they share the process): far off, it costs its widening steps.
         assert!(
-            out.jpeg.encodes <= 8,
+            out.jpeg.encodes <= photo::MAX_ENCODES,
             "{}: {} encodes",
             spec.id,
             out.jpeg.encodes

@@ -119,7 +119,7 @@ pub fn config() -> idbooth::ops::Config {
 
 // --- The booth app, headless (egui_kittest) ---
 
-/// The booth's own screen: the kiosk runs fullscreen at 1280×800 (tests/window.rs checks it).
+/// The booth's own screen: the kiosk runs fullscreen at 1280×800 (tests/all/window.rs checks it).
 pub const BOOTH_SCREEN: egui::Vec2 = egui::Vec2::new(1280.0, 800.0);
 
 /// The demo booth in a 1280×900 headless harness, with its data in `data`.

@@ -1,0 +1,21 @@
+//! The integration tests, one binary with a module per area (linking the whole crate with egui
+//! and wgpu once instead of once per area). `util` holds what they share: the real binary run as
+//! a child, the shipped config copied to edit, the booth in a headless harness, a thermal printer
+//! on a pty.
+
+mod util;
+
+mod booth_ui;
+mod camera;
+mod center;
+mod cli;
+mod config_check;
+mod faces;
+mod guidance;
+mod maintenance;
+mod photo;
+mod printer;
+mod receipt;
+mod systemd;
+mod watchdog;
+mod window;
