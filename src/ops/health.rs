@@ -11,8 +11,8 @@ use crate::camera::{CameraState, CameraStatus};
 use crate::receipt::PrintError;
 use crate::receipt::serial::Status as PrinterStatus;
 
-/// The center and the outbox, as the outbox's owner reports them (issue #4 fills this slot;
-/// until then it is `None` and the screen shows "—").
+/// The center and the outbox, from the courier's status (`None` until the booth's first health
+/// check, and the screen shows "—").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CenterHealth {
     /// The last health check got an answer.
@@ -91,6 +91,12 @@ pub fn problems(health: &Health) -> Vec<Problem> {
         Some(Err(PrintError::Offline(why))) => out.push(problem(
             format!("打印机无应答（{why}）：检查电源和 USB 线"),
             format!("Printer not answering ({why}): check its power and USB cable"),
+        )),
+        Some(Err(PrintError::Queue(why))) => out.push(problem(
+            format!("打印队列无法保存或读取（{why}）：检查磁盘空间"),
+            format!(
+                "The print queue cannot keep or read a job ({why}): check the disk's free space"
+            ),
         )),
         Some(Err(other)) => out.push(problem(
             format!("打印机：{other}"),
@@ -258,6 +264,17 @@ mod tests {
             disk: None,
             center: None,
         }
+    }
+
+    #[test]
+    fn a_print_queue_the_disk_cannot_keep_asks_for_disk_space_not_for_the_cable() {
+        let mut h = health(camera(CameraState::Running, Some(0)));
+        h.printer = Some(Err(PrintError::Queue("No space left on device".into())));
+        let p = problems(&h);
+        assert_eq!(p.len(), 1);
+        assert!(p[0].en.contains("free space"), "{}", p[0].en);
+        assert!(p[0].zh.contains("磁盘空间"), "{}", p[0].zh);
+        assert!(!p[0].en.contains("cable"), "{}", p[0].en);
     }
 
     #[test]

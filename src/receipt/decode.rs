@@ -1,5 +1,5 @@
 //! Our own ESC/POS reader: turns a byte stream back into what the printer would do, for the
-//! tests, the virtual printer and (issue #5) the PNG preview.
+//! tests, the virtual printer and the PNG preview.
 
 /// One thing the printer is told.
 #[derive(Debug, Clone, PartialEq, Eq)]

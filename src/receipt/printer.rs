@@ -1,4 +1,4 @@
-//! Printers behind one trait: the serial ESC/POS printer (issue #5) and the demo's virtual
+//! Printers behind one trait: the serial ESC/POS printer and the demo's virtual
 //! printer, which writes each receipt into the data folder.
 
 use std::path::PathBuf;
@@ -26,6 +26,10 @@ pub enum PrintError {
     /// Not answering, or the port is gone.
     #[error("printer: offline: {0}")]
     Offline(String),
+    /// The print queue cannot keep or read a job (a full or failing disk): the printer itself
+    /// may be fine.
+    #[error("printer: the print queue: {0}")]
+    Queue(String),
     /// A reprint of a job that is not waiting (printed already, or never queued).
     #[error("printer: nothing waits under {0}")]
     NotQueued(String),

@@ -17,7 +17,7 @@ pub struct PrintQueue {
 }
 
 fn io(e: std::io::Error) -> PrintError {
-    PrintError::Offline(format!("print queue: {e}"))
+    PrintError::Queue(e.to_string())
 }
 
 /// The file name part of a job's name: letters, digits and '-' only.
@@ -104,8 +104,8 @@ impl PrintQueue {
     /// synced, so a power cut leaves the old state or the whole job. An empty job is refused.
     pub fn push(&self, name: &str, job: &[u8]) -> Result<(), PrintError> {
         if job.is_empty() {
-            return Err(PrintError::Offline(format!(
-                "print queue: {name}: an empty job is no receipt"
+            return Err(PrintError::Queue(format!(
+                "{name}: an empty job is no receipt"
             )));
         }
         let queue = self.dir.join("queue");
@@ -200,8 +200,8 @@ impl PrintQueue {
             Ok(job) if !job.is_empty() => job,
             _ => {
                 self.set_aside(name);
-                return Err(PrintError::Offline(format!(
-                    "print queue: {name} is damaged; set aside, not printed"
+                return Err(PrintError::Queue(format!(
+                    "{name} is damaged; set aside, not printed"
                 )));
             }
         };
@@ -225,6 +225,18 @@ mod tests {
         assert_eq!(mode(&root), 0o700);
         assert_eq!(mode(&root.join("queue")), 0o700);
         assert_eq!(mode(&root.join("queue/receipt-A0000001.escpos")), 0o600);
+    }
+
+    #[test]
+    fn a_job_the_disk_cannot_keep_is_a_queue_error_not_an_offline_printer() {
+        let dir = tempfile::tempdir().expect("temp");
+        let queue = PrintQueue::open(dir.path()).expect("queue");
+        // The job's temporary file cannot be written (here a folder stands in its place; on a
+        // booth, a full disk).
+        std::fs::create_dir(dir.path().join("queue/.receipt-A0000009.tmp")).expect("block");
+        let refused = queue.push("receipt-A0000009", b"\x1b@job");
+        assert!(matches!(&refused, Err(PrintError::Queue(_))), "{refused:?}");
+        assert!(queue.waiting().expect("waiting").is_empty());
     }
 
     #[test]

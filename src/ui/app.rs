@@ -112,7 +112,7 @@ pub struct Booth {
     printer_down: bool,
 }
 
-/// The operator's side of the booth (issue #7): the maintenance screen and what it records.
+/// The operator's side of the booth: the maintenance screen and what it records.
 struct Operator {
     store: OpsStore,
     data_dir: Option<std::path::PathBuf>,
@@ -222,7 +222,7 @@ impl Booth {
         &self.operator.maintenance
     }
 
-    /// The slot the center's health goes in (the outbox, issue #4, fills it); `None` shows "—".
+    /// The slot the courier reports the center's health in; `None` (no report yet) shows "—".
     pub fn center_health(&self) -> Arc<Mutex<Option<CenterHealth>>> {
         Arc::clone(&self.operator.center)
     }

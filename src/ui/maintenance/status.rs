@@ -1,5 +1,5 @@
-//! Status at a glance: camera, printer (each status bit), center and outbox (a slot issue #4
-//! fills), disk, version and uptime, then every problem in words an operator can act on. The
+//! Status at a glance: camera, printer (each status bit), center and outbox (as the courier
+//! reports them), disk, version and uptime, then every problem in words an operator can act on. The
 //! printer is asked on a worker thread (a serial status takes up to a second), every few seconds
 //! while the screen is open.
 
@@ -215,7 +215,7 @@ fn printer_rows(ui: &mut Ui, lang: Language, printer: &Option<Result<PrinterStat
 fn center_rows(ui: &mut Ui, lang: Language, health: &Health) {
     ui.label(tr(lang, "检测中心", "Center"));
     match &health.center {
-        // The outbox (issue #4) reports here; until it does, nothing is known.
+        // The courier reports here; until its first health check, nothing is known.
         None => {
             ui.label("—");
         }
