@@ -14,6 +14,7 @@ use crate::camera::CameraConfig;
 use crate::center::CenterConfig;
 use crate::receipt::PrinterConfig;
 use crate::receipt::layout::Layouts;
+use crate::session::SessionConfig;
 use crate::spec::{Cities, Documents, Problem};
 use crate::vision::Thresholds;
 
@@ -136,6 +137,9 @@ pub struct KioskConfig {
     pub center: CenterConfig,
     /// `[timeouts]`.
     pub timeouts: Timeouts,
+    /// `[session]` (optional).
+    #[serde(default)]
+    pub session: SessionConfig,
     /// `[operator]`.
     pub operator: OperatorConfig,
 }
@@ -247,6 +251,20 @@ impl KioskConfig {
                     t.inactivity_s - 1
                 ),
             ));
+        }
+
+        let s = &self.session;
+        for (key, value, range) in [
+            ("session.max_attempts", u64::from(s.max_attempts), 1..=10),
+            ("session.countdown_s", u64::from(s.countdown_s), 1..=10),
+            ("session.farewell_s", s.farewell_s, 5..=120),
+        ] {
+            if !range.contains(&value) {
+                return Err(Problem::invalid(
+                    key,
+                    format!("expected {} to {}", range.start(), range.end()),
+                ));
+            }
         }
 
         if !(30..=3600).contains(&self.operator.idle_s) {

@@ -306,13 +306,14 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
+        let session = super::SessionConfig::default();
         Limits {
             inactivity_s: 90,
             warning_s: 20,
-            max_attempts: 5,
+            max_attempts: session.max_attempts,
             good_updates: 15,
-            countdown_s: 3,
-            farewell_s: 15,
+            countdown_s: session.countdown_s,
+            farewell_s: session.farewell_s,
         }
     }
 }

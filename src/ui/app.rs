@@ -139,6 +139,9 @@ impl Booth {
         let limits = Limits {
             inactivity_s: k.timeouts.inactivity_s,
             warning_s: k.timeouts.warning_s,
+            max_attempts: k.session.max_attempts,
+            countdown_s: k.session.countdown_s,
+            farewell_s: k.session.farewell_s,
             ..Limits::default()
         };
         let vision = Arc::new(VisionShared {

@@ -1105,7 +1105,16 @@ fn booth_with_center(
     data: &std::path::Path,
     center: std::sync::Arc<ScriptedCenter>,
 ) -> egui_kittest::Harness<'static, idbooth::ui::Booth> {
-    let config = std::sync::Arc::new(util::config());
+    booth_with_center_and_config(data, center, util::config())
+}
+
+/// [`booth_with_center`] with its own configuration.
+fn booth_with_center_and_config(
+    data: &std::path::Path,
+    center: std::sync::Arc<ScriptedCenter>,
+    config: idbooth::ops::Config,
+) -> egui_kittest::Harness<'static, idbooth::ui::Booth> {
+    let config = std::sync::Arc::new(config);
     let mut parts = idbooth::demo_parts(config, data, util::PORTRAIT.as_ref()).expect("demo parts");
     parts.center = center;
     let mut h = booth_on(parts, data);
@@ -1119,8 +1128,12 @@ fn at_the_retake_limit_the_rejection_sends_the_applicant_to_the_staff() {
     let center = std::sync::Arc::new(ScriptedCenter::new(Some(
         idbooth::center::api::Status::Rejected,
     )));
-    let mut h = booth_with_center(data.path(), std::sync::Arc::clone(&center));
-    let limit = idbooth::session::Limits::default().max_attempts;
+    // The booth's own limit from kiosk.toml's [session], not the default.
+    let mut config = util::config();
+    config.kiosk.session.max_attempts = 2;
+    let limit = config.kiosk.session.max_attempts;
+    assert_ne!(limit, idbooth::session::Limits::default().max_attempts);
+    let mut h = booth_with_center_and_config(data.path(), std::sync::Arc::clone(&center), config);
     for attempt in 1..=limit {
         // The replay applicant stands right: the countdown starts by itself.
         util::wait_for(&mut h, "确认提交", Duration::from_secs(60));

@@ -119,6 +119,32 @@ fn typo_in_kiosk_toml_is_named() {
 }
 
 #[test]
+fn session_limits_out_of_range_are_named_and_the_section_is_optional() {
+    let dir = config_copy();
+    let line = edit(
+        dir.path(),
+        "kiosk.toml",
+        "max_attempts = 5",
+        "max_attempts = 0",
+    );
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 2);
+    assert_one_line(&err, "kiosk.toml", line, "session.max_attempts", "1 to 10");
+    // A booth configured before [session] existed keeps working, with the defaults.
+    let dir = config_copy();
+    let kiosk = dir.path().join("kiosk.toml");
+    let text = std::fs::read_to_string(&kiosk).expect("read");
+    let start = text.find("[session]").expect("a [session] section");
+    let end = start + text[start..].find("\n[").expect("a section after it") + 1;
+    std::fs::write(&kiosk, format!("{}{}", &text[..start], &text[end..])).expect("write");
+    let config = idbooth::ops::Config::load(dir.path()).expect("loads without [session]");
+    assert_eq!(
+        config.kiosk.session,
+        idbooth::session::SessionConfig::default()
+    );
+}
+
+#[test]
 fn a_code_page_outside_esc_t_is_named() {
     let dir = config_copy();
     let line = edit(dir.path(), "kiosk.toml", "code_page = 0", "code_page = 256");
