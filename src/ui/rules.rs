@@ -180,6 +180,16 @@ fn draw(p: &Painter, picture: Picture, c: Pos2, s: f32) {
         Picture::EarsAndBrows => {
             face(p, c, s, ink, accent);
             hair(p, c, s, ink);
+            // The neck and both shoulders, clear of hair.
+            for side in [-1.0f32, 1.0] {
+                let line = vec![
+                    pos2(c.x + side * 0.1 * s, c.y + 0.36 * s),
+                    pos2(c.x + side * 0.12 * s, c.y + 0.44 * s),
+                    pos2(c.x + side * 0.3 * s, c.y + 0.48 * s),
+                    pos2(c.x + side * 0.42 * s, c.y + 0.56 * s),
+                ];
+                p.add(Shape::line(line, accent));
+            }
         }
         Picture::NoJewellery => {
             face(p, c, s, ink, ink);
