@@ -222,3 +222,41 @@ fn median(mut v: Vec<f32>) -> f32 {
     let mid = v.len() / 2;
     *v.select_nth_unstable_by(mid, f32::total_cmp).1
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_point_is_within_an_outline_and_not_beside_it() {
+        let square = [[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]];
+        assert!(within(&square, [5.0, 5.0]));
+        assert!(!within(&square, [15.0, 5.0]));
+        assert!(!within(&square, [5.0, -1.0]));
+        assert!(!within(&[], [0.0, 0.0]));
+    }
+
+    #[test]
+    fn the_hairs_tone_holds_against_a_bow_in_its_sample() {
+        // Dark brown hair with a fifth of the sample a white bow: the median tone is the hair's,
+        // so hair is near it and the bow and a light backdrop are not.
+        let mut rgb = RgbImage::from_pixel(100, 100, image::Rgb([60, 40, 30]));
+        for (x, y, p) in rgb.enumerate_pixels_mut() {
+            if x < 20 {
+                *p = image::Rgb([245, 245, 245]);
+            } else if (x + y) % 7 == 0 {
+                // Strands a little lighter.
+                *p = image::Rgb([80, 58, 44]);
+            }
+        }
+        let all = Sampler::rect([0.0, 0.0], [100.0, 100.0], 100.0);
+        let hair = Tone::sample(&rgb, &all, |_, _| true).expect("enough points");
+        assert!(hair.near([60, 40, 30]));
+        assert!(hair.near([80, 58, 44]), "a lighter strand");
+        assert!(!hair.near([245, 245, 245]), "the bow");
+        assert!(!hair.near([200, 60, 60]), "a red top");
+        // Too few points: no tone.
+        let few = Sampler::rect([0.0, 0.0], [5.0, 5.0], 100.0);
+        assert!(Tone::sample(&rgb, &few, |_, _| true).is_none());
+    }
+}
