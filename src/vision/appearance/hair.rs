@@ -23,7 +23,7 @@ pub fn brows_clear(rgb: &RgbImage, l: &Landmarks, skin: &Skin, face_width: f32) 
 /// Share of the rows beside the face, from the eyes to below the nose, where the ear shows as
 /// skin, image-left side first: ears in view show in most rows, hair over them in few.
 pub fn ears_clear(rgb: &RgbImage, l: &Landmarks, skin: &Skin, face_width: f32) -> [f32; 2] {
-    let eye_y = (l.eyes[0].iris[1] + l.eyes[1].iris[1]) / 2.0;
+    let eye_y = l.eye_y();
     let (top, bottom) = (eye_y - 0.05 * face_width, eye_y + 0.40 * face_width);
     let left = index::EAR_SIDE_LEFT
         .iter()
@@ -82,7 +82,7 @@ pub fn shoulders_covered(
     let mask = l.mask.as_deref()?;
     let fw = face_width;
     let chin = l.mesh.xy(index::CHIN);
-    let eye_y = (l.eyes[0].iris[1] + l.eyes[1].iris[1]) / 2.0;
+    let eye_y = l.eye_y();
     let mouth_y = index::MOUTH_CORNERS
         .iter()
         .map(|&i| l.mesh.xy(i)[1])
@@ -130,7 +130,7 @@ pub fn shoulders_covered(
 /// person mask or with too little hair (a bald head).
 fn tone(rgb: &RgbImage, l: &Landmarks, skin: &Skin, face_width: f32) -> Option<Tone> {
     let mask = l.mask.as_deref()?;
-    let eye_y = (l.eyes[0].iris[1] + l.eyes[1].iris[1]) / 2.0;
+    let eye_y = l.eye_y();
     let cx = l.mesh.xy(index::CHIN)[0];
     let oval: Vec<[f32; 2]> = index::FACE_OVAL.iter().map(|&i| l.mesh.xy(i)).collect();
     let head = Sampler::rect(

@@ -27,7 +27,7 @@ pub fn top_bottom(rgb: &RgbImage, l: &Landmarks, skin: &Skin, face_width: f32) -
         face_width,
     );
     let nose = l.mesh.xy(index::NOSE_BOTTOM);
-    let eye_y = (l.eyes[0].iris[1] + l.eyes[1].iris[1]) / 2.0;
+    let eye_y = l.eye_y();
     let lower = Sampler::rect([x0, eye_y + 0.12 * face_width], [x1, nose[1]], face_width);
     let mean = |s: &Sampler| {
         let (mut sum, mut n) = (0.0f32, 0u32);

@@ -280,12 +280,7 @@ impl Sampler {
 
     /// Calls `f` with every pixel of the regions inside the image.
     pub fn each(&self, rgb: &RgbImage, mut f: impl FnMut([u8; 3])) {
-        let (w, h) = rgb.dimensions();
-        for &[x, y] in &self.points {
-            if x >= 0.0 && y >= 0.0 && (x as u32) < w && (y as u32) < h {
-                f(rgb.get_pixel(x as u32, y as u32).0);
-            }
-        }
+        self.each_at(rgb, |_, px| f(px));
     }
 
     /// The share of the rows (points of one height) in which at least `min` of the points
@@ -306,20 +301,17 @@ impl Sampler {
         min: f32,
         mut test: impl FnMut([f32; 2], [u8; 3]) -> bool,
     ) -> f32 {
-        let (w, h) = rgb.dimensions();
         let mut rows: Vec<(f32, u32, u32)> = Vec::new();
-        for &[x, y] in &self.points {
-            if x >= 0.0 && y >= 0.0 && (x as u32) < w && (y as u32) < h {
-                let pass = u32::from(test([x, y], rgb.get_pixel(x as u32, y as u32).0));
-                match rows.last_mut() {
-                    Some(row) if row.0 == y => {
-                        row.1 += pass;
-                        row.2 += 1;
-                    }
-                    _ => rows.push((y, pass, 1)),
+        self.each_at(rgb, |p, px| {
+            let pass = u32::from(test(p, px));
+            match rows.last_mut() {
+                Some(row) if row.0 == p[1] => {
+                    row.1 += pass;
+                    row.2 += 1;
                 }
+                _ => rows.push((p[1], pass, 1)),
             }
-        }
+        });
         if rows.is_empty() {
             return 0.0;
         }
@@ -332,12 +324,7 @@ impl Sampler {
 
     /// The share of the regions' pixels (inside the image) for which `test` holds; 0 when none
     /// is inside.
-    pub fn share(&self, rgb: &RgbImage, mut test: impl FnMut([u8; 3]) -> bool) -> f32 {
-        let (mut yes, mut n) = (0u32, 0u32);
-        self.each(rgb, |p| {
-            yes += u32::from(test(p));
-            n += 1;
-        });
-        if n == 0 { 0.0 } else { yes as f32 / n as f32 }
+    pub fn share(&self, rgb: &RgbImage, test: impl FnMut([u8; 3]) -> bool) -> f32 {
+        self.share_where(rgb, |_| true, test)
     }
 }

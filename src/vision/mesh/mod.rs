@@ -38,6 +38,11 @@ pub struct Landmarks {
 }
 
 impl Landmarks {
+    /// Image row of the eye line: the mean height of the two irises.
+    pub fn eye_y(&self) -> f32 {
+        (self.eyes[0].iris[1] + self.eyes[1].iris[1]) / 2.0
+    }
+
     /// Width of the face at its widest (the outline's extent along the eye line).
     pub fn face_width(&self) -> f32 {
         let (lo, hi) = self.oval_extent();
@@ -64,7 +69,7 @@ impl Landmarks {
     /// above the eyes (room for high hair) down to the shoulders.
     pub fn mask_roi(&self) -> Roi {
         let fw = self.face_width().max(1.0);
-        let eye_y = (self.eyes[0].iris[1] + self.eyes[1].iris[1]) / 2.0;
+        let eye_y = self.eye_y();
         let cx = (self.eyes[0].iris[0] + self.eyes[1].iris[0]) / 2.0;
         let size = 3.2 * fw;
         Roi {
