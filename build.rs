@@ -43,7 +43,62 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo:rustc-env=IDBOOTH_RUSTFACE_MODEL={}", model.display());
     // Tests and benches find the Solvay group photo (`test.png`) beside the model.
     println!("cargo:rustc-env=IDBOOTH_RUSTFACE_DIR={}", dir.display());
-    mediapipe_models()
+    mediapipe_models()?;
+    languages()
+}
+
+/// Embeds every language of `assets/i18n/` (`<tag>.toml`), the base `zh-CN` first, and names a
+/// `Language` constant for each (`zh-CN` → `Language::ZH_CN`).
+fn languages() -> Result<(), Box<dyn Error>> {
+    let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR")?).join("assets/i18n");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut tags = Vec::new();
+    for entry in
+        std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+    {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "toml")
+            && let Some(tag) = path.file_stem().and_then(|s| s.to_str())
+        {
+            tags.push(tag.to_owned());
+        }
+    }
+    tags.sort_by_key(|t| (t != "zh-CN", t.clone()));
+    if tags.first().map(String::as_str) != Some("zh-CN") {
+        return Err(format!("{} has no zh-CN.toml, the base language", dir.display()).into());
+    }
+    if tags.len() > usize::from(u8::MAX) {
+        return Err("too many languages in assets/i18n".into());
+    }
+    let mut code = String::from("/// The languages' files: tag and text.\n");
+    code += &format!("const FILES: [(&str, &str); {}] = [\n", tags.len());
+    for tag in &tags {
+        let path = dir.join(format!("{tag}.toml"));
+        code += &format!(
+            "    ({tag:?}, include_str!({:?})),\n",
+            path.display().to_string()
+        );
+    }
+    code += "];\n\nimpl Language {\n";
+    for (i, tag) in tags.iter().enumerate() {
+        let name: String = tag
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_uppercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        code += &format!(
+            "    /// `assets/i18n/{tag}.toml`.\n    pub const {name}: Language = Language({i});\n"
+        );
+    }
+    code += "}\n";
+    let out = PathBuf::from(env::var("OUT_DIR")?).join("languages.rs");
+    std::fs::write(&out, code)?;
+    Ok(())
 }
 
 /// Checks MediaPipe's models in `assets/models/` against the SHA-256 sums pinned in

@@ -47,7 +47,7 @@ fn uses_in(text: &str) -> BTreeSet<String> {
             rest = &rest[at + "crate::".len()..];
             let name: String = rest
                 .chars()
-                .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
                 .collect();
             if !name.is_empty() {
                 uses.insert(name);

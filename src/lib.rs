@@ -12,6 +12,7 @@ pub mod camera;
 pub mod center;
 pub mod cli;
 mod commands;
+pub mod i18n;
 #[cfg(test)]
 mod layers;
 pub mod ops;

@@ -9,6 +9,7 @@ use reqwest::header::{AUTHORIZATION, RETRY_AFTER};
 
 use super::CenterConfig;
 use super::api::{ErrorBody, Parcel, Status, Submission, is_receipt_no, is_submission_id};
+use crate::i18n::Language;
 
 /// The longest `Retry-After` honoured; a center asking for more is asked again sooner.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
@@ -266,7 +267,7 @@ async fn answer(response: reqwest::Response, id: &str) -> Result<Submission, Sen
         // applicant (another center than ours might), so the answer keeps, logs and stores
         // only the booth's words for each reason code.
         for reason in &mut submission.reasons {
-            reason.message = reason.code.message_zh().to_owned();
+            reason.message = reason.code.message(Language::ZH_CN).to_owned();
         }
         return Ok(submission);
     }

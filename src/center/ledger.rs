@@ -11,6 +11,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::api::{Decision, Meta, PendingReview, ReasonText, Status, Submission};
 use super::number::{MAX_SEQUENCE, receipt_number};
+use crate::i18n::Language;
 use crate::spec::{Documents, Reason};
 
 /// What can go wrong with the book.
@@ -438,7 +439,7 @@ fn texts(reasons: &[Reason]) -> Vec<ReasonText> {
         .iter()
         .map(|&code| ReasonText {
             code,
-            message: code.message_zh().to_owned(),
+            message: code.message(Language::ZH_CN).to_owned(),
         })
         .collect()
 }

@@ -10,8 +10,8 @@ use crate::ops::config::{Config, resolve_dir};
 use crate::ops::demo_secrets::DemoSecrets;
 use crate::ops::pin;
 
-/// Loads and validates the config folder, and checks that the embedded face models load;
-/// prints a one-line summary. The demo's PIN or token is a warning on stderr, or with `deployed`
+/// Loads and validates the config folder, and checks that the embedded face models load and
+/// that every language has every text of the base; prints a one-line summary. The demo's PIN or token is a warning on stderr, or with `deployed`
 /// the error.
 pub(super) fn check(flag: Option<&Path>, deployed: bool) -> anyhow::Result<ExitCode> {
     let dir = resolve_dir(flag)?;
@@ -29,6 +29,20 @@ pub(super) fn check(flag: Option<&Path>, deployed: bool) -> anyhow::Result<ExitC
             dir.display()
         )?;
     }
+    // A text missing in a language shows the base language's there: a warning while a
+    // translation is under way, an error for a booth about to be deployed.
+    let texts = crate::i18n::problems();
+    if !texts.is_empty() {
+        let list: Vec<String> = texts.iter().map(ToString::to_string).collect();
+        if deployed {
+            bail!("the booth's texts are incomplete: {}", list.join("; "));
+        }
+        let mut err = std::io::stderr().lock();
+        for line in &list {
+            writeln!(err, "idbooth: warning: {line}")?;
+        }
+    }
+    let languages: Vec<&str> = crate::i18n::Language::all().map(|l| l.tag()).collect();
     let home = config
         .cities
         .get(&config.kiosk.kiosk.home_city)
@@ -36,12 +50,13 @@ pub(super) fn check(flag: Option<&Path>, deployed: bool) -> anyhow::Result<ExitC
         .unwrap_or("?");
     writeln!(
         std::io::stdout().lock(),
-        "config ok: {} — kiosk {} in {home}, {} documents ({}), {} cities; face model ok",
+        "config ok: {} — kiosk {} in {home}, {} documents ({}), {} cities, languages {}; face model ok",
         dir.display(),
         config.kiosk.kiosk.id,
         config.documents.all().len(),
         config.documents.ids(),
         config.cities.all().len(),
+        languages.join(", "),
     )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -12,6 +12,7 @@ use super::locate::{key_at, line_of, span_of};
 use super::pin;
 use crate::camera::CameraConfig;
 use crate::center::CenterConfig;
+use crate::i18n::Language;
 use crate::receipt::PrinterConfig;
 use crate::receipt::layout::Layouts;
 use crate::session::SessionConfig;
@@ -64,17 +65,6 @@ fn read_reason(error: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "missing file".to_owned(),
         _ => format!("cannot read: {error}"),
     }
-}
-
-/// The language the booth greets in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub enum Language {
-    /// Simplified Chinese.
-    #[serde(rename = "zh-CN")]
-    ZhCn,
-    /// English.
-    #[serde(rename = "en")]
-    En,
 }
 
 /// `[kiosk]`: who this booth is.

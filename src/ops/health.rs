@@ -8,6 +8,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::camera::{CameraState, CameraStatus};
+use crate::i18n::Language;
 use crate::receipt::PrintError;
 use crate::receipt::serial::Status as PrinterStatus;
 
@@ -65,19 +66,38 @@ pub struct Health {
     pub center: Option<CenterHealth>,
 }
 
-/// One problem, in both languages.
+/// One problem, named by its text's key (`[health]` of `assets/i18n`) with the values it shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    /// 中文.
-    pub zh: String,
-    /// English.
-    pub en: String,
+    /// The key under `health.`.
+    pub key: &'static str,
+    /// The placeholders' values.
+    pub args: Vec<(&'static str, String)>,
 }
 
-fn problem(zh: impl Into<String>, en: impl Into<String>) -> Problem {
+impl Problem {
+    /// The problem in words, in `lang`.
+    pub fn text(&self, lang: Language) -> String {
+        let args: Vec<(&str, &dyn std::fmt::Display)> = self
+            .args
+            .iter()
+            .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
+            .collect();
+        lang.fill(&format!("health.{}", self.key), &args)
+    }
+}
+
+fn problem(key: &'static str) -> Problem {
     Problem {
-        zh: zh.into(),
-        en: en.into(),
+        key,
+        args: Vec::new(),
+    }
+}
+
+fn problem_with(key: &'static str, args: &[(&'static str, String)]) -> Problem {
+    Problem {
+        key,
+        args: args.to_vec(),
     }
 }
 
@@ -87,67 +107,43 @@ pub fn problems(health: &Health) -> Vec<Problem> {
     camera_problems(&health.camera, &mut out);
     match &health.printer {
         Some(Ok(status)) => printer_problems(status, &mut out),
-        Some(Err(PrintError::PaperOut)) => out.push(paper_out()),
-        Some(Err(PrintError::Offline(why))) => out.push(problem(
-            format!("打印机无应答（{why}）：检查电源和 USB 线"),
-            format!("Printer not answering ({why}): check its power and USB cable"),
-        )),
-        Some(Err(PrintError::Queue(why))) => out.push(problem(
-            format!("打印队列无法保存或读取（{why}）：检查磁盘空间"),
-            format!(
-                "The print queue cannot keep or read a job ({why}): check the disk's free space"
-            ),
-        )),
-        Some(Err(other)) => out.push(problem(
-            format!("打印机：{other}"),
-            format!("Printer: {other}"),
+        Some(Err(PrintError::PaperOut)) => out.push(problem("paper_out")),
+        Some(Err(PrintError::Offline(why))) => {
+            out.push(problem_with("printer_silent", &[("why", why.clone())]));
+        }
+        Some(Err(PrintError::Queue(why))) => {
+            out.push(problem_with("print_queue", &[("why", why.clone())]));
+        }
+        Some(Err(other)) => out.push(problem_with(
+            "printer_other",
+            &[("what", other.to_string())],
         )),
         None => {}
     }
     match &health.disk {
-        Some(Ok(d)) if d.free < LOW_DISK => out.push(problem(
-            format!(
-                "磁盘空间不足（剩余 {}）：导出诊断后清理数据目录",
-                megabytes(d.free)
-            ),
-            format!(
-                "Disk almost full ({} free): export diagnostics, then clear old files from the data folder",
-                megabytes(d.free)
-            ),
-        )),
-        Some(Err(why)) => out.push(problem(
-            format!("无法读取数据目录的磁盘：{why}"),
-            format!("Cannot read the data folder's disk: {why}"),
-        )),
+        Some(Ok(d)) if d.free < LOW_DISK => {
+            out.push(problem_with("disk_low", &[("free", megabytes(d.free))]));
+        }
+        Some(Err(why)) => out.push(problem_with("disk_unreadable", &[("why", why.clone())])),
         _ => {}
     }
     if let Some(c) = &health.center {
         if !c.reachable {
-            out.push(problem(
-                "检测中心无法连接：检查网络线和路由器",
-                "Center not reachable: check the network cable and the router",
-            ));
+            out.push(problem("center_unreachable"));
         } else if c.token_accepted == Some(false) {
-            out.push(problem(
-                "检测中心拒绝本机令牌：在 kiosk.toml 中更新 center.token",
-                "The center refuses this booth's token: update center.token in kiosk.toml",
-            ));
+            out.push(problem("center_token"));
         }
         if c.oldest_s.is_some_and(|s| s > 600) {
-            out.push(problem(
-                format!("{} 份提交等待发送超过 10 分钟", c.outbox_depth),
-                format!(
-                    "{} submissions have waited over 10 minutes to be sent",
-                    c.outbox_depth
-                ),
+            out.push(problem_with(
+                "outbox_waiting",
+                &[
+                    ("n", c.outbox_depth.to_string()),
+                    ("minutes", "10".to_owned()),
+                ],
             ));
         }
     }
     out
-}
-
-fn paper_out() -> Problem {
-    problem("打印纸用完：装入新纸卷", "Paper out: load a new roll")
 }
 
 fn camera_problems(camera: &CameraStatus, out: &mut Vec<Problem>) {
@@ -156,24 +152,21 @@ fn camera_problems(camera: &CameraStatus, out: &mut Vec<Problem>) {
         .filter(|age| *age >= CAMERA_SILENT)
         .map(|age| age.as_secs());
     match (&camera.state, silent) {
-        (CameraState::Lost(_), Some(s)) | (CameraState::Stalled, Some(s)) => out.push(problem(
-            format!("摄像头 {s} 秒没有画面：检查 USB 线，或点“重新打开摄像头”"),
-            format!(
-                "Camera not delivering frames for {s} s: check the USB cable, or tap \"Reopen camera\""
-            ),
-        )),
-        (CameraState::Lost(_), None) if camera.last_frame_age.is_none() => out.push(problem(
-            "摄像头未连接：检查 USB 线和 /dev/idbooth-camera",
-            "Camera not connected: check the USB cable and /dev/idbooth-camera",
-        )),
-        (CameraState::Stalled | CameraState::Lost(_), None) => out.push(problem(
-            "摄像头正在重新连接",
-            "Camera reconnecting",
-        )),
-        (CameraState::Running | CameraState::Opening, Some(s)) => out.push(problem(
-            format!("摄像头 {s} 秒没有画面：检查 USB 线"),
-            format!("Camera not delivering frames for {s} s: check the USB cable"),
-        )),
+        (CameraState::Lost(_), Some(s)) | (CameraState::Stalled, Some(s)) => {
+            out.push(problem_with(
+                "camera_silent_reopen",
+                &[("s", s.to_string())],
+            ));
+        }
+        (CameraState::Lost(_), None) if camera.last_frame_age.is_none() => {
+            out.push(problem("camera_unplugged"));
+        }
+        (CameraState::Stalled | CameraState::Lost(_), None) => {
+            out.push(problem("camera_reconnecting"));
+        }
+        (CameraState::Running | CameraState::Opening, Some(s)) => {
+            out.push(problem_with("camera_silent", &[("s", s.to_string())]));
+        }
         _ => {}
     }
     // A resting camera (nobody at it) reads slowly on purpose.
@@ -182,52 +175,31 @@ fn camera_problems(camera: &CameraStatus, out: &mut Vec<Problem>) {
         && camera.fps > 0.0
         && camera.fps < 10.0
     {
-        out.push(problem(
-            format!(
-                "摄像头只有 {:.0} 帧/秒：换一个 USB 口或减少连接的设备",
-                camera.fps
-            ),
-            format!(
-                "Camera gives only {:.0} frames a second: try another USB port",
-                camera.fps
-            ),
+        out.push(problem_with(
+            "camera_slow",
+            &[("fps", format!("{:.0}", camera.fps))],
         ));
     }
 }
 
 fn printer_problems(s: &PrinterStatus, out: &mut Vec<Problem>) {
     if s.paper_out {
-        out.push(paper_out());
+        out.push(problem("paper_out"));
     }
     if s.cover_open {
-        out.push(problem(
-            "打印机盖打开：合上打印机盖",
-            "Printer cover open: close it",
-        ));
+        out.push(problem("printer_cover"));
     }
     if s.cutter_error {
-        out.push(problem(
-            "切刀故障：清除切刀处的卡纸",
-            "Cutter error: clear the paper jam at the cutter",
-        ));
+        out.push(problem("printer_cutter"));
     }
     if s.unrecoverable {
-        out.push(problem(
-            "打印机严重故障：关闭打印机电源再打开",
-            "Printer error: switch the printer off and on",
-        ));
+        out.push(problem("printer_fault"));
     }
     if !s.online && !s.paper_out && !s.cover_open {
-        out.push(problem(
-            "打印机离线：检查电源和连接线",
-            "Printer offline: check its power and cable",
-        ));
+        out.push(problem("printer_offline"));
     }
     if s.paper_near_end && !s.paper_out {
-        out.push(problem(
-            "打印纸快用完：准备换纸",
-            "Paper running low: have a new roll ready",
-        ));
+        out.push(problem("paper_low"));
     }
 }
 
@@ -272,9 +244,10 @@ mod tests {
         h.printer = Some(Err(PrintError::Queue("No space left on device".into())));
         let p = problems(&h);
         assert_eq!(p.len(), 1);
-        assert!(p[0].en.contains("free space"), "{}", p[0].en);
-        assert!(p[0].zh.contains("磁盘空间"), "{}", p[0].zh);
-        assert!(!p[0].en.contains("cable"), "{}", p[0].en);
+        let (en, zh) = (p[0].text(Language::EN), p[0].text(Language::ZH_CN));
+        assert!(en.contains("free space"), "{en}");
+        assert!(zh.contains("磁盘空间"), "{zh}");
+        assert!(!en.contains("cable"), "{en}");
     }
 
     #[test]
@@ -290,7 +263,8 @@ mod tests {
         };
         let p = problems(&health(slow.clone()));
         assert_eq!(p.len(), 1);
-        assert!(p[0].en.contains("only 2 frames a second"), "{}", p[0].en);
+        let en = p[0].text(Language::EN);
+        assert!(en.contains("only 2 frames a second"), "{en}");
         // Nobody at the camera: it reads a frame every half second on purpose.
         let resting = CameraStatus {
             resting: true,
@@ -304,13 +278,17 @@ mod tests {
         let p = problems(&health(camera(CameraState::Stalled, Some(12))));
         assert_eq!(p.len(), 1);
         assert!(
-            p[0].en
+            p[0].text(Language::EN)
                 .starts_with("Camera not delivering frames for 12 s: check the USB cable"),
             "{}",
-            p[0].en
+            p[0].text(Language::EN)
         );
         let p = problems(&health(camera(CameraState::Lost("gone".into()), None)));
-        assert!(p[0].en.contains("not connected"), "{}", p[0].en);
+        assert!(
+            p[0].text(Language::EN).contains("not connected"),
+            "{}",
+            p[0].text(Language::EN)
+        );
     }
 
     #[test]
@@ -325,7 +303,10 @@ mod tests {
             free: 100 * 1024 * 1024,
             total: 1 << 40,
         }));
-        let en: Vec<String> = problems(&h).into_iter().map(|p| p.en).collect();
+        let en: Vec<String> = problems(&h)
+            .into_iter()
+            .map(|p| p.text(Language::EN))
+            .collect();
         assert_eq!(en[0], "Paper out: load a new roll");
         assert!(
             en[1].starts_with("Disk almost full (100 MB free)"),

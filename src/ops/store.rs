@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use super::config::Language;
 use super::lockout::Lockout;
+use crate::i18n::Language;
 
 /// The file under the data folder.
 pub const FILE: &str = "ops.sqlite";
@@ -310,20 +310,12 @@ const LANGUAGE_KEY: &str = "default_language";
 impl OpsStore {
     /// The default language the operator chose, if any (else the config's applies).
     pub fn default_language(&self) -> Option<Language> {
-        match self.setting(LANGUAGE_KEY).ok().flatten()?.as_str() {
-            "zh-CN" => Some(Language::ZhCn),
-            "en" => Some(Language::En),
-            _ => None,
-        }
+        Language::from_tag(&self.setting(LANGUAGE_KEY).ok().flatten()?).ok()
     }
 
     /// Stores the default language.
     pub fn set_default_language(&self, lang: Language) -> Result<(), StoreError> {
-        let code = match lang {
-            Language::ZhCn => "zh-CN",
-            Language::En => "en",
-        };
-        self.set_setting(LANGUAGE_KEY, code)
+        self.set_setting(LANGUAGE_KEY, lang.tag())
     }
 }
 

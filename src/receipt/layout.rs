@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::i18n::Language;
 use crate::spec::Problem;
 
 /// A line of details on the receipt, below the number and the codes.
@@ -33,17 +34,17 @@ pub enum Field {
 
 impl Field {
     /// The label printed before the value.
-    pub fn label(self) -> &'static str {
-        match self {
-            Field::ImageNo => "图像号",
-            Field::Document => "业务类型",
-            Field::City => "受理城市",
-            Field::Name => "姓名",
-            Field::IdNumber => "身份证号",
-            Field::TakenAt => "采集时间",
-            Field::ValidUntil => "照片有效期至",
-            Field::KioskId => "设备编号",
-        }
+    pub fn label(self, lang: Language) -> &'static str {
+        lang.t(match self {
+            Field::ImageNo => "receipt.image_no",
+            Field::Document => "receipt.document",
+            Field::City => "receipt.city",
+            Field::Name => "receipt.name",
+            Field::IdNumber => "receipt.id_number",
+            Field::TakenAt => "receipt.taken_at",
+            Field::ValidUntil => "receipt.valid_until",
+            Field::KioskId => "receipt.kiosk_id",
+        })
     }
 }
 
@@ -64,7 +65,7 @@ impl Default for Layout {
     /// The layout when `receipts.toml` is absent (the shipped default says the same).
     fn default() -> Self {
         Layout {
-            title: "数字相片采集回执".into(),
+            title: Language::BASE.t("receipt.title").into(),
             fields: vec![
                 Field::ImageNo,
                 Field::Document,
@@ -75,7 +76,7 @@ impl Default for Layout {
                 Field::ValidUntil,
                 Field::KioskId,
             ],
-            notes: vec!["请凭回执号到受理窗口办理。".into()],
+            notes: vec![Language::BASE.t("receipt.note").into()],
             thumbnail: true,
         }
     }
@@ -258,7 +259,7 @@ fn check(
             if fields[..i].contains(f) {
                 return Err(Problem::invalid(
                     key("fields"),
-                    format!("{} is listed twice", f.label()),
+                    format!("{} is listed twice", f.label(Language::BASE)),
                 ));
             }
         }

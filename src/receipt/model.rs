@@ -4,6 +4,7 @@
 use super::layout::{Field, Layout, Layouts};
 use crate::applicant::Applicant;
 use crate::center::api::Submission;
+use crate::i18n::Language;
 use crate::spec::{Cities, Documents};
 
 /// What a receipt says.
@@ -103,7 +104,9 @@ impl Receipt {
             .bold(true)
             .size(true, true)
             .line(&self.layout.title);
-        job.size(false, false).bold(false).line("回执号");
+        job.size(false, false)
+            .bold(false)
+            .line(Language::BASE.t("receipt.number"));
         // One unbroken string, large: staff type it or scan it.
         job.bold(true)
             .size(false, true)
@@ -135,7 +138,11 @@ impl Receipt {
     pub fn lines(&self) -> Vec<String> {
         let mut lines = vec![
             self.layout.title.clone(),
-            format!("回执号: {}", self.receipt_no),
+            format!(
+                "{}: {}",
+                Language::BASE.t("receipt.number"),
+                self.receipt_no
+            ),
         ];
         for &field in &self.layout.fields {
             let value = match field {
@@ -149,7 +156,7 @@ impl Receipt {
                 Field::KioskId => Some(self.kiosk_id.as_str()),
             };
             if let Some(value) = value {
-                lines.push(format!("{}: {value}", field.label()));
+                lines.push(format!("{}: {value}", field.label(Language::BASE)));
             }
         }
         lines.extend(self.layout.notes.iter().cloned());

@@ -3,6 +3,7 @@
 
 use super::escpos::{Align, EscPos, Profile};
 use super::model::clean;
+use crate::i18n::Language;
 
 /// The length of a ticket code: the first characters of the local submission id.
 pub const TICKET_CODE_LEN: usize = 8;
@@ -20,14 +21,16 @@ pub fn ticket_code(submission: &str) -> String {
 /// The ticket's lines, in the order printed (the id is cleaned of control bytes).
 pub fn ticket_lines(submission: &str) -> Vec<String> {
     let id = clean(submission);
-    vec![
-        "数字相片采集 待审核凭条".to_owned(),
-        format!("查询码 Code: {}", ticket_code(&id)),
-        format!("提交编号: {id}"),
-        "审核通过后，请在本机“查询提交”中输入查询码打印回执。".to_owned(),
-        "Once approved, type the code at the booth's".to_owned(),
-        "\"Check my submission\" to print the receipt.".to_owned(),
-    ]
+    // In Chinese for the office, the code's and the instructions' lines in English as well.
+    let (zh, en) = (Language::BASE, Language::EN);
+    let mut lines = vec![
+        zh.t("ticket.title").to_owned(),
+        format!("{} Code: {}", zh.t("ticket.code"), ticket_code(&id)),
+        format!("{}: {id}", zh.t("ticket.submission")),
+        zh.t("ticket.how").to_owned(),
+    ];
+    lines.extend(en.t("ticket.how").lines().map(str::to_owned));
+    lines
 }
 
 /// The ticket as ESC/POS: title, the id large, its QR, the notes, a cut.

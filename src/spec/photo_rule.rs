@@ -3,6 +3,7 @@
 //! before the pose; the review screen ticks each one or names what broke it.
 
 use super::Reason;
+use crate::i18n::Language;
 
 /// One rule of the photo, in the applicant's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -44,6 +45,22 @@ impl PhotoRule {
         PhotoRule::Photo,
     ];
 
+    /// The rule as a short instruction, in the applicant's language.
+    pub fn text(self, lang: Language) -> &'static str {
+        lang.t(match self {
+            PhotoRule::Framing => "photo_rule.framing",
+            PhotoRule::FacingCamera => "photo_rule.facing_camera",
+            PhotoRule::EyesOpen => "photo_rule.eyes_open",
+            PhotoRule::MouthClosed => "photo_rule.mouth_closed",
+            PhotoRule::EarsAndBrows => "photo_rule.ears_and_brows",
+            PhotoRule::Glasses => "photo_rule.glasses",
+            PhotoRule::NoAccessories => "photo_rule.no_accessories",
+            PhotoRule::Light => "photo_rule.light",
+            PhotoRule::Colour => "photo_rule.colour",
+            PhotoRule::Photo => "photo_rule.photo",
+        })
+    }
+
     /// The rule a reason code breaks.
     pub fn of(reason: Reason) -> PhotoRule {
         use Reason::*;
@@ -60,38 +77,6 @@ impl PhotoRule {
             ColourCast => PhotoRule::Colour,
             Blurred | BackgroundNotUniform | WrongSize | FileSize | Recaptured | NotLive
             | Damaged | Other => PhotoRule::Photo,
-        }
-    }
-
-    /// The rule in Chinese, as a short instruction.
-    pub fn text_zh(self) -> &'static str {
-        match self {
-            PhotoRule::Framing => "一人，头部完整、大小位置合适",
-            PhotoRule::FacingCamera => "正对镜头，头部端正，两眼平视",
-            PhotoRule::EyesOpen => "睁开眼睛",
-            PhotoRule::MouthClosed => "双唇自然闭合",
-            PhotoRule::EarsAndBrows => "露出双耳、眉毛和肩膀",
-            PhotoRule::Glasses => "眼镜：镜框不遮挡眼睛",
-            PhotoRule::NoAccessories => "不戴帽子、头巾和饰品",
-            PhotoRule::Light => "面部光线均匀，无阴影、无反光",
-            PhotoRule::Colour => "颜色自然",
-            PhotoRule::Photo => "背景纯净，照片清晰",
-        }
-    }
-
-    /// The rule in English.
-    pub fn text_en(self) -> &'static str {
-        match self {
-            PhotoRule::Framing => "One person, the whole head, the right size and place",
-            PhotoRule::FacingCamera => "Face the camera, head straight, look into the lens",
-            PhotoRule::EyesOpen => "Eyes open",
-            PhotoRule::MouthClosed => "Mouth closed",
-            PhotoRule::EarsAndBrows => "Ears, eyebrows and shoulders showing",
-            PhotoRule::Glasses => "Glasses: frames clear of the eyes",
-            PhotoRule::NoAccessories => "No hat, headscarf or jewellery",
-            PhotoRule::Light => "Even light on the face, no shadow, no glare",
-            PhotoRule::Colour => "Natural colour",
-            PhotoRule::Photo => "Plain background, sharp photo",
         }
     }
 }

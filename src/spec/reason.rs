@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Language;
+
 /// Why a photo is not compliant. The snake_case name is the wire code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -113,6 +115,11 @@ impl Reason {
         Reason::Other,
     ];
 
+    /// What the applicant is told, in their language (`assets/i18n`, `[reason]`).
+    pub fn message(self, lang: Language) -> &'static str {
+        lang.t(&format!("reason.{}", self.code()))
+    }
+
     /// The wire code, e.g. `head_too_small`.
     pub fn code(self) -> &'static str {
         match self {
@@ -148,90 +155,6 @@ impl Reason {
             Reason::NotLive => "not_live",
             Reason::Damaged => "damaged",
             Reason::Other => "other",
-        }
-    }
-
-    /// What the applicant is told, in English.
-    pub fn message_en(self) -> &'static str {
-        match self {
-            Reason::FaceNotFound => "No face was found in the photo.",
-            Reason::MultipleFaces => "Only one person may be in the photo.",
-            Reason::HeadTooSmall => "The head is too small: come closer to the camera.",
-            Reason::HeadTooLarge => "The head is too large: move back from the camera.",
-            Reason::OffCenter => "The head is not centred in the frame.",
-            Reason::HeadTilted => "The head is tilted: hold it straight.",
-            Reason::TooDark => "The face is too dark.",
-            Reason::TooBright => "The face is too bright.",
-            Reason::UnevenLighting => "One side of the face is in shadow.",
-            Reason::Blurred => "The photo is blurred: hold still.",
-            Reason::BackgroundNotUniform => "The background is not plain.",
-            Reason::WrongSize => "The photo does not have the required pixel size.",
-            Reason::FileSize => "The file size is outside the allowed range.",
-            Reason::LowResolution => {
-                "The face is too small in the picture for a sharp photo: use a closer or larger picture."
-            }
-            Reason::EyesClosed => "The eyes are closed or half closed: keep them open.",
-            Reason::MouthOpen => "The mouth is open: close the lips naturally.",
-            Reason::HeadTurned => "The head is turned to one side: face the camera.",
-            Reason::HeadPitched => "The head is raised or lowered: hold it level.",
-            Reason::GazeAway => "The eyes look away: look straight into the camera.",
-            Reason::EyebrowsHidden => "Hair covers the eyebrows.",
-            Reason::EarsHidden => "Hair covers the ears: tuck it behind them.",
-            Reason::ShouldersHidden => "Hair falls over the shoulders: put it behind them.",
-            Reason::FaceShadow => "Part of the face is in shadow (from above or below).",
-            Reason::Glare => "Light reflects off the face or the glasses.",
-            Reason::ColourCast => {
-                "The colours of the face are not natural (a colour cast, or not a colour photo)."
-            }
-            Reason::Glasses => "Glasses are not allowed for this document: take them off.",
-            Reason::Headwear => "A hat or headscarf is worn: take it off.",
-            Reason::Earrings => "Earrings are worn: take them off.",
-            Reason::Recaptured => {
-                "This is a photo of a printed photo or of a screen: a new photo must be taken."
-            }
-            Reason::NotLive => {
-                "No live person was seen taking the photo: look into the camera and blink once."
-            }
-            Reason::Damaged => "The photo file arrived damaged: a new photo must be taken.",
-            Reason::Other => "The photo does not meet the requirements.",
-        }
-    }
-
-    /// What the applicant is told, in Chinese.
-    pub fn message_zh(self) -> &'static str {
-        match self {
-            Reason::FaceNotFound => "照片中未检测到人脸。",
-            Reason::MultipleFaces => "照片中只能有一个人。",
-            Reason::HeadTooSmall => "头部太小：请靠近镜头。",
-            Reason::HeadTooLarge => "头部太大：请离镜头远一些。",
-            Reason::OffCenter => "头部未居中。",
-            Reason::HeadTilted => "头部歪斜：请保持头部端正。",
-            Reason::TooDark => "面部太暗。",
-            Reason::TooBright => "面部过亮。",
-            Reason::UnevenLighting => "面部一侧有阴影。",
-            Reason::Blurred => "照片模糊：请保持不动。",
-            Reason::BackgroundNotUniform => "背景不够纯净。",
-            Reason::WrongSize => "照片像素尺寸不符合要求。",
-            Reason::FileSize => "文件大小不在允许范围内。",
-            Reason::LowResolution => "原图中人脸太小，放大后不清晰：请靠近镜头或使用更大的照片。",
-            Reason::EyesClosed => "眼睛闭合或半闭：请睁开眼睛。",
-            Reason::MouthOpen => "嘴巴张开：请双唇自然闭合。",
-            Reason::HeadTurned => "头部侧转：请正对镜头。",
-            Reason::HeadPitched => "头部仰起或低下：请平视前方。",
-            Reason::GazeAway => "眼睛未看镜头：请两眼平视镜头。",
-            Reason::EyebrowsHidden => "头发遮挡眉毛。",
-            Reason::EarsHidden => "头发遮挡耳朵：请把头发别到耳后。",
-            Reason::ShouldersHidden => "头发遮挡肩膀：请把头发拨到肩后。",
-            Reason::FaceShadow => "面部有阴影（上下明暗不均）。",
-            Reason::Glare => "面部或眼镜有反光。",
-            Reason::ColourCast => "面部颜色不自然（偏色或非彩色照片）。",
-            Reason::Glasses => "此证件不允许佩戴眼镜：请摘下眼镜。",
-            Reason::Headwear => "佩戴了帽子或头巾：请摘下。",
-            Reason::Earrings => "佩戴了耳环：请摘下。",
-            Reason::Recaptured => "这是翻拍的照片（拍摄的是打印照片或屏幕）：请重新拍摄本人。",
-            Reason::NotLive => "未能确认是本人现场拍摄：请看镜头并眨一下眼睛。",
-            Reason::Damaged => "照片文件已损坏：请重新拍摄。",
-            Reason::Other => "照片不符合要求。",
         }
     }
 }

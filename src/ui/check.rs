@@ -4,13 +4,12 @@
 
 use egui::{RichText, Ui};
 
-use super::text::tr;
 use super::widgets::{
     Key, TOUCH, big_button, centered_row, claim_rest, code_keypad, cut_sections, in_rect,
     row_width, rows_height, title,
 };
 use super::{Action, View};
-use crate::ops::config::Language;
+use crate::i18n::Language;
 use crate::receipt::TICKET_CODE_LEN;
 use crate::session::{CheckNote, Event};
 
@@ -22,21 +21,9 @@ pub struct Check {
 
 fn note_text(lang: Language, note: CheckNote) -> &'static str {
     match note {
-        CheckNote::NotFound => tr(
-            lang,
-            "没有找到这个查询码，请核对凭条。",
-            "No submission has this code. Please check your ticket.",
-        ),
-        CheckNote::StillPending => tr(
-            lang,
-            "仍在审核中，请稍后再来查询。",
-            "Still under review. Please check again later.",
-        ),
-        CheckNote::Gone => tr(
-            lang,
-            "这份回执已经打印过，或已超过保存期限。请到工作人员窗口咨询。",
-            "This receipt was printed already, or kept too long. Please ask at the counter.",
-        ),
+        CheckNote::NotFound => lang.t("check.no_submission_code_check"),
+        CheckNote::StillPending => lang.t("check.still_under_review_check"),
+        CheckNote::Gone => lang.t("check.receipt_was_printed_already"),
     }
 }
 
@@ -55,15 +42,8 @@ impl Check {
         let mut rest = claim_rest(ui);
         let [buttons, keys] = cut_sections(&mut rest, [TOUCH, rows_height(4)]);
         in_rect(ui, rest, |ui| {
-            title(ui, tr(lang, "查询提交", "Check my submission"));
-            ui.label(
-                RichText::new(tr(
-                    lang,
-                    "请输入凭条上的 8 位查询码",
-                    "Type the 8-character code on your ticket",
-                ))
-                .size(26.0),
-            );
+            title(ui, lang.t("common.check_my_submission"));
+            ui.label(RichText::new(lang.t("check.type_8_character_code")).size(26.0));
             let shown = format!("{:_<width$}", self.code, width = TICKET_CODE_LEN);
             ui.label(RichText::new(shown).size(44.0).monospace());
             if let Some(note) = note {
@@ -94,12 +74,12 @@ impl Check {
         }
         in_rect(ui, buttons, |ui| {
             centered_row(ui, row_width(ui, &[240.0, 240.0]), |ui| {
-                if big_button(ui, tr(lang, "返回", "Back"), 240.0) {
+                if big_button(ui, lang.t("common.back"), 240.0) {
                     action = Some(Action::Session(Event::Back));
                 }
                 let ready = self.code.len() == TICKET_CODE_LEN;
                 if ui
-                    .add_enabled_ui(ready, |ui| big_button(ui, tr(lang, "查询", "Check"), 240.0))
+                    .add_enabled_ui(ready, |ui| big_button(ui, lang.t("check.check"), 240.0))
                     .inner
                 {
                     action = Some(Action::Session(Event::CheckCode(self.code.clone())));

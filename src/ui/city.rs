@@ -8,7 +8,7 @@ use egui::{RichText, Ui, Vec2};
 
 use super::choice_grid::{Grid, choice_grid};
 use super::pinyin_input::pinyin_match;
-use super::text::tr;
+
 use super::widgets::{
     InputBox, KEYBOARD_HEIGHT, Key, Letters, TOUCH, big_button, centered_row, claim_rest,
     cut_sections, in_rect, letter_keyboard, middle, row_width, rows_height, text_width, title,
@@ -42,17 +42,14 @@ impl CityPicker {
         );
 
         in_rect(ui, rest, |ui| {
-            title(
-                ui,
-                tr(lang, "请选择受理城市", "Where will the document be issued?"),
-            );
+            title(ui, lang.t("city.where_will_document_issued"));
             let home = &view.config.kiosk.kiosk.home_city;
             if let Some(city) = view.config.cities.get(home)
                 && big_button(ui, &city.name, 400.0)
             {
                 action = Some(Action::Session(Event::CityChosen(city.code.clone())));
             }
-            let label = tr(lang, "搜索（拼音）", "Search (pinyin)");
+            let label = lang.t("city.search_pinyin");
             let text = RichText::new(label).size(26.0);
             let label_width = text_width(ui, label, 26.0);
             centered_row(ui, row_width(ui, &[label_width, 400.0]), |ui| {
@@ -61,7 +58,7 @@ impl CityPicker {
                     label: &format!("{label}: {query}"),
                     text: query,
                     composing: "",
-                    hint: tr(lang, "如 sz 或 shenzhen", "e.g. sz or shenzhen"),
+                    hint: lang.t("city.e_g_sz_shenzhen"),
                     note: "",
                     active: true,
                     width: 400.0,
@@ -85,20 +82,12 @@ impl CityPicker {
             min_width: 240.0,
             text_size: 30.0,
             empty: if q.is_empty() {
-                tr(
-                    lang,
-                    "请用下方键盘输入城市名称的拼音或拼音首字母",
-                    "Type the city's name in pinyin, or its first letters",
-                )
+                lang.t("city.type_city_s_name")
             } else {
-                tr(
-                    lang,
-                    "没有找到，请检查拼音",
-                    "No city found: check the letters",
-                )
+                lang.t("city.no_city_found_check")
             },
-            previous: tr(lang, "上一页", "Previous"),
-            next: tr(lang, "下一页", "More"),
+            previous: lang.t("common.previous"),
+            next: lang.t("common.more"),
         };
         let results = middle(results, RESULTS_WIDTH);
         if let Some(city) =
@@ -120,7 +109,7 @@ impl CityPicker {
             _ => {}
         }
         in_rect(ui, back, |ui| {
-            if big_button(ui, tr(lang, "返回", "Back"), 240.0) {
+            if big_button(ui, lang.t("common.back"), 240.0) {
                 action = Some(Action::Session(Event::Back));
             }
         });

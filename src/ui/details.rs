@@ -9,7 +9,7 @@ use egui::{Color32, Rect, RichText, Ui, Vec2};
 
 use super::choice_grid::{Grid, choice_grid};
 use super::pinyin_input::candidates;
-use super::text::tr;
+
 use super::widgets::{
     GAP, InputBox, KEYBOARD_HEIGHT, KEYPAD_HEIGHT, Key, Letters, TOUCH, big_button, centered_row,
     claim_rest, cut_sections, id_keypad, in_rect, letter_keyboard, middle, row_width, rows_height,
@@ -17,7 +17,7 @@ use super::widgets::{
 };
 use super::{Action, View};
 use crate::applicant::Applicant;
-use crate::ops::config::Language;
+use crate::i18n::Language;
 use crate::session::Event;
 
 /// Which field the keyboard types into.
@@ -82,7 +82,7 @@ impl Details {
         match self.field {
             Field::Name => {
                 self.candidates(ui, choices, lang);
-                let space = tr(lang, "空格", "Space");
+                let space = lang.t("details.space");
                 let typed = in_rect(ui, keys, |ui| letter_keyboard(ui, Letters::Name { space }));
                 if let Some(key) = typed {
                     self.name_key(key);
@@ -101,10 +101,10 @@ impl Details {
         }
         in_rect(ui, buttons, |ui| {
             centered_row(ui, row_width(ui, &[200.0, 240.0]), |ui| {
-                if big_button(ui, tr(lang, "返回", "Back"), 200.0) {
+                if big_button(ui, lang.t("common.back"), 200.0) {
                     action = Some(Action::Session(Event::Back));
                 }
-                if big_button(ui, tr(lang, "下一步", "Next"), 240.0) {
+                if big_button(ui, lang.t("details.next"), 240.0) {
                     action = self.submit(view, city);
                 }
             });
@@ -114,12 +114,9 @@ impl Details {
 
     /// The title, the two boxes (tapping one makes it active) and the last error.
     fn fields(&mut self, ui: &mut Ui, lang: Language) {
-        super::widgets::title(
-            ui,
-            tr(lang, "请输入姓名和身份证号", "Your name and ID number"),
-        );
-        let name_label = tr(lang, "姓名", "Name");
-        let id_label = tr(lang, "身份证号", "ID number");
+        super::widgets::title(ui, lang.t("details.name_id_number"));
+        let name_label = lang.t("details.name");
+        let id_label = lang.t("details.id_number");
         let id_shown = grouped(&self.id_number);
         let id_count = if self.id_number.is_empty() {
             String::new()
@@ -138,7 +135,7 @@ impl Details {
                     label: &format!("{name_label}: {}{}", self.name, self.pinyin),
                     text: &self.name,
                     composing: &self.pinyin,
-                    hint: tr(lang, "点击输入", "Tap to type"),
+                    hint: lang.t("details.tap_type"),
                     note: "",
                     active: self.field == Field::Name,
                     width: box_width,
@@ -151,11 +148,7 @@ impl Details {
                     label: &format!("{id_label}: {}", self.id_number),
                     text: &id_shown,
                     composing: "",
-                    hint: tr(
-                        lang,
-                        "18 位，末位可能是 X",
-                        "18 characters, the last may be X",
-                    ),
+                    hint: lang.t("details.n18_characters_last_may"),
                     note: &id_count,
                     active: self.field == Field::IdNumber,
                     width: box_width,
@@ -197,7 +190,7 @@ impl Details {
         let grid_rect = grid_rect.with_min_x(grid_rect.min.x + 2.0 * GAP);
         in_rect(ui, mode, |ui| {
             let size = Vec2::new(MODE_WIDTH, TOUCH);
-            if toggle_button(ui, !self.latin, tr(lang, "拼音", "Pinyin"), size) {
+            if toggle_button(ui, !self.latin, lang.t("details.pinyin"), size) {
                 self.latin = false;
             }
             if toggle_button(ui, self.latin, "ABC", size) {
@@ -215,31 +208,19 @@ impl Details {
         };
         let shown: Vec<&str> = found.iter().map(String::as_str).collect();
         let empty = if self.latin {
-            tr(
-                lang,
-                "外文姓名：按字母直接输入",
-                "Latin name: type it letter by letter",
-            )
+            lang.t("details.latin_name_type_letter")
         } else if self.pinyin.is_empty() {
-            tr(
-                lang,
-                "输入拼音，再点选汉字；外文姓名请选 ABC",
-                "Type the pinyin, then tap the character; for a Latin name choose ABC",
-            )
+            lang.t("details.type_pinyin_then_tap")
         } else {
-            tr(
-                lang,
-                "没有这个拼音，请按 ← 修改",
-                "No such pinyin: press ← to correct it",
-            )
+            lang.t("details.no_such_pinyin_press")
         };
         let grid = Grid {
             rows: CANDIDATE_ROWS,
             min_width: TOUCH,
             text_size: 36.0,
             empty,
-            previous: tr(lang, "上一页", "Previous"),
-            next: tr(lang, "下一页", "More"),
+            previous: lang.t("common.previous"),
+            next: lang.t("common.more"),
         };
         if let Some(c) =
             choice_grid(ui, grid_rect, &grid, &shown, &mut self.page).and_then(|i| found.get(i))
@@ -290,13 +271,10 @@ impl Details {
         // "enter your name" to someone who sees letters in the box.
         if !self.pinyin.is_empty() {
             let pending = &self.pinyin;
-            self.error = Some(if view.lang == Language::En {
-                format!(
-                    "“{pending}” is not a character yet: tap one below, or press ← to delete it."
-                )
-            } else {
-                format!("拼音“{pending}”还没有选字：请点选下方的汉字，或按 ← 删除。")
-            });
+            self.error = Some(
+                view.lang
+                    .fill("details.pinyin_pending", &[("pending", pending)]),
+            );
             return None;
         }
         let today = chrono::Local::now().date_naive();

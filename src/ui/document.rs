@@ -2,10 +2,8 @@
 
 use egui::{Rect, Sense, Ui, Vec2};
 
-use super::text::tr;
 use super::widgets::{GAP, TOUCH, big_button, in_rect, title};
 use super::{Action, View};
-use crate::ops::config::Language;
 use crate::session::Event;
 
 /// The document screen (stateless).
@@ -18,16 +16,16 @@ impl DocumentPicker {
         let lang = view.lang;
         let mut action = None;
         ui.vertical_centered(|ui| {
-            title(
-                ui,
-                tr(lang, "请选择证件类型", "Which document is the photo for?"),
-            );
+            title(ui, lang.t("document.which_document_photo"));
             let specs = view.config.documents.all();
             let names: Vec<&str> = specs
                 .iter()
-                .map(|spec| match lang {
-                    Language::ZhCn => spec.name_zh.as_str(),
-                    Language::En => spec.name_en.as_str(),
+                .map(|spec| {
+                    if lang.han() {
+                        spec.name_zh.as_str()
+                    } else {
+                        spec.name_en.as_str()
+                    }
                 })
                 .collect();
             let chosen = match Layout::for_screen(names.len(), ui.available_size()) {
@@ -37,7 +35,7 @@ impl DocumentPicker {
             if let Some(i) = chosen {
                 action = Some(Action::Session(Event::DocumentChosen(specs[i].id.clone())));
             }
-            if big_button(ui, tr(lang, "返回", "Back"), 240.0) {
+            if big_button(ui, lang.t("common.back"), 240.0) {
                 action = Some(Action::Session(Event::Back));
             }
         });

@@ -26,8 +26,8 @@ pub use app::{Booth, Cue, Parts, Stats};
 
 use egui::TextureHandle;
 
+use crate::i18n::Language;
 use crate::ops::Config;
-use crate::ops::config::Language;
 use crate::session::{Event, Flow};
 use crate::vision::{Advice, Face};
 

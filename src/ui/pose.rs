@@ -3,7 +3,7 @@
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Stroke, Ui, Vec2};
 
-use super::text::{advice, tr};
+use super::text::advice;
 use super::widgets::{big_button, centered_row, row_width};
 use super::{Action, View};
 use crate::session::Event;
@@ -39,7 +39,7 @@ impl Pose {
                     painter.text(
                         rect.center(),
                         Align2::CENTER_CENTER,
-                        tr(lang, "正在打开相机…", "Starting the camera…"),
+                        lang.t("pose.starting_camera"),
                         FontId::proportional(32.0),
                         Color32::WHITE,
                     );
@@ -84,17 +84,17 @@ impl Pose {
             }
             ui.add_space(12.0);
             let words = if countdown.is_some() {
-                tr(lang, "请保持不动", "Hold still")
+                lang.t("common.hold_still")
             } else {
                 advice(lang, shown)
             };
             ui.label(RichText::new(words).size(44.0).strong());
             ui.add_space(8.0);
             centered_row(ui, row_width(ui, &[200.0, 300.0]), |ui| {
-                if big_button(ui, tr(lang, "取消", "Cancel"), 200.0) {
+                if big_button(ui, lang.t("common.cancel"), 200.0) {
                     action = Some(Action::Session(Event::Cancelled));
                 }
-                if countdown.is_none() && big_button(ui, tr(lang, "拍照", "Take photo"), 300.0) {
+                if countdown.is_none() && big_button(ui, lang.t("pose.take_photo"), 300.0) {
                     action = Some(Action::Session(Event::Shutter));
                 }
             });

@@ -2,7 +2,6 @@
 
 use egui::{RichText, Ui, Vec2};
 
-use super::text::{last_photo, reason, rule_text, tr};
 use super::widgets::{big_button, centered_row, row_width, title};
 use super::{Action, View};
 use crate::session::{Event, Photo};
@@ -24,7 +23,7 @@ impl Review {
         let lang = view.lang;
         let mut action = None;
         ui.vertical_centered(|ui| {
-            title(ui, tr(lang, "请确认照片", "Is this photo right?"));
+            title(ui, lang.t("review.photo_right"));
             // The photo, and beside it what was checked: each rule ticked, or what broke it.
             let list = checklist(&photo.reasons);
             let list_width = 520.0;
@@ -43,19 +42,19 @@ impl Review {
                 }
                 ui.vertical(|ui| {
                     ui.set_width(list_width);
-                    ui.label(RichText::new(tr(lang, "检查结果", "What was checked")).size(26.0));
+                    ui.label(RichText::new(lang.t("review.what_was_checked")).size(26.0));
                     ui.add_space(8.0);
                     for (rule, broken) in &list {
                         if broken.is_empty() {
                             ui.label(
-                                RichText::new(format!("√ {}", rule_text(lang, *rule)))
+                                RichText::new(format!("√ {}", rule.text(lang)))
                                     .size(22.0)
                                     .color(egui::Color32::from_rgb(90, 200, 120)),
                             );
                         }
                         for r in broken {
                             ui.label(
-                                RichText::new(format!("× {}", reason(lang, *r)))
+                                RichText::new(format!("× {}", r.message(lang)))
                                     .size(24.0)
                                     .color(egui::Color32::from_rgb(200, 40, 40)),
                             );
@@ -66,19 +65,19 @@ impl Review {
             });
             ui.add_space(12.0);
             if !retake {
-                ui.label(RichText::new(last_photo(lang)).size(26.0));
+                ui.label(RichText::new(lang.t("review.last_photo")).size(26.0));
             }
             // At the limit: finish instead of a retake.
             let (text, event) = if retake {
-                (tr(lang, "重拍", "Retake"), Event::Retake)
+                (lang.t("common.retake"), Event::Retake)
             } else {
-                (tr(lang, "结束", "Finish"), Event::Cancelled)
+                (lang.t("common.finish"), Event::Cancelled)
             };
             centered_row(ui, row_width(ui, &[220.0, 320.0]), |ui| {
                 if big_button(ui, text, 220.0) {
                     action = Some(Action::Session(event));
                 }
-                if big_button(ui, tr(lang, "确认提交", "Use this photo"), 320.0) {
+                if big_button(ui, lang.t("review.use_photo"), 320.0) {
                     action = Some(Action::Session(Event::Accepted));
                 }
             });

@@ -3,10 +3,9 @@
 
 use egui::{Color32, Painter, Pos2, RichText, Sense, Shape, Stroke, Ui, Vec2, pos2, vec2};
 
-use super::text::tr;
 use super::widgets::{big_button, centered_row, row_width, title};
 use super::{Action, View};
-use crate::ops::config::Language;
+use crate::i18n::Language;
 use crate::session::Event;
 
 /// The rules screen (stateless).
@@ -36,20 +35,12 @@ impl Picture {
 
     fn text(self, lang: Language) -> &'static str {
         match self {
-            Picture::NoHat => tr(lang, "不戴帽子、头巾", "No hat or headscarf"),
-            Picture::EarsAndBrows => tr(
-                lang,
-                "头发不遮挡耳朵、眉毛和肩膀",
-                "Ears, brows, shoulders showing",
-            ),
-            Picture::NoJewellery => {
-                tr(lang, "不戴耳环、项链、发卡", "No earrings, necklace, clips")
-            }
-            Picture::EyesOpenMouthClosed => {
-                tr(lang, "睁开眼睛，双唇闭合", "Eyes open, mouth closed")
-            }
-            Picture::FaceTheCamera => tr(lang, "正对镜头，两眼平视", "Look into the camera"),
-            Picture::NoGlare => tr(lang, "面部和眼镜无反光", "No glare on face or glasses"),
+            Picture::NoHat => lang.t("rules.no_hat_headscarf"),
+            Picture::EarsAndBrows => lang.t("rules.ears_brows_shoulders_showing"),
+            Picture::NoJewellery => lang.t("rules.no_earrings_necklace_clips"),
+            Picture::EyesOpenMouthClosed => lang.t("rules.eyes_open_mouth_closed"),
+            Picture::FaceTheCamera => lang.t("rules.look_into_camera"),
+            Picture::NoGlare => lang.t("rules.no_glare_face_glasses"),
         }
     }
 
@@ -278,15 +269,8 @@ impl Rules {
         let lang = view.lang;
         let mut action = None;
         ui.vertical_centered(|ui| {
-            title(ui, tr(lang, "拍照要求", "How the photo must be"));
-            ui.label(
-                RichText::new(tr(
-                    lang,
-                    "不符合要求的照片会被出入境等部门退回。",
-                    "The office refuses a photo that breaks these rules.",
-                ))
-                .size(24.0),
-            );
+            title(ui, lang.t("rules.how_photo_must"));
+            ui.label(RichText::new(lang.t("rules.office_refuses_photo_breaks")).size(24.0));
             ui.add_space(12.0);
             let (cell, side) = (vec2(300.0, 250.0), 180.0);
             for row in Picture::ALL.chunks(3) {
@@ -305,14 +289,10 @@ impl Rules {
             }
             ui.add_space(16.0);
             centered_row(ui, row_width(ui, &[200.0, 360.0]), |ui| {
-                if big_button(ui, tr(lang, "返回", "Back"), 200.0) {
+                if big_button(ui, lang.t("common.back"), 200.0) {
                     action = Some(Action::Session(Event::Back));
                 }
-                if big_button(
-                    ui,
-                    tr(lang, "知道了，开始拍照", "Got it, take my photo"),
-                    360.0,
-                ) {
+                if big_button(ui, lang.t("rules.got_take_my_photo"), 360.0) {
                     action = Some(Action::Session(Event::RulesRead));
                 }
             });

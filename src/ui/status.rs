@@ -4,7 +4,7 @@
 
 use egui::{Color32, RichText, Ui};
 
-use super::text::{reason, retake_limit, tr, upload_wait};
+use super::text::upload_wait;
 use super::widgets::{big_button, centered_row, row_width, title};
 use super::{Action, View};
 use crate::session::Event;
@@ -45,11 +45,11 @@ impl StatusScreen {
         let mut action = None;
         ui.vertical_centered(|ui| match status {
             Status::Processing => {
-                title(ui, tr(lang, "正在处理照片…", "Preparing your photo…"));
+                title(ui, lang.t("status.preparing_photo"));
                 ui.add(egui::Spinner::new().size(96.0));
             }
             Status::Uploading => {
-                title(ui, tr(lang, "正在提交至相片检测中心…", "Sending to the photo center…"));
+                title(ui, lang.t("status.sending_photo_center"));
                 ui.add(egui::Spinner::new().size(96.0));
                 // Time waited against the wait budget: honest, the upload's own progress is
                 // not known.
@@ -64,72 +64,88 @@ impl StatusScreen {
                 ui.label(RichText::new(upload_wait(lang, waited, budget)).size(26.0));
             }
             Status::Rejected(reasons, retake) => {
-                title(ui, tr(lang, "照片未通过检测", "The photo was not accepted"));
+                title(ui, lang.t("status.photo_was_not_accepted"));
                 for r in reasons {
-                    ui.label(RichText::new(reason(lang, *r)).size(30.0).color(Color32::from_rgb(200, 40, 40)));
+                    ui.label(
+                        RichText::new(r.message(lang))
+                            .size(30.0)
+                            .color(Color32::from_rgb(200, 40, 40)),
+                    );
                 }
                 ui.add_space(24.0);
                 if retake {
-                    ui.label(RichText::new(tr(lang, "重拍免费。", "Retaking is free.")).size(28.0));
+                    ui.label(RichText::new(lang.t("status.retaking_free")).size(28.0));
                     ui.add_space(16.0);
                     centered_row(ui, row_width(ui, &[200.0, 240.0]), |ui| {
-                        if big_button(ui, tr(lang, "结束", "Finish"), 200.0) {
+                        if big_button(ui, lang.t("common.finish"), 200.0) {
                             action = Some(Action::Session(Event::Cancelled));
                         }
-                        if big_button(ui, tr(lang, "重拍", "Retake"), 240.0) {
+                        if big_button(ui, lang.t("common.retake"), 240.0) {
                             action = Some(Action::Session(Event::Retake));
                         }
                     });
                 } else {
-                    ui.label(RichText::new(retake_limit(lang)).size(30.0).strong());
+                    ui.label(
+                        RichText::new(lang.t("review.retake_limit"))
+                            .size(30.0)
+                            .strong(),
+                    );
                     ui.add_space(16.0);
-                    if big_button(ui, tr(lang, "结束", "Finish"), 240.0) {
+                    if big_button(ui, lang.t("common.finish"), 240.0) {
                         action = Some(Action::Session(Event::Cancelled));
                     }
                 }
             }
             Status::Pending(id) => {
-                title(ui, tr(lang, "照片已提交，等待审核", "Submitted, waiting for review"));
-                ui.label(RichText::new(tr(lang, "请保管好凭条。审核通过后，可在本机“查询提交”打印回执。", "Keep your ticket. Once approved, print the receipt here with “Check my submission”.")).size(26.0));
+                title(ui, lang.t("status.submitted_waiting_review"));
+                ui.label(RichText::new(lang.t("status.keep_ticket_once_approved")).size(26.0));
                 ui.add_space(24.0);
-                ui.label(RichText::new(format!(
-                    "{} {}",
-                    tr(lang, "查询码", "Code"),
-                    crate::receipt::ticket_code(id)
-                )).size(40.0).monospace());
+                ui.label(
+                    RichText::new(format!(
+                        "{} {}",
+                        lang.t("status.code"),
+                        crate::receipt::ticket_code(id)
+                    ))
+                    .size(40.0)
+                    .monospace(),
+                );
                 ui.add_space(24.0);
-                if big_button(ui, tr(lang, "完成", "Done"), 240.0) {
+                if big_button(ui, lang.t("status.done"), 240.0) {
                     action = Some(Action::Session(Event::Started));
                 }
             }
             Status::Printing => {
-                title(ui, tr(lang, "照片已通过，正在打印回执…", "Approved! Printing your receipt…"));
+                title(ui, lang.t("status.approved_printing_receipt"));
                 ui.add(egui::Spinner::new().size(96.0));
             }
             Status::PrintFailed { receipt_no, code } => {
-                title(ui, tr(lang, "打印机故障", "The printer has a problem"));
-                ui.label(RichText::new(tr(lang, "照片已通过，回执已保存。请记下回执号，到工作人员窗口领取回执。", "Your photo is approved and the receipt is kept. Please note the receipt number and collect the receipt at the counter.")).size(28.0));
+                title(ui, lang.t("status.printer_problem"));
+                ui.label(RichText::new(lang.t("status.photo_approved_receipt_kept")).size(28.0));
                 ui.add_space(16.0);
-                ui.label(RichText::new(tr(lang, "回执号", "Receipt number")).size(26.0));
+                ui.label(RichText::new(lang.t("status.receipt_number")).size(26.0));
                 ui.label(RichText::new(receipt_no).size(56.0).monospace().strong());
                 ui.add_space(12.0);
-                ui.label(RichText::new(format!("{} {code}", tr(lang, "查询码", "Code"))).size(40.0).monospace());
-                ui.label(RichText::new(tr(lang, "也可稍后在本机“查询提交”输入查询码打印回执。", "You can also print it here later with “Check my submission” and this code.")).size(24.0));
+                ui.label(
+                    RichText::new(format!("{} {code}", lang.t("status.code")))
+                        .size(40.0)
+                        .monospace(),
+                );
+                ui.label(RichText::new(lang.t("status.can_also_print_here")).size(24.0));
                 ui.add_space(24.0);
                 centered_row(ui, row_width(ui, &[200.0, 280.0]), |ui| {
-                    if big_button(ui, tr(lang, "完成", "Done"), 200.0) {
+                    if big_button(ui, lang.t("status.done"), 200.0) {
                         action = Some(Action::Session(Event::Started));
                     }
-                    if big_button(ui, tr(lang, "重新打印", "Print again"), 280.0) {
+                    if big_button(ui, lang.t("status.print_again"), 280.0) {
                         action = Some(Action::Session(Event::PrintAgain));
                     }
                 });
             }
             Status::Done(receipt_no) => {
-                title(ui, tr(lang, "完成，请取走回执", "Done. Please take your receipt"));
-                ui.label(RichText::new(tr(lang, "回执号", "Receipt number")).size(26.0));
+                title(ui, lang.t("status.done_take_receipt"));
+                ui.label(RichText::new(lang.t("status.receipt_number")).size(26.0));
                 ui.label(RichText::new(receipt_no).size(48.0).monospace().strong());
-                if big_button(ui, tr(lang, "完成", "Done"), 240.0) {
+                if big_button(ui, lang.t("status.done"), 240.0) {
                     action = Some(Action::Session(Event::Started));
                 }
             }

@@ -1,7 +1,6 @@
 //! The warning before an abandoned session resets, drawn over any applicant screen.
 
-use super::text::tr;
-use crate::ops::config::Language;
+use crate::i18n::Language;
 
 /// The warning before an abandoned session resets: a card in the middle of the screen with the
 /// seconds left and one big button (any touch keeps the session; the button says so).
@@ -13,19 +12,16 @@ pub fn show(ui: &mut egui::Ui, lang: Language, left: u64) {
             ui.vertical_centered(|ui| {
                 let strong = ui.visuals().strong_text_color();
                 ui.label(
-                    egui::RichText::new(tr(lang, "还在吗？", "Still there?"))
+                    egui::RichText::new(lang.t("still_there.still_there"))
                         .size(44.0)
                         .color(strong),
                 );
                 ui.add_space(16.0);
-                let text = match lang {
-                    Language::ZhCn => format!("{left} 秒后将返回首页"),
-                    Language::En => format!("Going back to the start in {left} s"),
-                };
+                let text = lang.fill("still_there.going_back", &[("left", &left)]);
                 ui.label(egui::RichText::new(text).size(30.0).color(strong));
                 ui.add_space(24.0);
                 // Tapping it is a touch like any other: the session goes on.
-                super::widgets::big_button(ui, tr(lang, "我还在，继续", "I'm here, go on"), 360.0);
+                super::widgets::big_button(ui, lang.t("still_there.i_m_here_go"), 360.0);
             });
         });
 }

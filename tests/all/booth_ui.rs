@@ -6,7 +6,7 @@ use crate::util;
 use std::time::Duration;
 
 use egui_kittest::kittest::Queryable;
-use idbooth::ops::config::Language;
+use idbooth::i18n::Language;
 use idbooth::session::Flow;
 use idbooth::vision::Advice;
 
@@ -201,7 +201,7 @@ fn advice_before_good(
             h.state().session().flow()
         );
         for &a in advice {
-            let text = idbooth::ui::text::advice(Language::ZhCn, a);
+            let text = idbooth::ui::text::advice(Language::ZH_CN, a);
             if !seen.contains(&a) && h.query_by_label_contains(text).is_some() {
                 seen.push(a);
             }
@@ -684,7 +684,7 @@ fn the_preview_is_a_mirror_and_the_face_box_follows_the_face_in_it() {
     };
     let mut h = booth_on_still(data.path(), place, center);
     to_pose(&mut h);
-    let left = idbooth::ui::text::advice(Language::ZhCn, Advice::MoveLeft);
+    let left = idbooth::ui::text::advice(Language::ZH_CN, Advice::MoveLeft);
     util::wait_for(&mut h, left, Duration::from_secs(20));
     h.step();
     let shot = h.render().expect("render");

@@ -1432,7 +1432,7 @@ fn a_center_quoting_the_applicant_is_not_quoted_in_the_booths_log() {
     assert_eq!(answer.reasons.len(), 1);
     assert_eq!(
         answer.reasons[0].message,
-        idbooth::spec::Reason::HeadTilted.message_zh()
+        idbooth::spec::Reason::HeadTilted.message(idbooth::i18n::Language::ZH_CN)
     );
     // Released (the rejection was shown) and wiped: the words go with the data.
     outbox

@@ -14,8 +14,9 @@ use egui::{Event, Key, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use idbooth::camera::{Camera, Device, Faults, ListDevices, MakeForDevice};
+use idbooth::i18n::Language;
 use idbooth::ops::OpsStore;
-use idbooth::ops::config::{Config, Language};
+use idbooth::ops::config::Config;
 use idbooth::receipt::serial::Status;
 use idbooth::receipt::{PrintError, Printer, Receipt};
 use idbooth::session::Flow;
@@ -474,7 +475,7 @@ fn actions_language_restart_reopen_and_calibration() {
     assert_ne!(before, after);
     assert_eq!(after[0].text, "camera reopen requested");
     util::tap(&mut h, "English");
-    assert_eq!(h.state().default_language(), Language::En);
+    assert_eq!(h.state().default_language(), Language::EN);
     assert!(
         !h.state()
             .restart_requested()

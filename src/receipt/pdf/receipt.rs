@@ -9,6 +9,7 @@ use printpdf::{
 
 use super::subset;
 use super::{Photo, RenderError, add_photo, black, boxes, check_print_mm, save};
+use crate::i18n::Language;
 use crate::receipt::Receipt;
 use crate::receipt::font::FontFile;
 use crate::receipt::render::code128;
@@ -30,7 +31,11 @@ pub fn receipt_pdf(
     let lines = receipt.lines();
     let texts = lines.iter().chain([&receipt.receipt_no]);
     let parsed = subset_font(font, texts.flat_map(|t| t.chars()))?;
-    let mut doc = PdfDocument::new(&format!("回执 {}", receipt.receipt_no));
+    let mut doc = PdfDocument::new(&format!(
+        "{} {}",
+        Language::BASE.t("receipt.number"),
+        receipt.receipt_no
+    ));
     let font_id = doc.add_font(&parsed);
     let [page_w, page_h] = A6_MM;
     let mut ops = vec![Op::SetFillColor { col: black() }];

@@ -5,6 +5,7 @@
 use printpdf::{Mm, Op, PdfDocument, PdfPage};
 
 use super::{Photo, RenderError, add_photo, black, boxes, check_print_mm, save};
+use crate::i18n::Language;
 
 /// The sheet, mm: 6×4 inches as photo labs cut it.
 pub const SHEET_MM: [f32; 2] = [152.0, 102.0];
@@ -40,7 +41,7 @@ pub fn photo_sheet(photo: Photo<'_>, copies: Option<u32>) -> Result<Vec<u8>, Ren
     // The whole grid is centred, even when fewer copies are asked for: the cuts stay the same.
     let left = (sheet_w - (cols as f32 * (w + GAP) - GAP)) / 2.0;
     let top = sheet_h - (sheet_h - (rows as f32 * (h + GAP) - GAP)) / 2.0;
-    let mut doc = PdfDocument::new("相片版");
+    let mut doc = PdfDocument::new(Language::BASE.t("receipt.photo_sheet"));
     let mut ops = Vec::new();
     let mut marks = Vec::new();
     let placed = add_photo(&mut doc, photo);

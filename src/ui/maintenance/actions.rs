@@ -10,10 +10,9 @@ use egui::{RichText, TextEdit, Ui};
 
 use super::camera_switch::CameraSwitch;
 use super::{Command, Context, log};
-use crate::ops::config::Language;
+use crate::i18n::Language;
 use crate::ops::diagnostics;
 use crate::receipt::{PrintError, Printer, Receipt};
-use crate::ui::text::tr;
 
 /// How many waiting receipts are listed, oldest first.
 const MAX_LISTED: usize = 6;
@@ -54,7 +53,11 @@ pub(super) fn test_receipt(kiosk: &str) -> Receipt {
     Receipt {
         receipt_no: "TEST0000".into(),
         image_no: None,
-        document: "打印测试 / test print".into(),
+        document: format!(
+            "{} / {}",
+            Language::BASE.t("receipt.test_print"),
+            Language::EN.t("receipt.test_print")
+        ),
         city: "—".into(),
         name: "—".into(),
         id_number: "—".into(),
@@ -89,7 +92,7 @@ impl Actions {
     /// A test receipt straight to the printer: never queued, and nothing waiting goes with it.
     fn test_print(&mut self, ctx: &Context<'_>) {
         let receipt = test_receipt(&ctx.config.kiosk.kiosk.id);
-        self.done = "test print confirmed by the printer / 测试打印完成";
+        self.done = ctx.lang.t("maintenance.actions.test_print_done");
         self.on_printer(ctx, "test print sent", move |printer| {
             printer.test_print(&receipt)
         });
@@ -97,7 +100,7 @@ impl Actions {
 
     /// Prints the one waiting job `job` the operator chose.
     fn reprint(&mut self, ctx: &Context<'_>, job: String) {
-        self.done = "reprint confirmed by the printer / 补打完成";
+        self.done = ctx.lang.t("maintenance.actions.reprint_done");
         self.on_printer(ctx, "reprint of a queued receipt sent", move |printer| {
             printer.reprint(&job)
         });
@@ -156,19 +159,19 @@ impl Actions {
             if ui
                 .add_enabled(
                     idle,
-                    egui::Button::new(big(tr(lang, "测试打印", "Test print"))),
+                    egui::Button::new(big(lang.t("maintenance.actions.test_print"))),
                 )
                 .clicked()
             {
                 self.test_print(ctx);
             }
             if ui
-                .button(big(tr(lang, "重新打开摄像头", "Reopen camera")))
+                .button(big(lang.t("maintenance.actions.reopen_camera")))
                 .clicked()
             {
                 ctx.camera.reopen();
                 log(ctx.store, "camera reopen requested");
-                self.message = Some(tr(lang, "摄像头正在重新打开", "Camera reopening").to_owned());
+                self.message = Some(lang.t("maintenance.actions.camera_reopening").to_owned());
             }
         });
         if let Some(message) = self.camera.ui(ui, ctx) {
@@ -180,14 +183,17 @@ impl Actions {
         let queued = ctx.printer.queued_jobs();
         ui.label(big(&format!(
             "{} ({})",
-            tr(lang, "等待补打的回执", "Receipts waiting"),
+            lang.t("maintenance.actions.receipts_waiting"),
             queued.len()
         )));
         for job in queued.iter().take(MAX_LISTED) {
             if ui
                 .add_enabled(
                     self.printing.is_none(),
-                    egui::Button::new(big(&format!("{} {job}", tr(lang, "补打", "Reprint")))),
+                    egui::Button::new(big(&format!(
+                        "{} {job}",
+                        lang.t("maintenance.actions.reprint")
+                    ))),
                 )
                 .clicked()
             {
@@ -203,22 +209,20 @@ impl Actions {
             if ui
                 .button(big(&format!(
                     "{} ({waiting})",
-                    tr(lang, "重发待发送", "Retry outbox")
+                    lang.t("maintenance.actions.retry_outbox")
                 )))
                 .clicked()
             {
                 let n = ctx.center.retry_now();
                 log(ctx.store, &format!("outbox retry: {n} sent again"));
-                self.message = Some(match lang {
-                    Language::ZhCn => format!("已重新发送 {n} 份"),
-                    Language::En => format!("{n} sent again"),
-                });
+                self.message = Some(lang.fill("maintenance.actions.sent_again", &[("n", &n)]));
             }
         });
         ui.add_space(8.0);
         ui.horizontal(|ui| {
-            ui.label(big(tr(lang, "新会话的语言", "Language of new sessions")));
-            for (l, name) in [(Language::ZhCn, "中文"), (Language::En, "English")] {
+            ui.label(big(lang.t("maintenance.actions.language_new_sessions")));
+            for l in Language::all() {
+                let name = l.name();
                 if ui.selectable_label(ctx.lang == l, big(name)).clicked() && ctx.lang != l {
                     match ctx.store.set_default_language(l) {
                         Ok(()) => {
@@ -238,7 +242,7 @@ impl Actions {
                 .unwrap_or_default()
         });
         ui.horizontal(|ui| {
-            let label = ui.label(big(tr(lang, "导出到", "Export to")));
+            let label = ui.label(big(lang.t("maintenance.actions.export")));
             ui.add(
                 TextEdit::singleline(dir)
                     .desired_width(420.0)
@@ -247,14 +251,14 @@ impl Actions {
             .labelled_by(label.id);
         });
         if ui
-            .button(big(tr(lang, "导出诊断包", "Export diagnostics")))
+            .button(big(lang.t("maintenance.actions.export_diagnostics")))
             .clicked()
         {
             self.export(ctx, problems);
         }
         ui.add_space(8.0);
         if ui
-            .button(big(tr(lang, "重启程序", "Restart the app")))
+            .button(big(lang.t("maintenance.actions.restart_app")))
             .clicked()
         {
             log(ctx.store, "restart requested");

@@ -13,7 +13,7 @@ use egui::{
 use image::RgbImage;
 
 use super::Context;
-use crate::ui::text::tr;
+
 use crate::ui::widgets::text_width;
 use crate::vision::{Assessment, FaceDetector, Tracker};
 
@@ -107,7 +107,7 @@ impl Calibration {
     pub fn ui(&self, ui: &mut Ui, ctx: &Context<'_>) {
         let lang = ctx.lang;
         let (Some(texture), Some(a)) = (&self.texture, &self.assessment) else {
-            ui.label(tr(lang, "等待摄像头画面…", "Waiting for the camera…"));
+            ui.label(lang.t("maintenance.calibration.waiting_camera"));
             return;
         };
         ui.horizontal_top(|ui| {
@@ -161,9 +161,9 @@ fn numbers(ui: &mut Ui, ctx: &Context<'_>, a: &Assessment) {
     // 光线均匀度 and 头部高度).
     let size = egui::TextStyle::Body.resolve(ui.style()).size;
     let names = [
-        tr(lang, "光线均匀度", "Uniformity"),
-        tr(lang, "头部高度", "Head height"),
-        tr(lang, "偏色", "Colour cast"),
+        lang.t("maintenance.calibration.uniformity"),
+        lang.t("maintenance.calibration.head_height"),
+        lang.t("maintenance.calibration.colour_cast"),
     ]
     .iter()
     .map(|name| text_width(ui, name, size))
@@ -179,19 +179,22 @@ fn numbers(ui: &mut Ui, ctx: &Context<'_>, a: &Assessment) {
                 ui.end_row();
             };
             row(
-                tr(lang, "画面", "Frame"),
+                lang.t("maintenance.calibration.frame"),
                 format!("{}×{}", a.width, a.height),
             );
-            row(tr(lang, "人脸数", "Faces"), a.faces.len().to_string());
+            row(
+                lang.t("maintenance.calibration.faces"),
+                a.faces.len().to_string(),
+            );
             if let Some(f) = a.face() {
                 row(
-                    tr(lang, "人脸框", "Face box"),
+                    lang.t("maintenance.calibration.face_box"),
                     format!("{:.0},{:.0} {:.0}×{:.0}", f.x, f.y, f.width, f.height),
                 );
             }
             if let Some(head) = &a.head {
                 row(
-                    tr(lang, "头部高度", "Head height"),
+                    lang.t("maintenance.calibration.head_height"),
                     format!(
                         "{:.0} px ({:.0} %)",
                         head.height(),
@@ -199,19 +202,19 @@ fn numbers(ui: &mut Ui, ctx: &Context<'_>, a: &Assessment) {
                     ),
                 );
                 row(
-                    tr(lang, "眼线", "Eye line"),
+                    lang.t("maintenance.calibration.eye_line"),
                     format!("{:.0} px", head.eye_y),
                 );
             }
             let Some(m) = &a.measures else {
                 row(
-                    tr(lang, "测量", "Measures"),
-                    tr(lang, "没有人脸", "no face").to_owned(),
+                    lang.t("maintenance.calibration.measures"),
+                    lang.t("maintenance.calibration.no_face").to_owned(),
                 );
                 return;
             };
             row(
-                tr(lang, "亮度", "Brightness"),
+                lang.t("maintenance.calibration.brightness"),
                 format!(
                     "{:.0} (under {:.0} %, over {:.0} %)",
                     m.exposure.mean,
@@ -220,23 +223,23 @@ fn numbers(ui: &mut Ui, ctx: &Context<'_>, a: &Assessment) {
                 ),
             );
             row(
-                tr(lang, "光线均匀度", "Uniformity"),
+                lang.t("maintenance.calibration.uniformity"),
                 format!(
                     "{:.2} ({})",
                     m.balance.ratio,
                     if m.balance.darker_on_left {
-                        tr(lang, "左侧较暗", "darker on the left")
+                        lang.t("maintenance.calibration.darker_left")
                     } else {
-                        tr(lang, "右侧较暗", "darker on the right")
+                        lang.t("maintenance.calibration.darker_right")
                     }
                 ),
             );
             row(
-                tr(lang, "清晰度", "Sharpness"),
+                lang.t("maintenance.calibration.sharpness"),
                 format!("{:.2}", m.sharpness),
             );
             row(
-                tr(lang, "背景", "Background"),
+                lang.t("maintenance.calibration.background"),
                 format!(
                     "{:.0} {:.0} {:.0} · σ {:.1} · texture {:.2}",
                     m.background.mean[0],
@@ -247,10 +250,13 @@ fn numbers(ui: &mut Ui, ctx: &Context<'_>, a: &Assessment) {
                 ),
             );
             row(
-                tr(lang, "偏色", "Colour cast"),
+                lang.t("maintenance.calibration.colour_cast"),
                 format!("R−G {:+.3} · B−G {:+.3}", m.cast[0], m.cast[1]),
             );
-            row(tr(lang, "头部倾斜", "Roll"), format!("{:+.1}°", m.roll_deg));
+            row(
+                lang.t("maintenance.calibration.roll"),
+                format!("{:+.1}°", m.roll_deg),
+            );
         });
 }
 

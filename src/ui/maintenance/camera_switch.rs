@@ -7,7 +7,6 @@ use egui::{RichText, Ui};
 use super::{Context, log};
 use crate::camera::Device;
 use crate::ops::store::OpsStore;
-use crate::ui::text::tr;
 
 /// The setting that holds the operator's choice (empty: as configured).
 pub const SETTING: &str = "camera_device";
@@ -33,15 +32,13 @@ impl CameraSwitch {
         let lang = ctx.lang;
         let big = |text: &str| RichText::new(text).size(26.0);
         let Some(current) = ctx.camera.device() else {
-            ui.label(big(tr(
-                lang,
-                "演示摄像头：没有可切换的设备",
-                "Demo camera: no device to switch to",
-            )));
+            ui.label(big(
+                lang.t("maintenance.camera_switch.demo_camera_no_device")
+            ));
             return None;
         };
         if ui
-            .button(big(tr(lang, "切换摄像头", "Switch camera")))
+            .button(big(lang.t("maintenance.camera_switch.switch_camera")))
             .clicked()
         {
             self.devices = match self.devices {
@@ -53,11 +50,9 @@ impl CameraSwitch {
         let configured = &ctx.config.kiosk.camera.device;
         let mut pick = None;
         if devices.is_empty() {
-            ui.label(big(tr(
-                lang,
-                "没有找到摄像头：检查 USB 连接",
-                "No camera found: check the USB cable",
-            )));
+            ui.label(big(
+                lang.t("maintenance.camera_switch.no_camera_found_check")
+            ));
         }
         for device in devices {
             let text = match &device.name {
@@ -75,7 +70,7 @@ impl CameraSwitch {
             && ui
                 .button(big(&format!(
                     "{} {configured}",
-                    tr(lang, "恢复配置的设备", "Back to the configured")
+                    lang.t("maintenance.camera_switch.back_configured")
                 )))
                 .clicked()
         {
@@ -96,7 +91,7 @@ impl CameraSwitch {
                 log(ctx.store, &format!("camera switched to {device}"));
                 Some(format!(
                     "{} {device}",
-                    tr(lang, "摄像头已切换到", "Camera switched to")
+                    lang.t("maintenance.camera_switch.camera_switched")
                 ))
             }
             Err(error) => Some(format!("✘ {error}")),

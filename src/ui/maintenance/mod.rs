@@ -27,11 +27,10 @@ pub use entry::{CORNER, HOLD_S};
 pub use records::record;
 
 use crate::camera::Camera;
-use crate::ops::config::Language;
+use crate::i18n::Language;
 use crate::ops::health::CenterHealth;
 use crate::ops::{Config, OpsStore};
 use crate::receipt::Printer;
-use crate::ui::text::tr;
 
 /// What the maintenance screen reads, lent by the booth for one frame.
 pub struct Context<'a> {
@@ -97,11 +96,11 @@ impl Page {
 
     fn name(self, lang: Language) -> &'static str {
         match self {
-            Page::Status => tr(lang, "状态", "Status"),
-            Page::Records => tr(lang, "计数与事件", "Counters and events"),
-            Page::Calibration => tr(lang, "校准", "Calibration"),
-            Page::Actions => tr(lang, "操作", "Actions"),
-            Page::Receipt => tr(lang, "回执预览", "Receipt preview"),
+            Page::Status => lang.t("maintenance.tab_status"),
+            Page::Records => lang.t("maintenance.counters_events"),
+            Page::Calibration => lang.t("maintenance.tab_calibration"),
+            Page::Actions => lang.t("maintenance.tab_actions"),
+            Page::Receipt => lang.t("maintenance.receipt_preview"),
         }
     }
 }
@@ -248,7 +247,7 @@ impl Maintenance {
                     // The tabs and Leave a finger's size, as on the applicant's screens.
                     finger_sized(ui);
                     ui.label(
-                        RichText::new(tr(lang, "维护", "Maintenance"))
+                        RichText::new(lang.t("maintenance.maintenance"))
                             .size(34.0)
                             .strong(),
                     );
@@ -261,7 +260,7 @@ impl Maintenance {
                     }
                     ui.add_space(24.0);
                     if ui
-                        .button(RichText::new(tr(lang, "退出维护", "Leave")).size(26.0))
+                        .button(RichText::new(lang.t("maintenance.leave")).size(26.0))
                         .clicked()
                     {
                         leave = true;
@@ -274,7 +273,7 @@ impl Maintenance {
                     Page::Calibration => match &self.calibration {
                         Some(c) => c.ui(ui, ctx),
                         None => {
-                            ui.label(tr(lang, "正在打开…", "Opening…"));
+                            ui.label(lang.t("maintenance.opening"));
                         }
                     },
                     Page::Receipt => self.preview.ui(ui, ctx),

@@ -10,7 +10,7 @@ use super::Context;
 use crate::ops::OpsStore;
 use crate::ops::lockout::{FREE_TRIES, Gate, Lockout};
 use crate::ops::pin::{MAX_PIN_DIGITS, verify_pin};
-use crate::ui::text::tr;
+
 use crate::ui::widgets::{Key, big_button, centered_row, pin_keypad, row_width, title};
 
 /// What the keypad decided.
@@ -140,10 +140,7 @@ impl PinPad {
         let gate = ctx.store.lockout().gate(wall_now());
         let mut outcome = None;
         ui.vertical_centered(|ui| {
-            title(
-                ui,
-                tr(lang, "维护 — 请输入 PIN", "Maintenance — enter the PIN"),
-            );
+            title(ui, lang.t("maintenance.pin.maintenance_enter_pin"));
             let dots = if self.digits.is_empty() {
                 " ".to_owned()
             } else {
@@ -151,27 +148,15 @@ impl PinPad {
             };
             ui.label(RichText::new(dots).size(40.0));
             let note = match (gate, self.note) {
-                (Gate::Locked(left), _) => match lang {
-                    crate::ops::config::Language::ZhCn => {
-                        format!("错误次数过多，已锁定：还需 {left} 秒")
-                    }
-                    crate::ops::config::Language::En => {
-                        format!("Too many wrong PINs: locked, {left} s left")
-                    }
-                },
-                (Gate::Open, Some(Note::Wrong { left })) => match lang {
-                    crate::ops::config::Language::ZhCn => {
-                        format!("PIN 错误，还可尝试 {left} 次")
-                    }
-                    crate::ops::config::Language::En => {
-                        format!("Wrong PIN: {left} more tries before a lockout")
-                    }
-                },
+                (Gate::Locked(left), _) => lang.fill("maintenance.pin.locked", &[("left", &left)]),
+                (Gate::Open, Some(Note::Wrong { left })) => {
+                    lang.fill("maintenance.pin.wrong", &[("left", &left)])
+                }
                 (Gate::Open, Some(Note::Locked)) => {
-                    tr(lang, "PIN 错误，请再试", "Wrong PIN, try again").to_owned()
+                    lang.t("maintenance.pin.wrong_pin_try_again").to_owned()
                 }
                 (Gate::Open, None) if self.checking() => {
-                    tr(lang, "正在核对…", "Checking…").to_owned()
+                    lang.t("maintenance.pin.checking").to_owned()
                 }
                 (Gate::Open, None) => " ".to_owned(),
             };
@@ -197,12 +182,14 @@ impl PinPad {
                 self.submit(ctx);
             }
             centered_row(ui, row_width(ui, &[220.0, 220.0]), |ui| {
-                if big_button(ui, tr(lang, "取消", "Cancel"), 220.0) {
+                if big_button(ui, lang.t("common.cancel"), 220.0) {
                     outcome = Some(Outcome::Cancelled);
                 }
                 let ready = !self.digits.is_empty() && !self.checking();
                 if ui
-                    .add_enabled_ui(ready, |ui| big_button(ui, tr(lang, "确定", "OK"), 220.0))
+                    .add_enabled_ui(ready, |ui| {
+                        big_button(ui, lang.t("maintenance.pin.ok"), 220.0)
+                    })
                     .inner
                 {
                     self.submit(ctx);

@@ -8,7 +8,6 @@ use super::Context;
 use crate::receipt::escpos::Profile;
 use crate::receipt::font::FontFile;
 use crate::receipt::render::{Glyphs, draw};
-use crate::ui::text::tr;
 
 /// The preview page: drawn once when opened.
 #[derive(Default)]
@@ -50,9 +49,9 @@ impl Preview {
             Ok((texture, queued)) => {
                 let [w, h] = texture.size();
                 let what = if *queued {
-                    tr(lang, "队列中最早的回执", "The oldest receipt waiting")
+                    lang.t("maintenance.preview.oldest_receipt_waiting")
                 } else {
-                    tr(lang, "测试回执", "The test receipt")
+                    lang.t("maintenance.preview.test_receipt")
                 };
                 ui.label(RichText::new(format!("{what}: {w} × {h} dots")).size(24.0));
                 egui::ScrollArea::vertical().show(ui, |ui| {

@@ -9,7 +9,6 @@ use crate::center::api::Status;
 use crate::ops::store::REJECTED_PREFIX;
 use crate::ops::{Counter, OpsStore};
 use crate::session::{Event, Flow};
-use crate::ui::text::tr;
 
 fn note(store: &OpsStore, counter: Option<Counter>, kind: &str, text: &str) {
     let result = counter
@@ -63,15 +62,15 @@ pub fn record(store: &OpsStore, flow: &Flow, serviceable: bool, event: &Event) {
     }
 }
 
-fn counter_label(name: &str, lang: crate::ops::config::Language) -> String {
+fn counter_label(name: &str, lang: crate::i18n::Language) -> String {
     let words = match name {
-        "sessions" => tr(lang, "会话", "sessions"),
-        "photos" => tr(lang, "照片", "photos"),
-        "approvals" => tr(lang, "通过", "approvals"),
-        "rejections" => tr(lang, "退回", "rejections"),
-        "prints" => tr(lang, "打印", "prints"),
-        "printer_faults" => tr(lang, "打印故障", "printer faults"),
-        "camera_faults" => tr(lang, "摄像头故障", "camera faults"),
+        "sessions" => lang.t("maintenance.records.sessions"),
+        "photos" => lang.t("maintenance.records.photos"),
+        "approvals" => lang.t("maintenance.records.approvals"),
+        "rejections" => lang.t("maintenance.records.rejections"),
+        "prints" => lang.t("maintenance.records.prints"),
+        "printer_faults" => lang.t("maintenance.records.printer_faults"),
+        "camera_faults" => lang.t("maintenance.records.camera_faults"),
         other => return other.to_owned(),
     };
     words.to_owned()
@@ -82,17 +81,17 @@ pub fn ui(ui: &mut Ui, ctx: &Context<'_>) {
     let lang = ctx.lang;
     let days = ctx.store.days(7).unwrap_or_default();
     let today = crate::ops::store::today();
-    ui.label(RichText::new(tr(lang, "计数（最近 7 天）", "Counters (last 7 days)")).size(26.0));
+    ui.label(RichText::new(lang.t("maintenance.records.counters_last_7_days")).size(26.0));
     ScrollArea::horizontal().id_salt("counters").show(ui, |ui| {
         Grid::new("maintenance-counters")
             .striped(true)
             .spacing([18.0, 6.0])
             .show(ui, |ui| {
-                ui.label(tr(lang, "日期", "Day"));
+                ui.label(lang.t("maintenance.records.day"));
                 for c in Counter::ALL {
                     ui.label(counter_label(c.name(), lang));
                 }
-                ui.label(tr(lang, "退回原因", "Rejected for"));
+                ui.label(lang.t("maintenance.records.rejected"));
                 ui.end_row();
                 if !days.iter().any(|d| d.day == today) {
                     ui.label(&today);
@@ -121,7 +120,7 @@ pub fn ui(ui: &mut Ui, ctx: &Context<'_>) {
             });
     });
     ui.add_space(12.0);
-    ui.label(RichText::new(tr(lang, "事件（最新在前）", "Events (newest first)")).size(26.0));
+    ui.label(RichText::new(lang.t("maintenance.records.events_newest_first")).size(26.0));
     let events = ctx.store.events(200).unwrap_or_default();
     ScrollArea::vertical().id_salt("events").show(ui, |ui| {
         Grid::new("maintenance-events")

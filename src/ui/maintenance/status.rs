@@ -10,11 +10,10 @@ use egui::{Color32, Grid, RichText, Ui};
 
 use super::Context;
 use crate::camera::CameraState;
-use crate::ops::config::Language;
+use crate::i18n::Language;
 use crate::ops::health::{self, Disk, Health, megabytes, problems};
 use crate::receipt::PrintError;
 use crate::receipt::serial::Status as PrinterStatus;
-use crate::ui::text::tr;
 
 /// Seconds between two reads of the printer and the disk.
 const EVERY_S: f64 = 3.0;
@@ -79,7 +78,10 @@ impl StatusPoll {
 
 /// The problems, in English (for the diagnostics bundle).
 pub fn problems_en(health: &Health) -> Vec<String> {
-    problems(health).into_iter().map(|p| p.en).collect()
+    problems(health)
+        .iter()
+        .map(|p| p.text(Language::EN))
+        .collect()
 }
 
 fn yes_no(ok: bool, good: &'static str, bad: &'static str) -> RichText {
@@ -102,16 +104,13 @@ pub fn ui(ui: &mut Ui, ctx: &Context<'_>, health: &Health) {
     ui.add_space(8.0);
     if problems.is_empty() {
         ui.label(
-            RichText::new(tr(lang, "一切正常", "All good"))
+            RichText::new(lang.t("maintenance.status.all_good"))
                 .size(30.0)
                 .color(Color32::from_rgb(40, 160, 80)),
         );
     }
     for p in &problems {
-        let text = match lang {
-            Language::ZhCn => &p.zh,
-            Language::En => &p.en,
-        };
+        let text = p.text(lang);
         ui.label(
             RichText::new(text)
                 .size(28.0)
@@ -126,17 +125,17 @@ pub fn ui(ui: &mut Ui, ctx: &Context<'_>, health: &Health) {
             camera_rows(ui, lang, health);
             printer_rows(ui, lang, &health.printer);
             center_rows(ui, lang, health);
-            ui.label(tr(lang, "磁盘（数据目录）", "Disk (data folder)"));
+            ui.label(lang.t("maintenance.status.disk_data_folder"));
             ui.label(match &health.disk {
                 Some(Ok(d)) => format!("{} / {}", megabytes(d.free), megabytes(d.total)),
                 Some(Err(why)) => why.clone(),
                 None => "—".to_owned(),
             });
             ui.end_row();
-            ui.label(tr(lang, "版本", "Version"));
+            ui.label(lang.t("maintenance.status.version"));
             ui.label(format!("idbooth {}", env!("CARGO_PKG_VERSION")));
             ui.end_row();
-            ui.label(tr(lang, "运行时间", "Uptime"));
+            ui.label(lang.t("maintenance.status.uptime"));
             ui.label(seconds(ctx.uptime.as_secs()));
             ui.end_row();
         });
@@ -144,13 +143,13 @@ pub fn ui(ui: &mut Ui, ctx: &Context<'_>, health: &Health) {
 
 fn camera_rows(ui: &mut Ui, lang: Language, health: &Health) {
     let c = &health.camera;
-    ui.label(tr(lang, "摄像头", "Camera"));
+    ui.label(lang.t("maintenance.status.camera"));
     let state = match &c.state {
-        CameraState::Opening => tr(lang, "正在打开", "opening"),
-        CameraState::Running if c.resting => tr(lang, "待机（无人使用）", "resting (nobody at it)"),
-        CameraState::Running => tr(lang, "运行中", "running"),
-        CameraState::Stalled => tr(lang, "卡住，正在重开", "stalled, reopening"),
-        CameraState::Lost(_) => tr(lang, "断开，正在重连", "lost, reconnecting"),
+        CameraState::Opening => lang.t("maintenance.status.opening"),
+        CameraState::Running if c.resting => lang.t("maintenance.status.resting_nobody"),
+        CameraState::Running => lang.t("maintenance.status.running"),
+        CameraState::Stalled => lang.t("maintenance.status.stalled_reopening"),
+        CameraState::Lost(_) => lang.t("maintenance.status.lost_reconnecting"),
     };
     let age = c
         .last_frame_age
@@ -159,18 +158,18 @@ fn camera_rows(ui: &mut Ui, lang: Language, health: &Health) {
         "{} · {state} · {:.0} fps · {} {age} · {} {}",
         c.description,
         c.fps,
-        tr(lang, "最后一帧", "last frame"),
-        tr(lang, "重开次数", "reopens"),
+        lang.t("maintenance.status.last_frame"),
+        lang.t("maintenance.status.reopens"),
         c.reopens
     ));
     ui.end_row();
 }
 
 fn printer_rows(ui: &mut Ui, lang: Language, printer: &Option<Result<PrinterStatus, PrintError>>) {
-    ui.label(tr(lang, "打印机", "Printer"));
+    ui.label(lang.t("maintenance.status.printer"));
     match printer {
         None => {
-            ui.label(tr(lang, "正在询问…", "asking…"));
+            ui.label(lang.t("maintenance.status.asking"));
         }
         Some(Err(error)) => {
             ui.label(RichText::new(error.to_string()).color(Color32::from_rgb(210, 50, 40)));
@@ -179,32 +178,32 @@ fn printer_rows(ui: &mut Ui, lang: Language, printer: &Option<Result<PrinterStat
             ui.horizontal(|ui| {
                 ui.label(yes_no(
                     s.online,
-                    tr(lang, "在线", "online"),
-                    tr(lang, "离线", "offline"),
+                    lang.t("maintenance.status.online"),
+                    lang.t("maintenance.status.offline"),
                 ));
                 ui.label(yes_no(
                     !s.paper_out,
                     if s.paper_near_end {
-                        tr(lang, "纸将用完", "paper low")
+                        lang.t("maintenance.status.paper_low")
                     } else {
-                        tr(lang, "有纸", "paper ok")
+                        lang.t("maintenance.status.paper_ok")
                     },
-                    tr(lang, "缺纸", "paper out"),
+                    lang.t("maintenance.status.paper_out"),
                 ));
                 ui.label(yes_no(
                     !s.cover_open,
-                    tr(lang, "盖已合上", "cover closed"),
-                    tr(lang, "盖打开", "cover open"),
+                    lang.t("maintenance.status.cover_closed"),
+                    lang.t("maintenance.status.cover_open"),
                 ));
                 ui.label(yes_no(
                     !s.cutter_error,
-                    tr(lang, "切刀正常", "cutter ok"),
-                    tr(lang, "切刀故障", "cutter error"),
+                    lang.t("maintenance.status.cutter_ok"),
+                    lang.t("maintenance.status.cutter_error"),
                 ));
                 ui.label(yes_no(
                     !s.unrecoverable,
-                    tr(lang, "无严重故障", "no fatal error"),
-                    tr(lang, "严重故障", "fatal error"),
+                    lang.t("maintenance.status.no_fatal_error"),
+                    lang.t("maintenance.status.fatal_error"),
                 ));
             });
         }
@@ -213,7 +212,7 @@ fn printer_rows(ui: &mut Ui, lang: Language, printer: &Option<Result<PrinterStat
 }
 
 fn center_rows(ui: &mut Ui, lang: Language, health: &Health) {
-    ui.label(tr(lang, "检测中心", "Center"));
+    ui.label(lang.t("maintenance.status.center"));
     match &health.center {
         // The courier reports here; until its first health check, nothing is known.
         None => {
@@ -221,30 +220,30 @@ fn center_rows(ui: &mut Ui, lang: Language, health: &Health) {
         }
         Some(c) => {
             let token = match c.token_accepted {
-                Some(true) => tr(lang, "令牌有效", "token accepted"),
-                Some(false) => tr(lang, "令牌被拒", "token refused"),
+                Some(true) => lang.t("maintenance.status.token_accepted"),
+                Some(false) => lang.t("maintenance.status.token_refused"),
                 None => "—",
             };
             let latency = c.latency_ms.map_or("—".to_owned(), |ms| format!("{ms} ms"));
             ui.horizontal(|ui| {
                 ui.label(yes_no(
                     c.reachable,
-                    tr(lang, "可连接", "reachable"),
-                    tr(lang, "无法连接", "not reachable"),
+                    lang.t("maintenance.status.reachable"),
+                    lang.t("maintenance.status.not_reachable"),
                 ));
                 ui.label(format!("{latency} · {token}"));
             });
         }
     }
     ui.end_row();
-    ui.label(tr(lang, "待发送", "Outbox"));
+    ui.label(lang.t("maintenance.status.outbox"));
     ui.label(match &health.center {
         None => "—".to_owned(),
         Some(c) => match c.oldest_s {
             Some(s) => format!(
                 "{} · {} {}",
                 c.outbox_depth,
-                tr(lang, "最早", "oldest"),
+                lang.t("maintenance.status.oldest"),
                 seconds(s)
             ),
             None => c.outbox_depth.to_string(),
