@@ -46,7 +46,7 @@ pub(super) fn run(
     let data_dir = data
         .map(Path::to_path_buf)
         .unwrap_or_else(|| config.data_dir());
-    let (_, font) = fonts::find_cjk_font(&fonts::CJK_FONTS)?;
+    let font = crate::i18n::font::FontFile::system()?;
     let parts = if demo {
         tracing::info!(data = %data_dir.display(), "demo booth starting");
         demo_parts(Arc::clone(&config), &data_dir, DEMO_PORTRAIT.as_ref())?

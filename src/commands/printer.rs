@@ -12,9 +12,9 @@ use crate::center::outbox::Outbox;
 use crate::receipt::Receipt;
 
 use crate::cli::ReceiptFormat;
+use crate::i18n::font::FontFile;
 use crate::ops::config::{Config, resolve_dir};
 use crate::receipt::escpos::Profile;
-use crate::receipt::font::FontFile;
 use crate::receipt::pdf::{Photo, photo_sheet, receipt_pdf, sheet_capacity};
 use crate::receipt::preview;
 use crate::receipt::sample::{sample_photo, sample_receipt};

@@ -13,6 +13,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 mod catalog;
+pub mod font;
 
 use catalog::Catalog;
 

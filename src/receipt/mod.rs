@@ -5,7 +5,7 @@
 mod config;
 pub mod decode;
 pub mod escpos;
-pub mod font;
+
 mod kiosk_printer;
 pub mod layout;
 mod model;

@@ -6,10 +6,10 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use super::escpos::Profile;
-use super::font::FontFile;
 use super::model::Receipt;
 use super::render::{Glyphs, RenderError, png};
 use super::serial::Status;
+use crate::i18n::font::FontFile;
 
 /// The PNG of a job, drawn with the system's CJK font.
 pub fn preview(job: &[u8], dots: u32) -> Result<Vec<u8>, RenderError> {

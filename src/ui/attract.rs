@@ -1,6 +1,7 @@
 //! The idle screen: what the booth does, the language, and a start button. Calm words when the
 //! booth cannot take anyone now.
 
+use crate::ui::theme::theme;
 use egui::{RichText, Ui, Vec2};
 
 use super::widgets::{TOUCH, big_button, centered_row, row_width, title, toggle_button};
@@ -26,7 +27,10 @@ impl Attract {
         ui.add_space(((ui.available_height() - CONTENT_HEIGHT) / 2.0).max(0.0));
         ui.vertical_centered(|ui| {
             title(ui, lang.t("attract.digital_id_photo"));
-            ui.label(RichText::new(lang.t("attract.photos_passports_travel_permits")).size(24.0));
+            ui.label(
+                RichText::new(lang.t("attract.photos_passports_travel_permits"))
+                    .size(theme().text.detail),
+            );
             ui.add_space(48.0);
             if view.serviceable {
                 if big_button(ui, lang.t("attract.start"), 360.0) {
@@ -37,7 +41,10 @@ impl Attract {
                     action = Some(Action::Session(Event::CheckStarted));
                 }
             } else {
-                ui.label(RichText::new(lang.t("attract.booth_resting_come_back")).size(30.0));
+                ui.label(
+                    RichText::new(lang.t("attract.booth_resting_come_back"))
+                        .size(theme().text.heading),
+                );
             }
             ui.add_space(48.0);
             // Touch-sized, the one in use marked: a visitor who reads no Chinese must find it.

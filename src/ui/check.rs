@@ -2,6 +2,7 @@
 //! receipt once the center approved, offers the free retake if it rejected, or says it is still
 //! under review.
 
+use crate::ui::theme::theme;
 use egui::{RichText, Ui};
 
 use super::widgets::{
@@ -43,17 +44,17 @@ impl Check {
         let [buttons, keys] = cut_sections(&mut rest, [TOUCH, rows_height(4)]);
         in_rect(ui, rest, |ui| {
             title(ui, lang.t("common.check_my_submission"));
-            ui.label(RichText::new(lang.t("check.type_8_character_code")).size(26.0));
+            ui.label(RichText::new(lang.t("check.type_8_character_code")).size(theme().text.body));
             let shown = format!("{:_<width$}", self.code, width = TICKET_CODE_LEN);
-            ui.label(RichText::new(shown).size(44.0).monospace());
+            ui.label(RichText::new(shown).size(theme().text.title).monospace());
             if let Some(note) = note {
-                ui.label(RichText::new(note_text(lang, note)).size(26.0));
+                ui.label(RichText::new(note_text(lang, note)).size(theme().text.body));
             }
         });
         let typed = in_rect(ui, keys, |ui| {
             if looking {
                 ui.add_space((keys.height() - 64.0) / 2.0);
-                ui.add(egui::Spinner::new().size(64.0));
+                ui.add(egui::Spinner::new().size(theme().text.spinner_small));
                 None
             } else {
                 code_keypad(ui)

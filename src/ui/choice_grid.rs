@@ -8,6 +8,7 @@ use egui::{
 };
 
 use super::widgets::{GAP, TOUCH, text_width};
+use crate::ui::theme::theme;
 
 /// How a grid looks and what its page buttons say.
 #[derive(Debug, Clone, Copy)]
@@ -58,7 +59,7 @@ pub fn choice_grid(
             cells.center(),
             Align2::CENTER_CENTER,
             grid.empty,
-            FontId::proportional(26.0),
+            FontId::proportional(theme().text.body),
             ui.visuals().weak_text_color(),
         );
     }
@@ -92,7 +93,7 @@ pub fn choice_grid(
                 Vec2::new(PAGER, TOUCH),
             )
         };
-        let text = |label: &str| Button::new(RichText::new(label).size(26.0));
+        let text = |label: &str| Button::new(RichText::new(label).size(theme().text.body));
         if place(ui, pager(0), *page > 0, text(grid.previous)).clicked() {
             *page -= 1;
         }

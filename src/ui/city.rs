@@ -4,6 +4,7 @@
 //! The keyboard and the back button sit at fixed places at the bottom, under a fixed grid of
 //! results: typing a letter changes what the grid shows, never where the keys are.
 
+use crate::ui::theme::theme;
 use egui::{RichText, Ui, Vec2};
 
 use super::choice_grid::{Grid, choice_grid};
@@ -50,7 +51,7 @@ impl CityPicker {
                 action = Some(Action::Session(Event::CityChosen(city.code.clone())));
             }
             let label = lang.t("city.search_pinyin");
-            let text = RichText::new(label).size(26.0);
+            let text = RichText::new(label).size(theme().text.body);
             let label_width = text_width(ui, label, 26.0);
             centered_row(ui, row_width(ui, &[label_width, 400.0]), |ui| {
                 ui.add_sized(Vec2::new(label_width, TOUCH), egui::Label::new(text));

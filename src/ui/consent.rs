@@ -1,5 +1,6 @@
 //! The privacy notice. For a child under 14, a guardian consents.
 
+use crate::ui::theme::theme;
 use egui::{RichText, Ui};
 
 use super::widgets::{big_button, centered_row, row_width, title};
@@ -17,12 +18,12 @@ impl Consent {
         let mut action = None;
         ui.vertical_centered(|ui| {
             title(ui, lang.t("consent.personal_data"));
-            ui.label(RichText::new(lang.t("consent.photo_name_id_number")).size(26.0));
+            ui.label(RichText::new(lang.t("consent.photo_name_id_number")).size(theme().text.body));
             if guardian {
                 ui.add_space(16.0);
                 ui.label(
                     RichText::new(lang.t("consent.applicant_under_14_parent"))
-                        .size(28.0)
+                        .size(theme().text.lead)
                         .strong(),
                 );
             }

@@ -5,7 +5,8 @@
 //! and the back and next buttons sit at fixed places at the bottom, under a fixed grid of
 //! candidates: candidates coming and going never move a key.
 
-use egui::{Color32, Rect, RichText, Ui, Vec2};
+use crate::ui::theme::theme;
+use egui::{Rect, RichText, Ui, Vec2};
 
 use super::choice_grid::{Grid, choice_grid};
 use super::pinyin_input::candidates;
@@ -163,7 +164,7 @@ impl Details {
                     ui.add_space(between);
                 }
                 ui.vertical(|ui| {
-                    ui.label(RichText::new(label).size(26.0));
+                    ui.label(RichText::new(label).size(theme().text.body));
                     if ui.add(input).clicked() {
                         tapped = Some(field);
                     }
@@ -177,8 +178,8 @@ impl Details {
             ui.add_space(GAP);
             ui.label(
                 RichText::new(error)
-                    .size(24.0)
-                    .color(Color32::from_rgb(230, 80, 80)),
+                    .size(theme().text.detail)
+                    .color(theme().colour.typo),
             );
         }
     }

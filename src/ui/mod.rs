@@ -20,6 +20,7 @@ mod rules;
 mod status;
 mod still_there;
 pub mod text;
+pub mod theme;
 mod widgets;
 
 pub use app::{Booth, Cue, Parts, Stats};

@@ -1,6 +1,7 @@
 //! The live, mirrored preview: the face box, the zone the head should fill, one big advice, and
 //! the shutter; during the countdown, the seconds left.
 
+use crate::ui::theme::theme;
 use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Stroke, Ui, Vec2};
 
 use super::text::advice;
@@ -35,13 +36,13 @@ impl Pose {
                     painter.image(texture.id(), rect, uv, Color32::WHITE);
                 }
                 None => {
-                    painter.rect_filled(rect, 0.0, Color32::from_gray(30));
+                    painter.rect_filled(rect, 0.0, theme().colour.camera_off);
                     painter.text(
                         rect.center(),
                         Align2::CENTER_CENTER,
                         lang.t("pose.starting_camera"),
-                        FontId::proportional(32.0),
-                        Color32::WHITE,
+                        FontId::proportional(theme().text.overlay),
+                        theme().colour.on_picture.into(),
                     );
                 }
             }
@@ -62,9 +63,9 @@ impl Pose {
             );
             if let Some(face) = view.live.and_then(|l| l.face) {
                 let colour = if shown == Advice::Good {
-                    Color32::from_rgb(40, 200, 90)
+                    theme().colour.face_good
                 } else {
-                    Color32::from_rgb(250, 170, 40)
+                    theme().colour.face_adjust
                 };
                 let x0 = rect.right() - (face.x + face.width) * scale;
                 let r = Rect::from_min_size(
@@ -78,8 +79,8 @@ impl Pose {
                     rect.center(),
                     Align2::CENTER_CENTER,
                     left.to_string(),
-                    FontId::proportional(220.0),
-                    Color32::WHITE,
+                    FontId::proportional(theme().text.countdown),
+                    theme().colour.on_picture.into(),
                 );
             }
             ui.add_space(12.0);
@@ -88,7 +89,7 @@ impl Pose {
             } else {
                 advice(lang, shown)
             };
-            ui.label(RichText::new(words).size(44.0).strong());
+            ui.label(RichText::new(words).size(theme().text.title).strong());
             ui.add_space(8.0);
             centered_row(ui, row_width(ui, &[200.0, 300.0]), |ui| {
                 if big_button(ui, lang.t("common.cancel"), 200.0) {

@@ -1,5 +1,6 @@
 //! The normalized photo, as it will be sent: accept, or retake.
 
+use crate::ui::theme::theme;
 use egui::{RichText, Ui, Vec2};
 
 use super::widgets::{big_button, centered_row, row_width, title};
@@ -42,21 +43,23 @@ impl Review {
                 }
                 ui.vertical(|ui| {
                     ui.set_width(list_width);
-                    ui.label(RichText::new(lang.t("review.what_was_checked")).size(26.0));
+                    ui.label(
+                        RichText::new(lang.t("review.what_was_checked")).size(theme().text.body),
+                    );
                     ui.add_space(8.0);
                     for (rule, broken) in &list {
                         if broken.is_empty() {
                             ui.label(
                                 RichText::new(format!("√ {}", rule.text(lang)))
-                                    .size(22.0)
-                                    .color(egui::Color32::from_rgb(90, 200, 120)),
+                                    .size(theme().text.small)
+                                    .color(theme().colour.good),
                             );
                         }
                         for r in broken {
                             ui.label(
                                 RichText::new(format!("× {}", r.message(lang)))
-                                    .size(24.0)
-                                    .color(egui::Color32::from_rgb(200, 40, 40)),
+                                    .size(theme().text.detail)
+                                    .color(theme().colour.refused),
                             );
                         }
                         ui.add_space(6.0);
@@ -65,7 +68,7 @@ impl Review {
             });
             ui.add_space(12.0);
             if !retake {
-                ui.label(RichText::new(lang.t("review.last_photo")).size(26.0));
+                ui.label(RichText::new(lang.t("review.last_photo")).size(theme().text.body));
             }
             // At the limit: finish instead of a retake.
             let (text, event) = if retake {

@@ -1,7 +1,8 @@
 //! The photo rules, before the pose: six pictograms drawn here (no image files), each with its
 //! rule in words, so the applicant knows what the office refuses before the camera looks.
 
-use egui::{Color32, Painter, Pos2, RichText, Sense, Shape, Stroke, Ui, Vec2, pos2, vec2};
+use crate::ui::theme::theme;
+use egui::{Painter, Pos2, RichText, Sense, Shape, Stroke, Ui, Vec2, pos2, vec2};
 
 use super::widgets::{big_button, centered_row, row_width, title};
 use super::{Action, View};
@@ -52,10 +53,6 @@ impl Picture {
         )
     }
 }
-
-const INK: Color32 = Color32::from_rgb(230, 230, 230);
-const GOOD: Color32 = Color32::from_rgb(90, 200, 120);
-const BAD: Color32 = Color32::from_rgb(220, 60, 60);
 
 /// Points of an ellipse around `c` with half-axes `r`.
 fn ellipse(c: Pos2, r: Vec2, n: usize) -> Vec<Pos2> {
@@ -136,15 +133,15 @@ fn hair(p: &Painter, c: Pos2, s: f32, stroke: Stroke) {
 
 /// A red circle crossed out over the square of side `s` centred on `c`.
 fn crossed_out(p: &Painter, c: Pos2, s: f32) {
-    let stroke = Stroke::new(0.04 * s, BAD);
+    let stroke = Stroke::new(0.04 * s, theme().colour.bad);
     p.circle_stroke(c, 0.46 * s, stroke);
     let d = 0.46 * s * std::f32::consts::FRAC_1_SQRT_2;
     p.line_segment([pos2(c.x - d, c.y - d), pos2(c.x + d, c.y + d)], stroke);
 }
 
 fn draw(p: &Painter, picture: Picture, c: Pos2, s: f32) {
-    let ink = Stroke::new(0.02 * s, INK);
-    let accent = Stroke::new(0.03 * s, GOOD);
+    let ink = Stroke::new(0.02 * s, theme().colour.ink);
+    let accent = Stroke::new(0.03 * s, theme().colour.good);
     match picture {
         Picture::NoHat => {
             face(p, c, s, ink, ink);
@@ -155,17 +152,13 @@ fn draw(p: &Painter, picture: Picture, c: Pos2, s: f32) {
                 std::f32::consts::TAU,
                 24,
             );
-            p.add(Shape::convex_polygon(
-                dome,
-                Color32::from_rgb(70, 110, 200),
-                ink,
-            ));
+            p.add(Shape::convex_polygon(dome, theme().colour.pictogram, ink));
             p.line_segment(
                 [
                     pos2(c.x - 0.36 * s, c.y - 0.2 * s),
                     pos2(c.x + 0.36 * s, c.y - 0.2 * s),
                 ],
-                Stroke::new(0.04 * s, Color32::from_rgb(70, 110, 200)),
+                Stroke::new(0.04 * s, theme().colour.pictogram),
             );
         }
         Picture::EarsAndBrows => {
@@ -185,7 +178,7 @@ fn draw(p: &Painter, picture: Picture, c: Pos2, s: f32) {
         Picture::NoJewellery => {
             face(p, c, s, ink, ink);
             hair(p, c, s, ink);
-            let gold = Color32::from_rgb(230, 190, 60);
+            let gold = theme().colour.jewel;
             for side in [-1.0f32, 1.0] {
                 p.circle_filled(pos2(c.x + side * 0.31 * s, c.y + 0.13 * s), 0.03 * s, gold);
             }
@@ -225,17 +218,17 @@ fn draw(p: &Painter, picture: Picture, c: Pos2, s: f32) {
                     pos2(c.x - 0.42 * s, eyes[0].y),
                     pos2(c.x + 0.42 * s, eyes[1].y),
                 ],
-                Stroke::new(0.015 * s, GOOD),
+                Stroke::new(0.015 * s, theme().colour.good),
             );
             p.line_segment(
                 [pos2(c.x, c.y - 0.45 * s), pos2(c.x, c.y + 0.45 * s)],
-                Stroke::new(0.015 * s, GOOD),
+                Stroke::new(0.015 * s, theme().colour.good),
             );
         }
         Picture::NoGlare => {
             let eyes = face(p, c, s, ink, ink);
             hair(p, c, s, ink);
-            let frame = Stroke::new(0.025 * s, INK);
+            let frame = Stroke::new(0.025 * s, theme().colour.ink);
             for e in eyes {
                 p.add(Shape::closed_line(
                     ellipse(e, vec2(0.085 * s, 0.065 * s), 24),
@@ -254,7 +247,10 @@ fn draw(p: &Painter, picture: Picture, c: Pos2, s: f32) {
             for i in 0..4 {
                 let a = i as f32 * std::f32::consts::FRAC_PI_4;
                 let d = vec2(a.cos(), a.sin()) * 0.05 * s;
-                p.line_segment([g - d, g + d], Stroke::new(0.015 * s, Color32::WHITE));
+                p.line_segment(
+                    [g - d, g + d],
+                    Stroke::new(0.015 * s, theme().colour.on_picture),
+                );
             }
         }
     }
@@ -270,7 +266,10 @@ impl Rules {
         let mut action = None;
         ui.vertical_centered(|ui| {
             title(ui, lang.t("rules.how_photo_must"));
-            ui.label(RichText::new(lang.t("rules.office_refuses_photo_breaks")).size(24.0));
+            ui.label(
+                RichText::new(lang.t("rules.office_refuses_photo_breaks"))
+                    .size(theme().text.detail),
+            );
             ui.add_space(12.0);
             let (cell, side) = (vec2(300.0, 250.0), 180.0);
             for row in Picture::ALL.chunks(3) {
@@ -281,7 +280,9 @@ impl Rules {
                                 let (response, painter) =
                                     ui.allocate_painter(Vec2::splat(side), Sense::hover());
                                 draw(&painter, picture, response.rect.center(), side);
-                                ui.label(RichText::new(picture.text(lang)).size(22.0));
+                                ui.label(
+                                    RichText::new(picture.text(lang)).size(theme().text.small),
+                                );
                             });
                         });
                     }

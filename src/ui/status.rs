@@ -2,7 +2,8 @@
 //! rejected (with reasons and a free retake), pending (with the ticket), printing, printer
 //! trouble, done.
 
-use egui::{Color32, RichText, Ui};
+use crate::ui::theme::theme;
+use egui::{RichText, Ui};
 
 use super::text::upload_wait;
 use super::widgets::{big_button, centered_row, row_width, title};
@@ -46,11 +47,11 @@ impl StatusScreen {
         ui.vertical_centered(|ui| match status {
             Status::Processing => {
                 title(ui, lang.t("status.preparing_photo"));
-                ui.add(egui::Spinner::new().size(96.0));
+                ui.add(egui::Spinner::new().size(theme().text.spinner));
             }
             Status::Uploading => {
                 title(ui, lang.t("status.sending_photo_center"));
-                ui.add(egui::Spinner::new().size(96.0));
+                ui.add(egui::Spinner::new().size(theme().text.spinner));
                 // Time waited against the wait budget: honest, the upload's own progress is
                 // not known.
                 let budget = view.config.kiosk.center.wait_budget_s.max(1);
@@ -61,20 +62,20 @@ impl StatusScreen {
                         .desired_width(600.0)
                         .desired_height(24.0),
                 );
-                ui.label(RichText::new(upload_wait(lang, waited, budget)).size(26.0));
+                ui.label(RichText::new(upload_wait(lang, waited, budget)).size(theme().text.body));
             }
             Status::Rejected(reasons, retake) => {
                 title(ui, lang.t("status.photo_was_not_accepted"));
                 for r in reasons {
                     ui.label(
                         RichText::new(r.message(lang))
-                            .size(30.0)
-                            .color(Color32::from_rgb(200, 40, 40)),
+                            .size(theme().text.heading)
+                            .color(theme().colour.refused),
                     );
                 }
                 ui.add_space(24.0);
                 if retake {
-                    ui.label(RichText::new(lang.t("status.retaking_free")).size(28.0));
+                    ui.label(RichText::new(lang.t("status.retaking_free")).size(theme().text.lead));
                     ui.add_space(16.0);
                     centered_row(ui, row_width(ui, &[200.0, 240.0]), |ui| {
                         if big_button(ui, lang.t("common.finish"), 200.0) {
@@ -87,7 +88,7 @@ impl StatusScreen {
                 } else {
                     ui.label(
                         RichText::new(lang.t("review.retake_limit"))
-                            .size(30.0)
+                            .size(theme().text.heading)
                             .strong(),
                     );
                     ui.add_space(16.0);
@@ -98,7 +99,10 @@ impl StatusScreen {
             }
             Status::Pending(id) => {
                 title(ui, lang.t("status.submitted_waiting_review"));
-                ui.label(RichText::new(lang.t("status.keep_ticket_once_approved")).size(26.0));
+                ui.label(
+                    RichText::new(lang.t("status.keep_ticket_once_approved"))
+                        .size(theme().text.body),
+                );
                 ui.add_space(24.0);
                 ui.label(
                     RichText::new(format!(
@@ -106,7 +110,7 @@ impl StatusScreen {
                         lang.t("status.code"),
                         crate::receipt::ticket_code(id)
                     ))
-                    .size(40.0)
+                    .size(theme().text.code)
                     .monospace(),
                 );
                 ui.add_space(24.0);
@@ -116,21 +120,31 @@ impl StatusScreen {
             }
             Status::Printing => {
                 title(ui, lang.t("status.approved_printing_receipt"));
-                ui.add(egui::Spinner::new().size(96.0));
+                ui.add(egui::Spinner::new().size(theme().text.spinner));
             }
             Status::PrintFailed { receipt_no, code } => {
                 title(ui, lang.t("status.printer_problem"));
-                ui.label(RichText::new(lang.t("status.photo_approved_receipt_kept")).size(28.0));
+                ui.label(
+                    RichText::new(lang.t("status.photo_approved_receipt_kept"))
+                        .size(theme().text.lead),
+                );
                 ui.add_space(16.0);
-                ui.label(RichText::new(lang.t("status.receipt_number")).size(26.0));
-                ui.label(RichText::new(receipt_no).size(56.0).monospace().strong());
+                ui.label(RichText::new(lang.t("status.receipt_number")).size(theme().text.body));
+                ui.label(
+                    RichText::new(receipt_no)
+                        .size(theme().text.copy_number)
+                        .monospace()
+                        .strong(),
+                );
                 ui.add_space(12.0);
                 ui.label(
                     RichText::new(format!("{} {code}", lang.t("status.code")))
-                        .size(40.0)
+                        .size(theme().text.code)
                         .monospace(),
                 );
-                ui.label(RichText::new(lang.t("status.can_also_print_here")).size(24.0));
+                ui.label(
+                    RichText::new(lang.t("status.can_also_print_here")).size(theme().text.detail),
+                );
                 ui.add_space(24.0);
                 centered_row(ui, row_width(ui, &[200.0, 280.0]), |ui| {
                     if big_button(ui, lang.t("status.done"), 200.0) {
@@ -143,8 +157,13 @@ impl StatusScreen {
             }
             Status::Done(receipt_no) => {
                 title(ui, lang.t("status.done_take_receipt"));
-                ui.label(RichText::new(lang.t("status.receipt_number")).size(26.0));
-                ui.label(RichText::new(receipt_no).size(48.0).monospace().strong());
+                ui.label(RichText::new(lang.t("status.receipt_number")).size(theme().text.body));
+                ui.label(
+                    RichText::new(receipt_no)
+                        .size(theme().text.number)
+                        .monospace()
+                        .strong(),
+                );
                 if big_button(ui, lang.t("status.done"), 240.0) {
                     action = Some(Action::Session(Event::Started));
                 }

@@ -1,6 +1,7 @@
 //! The warning before an abandoned session resets, drawn over any applicant screen.
 
 use crate::i18n::Language;
+use crate::ui::theme::theme;
 
 /// The warning before an abandoned session resets: a card in the middle of the screen with the
 /// seconds left and one big button (any touch keeps the session; the button says so).
@@ -13,12 +14,16 @@ pub fn show(ui: &mut egui::Ui, lang: Language, left: u64) {
                 let strong = ui.visuals().strong_text_color();
                 ui.label(
                     egui::RichText::new(lang.t("still_there.still_there"))
-                        .size(44.0)
+                        .size(theme().text.title)
                         .color(strong),
                 );
                 ui.add_space(16.0);
                 let text = lang.fill("still_there.going_back", &[("left", &left)]);
-                ui.label(egui::RichText::new(text).size(30.0).color(strong));
+                ui.label(
+                    egui::RichText::new(text)
+                        .size(theme().text.heading)
+                        .color(strong),
+                );
                 ui.add_space(24.0);
                 // Tapping it is a touch like any other: the session goes on.
                 super::widgets::big_button(ui, lang.t("still_there.i_m_here_go"), 360.0);

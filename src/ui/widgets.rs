@@ -1,6 +1,7 @@
 //! Touch-sized widgets: big buttons, input boxes, the keypads and the letter keyboard, and the
 //! fixed layout that keeps a keyboard where the finger expects it.
 
+use crate::ui::theme::theme;
 use egui::text::LayoutJob;
 use egui::{
     Align, Button, FontId, Layout, Rect, Response, RichText, Sense, Stroke, StrokeKind, TextFormat,
@@ -79,15 +80,18 @@ pub fn in_rect<R>(ui: &mut Ui, rect: Rect, add: impl FnOnce(&mut Ui) -> R) -> R 
 
 /// A big button with `text`; true when tapped.
 pub fn big_button(ui: &mut Ui, text: &str, width: f32) -> bool {
-    ui.add(Button::new(RichText::new(text).size(30.0)).min_size(Vec2::new(width, TOUCH)))
-        .clicked()
+    ui.add(
+        Button::new(RichText::new(text).size(theme().text.heading))
+            .min_size(Vec2::new(width, TOUCH)),
+    )
+    .clicked()
 }
 
 /// A framed button that shows whether it is the one chosen (a language, an input mode);
 /// true when tapped.
 pub fn toggle_button(ui: &mut Ui, selected: bool, text: &str, size: Vec2) -> bool {
     ui.add(
-        Button::new(RichText::new(text).size(30.0))
+        Button::new(RichText::new(text).size(theme().text.heading))
             .selected(selected)
             .min_size(size),
     )
@@ -97,7 +101,7 @@ pub fn toggle_button(ui: &mut Ui, selected: bool, text: &str, size: Vec2) -> boo
 /// A heading for a screen.
 pub fn title(ui: &mut Ui, text: &str) {
     ui.add_space(24.0);
-    ui.label(RichText::new(text).size(44.0).strong());
+    ui.label(RichText::new(text).size(theme().text.title).strong());
     ui.add_space(16.0);
 }
 
@@ -149,7 +153,8 @@ fn key_row(ui: &mut Ui, keys: &[(Key, f32)], space: &str) -> Option<Key> {
             };
             if ui
                 .add(
-                    Button::new(RichText::new(label).size(30.0)).min_size(Vec2::new(*width, TOUCH)),
+                    Button::new(RichText::new(label).size(theme().text.heading))
+                        .min_size(Vec2::new(*width, TOUCH)),
                 )
                 .clicked()
             {
@@ -336,13 +341,13 @@ impl Widget for InputBox<'_> {
             StrokeKind::Inside,
         );
         let pad = 16.0;
-        let font = FontId::proportional(34.0);
+        let font = FontId::proportional(theme().text.emphasis);
         let note_width = if note.is_empty() {
             0.0
         } else {
             let galley = painter.layout_no_wrap(
                 note.to_owned(),
-                FontId::proportional(22.0),
+                FontId::proportional(theme().text.small),
                 visuals.weak_text_color(),
             );
             let width = galley.size().x;

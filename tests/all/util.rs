@@ -142,7 +142,7 @@ pub fn harness(booth: Booth) -> Harness<'static, Booth> {
 
 /// `booth` in a headless harness of `size` with the CJK font.
 pub fn harness_sized(booth: Booth, size: egui::Vec2) -> Harness<'static, Booth> {
-    let (_, font) = fonts::find_cjk_font(&fonts::CJK_FONTS).expect("a CJK font (.ci/setup test)");
+    let font = idbooth::i18n::font::FontFile::system().expect("a CJK font (.ci/setup test)");
     Harness::builder()
         .with_size(size)
         .with_context_setup(move |ctx| ctx.set_fonts(fonts::definitions(font)))

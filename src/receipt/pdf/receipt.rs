@@ -10,8 +10,8 @@ use printpdf::{
 use super::subset;
 use super::{Photo, RenderError, add_photo, black, boxes, check_print_mm, save};
 use crate::i18n::Language;
+use crate::i18n::font::FontFile;
 use crate::receipt::Receipt;
-use crate::receipt::font::FontFile;
 use crate::receipt::render::code128;
 
 /// A6 portrait, mm.

@@ -248,7 +248,7 @@ fn write_sfnt(tables: &[([u8; 4], Vec<u8>)]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::receipt::font::FontFile;
+    use crate::i18n::font::FontFile;
 
     #[test]
     fn a_subset_keeps_the_used_glyphs_and_their_ids() {

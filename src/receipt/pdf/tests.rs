@@ -7,8 +7,8 @@ use std::process::Command;
 use image::{Rgb, RgbImage, RgbaImage};
 
 use super::{A6_MM, Photo, SHEET_MM, photo_sheet, receipt_pdf, sheet_capacity};
+use crate::i18n::font::FontFile;
 use crate::receipt::RenderError;
-use crate::receipt::font::FontFile;
 use crate::receipt::sample::{SAMPLE_RECEIPT_NO, sample_receipt};
 
 /// 254 dpi makes 1 mm exactly 10 pixels, so every edge of the layout falls on a pixel edge:

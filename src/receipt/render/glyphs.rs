@@ -4,7 +4,7 @@
 use ab_glyph::{Font, FontVec, PxScale, ScaleFont, point};
 
 use super::canvas::Canvas;
-use crate::receipt::font::FontFile;
+use crate::i18n::font::FontFile;
 
 /// Height of a character cell in dots at size 1.
 pub const CELL_HEIGHT: u32 = 24;

@@ -24,10 +24,8 @@ use super::decode::{DecodeError, Op, decode};
 #[non_exhaustive]
 pub enum RenderError {
     /// None of the CJK fonts is installed.
-    #[error(
-        "receipt: no Chinese font found (looked for {0}); install fonts-wqy-microhei or fonts-noto-cjk"
-    )]
-    NoFont(String),
+    #[error("receipt: {0}")]
+    NoFont(#[from] crate::i18n::font::NoFont),
     /// The font file cannot be parsed.
     #[error("receipt: {0}: not a usable font")]
     BadFont(String),

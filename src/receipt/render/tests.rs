@@ -4,11 +4,11 @@
 use image::GrayImage;
 
 use super::{Glyphs, MARGIN, code128, draw, png};
+use crate::i18n::font::FontFile;
 use crate::receipt::QrMode;
 use crate::receipt::Receipt;
 use crate::receipt::decode::{Op, decode};
 use crate::receipt::escpos::Profile;
-use crate::receipt::font::FontFile;
 use crate::receipt::sample::{SAMPLE_RECEIPT_NO, sample_receipt};
 use crate::receipt::tests::profile;
 

@@ -3,6 +3,7 @@
 //! restart of the app (systemd's `Restart=always` brings it back), reprinting a receipt the
 //! printer's queue still holds, chosen one by one, and sending the outbox again now.
 
+use crate::ui::theme::theme;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -152,7 +153,7 @@ impl Actions {
     pub fn ui(&mut self, ui: &mut Ui, ctx: &Context<'_>, problems: Vec<String>) -> Vec<Command> {
         let lang = ctx.lang;
         let mut commands = Vec::new();
-        let big = |text: &str| RichText::new(text).size(26.0);
+        let big = |text: &str| RichText::new(text).size(theme().text.body);
         ui.add_space(8.0);
         ui.horizontal(|ui| {
             let idle = self.printing.is_none();

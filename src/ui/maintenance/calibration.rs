@@ -3,6 +3,7 @@
 //! for brightness, light balance, sharpness, background, colour cast and roll. It runs its own
 //! tracker on a thread while the view is open, so the applicant's vision thread stays idle.
 
+use crate::ui::theme::theme;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -121,9 +122,9 @@ impl Calibration {
             let at = |x: f32, y: f32| Pos2::new(rect.left() + x * scale, rect.top() + y * scale);
             for (i, f) in a.faces.iter().enumerate() {
                 let colour = if i == 0 {
-                    Color32::from_rgb(40, 200, 90)
+                    theme().colour.face_good
                 } else {
-                    Color32::from_rgb(230, 60, 50)
+                    theme().colour.face_bad
                 };
                 painter.rect_stroke(
                     Rect::from_min_max(at(f.x, f.y), at(f.x + f.width, f.y + f.height)),
@@ -134,7 +135,7 @@ impl Calibration {
             }
             if let Some(head) = &a.head {
                 let half = head.face_width / 2.0;
-                let blue = Color32::from_rgb(60, 140, 250);
+                let blue = theme().colour.measure;
                 painter.rect_stroke(
                     Rect::from_min_max(
                         at(head.center_x - half, head.crown_y),
@@ -146,7 +147,7 @@ impl Calibration {
                 );
                 painter.line_segment(
                     [at(0.0, head.eye_y), at(w, head.eye_y)],
-                    Stroke::new(1.5, Color32::YELLOW),
+                    Stroke::new(1.5, theme().colour.measure_alt),
                 );
             }
             ui.vertical(|ui| numbers(ui, ctx, a));

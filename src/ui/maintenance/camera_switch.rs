@@ -2,6 +2,7 @@
 //! the one in use marked. A tap opens that device at once, and the choice outlasts a restart
 //! until the operator goes back to the device `kiosk.toml` names.
 
+use crate::ui::theme::theme;
 use egui::{RichText, Ui};
 
 use super::{Context, log};
@@ -30,7 +31,7 @@ impl CameraSwitch {
     /// Draws the switch; returns a message for the operator when something was done.
     pub fn ui(&mut self, ui: &mut Ui, ctx: &Context<'_>) -> Option<String> {
         let lang = ctx.lang;
-        let big = |text: &str| RichText::new(text).size(26.0);
+        let big = |text: &str| RichText::new(text).size(theme().text.body);
         let Some(current) = ctx.camera.device() else {
             ui.label(big(
                 lang.t("maintenance.camera_switch.demo_camera_no_device")

@@ -17,6 +17,7 @@ mod preview;
 mod records;
 mod status;
 
+use crate::ui::theme::theme;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -248,19 +249,19 @@ impl Maintenance {
                     finger_sized(ui);
                     ui.label(
                         RichText::new(lang.t("maintenance.maintenance"))
-                            .size(34.0)
+                            .size(theme().text.emphasis)
                             .strong(),
                     );
                     ui.add_space(24.0);
                     for p in Page::ALL {
-                        let text = RichText::new(p.name(lang)).size(26.0);
+                        let text = RichText::new(p.name(lang)).size(theme().text.body);
                         if ui.selectable_label(*page == p, text).clicked() {
                             *page = p;
                         }
                     }
                     ui.add_space(24.0);
                     if ui
-                        .button(RichText::new(lang.t("maintenance.leave")).size(26.0))
+                        .button(RichText::new(lang.t("maintenance.leave")).size(theme().text.body))
                         .clicked()
                     {
                         leave = true;

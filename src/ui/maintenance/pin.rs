@@ -2,6 +2,7 @@
 //! argon2id hash on a worker thread (a check takes a good fraction of a second), with the
 //! growing lockout after five wrong PINs. Every attempt goes to the event log, never a digit.
 
+use crate::ui::theme::theme;
 use std::sync::mpsc::{Receiver, channel};
 
 use egui::{RichText, Ui};
@@ -146,7 +147,7 @@ impl PinPad {
             } else {
                 "●".repeat(self.digits.chars().count())
             };
-            ui.label(RichText::new(dots).size(40.0));
+            ui.label(RichText::new(dots).size(theme().text.code));
             let note = match (gate, self.note) {
                 (Gate::Locked(left), _) => lang.fill("maintenance.pin.locked", &[("left", &left)]),
                 (Gate::Open, Some(Note::Wrong { left })) => {
@@ -160,7 +161,7 @@ impl PinPad {
                 }
                 (Gate::Open, None) => " ".to_owned(),
             };
-            ui.label(RichText::new(note).size(26.0));
+            ui.label(RichText::new(note).size(theme().text.body));
             ui.add_space(12.0);
             // Open while locked too: a PIN tried then is refused unchecked, and logged.
             let typed = if self.checking() { None } else { keyboard(ui) };

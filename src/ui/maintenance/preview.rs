@@ -2,11 +2,12 @@
 //! bytes sent: the oldest receipt waiting in the printer's queue, or else the test receipt with
 //! this printer's paper width, profile and layout.
 
+use crate::ui::theme::theme;
 use egui::{ColorImage, RichText, TextureHandle, TextureOptions, Ui};
 
 use super::Context;
+use crate::i18n::font::FontFile;
 use crate::receipt::escpos::Profile;
-use crate::receipt::font::FontFile;
 use crate::receipt::render::{Glyphs, draw};
 
 /// The preview page: drawn once when opened.
@@ -53,13 +54,15 @@ impl Preview {
                 } else {
                     lang.t("maintenance.preview.test_receipt")
                 };
-                ui.label(RichText::new(format!("{what}: {w} × {h} dots")).size(24.0));
+                ui.label(
+                    RichText::new(format!("{what}: {w} × {h} dots")).size(theme().text.detail),
+                );
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     ui.image((texture.id(), texture.size_vec2()));
                 });
             }
             Err(error) => {
-                ui.label(RichText::new(format!("✘ {error}")).size(24.0));
+                ui.label(RichText::new(format!("✘ {error}")).size(theme().text.detail));
             }
         }
     }

@@ -2,6 +2,7 @@
 //! answers, prints), and the page that shows today, the last days and the event log. Events are
 //! fixed words with reason codes: never a name, an ID number or a receipt number.
 
+use crate::ui::theme::theme;
 use egui::{Grid, RichText, ScrollArea, Ui};
 
 use super::Context;
@@ -81,7 +82,9 @@ pub fn ui(ui: &mut Ui, ctx: &Context<'_>) {
     let lang = ctx.lang;
     let days = ctx.store.days(7).unwrap_or_default();
     let today = crate::ops::store::today();
-    ui.label(RichText::new(lang.t("maintenance.records.counters_last_7_days")).size(26.0));
+    ui.label(
+        RichText::new(lang.t("maintenance.records.counters_last_7_days")).size(theme().text.body),
+    );
     ScrollArea::horizontal().id_salt("counters").show(ui, |ui| {
         Grid::new("maintenance-counters")
             .striped(true)
@@ -120,7 +123,9 @@ pub fn ui(ui: &mut Ui, ctx: &Context<'_>) {
             });
     });
     ui.add_space(12.0);
-    ui.label(RichText::new(lang.t("maintenance.records.events_newest_first")).size(26.0));
+    ui.label(
+        RichText::new(lang.t("maintenance.records.events_newest_first")).size(theme().text.body),
+    );
     let events = ctx.store.events(200).unwrap_or_default();
     ScrollArea::vertical().id_salt("events").show(ui, |ui| {
         Grid::new("maintenance-events")

@@ -3,10 +3,11 @@
 //! printer is asked on a worker thread (a serial status takes up to a second), every few seconds
 //! while the screen is open.
 
+use crate::ui::theme::theme;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use egui::{Color32, Grid, RichText, Ui};
+use egui::{Grid, RichText, Ui};
 
 use super::Context;
 use crate::camera::CameraState;
@@ -86,9 +87,9 @@ pub fn problems_en(health: &Health) -> Vec<String> {
 
 fn yes_no(ok: bool, good: &'static str, bad: &'static str) -> RichText {
     let colour = if ok {
-        Color32::from_rgb(40, 160, 80)
+        theme().colour.ok
     } else {
-        Color32::from_rgb(210, 50, 40)
+        theme().colour.problem
     };
     RichText::new(if ok { good } else { bad }).color(colour)
 }
@@ -105,16 +106,16 @@ pub fn ui(ui: &mut Ui, ctx: &Context<'_>, health: &Health) {
     if problems.is_empty() {
         ui.label(
             RichText::new(lang.t("maintenance.status.all_good"))
-                .size(30.0)
-                .color(Color32::from_rgb(40, 160, 80)),
+                .size(theme().text.heading)
+                .color(theme().colour.ok),
         );
     }
     for p in &problems {
         let text = p.text(lang);
         ui.label(
             RichText::new(text)
-                .size(28.0)
-                .color(Color32::from_rgb(210, 50, 40)),
+                .size(theme().text.lead)
+                .color(theme().colour.problem),
         );
     }
     ui.add_space(12.0);
@@ -172,7 +173,7 @@ fn printer_rows(ui: &mut Ui, lang: Language, printer: &Option<Result<PrinterStat
             ui.label(lang.t("maintenance.status.asking"));
         }
         Some(Err(error)) => {
-            ui.label(RichText::new(error.to_string()).color(Color32::from_rgb(210, 50, 40)));
+            ui.label(RichText::new(error.to_string()).color(theme().colour.problem));
         }
         Some(Ok(s)) => {
             ui.horizontal(|ui| {
