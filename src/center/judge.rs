@@ -5,40 +5,40 @@ use std::io::Cursor;
 
 use image::{ImageFormat, ImageReader};
 
-use crate::photo::{self, DecodeError, FileFacts};
+use crate::photo::{self, DecodeError, FileFacts, RuleId};
 use crate::spec::{Documents, Reason};
 use crate::vision::{Thresholds, assess_still, with_detector};
 
 /// Rules the center re-checks: the geometry and how the applicant looks (the booth checks the
 /// exposure, sharpness and background itself).
-const CENTER_RULES: [&str; 27] = [
-    "size_px",
-    "file_kb",
-    "dpi",
-    "one_face",
-    "head_measured",
-    "head_height_px",
-    "face_width_px",
-    "crown_margin_px",
-    "eye_line_px",
-    "centred",
-    "eyes_open",
-    "mouth_open",
-    "yaw_deg",
-    "pitch_deg",
-    "gaze",
-    "brows_clear",
-    "ears_clear",
-    "top_bottom_light",
-    "glare",
-    "skin_red",
-    "skin_blue",
-    "skin_green",
-    "glasses",
-    "headwear",
-    "earrings",
-    "shoulders_covered",
-    "periodicity",
+const CENTER_RULES: [RuleId; 27] = [
+    RuleId::SizePx,
+    RuleId::FileKb,
+    RuleId::Dpi,
+    RuleId::OneFace,
+    RuleId::HeadMeasured,
+    RuleId::HeadHeightPx,
+    RuleId::FaceWidthPx,
+    RuleId::CrownMarginPx,
+    RuleId::EyeLinePx,
+    RuleId::Centred,
+    RuleId::EyesOpen,
+    RuleId::MouthOpen,
+    RuleId::YawDeg,
+    RuleId::PitchDeg,
+    RuleId::Gaze,
+    RuleId::BrowsClear,
+    RuleId::EarsClear,
+    RuleId::TopBottomLight,
+    RuleId::Glare,
+    RuleId::SkinRed,
+    RuleId::SkinBlue,
+    RuleId::SkinGreen,
+    RuleId::Glasses,
+    RuleId::Headwear,
+    RuleId::Earrings,
+    RuleId::ShouldersCovered,
+    RuleId::Periodicity,
 ];
 
 /// Judges photos against the documents it knows.

@@ -6,11 +6,142 @@ use serde::Serialize;
 use crate::spec::{PxRange, Reason, Spec};
 use crate::vision::{Appearance, Assessment, Head, Thresholds};
 
+/// A rule of [`check`], by name: the `rule` of `photo check --json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleId {
+    /// `size_px`.
+    SizePx,
+    /// `file_kb`.
+    FileKb,
+    /// `dpi`.
+    Dpi,
+    /// `no_exif`.
+    NoExif,
+    /// `one_face`.
+    OneFace,
+    /// `head_measured`.
+    HeadMeasured,
+    /// `head_height_px`.
+    HeadHeightPx,
+    /// `face_width_px`.
+    FaceWidthPx,
+    /// `crown_margin_px`.
+    CrownMarginPx,
+    /// `eye_line_px`.
+    EyeLinePx,
+    /// `centred`.
+    Centred,
+    /// `roll_deg`.
+    RollDeg,
+    /// `face_luma`.
+    FaceLuma,
+    /// `underexposed`.
+    Underexposed,
+    /// `overexposed`.
+    Overexposed,
+    /// `light_balance`.
+    LightBalance,
+    /// `sharpness`.
+    Sharpness,
+    /// `background_texture`.
+    BackgroundTexture,
+    /// `background_std`.
+    BackgroundStd,
+    /// `background_colour`.
+    BackgroundColour,
+    /// `eyes_open`.
+    EyesOpen,
+    /// `mouth_open`.
+    MouthOpen,
+    /// `yaw_deg`.
+    YawDeg,
+    /// `pitch_deg`.
+    PitchDeg,
+    /// `gaze`.
+    Gaze,
+    /// `brows_clear`.
+    BrowsClear,
+    /// `ears_clear`.
+    EarsClear,
+    /// `top_bottom_light`.
+    TopBottomLight,
+    /// `glare`.
+    Glare,
+    /// `skin_red`.
+    SkinRed,
+    /// `skin_blue`.
+    SkinBlue,
+    /// `skin_green`.
+    SkinGreen,
+    /// `headwear`.
+    Headwear,
+    /// `earrings`.
+    Earrings,
+    /// `shoulders_covered`.
+    ShouldersCovered,
+    /// `periodicity`.
+    Periodicity,
+    /// `glasses`.
+    Glasses,
+}
+
+impl RuleId {
+    /// Its name, as in the JSON report.
+    pub fn name(self) -> &'static str {
+        match self {
+            RuleId::SizePx => "size_px",
+            RuleId::FileKb => "file_kb",
+            RuleId::Dpi => "dpi",
+            RuleId::NoExif => "no_exif",
+            RuleId::OneFace => "one_face",
+            RuleId::HeadMeasured => "head_measured",
+            RuleId::HeadHeightPx => "head_height_px",
+            RuleId::FaceWidthPx => "face_width_px",
+            RuleId::CrownMarginPx => "crown_margin_px",
+            RuleId::EyeLinePx => "eye_line_px",
+            RuleId::Centred => "centred",
+            RuleId::RollDeg => "roll_deg",
+            RuleId::FaceLuma => "face_luma",
+            RuleId::Underexposed => "underexposed",
+            RuleId::Overexposed => "overexposed",
+            RuleId::LightBalance => "light_balance",
+            RuleId::Sharpness => "sharpness",
+            RuleId::BackgroundTexture => "background_texture",
+            RuleId::BackgroundStd => "background_std",
+            RuleId::BackgroundColour => "background_colour",
+            RuleId::EyesOpen => "eyes_open",
+            RuleId::MouthOpen => "mouth_open",
+            RuleId::YawDeg => "yaw_deg",
+            RuleId::PitchDeg => "pitch_deg",
+            RuleId::Gaze => "gaze",
+            RuleId::BrowsClear => "brows_clear",
+            RuleId::EarsClear => "ears_clear",
+            RuleId::TopBottomLight => "top_bottom_light",
+            RuleId::Glare => "glare",
+            RuleId::SkinRed => "skin_red",
+            RuleId::SkinBlue => "skin_blue",
+            RuleId::SkinGreen => "skin_green",
+            RuleId::Headwear => "headwear",
+            RuleId::Earrings => "earrings",
+            RuleId::ShouldersCovered => "shoulders_covered",
+            RuleId::Periodicity => "periodicity",
+            RuleId::Glasses => "glasses",
+        }
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// One rule of the spec and how the photo fares.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rule {
-    /// Name of the rule, e.g. `head_height_px`.
-    pub rule: &'static str,
+    /// Which rule, e.g. `head_height_px`.
+    pub rule: RuleId,
     /// Whether the photo meets it.
     pub pass: bool,
     /// The measured value.
@@ -68,14 +199,7 @@ fn range_text(r: PxRange) -> String {
 struct Rules(Vec<Rule>);
 
 impl Rules {
-    fn push(
-        &mut self,
-        rule: &'static str,
-        pass: bool,
-        value: f32,
-        expected: String,
-        reason: Reason,
-    ) {
+    fn push(&mut self, rule: RuleId, pass: bool, value: f32, expected: String, reason: Reason) {
         self.0.push(Rule {
             rule,
             pass,
@@ -91,7 +215,7 @@ impl Rules {
     /// below zero (a crown cut off is never compliant).
     fn range(
         &mut self,
-        rule: &'static str,
+        rule: RuleId,
         value: f32,
         r: PxRange,
         slack: f32,
@@ -109,11 +233,11 @@ impl Rules {
         self.push(rule, pass, value, expected, reason);
     }
 
-    fn at_most(&mut self, rule: &'static str, value: f32, max: f32, reason: Reason) {
+    fn at_most(&mut self, rule: RuleId, value: f32, max: f32, reason: Reason) {
         self.push(rule, value <= max, value, format!("≤ {max}"), reason);
     }
 
-    fn at_least(&mut self, rule: &'static str, value: f32, min: f32, reason: Reason) {
+    fn at_least(&mut self, rule: RuleId, value: f32, min: f32, reason: Reason) {
         self.push(rule, value >= min, value, format!("≥ {min}"), reason);
     }
 }
@@ -129,7 +253,7 @@ pub fn check(
     let (w, h) = (assessment.width, assessment.height);
     let size_ok = w == spec.width_px && h == spec.height_px;
     rules.push(
-        "size_px",
+        RuleId::SizePx,
         size_ok,
         w as f32,
         format!("{}×{} (got {w}×{h})", spec.width_px, spec.height_px),
@@ -139,7 +263,7 @@ pub fn check(
         let kb = file.bytes as f32 / 1024.0;
         let (min, max) = spec.byte_window();
         rules.push(
-            "file_kb",
+            RuleId::FileKb,
             (min..=max).contains(&file.bytes),
             kb,
             range_text(spec.kb),
@@ -147,14 +271,14 @@ pub fn check(
         );
         let dpi = file.dpi.unwrap_or(0);
         rules.push(
-            "dpi",
+            RuleId::Dpi,
             dpi == spec.dpi,
             dpi as f32,
             spec.dpi.to_string(),
             Reason::WrongSize,
         );
         rules.push(
-            "no_exif",
+            RuleId::NoExif,
             !file.exif,
             f32::from(u8::from(file.exif)),
             "no EXIF segment".into(),
@@ -163,7 +287,7 @@ pub fn check(
     }
     let count = assessment.faces.len();
     rules.push(
-        "one_face",
+        RuleId::OneFace,
         count == 1,
         count as f32,
         "exactly 1".into(),
@@ -178,7 +302,7 @@ pub fn check(
         // rustface saw a face; the models must have measured it, or no geometry is known.
         let measured = assessment.head.is_some();
         rules.push(
-            "head_measured",
+            RuleId::HeadMeasured,
             measured,
             f32::from(u8::from(measured)),
             "the face measured by the face mesh".into(),
@@ -190,7 +314,7 @@ pub fn check(
         let slack = t.geometry_tolerance * head.height();
         if let Some(r) = spec.head_height_px {
             rules.range(
-                "head_height_px",
+                RuleId::HeadHeightPx,
                 head.height(),
                 r,
                 slack,
@@ -199,7 +323,7 @@ pub fn check(
         }
         if let Some(r) = spec.face_width_px {
             rules.range(
-                "face_width_px",
+                RuleId::FaceWidthPx,
                 head.face_width,
                 r,
                 slack,
@@ -207,7 +331,7 @@ pub fn check(
             );
         }
         rules.range(
-            "crown_margin_px",
+            RuleId::CrownMarginPx,
             head.crown_y,
             spec.crown_margin_px,
             slack,
@@ -215,7 +339,7 @@ pub fn check(
         );
         if let Some(r) = spec.eye_line_px {
             rules.range(
-                "eye_line_px",
+                RuleId::EyeLinePx,
                 head.eye_y,
                 r,
                 slack,
@@ -223,9 +347,14 @@ pub fn check(
             );
         }
         let offset = (head.center_x - w as f32 / 2.0).abs() / w as f32;
-        rules.at_most("centred", offset, t.center_tolerance, Reason::OffCenter);
+        rules.at_most(
+            RuleId::Centred,
+            offset,
+            t.center_tolerance,
+            Reason::OffCenter,
+        );
         rules.push(
-            "roll_deg",
+            RuleId::RollDeg,
             m.roll_deg.abs() <= t.roll_max_deg,
             m.roll_deg,
             format!("±{}", t.roll_max_deg),
@@ -238,40 +367,45 @@ pub fn check(
             Reason::TooBright
         };
         rules.push(
-            "face_luma",
+            RuleId::FaceLuma,
             (t.face_luma_min..=t.face_luma_max).contains(&luma),
             luma,
             format!("{}..{}", t.face_luma_min, t.face_luma_max),
             luma_reason,
         );
         rules.at_most(
-            "underexposed",
+            RuleId::Underexposed,
             m.exposure.under,
             t.underexposed_max,
             Reason::TooDark,
         );
         rules.at_most(
-            "overexposed",
+            RuleId::Overexposed,
             m.exposure.over,
             t.overexposed_max,
             Reason::TooBright,
         );
         rules.at_least(
-            "light_balance",
+            RuleId::LightBalance,
             m.balance.ratio,
             t.balance_min,
             Reason::UnevenLighting,
         );
-        rules.at_least("sharpness", m.sharpness, t.sharpness_min, Reason::Blurred);
+        rules.at_least(
+            RuleId::Sharpness,
+            m.sharpness,
+            t.sharpness_min,
+            Reason::Blurred,
+        );
         let bg = m.background;
         rules.at_most(
-            "background_texture",
+            RuleId::BackgroundTexture,
             bg.texture,
             t.background_texture_max,
             Reason::BackgroundNotUniform,
         );
         rules.at_most(
-            "background_std",
+            RuleId::BackgroundStd,
             bg.std,
             t.background_std_max,
             Reason::BackgroundNotUniform,
@@ -286,7 +420,7 @@ pub fn check(
             .fold(0.0_f32, f32::max);
         if bg.pixels > 0 {
             rules.at_most(
-                "background_colour",
+                RuleId::BackgroundColour,
                 off_colour,
                 t.background_colour_max,
                 Reason::BackgroundNotUniform,
@@ -320,75 +454,75 @@ fn appearance(
     t: &Thresholds,
 ) {
     rules.at_least(
-        "eyes_open",
+        RuleId::EyesOpen,
         a.eyes_open,
         t.eyes_open_min,
         Reason::EyesClosed,
     );
     rules.at_most(
-        "mouth_open",
+        RuleId::MouthOpen,
         a.mouth_open,
         t.mouth_open_max,
         Reason::MouthOpen,
     );
     rules.at_most(
-        "yaw_deg",
+        RuleId::YawDeg,
         head.yaw_deg.abs(),
         t.yaw_max_deg,
         Reason::HeadTurned,
     );
     rules.at_most(
-        "pitch_deg",
+        RuleId::PitchDeg,
         head.pitch_deg.abs(),
         t.pitch_max_deg,
         Reason::HeadPitched,
     );
-    rules.at_most("gaze", a.gaze_away(), t.gaze_max, Reason::GazeAway);
+    rules.at_most(RuleId::Gaze, a.gaze_away(), t.gaze_max, Reason::GazeAway);
     rules.at_least(
-        "brows_clear",
+        RuleId::BrowsClear,
         a.brows_clear,
         t.brows_clear_min,
         Reason::EyebrowsHidden,
     );
     rules.at_least(
-        "ears_clear",
+        RuleId::EarsClear,
         a.clearer_ear(),
         t.ears_clear_min,
         Reason::EarsHidden,
     );
     rules.at_least(
-        "top_bottom_light",
+        RuleId::TopBottomLight,
         a.top_bottom_light,
         t.top_bottom_light_min,
         Reason::FaceShadow,
     );
-    rules.at_most("glare", a.glare, t.glare_max, Reason::Glare);
+    rules.at_most(RuleId::Glare, a.glare, t.glare_max, Reason::Glare);
     let [red, blue] = cast;
     let [lo, hi] = t.skin_red_range;
     rules.push(
-        "skin_red",
+        RuleId::SkinRed,
         (lo..=hi).contains(&red),
         red,
         format!("{lo}..{hi}"),
         Reason::ColourCast,
     );
-    rules.at_most("skin_blue", blue, t.skin_blue_max, Reason::ColourCast);
+    rules.at_most(RuleId::SkinBlue, blue, t.skin_blue_max, Reason::ColourCast);
     // Green over the mean of red and blue: skin is never greener than that.
     rules.at_most(
-        "skin_green",
+        RuleId::SkinGreen,
         -(red + blue) / 2.0,
         t.skin_green_max,
         Reason::ColourCast,
     );
     if let Some(headwear) = a.headwear {
-        rules.at_most("headwear", headwear, t.headwear_max, Reason::Headwear);
+        rules.at_most(RuleId::Headwear, headwear, t.headwear_max, Reason::Headwear);
     }
     if let Some(earrings) = a.earrings {
-        rules.at_most("earrings", earrings, t.earrings_max, Reason::Earrings);
+        rules.at_most(RuleId::Earrings, earrings, t.earrings_max, Reason::Earrings);
     }
     if let Some(covered) = a.shoulders_covered {
         rules.at_most(
-            "shoulders_covered",
+            RuleId::ShouldersCovered,
             covered,
             t.shoulders_covered_max,
             Reason::ShouldersHidden,
@@ -396,7 +530,7 @@ fn appearance(
     }
     if let Some(periodicity) = a.periodicity {
         rules.at_most(
-            "periodicity",
+            RuleId::Periodicity,
             periodicity,
             t.periodicity_max,
             Reason::Recaptured,
@@ -404,7 +538,7 @@ fn appearance(
     }
     if !spec.glasses_allowed {
         rules.at_most(
-            "glasses",
+            RuleId::Glasses,
             a.bridge_edges,
             t.bridge_edges_max,
             Reason::Glasses,
@@ -416,9 +550,19 @@ fn appearance(
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_rule_is_named_in_the_json_as_in_its_name() {
+        for id in [RuleId::SizePx, RuleId::HeadHeightPx, RuleId::ShouldersCovered] {
+            let json = serde_json::to_string(&id).expect("serializes");
+            assert_eq!(json, format!("\"{}\"", id.name()));
+            assert_eq!(id.to_string(), id.name());
+        }
+        assert_eq!(RuleId::HeadHeightPx.name(), "head_height_px");
+    }
+
     fn passes(value: f32, r: PxRange, slack: f32) -> bool {
         let mut rules = Rules(Vec::new());
-        rules.range("r", value, r, slack, (Reason::OffCenter, Reason::OffCenter));
+        rules.range(RuleId::Centred, value, r, slack, (Reason::OffCenter, Reason::OffCenter));
         rules.0[0].pass
     }
 

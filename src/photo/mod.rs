@@ -10,7 +10,7 @@ mod encode;
 mod entropy;
 mod normalize;
 
-pub use check::{FileFacts, Report, Rule, check};
+pub use check::{FileFacts, Report, Rule, RuleId, check};
 pub use decode::{DecodeError, MAX_PIXELS, MAX_SIDE, decode};
 pub use encode::{
     EncodeError, Encoded, Jfif, MAX_ENCODES, encode_jpeg, encode_within, read_markers,
@@ -90,19 +90,19 @@ pub fn process_known(
             let seen = assess_known(decoded, &seed);
             let mut report = check(&seen, spec, Some(FileFacts::of(jpeg)), t);
             // The faces were counted live.
-            report.rules.retain(|r| r.rule != "one_face");
+            report.rules.retain(|r| r.rule != RuleId::OneFace);
             (seen, report)
         },
     )
 }
 
 /// The rules of where and how large the head is in the photo: what a second cut can mend.
-pub const GEOMETRY_RULES: [&str; 5] = [
-    "head_height_px",
-    "face_width_px",
-    "crown_margin_px",
-    "eye_line_px",
-    "centred",
+pub const GEOMETRY_RULES: [RuleId; 5] = [
+    RuleId::HeadHeightPx,
+    RuleId::FaceWidthPx,
+    RuleId::CrownMarginPx,
+    RuleId::EyeLinePx,
+    RuleId::Centred,
 ];
 
 /// Normalizes, encodes and checks the output as `measure` reads it. When the output's own
@@ -234,7 +234,7 @@ mod tests {
             out.report
                 .rules
                 .iter()
-                .find(|r| r.rule == "crown_margin_px")
+                .find(|r| r.rule == RuleId::CrownMarginPx)
                 .map(|r| (r.pass, r.value))
                 .expect("crown rule")
         };

@@ -11,7 +11,7 @@ use image::RgbImage;
 use util::{booth_capture, config, parts, run, solvay};
 
 /// The rules of where and how large the head is.
-const GEOMETRY: [&str; 5] = photo::GEOMETRY_RULES;
+const GEOMETRY: [photo::RuleId; 5] = photo::GEOMETRY_RULES;
 
 fn process(capture: &RgbImage, document: &str) -> photo::Output {
     let config = config();
@@ -78,7 +78,7 @@ fn the_subject_normalizes_to_every_document() {
             .iter()
             .filter(|r| GEOMETRY.contains(&r.rule))
         {
-            let expected = !(unreachable && rule.rule == "face_width_px");
+            let expected = !(unreachable && rule.rule == photo::RuleId::FaceWidthPx);
             assert_eq!(
                 rule.pass, expected,
                 "{}: {} = {} (expected {})",
@@ -89,7 +89,8 @@ fn the_subject_normalizes_to_every_document() {
             out.report
                 .rules
                 .iter()
-                .any(|r| r.rule == "head_height_px" || r.rule == "face_width_px")
+                .any(|r| r.rule == photo::RuleId::HeadHeightPx
+                    || r.rule == photo::RuleId::FaceWidthPx)
         );
     }
 }
@@ -529,7 +530,7 @@ fn a_plain_backdrop_of_the_wrong_colour_is_named() {
         let rule = report
             .rules
             .iter()
-            .find(|r| r.rule == name)
+            .find(|r| r.rule.name() == name)
             .unwrap_or_else(|| panic!("no rule {name}: {:#?}", report.rules))
             .clone();
         (rule, report.reasons)
