@@ -29,6 +29,10 @@ pub struct CenterConfig {
     /// How often a submission the center has not decided yet is asked about.
     #[serde(default = "default_poll_ms")]
     pub poll_interval_ms: u64,
+    /// After how many minutes a submission still waiting to be sent is a problem on the
+    /// maintenance screen.
+    #[serde(default = "default_outbox_alarm_min")]
+    pub outbox_alarm_min: u64,
 }
 
 fn default_retry_min_ms() -> u64 {
@@ -41,4 +45,8 @@ fn default_retry_max_ms() -> u64 {
 
 fn default_poll_ms() -> u64 {
     5_000
+}
+
+fn default_outbox_alarm_min() -> u64 {
+    10
 }

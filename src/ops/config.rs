@@ -335,6 +335,12 @@ impl KioskConfig {
                 "expected 10 to 3600000 ms",
             ));
         }
+        if !(1..=1440).contains(&c.outbox_alarm_min) {
+            return Err(Problem::invalid(
+                "center.outbox_alarm_min",
+                "expected 1 to 1440 minutes",
+            ));
+        }
         Ok(())
     }
 }

@@ -64,6 +64,9 @@ pub struct Health {
     pub disk: Option<Result<Disk, String>>,
     /// The center and outbox slot.
     pub center: Option<CenterHealth>,
+    /// Minutes after which a submission waiting to be sent is a problem
+    /// (`[center] outbox_alarm_min`).
+    pub outbox_alarm_min: u64,
 }
 
 /// One problem, named by its text's key (`[health]` of `assets/i18n`) with the values it shows.
@@ -133,12 +136,12 @@ pub fn problems(health: &Health) -> Vec<Problem> {
         } else if c.token_accepted == Some(false) {
             out.push(problem("center_token"));
         }
-        if c.oldest_s.is_some_and(|s| s > 600) {
+        if c.oldest_s.is_some_and(|s| s > health.outbox_alarm_min * 60) {
             out.push(problem_with(
                 "outbox_waiting",
                 &[
                     ("n", c.outbox_depth.to_string()),
-                    ("minutes", "10".to_owned()),
+                    ("minutes", health.outbox_alarm_min.to_string()),
                 ],
             ));
         }
@@ -235,6 +238,7 @@ mod tests {
             printer: None,
             disk: None,
             center: None,
+            outbox_alarm_min: 10,
         }
     }
 
@@ -253,6 +257,32 @@ mod tests {
     #[test]
     fn a_running_booth_has_no_problem() {
         assert!(problems(&health(camera(CameraState::Running, Some(0)))).is_empty());
+    }
+
+    #[test]
+    fn submissions_waiting_longer_than_the_configured_alarm_are_a_problem() {
+        let mut h = health(camera(CameraState::Running, Some(0)));
+        h.outbox_alarm_min = 30;
+        let center = |oldest_s| CenterHealth {
+            reachable: true,
+            latency_ms: Some(5),
+            token_accepted: Some(true),
+            outbox_depth: 3,
+            oldest_s: Some(oldest_s),
+        };
+        h.center = Some(center(29 * 60));
+        assert!(
+            problems(&h).is_empty(),
+            "29 minutes is within a 30-minute alarm"
+        );
+        h.center = Some(center(31 * 60));
+        let p = problems(&h);
+        assert_eq!(p.len(), 1);
+        let en = p[0].text(Language::EN);
+        assert!(
+            en.contains("3 submissions") && en.contains("30 minutes"),
+            "{en}"
+        );
     }
 
     #[test]

@@ -552,7 +552,11 @@ mod tests {
 
     #[test]
     fn a_rule_is_named_in_the_json_as_in_its_name() {
-        for id in [RuleId::SizePx, RuleId::HeadHeightPx, RuleId::ShouldersCovered] {
+        for id in [
+            RuleId::SizePx,
+            RuleId::HeadHeightPx,
+            RuleId::ShouldersCovered,
+        ] {
             let json = serde_json::to_string(&id).expect("serializes");
             assert_eq!(json, format!("\"{}\"", id.name()));
             assert_eq!(id.to_string(), id.name());
@@ -562,7 +566,13 @@ mod tests {
 
     fn passes(value: f32, r: PxRange, slack: f32) -> bool {
         let mut rules = Rules(Vec::new());
-        rules.range(RuleId::Centred, value, r, slack, (Reason::OffCenter, Reason::OffCenter));
+        rules.range(
+            RuleId::Centred,
+            value,
+            r,
+            slack,
+            (Reason::OffCenter, Reason::OffCenter),
+        );
         rules.0[0].pass
     }
 

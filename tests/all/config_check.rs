@@ -122,6 +122,26 @@ fn typo_in_kiosk_toml_is_named() {
 }
 
 #[test]
+fn an_outbox_alarm_out_of_range_is_named() {
+    let dir = config_copy();
+    let line = edit(
+        dir.path(),
+        "kiosk.toml",
+        "outbox_alarm_min = 10",
+        "outbox_alarm_min = 0",
+    );
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 2);
+    assert_one_line(
+        &err,
+        "kiosk.toml",
+        line,
+        "center.outbox_alarm_min",
+        "1 to 1440",
+    );
+}
+
+#[test]
 fn session_limits_out_of_range_are_named_and_the_section_is_optional() {
     let dir = config_copy();
     let line = edit(

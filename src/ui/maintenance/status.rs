@@ -73,6 +73,7 @@ impl StatusPoll {
                 .clone(),
             disk: self.disk.clone(),
             center: ctx.center_health.clone(),
+            outbox_alarm_min: ctx.config.kiosk.center.outbox_alarm_min,
         }
     }
 }
