@@ -7,6 +7,12 @@ use image::GrayImage;
 
 use super::{Cut, PrinterConfig, QrMode};
 
+/// Removes control characters (ESC, GS, newlines…) from text that came from outside, so it
+/// cannot smuggle commands into a job.
+pub fn clean(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
+}
+
 /// What a printer model needs, from `[printer]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Profile {
@@ -92,7 +98,7 @@ impl EscPos {
     /// ASCII stays as it is and any other character becomes '?'. Control characters are removed
     /// first: text from outside must never become a command.
     pub fn line(&mut self, text: &str) -> &mut Self {
-        let clean = super::model::clean(text);
+        let clean = clean(text);
         if self.profile.chinese_mode {
             let (bytes, _, _) = encoding_rs::GB18030.encode(&clean);
             self.buf.extend_from_slice(&bytes);
@@ -134,7 +140,7 @@ impl EscPos {
     /// A QR code of `data`: native (model 2, module 6 dots, error level M) or, for printers
     /// without it, drawn as a raster.
     pub fn qr(&mut self, data: &str) -> &mut Self {
-        let data = super::model::clean(data);
+        let data = clean(data);
         match self.profile.qr {
             QrMode::Native => {
                 let store = data.len() + 3;

@@ -18,8 +18,9 @@ pub mod serial;
 mod ticket;
 
 pub use config::{Cut, FlowControl, PrinterConfig, QrMode};
+pub use escpos::clean;
 pub use kiosk_printer::KioskPrinter;
-pub use model::{Receipt, clean};
+pub use model::Receipt;
 pub use printer::{PrintError, Printer, VirtualPrinter, preview, receipt_job, ticket_job};
 pub use queue::PrintQueue;
 pub use render::RenderError;

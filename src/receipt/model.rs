@@ -1,6 +1,7 @@
 //! The receipt's content, from the center's answer, the applicant and the photo. Every string
 //! from outside (center, applicant) is stripped of control characters here, once.
 
+use super::escpos::clean;
 use super::layout::{Field, Layout, Layouts};
 use crate::applicant::Applicant;
 use crate::center::api::Submission;
@@ -48,11 +49,6 @@ where
         |_| clean(created_at),
         |t| t.with_timezone(zone).format("%Y-%m-%d %H:%M").to_string(),
     )
-}
-
-/// Removes control characters (ESC, GS, newlines…) from text that came from outside.
-pub fn clean(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control()).collect()
 }
 
 impl Receipt {

@@ -37,12 +37,12 @@ pub enum PrintError {
 
 /// The queue's name of the receipt numbered `receipt_no`, for [`Printer::reprint`].
 pub fn receipt_job(receipt_no: &str) -> String {
-    format!("receipt-{}", super::model::clean(receipt_no))
+    format!("receipt-{}", super::escpos::clean(receipt_no))
 }
 
 /// The queue's name of the pending ticket of `submission`, for [`Printer::reprint`].
 pub fn ticket_job(submission: &str) -> String {
-    format!("ticket-{}", super::model::clean(submission))
+    format!("ticket-{}", super::escpos::clean(submission))
 }
 
 /// Something that prints receipts and tickets.
@@ -220,7 +220,7 @@ impl Printer for VirtualPrinter {
     }
 
     fn print_ticket(&self, submission: &str) -> Result<(), PrintError> {
-        let lines = super::ticket::ticket_lines(&super::model::clean(submission));
+        let lines = super::ticket::ticket_lines(&super::escpos::clean(submission));
         let id = file_safe(submission);
         self.write(
             &format!("ticket-{id}.escpos"),

@@ -1,8 +1,8 @@
 //! The pending ticket: what the applicant keeps when the center has not decided in time. It
 //! carries the local submission id as text and QR, for the booth's "check my submission" screen.
 
+use super::escpos::clean;
 use super::escpos::{Align, EscPos, Profile};
-use super::model::clean;
 use crate::i18n::Language;
 
 /// The length of a ticket code: the first characters of the local submission id.
