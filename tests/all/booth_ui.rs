@@ -173,13 +173,16 @@ fn english_is_one_tap_away() {
     let data = tempfile::tempdir().expect("temp");
     let mut h = util::booth_harness(data.path());
     h.step();
-    for language in ["中文", "English"] {
+    // Every language of assets/i18n has its button, in its own words.
+    for language in ["简体中文", "English", "繁體中文"] {
         let rect = h.get_by_label(language).rect();
         assert!(
             rect.height() >= 56.0 && rect.width() >= 120.0,
             "{language} is a touch target: {rect:?}"
         );
     }
+    util::tap(&mut h, "繁體中文");
+    assert!(h.query_by_label("開始拍照").is_some());
     util::tap(&mut h, "English");
     assert!(h.query_by_label("Start").is_some());
     util::tap(&mut h, "Start");

@@ -46,7 +46,7 @@ fn shipped_config_passes() {
     assert!(out.starts_with("config ok:"), "{out}");
     assert!(out.contains("passport") && out.contains("深圳市"), "{out}");
     // Every language found in assets/i18n, and no text missing from one of them.
-    assert!(out.contains("languages zh-CN, en"), "{out}");
+    assert!(out.contains("languages zh-CN, en, zh-Hant"), "{out}");
     assert!(!err.contains("assets/i18n"), "{err}");
 }
 
