@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::problem::Problem;
+use crate::i18n::Language;
 
 /// How a city sits in the administrative hierarchy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -29,6 +30,9 @@ pub struct City {
     pub code: String,
     /// Name in Chinese (深圳市).
     pub name: String,
+    /// The place's name in pinyin (Shenzhen), for applicants who do not read Chinese; `None`
+    /// when `cities.toml` has none (it is added by `kiosk-config/tools/latin-cities.py`).
+    pub latin: Option<String>,
     /// Code of its province (440000).
     pub province_code: String,
     /// Place in the hierarchy.
@@ -53,8 +57,27 @@ struct RawCities {
 #[serde(deny_unknown_fields)]
 struct RawCity {
     name: String,
+    #[serde(default)]
+    latin: Option<String>,
     province: String,
     kind: CityKind,
+}
+
+/// A letter of a name in pinyin: ASCII letters, ü, and the marks between syllables and words.
+fn is_latin(c: char) -> bool {
+    c.is_ascii_alphabetic() || matches!(c, 'ü' | 'Ü' | '\'' | ' ' | '-')
+}
+
+impl City {
+    /// The name an applicant reading `lang` knows: the Chinese one in a language written in
+    /// Chinese characters, else the pinyin with the Chinese after it (Shenzhen 深圳市: the
+    /// receipt and the office's staff name it in Chinese).
+    pub fn name_in(&self, lang: Language) -> String {
+        match (&self.latin, lang.han()) {
+            (Some(latin), false) => format!("{latin} {}", self.name),
+            _ => self.name.clone(),
+        }
+    }
 }
 
 fn is_code(code: &str) -> bool {
@@ -110,9 +133,23 @@ impl Cities {
                     format!("{:?} is not the name of a city", city.name),
                 ));
             }
+            if city
+                .latin
+                .as_deref()
+                .is_some_and(|l| l.trim().is_empty() || !l.chars().all(is_latin))
+            {
+                return Err(Problem::invalid(
+                    format!("{key}.latin"),
+                    format!(
+                        "{:?} is not a name in Latin letters",
+                        city.latin.unwrap_or_default()
+                    ),
+                ));
+            }
             cities.push(City {
                 code,
                 name: city.name,
+                latin: city.latin,
                 province_code: city.province,
                 kind: city.kind,
             });
@@ -127,6 +164,8 @@ impl Cities {
     }
 
     /// Every city, ordered by code.
+    ///
+    /// (See [`City::name_in`] for the name an applicant reads.)
     pub fn all(&self) -> &[City] {
         &self.cities
     }
@@ -137,11 +176,6 @@ impl Cities {
             .binary_search_by(|c| c.code.as_str().cmp(code))
             .ok()
             .map(|i| &self.cities[i])
-    }
-
-    /// Name of the province with this code.
-    pub fn province_name(&self, code: &str) -> Option<&str> {
-        self.provinces.get(code).map(String::as_str)
     }
 
     /// Why `code` is not a city, in words for a person: a province, a district of a city, or
@@ -179,8 +213,39 @@ mod tests {
 [cities]
 "110000" = { name = "北京市", province = "110000", kind = "municipality" }
 "429004" = { name = "仙桃市", province = "420000", kind = "county_level" }
-"440300" = { name = "深圳市", province = "440000", kind = "prefecture" }
+"440300" = { name = "深圳市", latin = "Shenzhen", province = "440000", kind = "prefecture" }
 "#;
+
+    #[test]
+    fn an_applicant_who_reads_no_chinese_sees_the_pinyin_first() {
+        let cities = Cities::from_toml(SAMPLE).expect("valid");
+        let shenzhen = cities.get("440300").expect("a city");
+        assert_eq!(shenzhen.name_in(Language::EN), "Shenzhen 深圳市");
+        assert_eq!(shenzhen.name_in(Language::ZH_CN), "深圳市");
+        // Without a Latin name in the file, the Chinese one.
+        let xiantao = cities.get("429004").expect("a city");
+        assert_eq!(xiantao.name_in(Language::EN), "仙桃市");
+        let bad = SAMPLE.replace("latin = \"Shenzhen\"", "latin = \"深圳\"");
+        let err = Cities::from_toml(&bad).expect_err("not Latin letters");
+        assert!(err.to_string().contains("cities.440300.latin"), "{err}");
+        let lu = SAMPLE.replace("latin = \"Shenzhen\"", "latin = \"Lüliang-Xi'an\"");
+        assert!(Cities::from_toml(&lu).is_ok());
+    }
+
+    #[test]
+    fn the_shipped_cities_all_have_their_pinyin() {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/cities.toml"),
+        )
+        .expect("the shipped cities.toml");
+        let cities = Cities::from_toml(&text).expect("valid");
+        let named = |code: &str| cities.get(code).and_then(|c| c.latin.clone());
+        assert!(cities.all().iter().all(|c| c.latin.is_some()));
+        // Read by phrase, not character by character: 重庆 is not Zhongqing.
+        assert_eq!(named("500000").as_deref(), Some("Chongqing"));
+        assert_eq!(named("350200").as_deref(), Some("Xiamen"));
+        assert_eq!(named("341500").as_deref(), Some("Lu'an"));
+    }
 
     #[test]
     fn looks_up_cities_by_code() {

@@ -46,13 +46,13 @@ impl CityPicker {
             title(ui, lang.t("city.where_will_document_issued"));
             let home = &view.config.kiosk.kiosk.home_city;
             if let Some(city) = view.config.cities.get(home)
-                && big_button(ui, &city.name, 400.0)
+                && big_button(ui, &city.name_in(lang), 400.0)
             {
                 action = Some(Action::Session(Event::CityChosen(city.code.clone())));
             }
             let label = lang.t("city.search_pinyin");
             let text = RichText::new(label).size(theme().text.body);
-            let label_width = text_width(ui, label, 26.0);
+            let label_width = text_width(ui, label, theme().text.body);
             centered_row(ui, row_width(ui, &[label_width, 400.0]), |ui| {
                 ui.add_sized(Vec2::new(label_width, TOUCH), egui::Label::new(text));
                 ui.add(InputBox {
@@ -77,11 +77,12 @@ impl CityPicker {
                 !q.is_empty() && (c.name.contains(query.as_str()) || pinyin_match(&c.name, &q))
             })
             .collect();
-        let names: Vec<&str> = matches.iter().map(|c| c.name.as_str()).collect();
+        let names: Vec<String> = matches.iter().map(|c| c.name_in(lang)).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         let grid = Grid {
             rows: RESULT_ROWS,
             min_width: 240.0,
-            text_size: 30.0,
+            text_size: theme().text.heading,
             empty: if q.is_empty() {
                 lang.t("city.type_city_s_name")
             } else {

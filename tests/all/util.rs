@@ -198,7 +198,8 @@ pub fn tap(h: &mut Harness<'static, Booth>, label: &str) {
 }
 
 /// From the attract screen to the details screen (`start` and `document` as labelled in the
-/// booth's language, 深圳市 as the city), then the pinyin `keys` typed into the name.
+/// booth's language, 深圳市 as the city: "Shenzhen 深圳市" in English), then the pinyin `keys`
+/// typed into the name.
 pub fn type_pinyin(
     h: &mut Harness<'static, Booth>,
     (start, document): (&str, &str),
@@ -206,7 +207,10 @@ pub fn type_pinyin(
 ) {
     tap(h, start);
     tap(h, document);
-    tap(h, "深圳市");
+    match h.query_by_label("Shenzhen 深圳市") {
+        Some(_) => tap(h, "Shenzhen 深圳市"),
+        None => tap(h, "深圳市"),
+    }
     for key in keys {
         tap(h, key);
     }

@@ -235,8 +235,8 @@ impl Maintenance {
             Mode::Open(page) => {
                 // Readable at arm's length on the booth's screen.
                 for (style, size) in [
-                    (egui::TextStyle::Body, 20.0),
-                    (egui::TextStyle::Button, 22.0),
+                    (egui::TextStyle::Body, theme().text.operator),
+                    (egui::TextStyle::Button, theme().text.small),
                 ] {
                     if let Some(font) = ui.style_mut().text_styles.get_mut(&style) {
                         font.size = size;
