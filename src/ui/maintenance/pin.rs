@@ -163,9 +163,14 @@ impl PinPad {
             };
             ui.label(RichText::new(note).size(theme().text.body));
             ui.add_space(12.0);
-            // Open while locked too: a PIN tried then is refused unchecked, and logged.
-            let typed = if self.checking() { None } else { keyboard(ui) };
-            ui.add_enabled_ui(!self.checking(), |ui| match pin_keypad(ui).or(typed) {
+            // Locked: the keypad is greyed and takes nothing until the time is over.
+            let locked = matches!(gate, Gate::Locked(_));
+            let open = !self.checking() && !locked;
+            if locked {
+                self.digits.clear();
+            }
+            let typed = if open { keyboard(ui) } else { None };
+            ui.add_enabled_ui(open, |ui| match pin_keypad(ui).or(typed) {
                 Some(Key::Char(c)) if self.digits.len() < MAX_PIN_DIGITS => {
                     self.digits.push(c);
                     self.note = None;
@@ -176,9 +181,8 @@ impl PinPad {
                 _ => {}
             });
             ui.add_space(12.0);
-            let enter = !self.checking()
-                && !self.digits.is_empty()
-                && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let enter =
+                open && !self.digits.is_empty() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if enter {
                 self.submit(ctx);
             }
@@ -186,7 +190,7 @@ impl PinPad {
                 if big_button(ui, lang.t("common.cancel"), 220.0) {
                     outcome = Some(Outcome::Cancelled);
                 }
-                let ready = !self.digits.is_empty() && !self.checking();
+                let ready = open && !self.digits.is_empty();
                 if ui
                     .add_enabled_ui(ready, |ui| {
                         big_button(ui, lang.t("maintenance.pin.ok"), 220.0)
