@@ -101,6 +101,14 @@ pub struct OperatorConfig {
     pub pin_hash: String,
     /// Seconds without a touch before the maintenance screen closes by itself.
     pub idle_s: u64,
+    /// Where removable drives are mounted (`ROOT/USER/LABEL`, as udisks does): the maintenance
+    /// screen offers each drive found as a place to export the diagnostics to, with one tap.
+    #[serde(default = "default_export_roots")]
+    pub export_roots: Vec<PathBuf>,
+}
+
+fn default_export_roots() -> Vec<PathBuf> {
+    vec![PathBuf::from("/media"), PathBuf::from("/run/media")]
 }
 
 impl fmt::Debug for OperatorConfig {

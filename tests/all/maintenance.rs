@@ -327,8 +327,13 @@ fn each_fault_is_shown_in_words_an_operator_can_act_on() {
 #[test]
 fn a_session_is_counted_and_the_bundle_carries_no_secret_and_no_personal_data() {
     let data = tempfile::tempdir().expect("temp");
-    let usb = tempfile::tempdir().expect("usb stick");
-    let mut h = util::booth_harness(data.path());
+    // A USB stick as udisks mounts it: ROOT/USER/LABEL.
+    let media = tempfile::tempdir().expect("media");
+    let usb = media.path().join("operator").join("STICK");
+    std::fs::create_dir_all(&usb).expect("usb stick");
+    let mut config = util::config();
+    config.kiosk.operator.export_roots = vec![media.path().to_path_buf()];
+    let mut h = util::booth_harness_with(data.path(), config);
     h.step();
     let receipt_no = util::walk_one_session(&mut h);
     let today = h.state().ops().today().expect("today");
@@ -346,11 +351,11 @@ fn a_session_is_counted_and_the_bundle_carries_no_secret_and_no_personal_data() 
     assert!(h.query_by_label("receipt printed").is_some());
     util::keep_screen(&mut h, "maintenance-records");
     util::tap(&mut h, "操作");
-    h.get_by_role(Role::TextInput)
-        .set_text_value_accesskit(&usb.path().display().to_string());
-    h.step();
-    util::tap(&mut h, "导出诊断包");
-    let files: Vec<_> = std::fs::read_dir(usb.path())
+    // The stick is offered by its name, beside the data folder; one tap, nothing typed.
+    assert!(h.query_by_label("数据目录").is_some());
+    assert!(h.query_all_by_role(Role::TextInput).next().is_none());
+    util::tap(&mut h, "USB STICK");
+    let files: Vec<_> = std::fs::read_dir(&usb)
         .expect("usb")
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -467,7 +472,7 @@ fn actions_language_restart_reopen_and_calibration() {
     // The tabs, Leave and the actions are a finger's size (they were 34 and 32 px).
     let targets = ["状态", "计数与事件", "校准", "操作", "回执预览", "退出维护"]
         .into_iter()
-        .chain(["测试打印", "重新打开摄像头", "导出诊断包", "重启程序"]);
+        .chain(["测试打印", "重新打开摄像头", "数据目录", "重启程序"]);
     for label in targets {
         let rect = h.get_by_label(label).rect();
         assert!(rect.height() >= 72.0, "{label}: {rect:?}");

@@ -127,6 +127,13 @@ pub fn booth_harness(data: &Path) -> Harness<'static, Booth> {
     booth_harness_sized(data, egui::Vec2::new(1280.0, 900.0))
 }
 
+/// The demo booth on `config` in a 1280×900 headless harness, with its data in `data`.
+pub fn booth_harness_with(data: &Path, config: idbooth::ops::Config) -> Harness<'static, Booth> {
+    let parts = idbooth::demo_parts(Arc::new(config), data, PORTRAIT.as_ref()).expect("demo parts");
+    let booth = Booth::new(parts).with_data_dir(data).expect("ops store");
+    harness_sized(booth, egui::Vec2::new(1280.0, 900.0))
+}
+
 /// The demo booth in a headless harness of `size`, with its data in `data`.
 pub fn booth_harness_sized(data: &Path, size: egui::Vec2) -> Harness<'static, Booth> {
     let config = Arc::new(config());

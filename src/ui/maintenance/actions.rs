@@ -7,7 +7,7 @@ use crate::ui::theme::theme;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use egui::{RichText, TextEdit, Ui};
+use egui::{RichText, Ui};
 
 use super::camera_switch::CameraSwitch;
 use super::{Command, Context, log};
@@ -24,16 +24,16 @@ type Answer = Arc<Mutex<Option<Result<(), PrintError>>>>;
 #[derive(Debug, Default)]
 pub struct Actions {
     camera: CameraSwitch,
-    export_dir: Option<String>,
     message: Option<String>,
     printing: Option<Answer>,
     /// What the running printer job's success is called.
     done: &'static str,
 }
 
-/// Where a USB stick is mounted, if one is: the first folder under /media/USER or /run/media/USER.
-fn usb_stick() -> Option<PathBuf> {
-    for root in ["/media", "/run/media"] {
+/// The removable drives mounted under `roots` (`ROOT/USER/LABEL`), by name.
+pub fn drives(roots: &[PathBuf]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for root in roots {
         let Ok(users) = std::fs::read_dir(root) else {
             continue;
         };
@@ -41,12 +41,16 @@ fn usb_stick() -> Option<PathBuf> {
             let Ok(mounts) = std::fs::read_dir(user.path()) else {
                 continue;
             };
-            if let Some(m) = mounts.filter_map(Result::ok).find(|m| m.path().is_dir()) {
-                return Some(m.path());
-            }
+            found.extend(
+                mounts
+                    .filter_map(Result::ok)
+                    .map(|m| m.path())
+                    .filter(|p| p.is_dir()),
+            );
         }
     }
-    None
+    found.sort();
+    found
 }
 
 /// A receipt that says it is a test, with the kiosk's id and the time.
@@ -133,10 +137,9 @@ impl Actions {
         }
     }
 
-    fn export(&mut self, ctx: &Context<'_>, problems: Vec<String>) {
-        let dir = PathBuf::from(self.export_dir.clone().unwrap_or_default().trim());
+    fn export(&mut self, ctx: &Context<'_>, problems: Vec<String>, dir: &std::path::Path) {
         let result = diagnostics::gather(ctx.config, ctx.store, ctx.uptime.as_secs(), problems)
-            .and_then(|bundle| diagnostics::write(&bundle, &dir));
+            .and_then(|bundle| diagnostics::write(&bundle, dir));
         self.message = Some(match result {
             Ok(path) => {
                 log(ctx.store, "diagnostics exported");
@@ -236,26 +239,33 @@ impl Actions {
             }
         });
         ui.add_space(8.0);
-        let dir = self.export_dir.get_or_insert_with(|| {
-            usb_stick()
-                .or_else(|| ctx.data_dir.map(PathBuf::from))
-                .map(|p| p.display().to_string())
-                .unwrap_or_default()
-        });
+        // Where to: each USB drive plugged in, and the data folder; one tap exports, no typing.
+        let mut places: Vec<(String, PathBuf)> = drives(&ctx.config.kiosk.operator.export_roots)
+            .into_iter()
+            .map(|p| {
+                let name = p
+                    .file_name()
+                    .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into());
+                (format!("USB {name}"), p)
+            })
+            .collect();
+        if let Some(data) = ctx.data_dir {
+            places.push((
+                lang.t("maintenance.actions.data_folder").to_owned(),
+                data.to_path_buf(),
+            ));
+        }
+        let mut chosen = None;
         ui.horizontal(|ui| {
-            let label = ui.label(big(lang.t("maintenance.actions.export")));
-            ui.add(
-                TextEdit::singleline(dir)
-                    .desired_width(420.0)
-                    .font(egui::TextStyle::Heading),
-            )
-            .labelled_by(label.id);
+            ui.label(big(lang.t("maintenance.actions.export_to")));
+            for (name, dir) in &places {
+                if ui.button(big(name)).clicked() {
+                    chosen = Some(dir.clone());
+                }
+            }
         });
-        if ui
-            .button(big(lang.t("maintenance.actions.export_diagnostics")))
-            .clicked()
-        {
-            self.export(ctx, problems);
+        if let Some(dir) = chosen {
+            self.export(ctx, problems, &dir);
         }
         ui.add_space(8.0);
         if ui

@@ -244,7 +244,10 @@ impl Maintenance {
                 }
 
                 let mut leave = false;
-                ui.horizontal(|ui| {
+                // The title centred on the tabs' line, not hung from the screen's top edge.
+                let bar = egui::vec2(ui.available_width(), crate::ui::widgets::TOUCH);
+                let row = egui::Layout::left_to_right(egui::Align::Center);
+                ui.allocate_ui_with_layout(bar, row, |ui| {
                     // The tabs and Leave a finger's size, as on the applicant's screens.
                     finger_sized(ui);
                     ui.label(
