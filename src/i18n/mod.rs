@@ -14,6 +14,9 @@ use std::sync::OnceLock;
 
 mod catalog;
 pub mod font;
+mod message;
+
+pub use message::Message;
 
 use catalog::Catalog;
 
@@ -71,14 +74,18 @@ impl Language {
     /// The text of `key`; the base language's when this one lacks it, the key itself when no
     /// language has it (a unit test keeps every key the code names in the base).
     pub fn t(self, key: &str) -> &'static str {
+        self.try_t(key).unwrap_or_else(|| {
+            tracing::warn!(key, "no text for this key");
+            leak_key(key)
+        })
+    }
+
+    /// The text of `key` if this language or the base has it.
+    pub fn try_t(self, key: &str) -> Option<&'static str> {
         let all = catalogs();
         all.get(usize::from(self.0))
             .and_then(|c| c.get(key))
             .or_else(|| all.first().and_then(|c| c.get(key)))
-            .unwrap_or_else(|| {
-                tracing::warn!(key, "no text for this key");
-                leak_key(key)
-            })
     }
 
     /// The text of `key` with its placeholders filled: `fill("pin.locked", &[("left", &3)])`.

@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::camera::{CameraState, CameraStatus};
-use crate::i18n::Language;
+use crate::i18n::Message;
 use crate::receipt::PrintError;
 use crate::receipt::serial::Status as PrinterStatus;
 
@@ -69,39 +69,16 @@ pub struct Health {
     pub outbox_alarm_min: u64,
 }
 
-/// One problem, named by its text's key (`[health]` of `assets/i18n`) with the values it shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The key under `health.`.
-    pub key: &'static str,
-    /// The placeholders' values.
-    pub args: Vec<(&'static str, String)>,
+/// One problem, as a text of `[health]` in `assets/i18n` with the values it shows.
+pub type Problem = Message;
+
+fn problem(key: &str) -> Problem {
+    Message::new(&format!("health.{key}"))
 }
 
-impl Problem {
-    /// The problem in words, in `lang`.
-    pub fn text(&self, lang: Language) -> String {
-        let args: Vec<(&str, &dyn std::fmt::Display)> = self
-            .args
-            .iter()
-            .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
-            .collect();
-        lang.fill(&format!("health.{}", self.key), &args)
-    }
-}
-
-fn problem(key: &'static str) -> Problem {
-    Problem {
-        key,
-        args: Vec::new(),
-    }
-}
-
-fn problem_with(key: &'static str, args: &[(&'static str, String)]) -> Problem {
-    Problem {
-        key,
-        args: args.to_vec(),
-    }
+fn problem_with(key: &str, args: &[(&str, String)]) -> Problem {
+    args.iter()
+        .fold(problem(key), |m, (name, value)| m.with(name, value))
 }
 
 /// The problems in `health`, the most urgent first; empty when all is well.
@@ -219,6 +196,7 @@ pub fn megabytes(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Language;
 
     fn camera(state: CameraState, last: Option<u64>) -> CameraStatus {
         CameraStatus {

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::lockout::Lockout;
-use crate::i18n::Language;
+use crate::i18n::{Language, Message};
 
 /// The file under the data folder.
 pub const FILE: &str = "ops.sqlite";
@@ -115,8 +115,21 @@ pub struct LoggedEvent {
     pub at: String,
     /// Kind: `session`, `photo`, `center`, `print`, `camera`, `pin`, `operator`.
     pub kind: String,
-    /// Short text, never personal data.
+    /// Short text in English, never personal data (for the diagnostics bundle).
     pub text: String,
+    /// The same as a key and values, to be shown in the operator's language (`None`: an entry
+    /// logged as text only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<Message>,
+}
+
+impl LoggedEvent {
+    /// The entry in `lang`: its message's text, else the text it was logged with.
+    pub fn text_in(&self, lang: Language) -> String {
+        self.message
+            .as_ref()
+            .map_or_else(|| self.text.clone(), |m| m.text(lang))
+    }
 }
 
 /// The store.
@@ -172,6 +185,16 @@ impl OpsStore {
 
     fn with(conn: Connection) -> Result<OpsStore, StoreError> {
         conn.execute_batch(SCHEMA).map_err(sql)?;
+        // A store from before events kept their message (key and values) gets the column;
+        // its old entries show their English text.
+        let has_message = conn
+            .prepare("SELECT 1 FROM pragma_table_info('events') WHERE name = 'message'")
+            .and_then(|mut s| s.exists([]))
+            .map_err(sql)?;
+        if !has_message {
+            conn.execute_batch("ALTER TABLE events ADD COLUMN message TEXT")
+                .map_err(sql)?;
+        }
         Ok(OpsStore {
             conn: Some(conn),
             lockout: std::cell::Cell::default(),
@@ -243,15 +266,32 @@ impl OpsStore {
         self.day(&today())
     }
 
-    /// Logs an event; keeps the last [`EVENTS_KEPT`]. `text` must hold no personal data.
+    /// Logs an event as text only; keeps the last [`EVENTS_KEPT`]. `text` must hold no
+    /// personal data.
     pub fn log(&self, kind: &str, text: &str) -> Result<(), StoreError> {
+        self.insert_event(kind, text, None)
+    }
+
+    /// Logs `message`, kept so that the maintenance screen shows it in the operator's language
+    /// (and in English in the diagnostics). Its values must hold no personal data.
+    pub fn note(&self, kind: &str, message: &Message) -> Result<(), StoreError> {
+        let json = serde_json::to_string(message).map_err(|e| StoreError::Sql(e.to_string()))?;
+        self.insert_event(kind, &message.text(Language::EN), Some(&json))
+    }
+
+    fn insert_event(
+        &self,
+        kind: &str,
+        text: &str,
+        message: Option<&str>,
+    ) -> Result<(), StoreError> {
         let at = chrono::Local::now()
             .format("%Y-%m-%dT%H:%M:%S%:z")
             .to_string();
         self.conn()?
             .execute(
-                "INSERT INTO events (at, kind, text) VALUES (?1, ?2, ?3)",
-                params![at, kind, text],
+                "INSERT INTO events (at, kind, text, message) VALUES (?1, ?2, ?3, ?4)",
+                params![at, kind, text, message],
             )
             .map_err(sql)?;
         self.conn()?
@@ -267,13 +307,15 @@ impl OpsStore {
     pub fn events(&self, n: usize) -> Result<Vec<LoggedEvent>, StoreError> {
         let mut stmt = self
             .conn()?
-            .prepare("SELECT at, kind, text FROM events ORDER BY id DESC LIMIT ?1")
+            .prepare("SELECT at, kind, text, message FROM events ORDER BY id DESC LIMIT ?1")
             .map_err(sql)?;
         stmt.query_map([n as i64], |r| {
+            let message: Option<String> = r.get(3)?;
             Ok(LoggedEvent {
                 at: r.get(0)?,
                 kind: r.get(1)?,
                 text: r.get(2)?,
+                message: message.and_then(|m| serde_json::from_str(&m).ok()),
             })
         })
         .map_err(sql)?
@@ -436,6 +478,37 @@ mod tests {
             Some("en")
         );
         assert_eq!(store.days(7).expect("days").len(), 1);
+    }
+
+    #[test]
+    fn an_event_is_shown_in_the_operator_s_language_and_an_older_store_keeps_working() {
+        let temp = tempfile::tempdir().expect("temp");
+        // A store from before events kept their message: no `message` column.
+        {
+            let conn = Connection::open(temp.path().join(FILE)).expect("sqlite");
+            conn.execute_batch(
+                "CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL,
+                 kind TEXT NOT NULL, text TEXT NOT NULL);
+                 INSERT INTO events (at, kind, text) VALUES ('2026-01-01T00:00:00+08:00', 'print', 'receipt printed');",
+            )
+            .expect("old schema");
+        }
+        let store = OpsStore::open(temp.path()).expect("opens and adds the column");
+        let message = Message::new("event.outbox_retry").with("n", 3);
+        store.note("operator", &message).expect("note");
+        let events = store.events(10).expect("events");
+        assert_eq!(
+            events[0].text, "outbox retry: 3 sent again",
+            "English for the bundle"
+        );
+        assert_eq!(events[0].message.as_ref(), Some(&message));
+        assert_eq!(
+            events[0].text_in(Language::ZH_CN),
+            "重发待发送：已重新发送 3 份"
+        );
+        // The old entry has only its text, in any language.
+        assert_eq!(events[1].message, None);
+        assert_eq!(events[1].text_in(Language::ZH_CN), "receipt printed");
     }
 
     #[test]

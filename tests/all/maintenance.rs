@@ -348,7 +348,7 @@ fn a_session_is_counted_and_the_bundle_carries_no_secret_and_no_personal_data() 
     }
     enter(&mut h);
     util::tap(&mut h, "计数与事件");
-    assert!(h.query_by_label("receipt printed").is_some());
+    assert!(h.query_by_label("回执已打印").is_some());
     util::keep_screen(&mut h, "maintenance-records");
     util::tap(&mut h, "操作");
     // The stick is offered by its name, beside the data folder; one tap, nothing typed.

@@ -11,7 +11,7 @@ use egui::{RichText, Ui};
 
 use super::camera_switch::CameraSwitch;
 use super::{Command, Context, log};
-use crate::i18n::Language;
+use crate::i18n::{Language, Message};
 use crate::ops::diagnostics;
 use crate::receipt::{PrintError, Printer, Receipt};
 
@@ -98,7 +98,7 @@ impl Actions {
     fn test_print(&mut self, ctx: &Context<'_>) {
         let receipt = test_receipt(&ctx.config.kiosk.kiosk.id);
         self.done = ctx.lang.t("maintenance.actions.test_print_done");
-        self.on_printer(ctx, "test print sent", move |printer| {
+        self.on_printer(ctx, "event.test_print_sent", move |printer| {
             printer.test_print(&receipt)
         });
     }
@@ -106,7 +106,7 @@ impl Actions {
     /// Prints the one waiting job `job` the operator chose.
     fn reprint(&mut self, ctx: &Context<'_>, job: String) {
         self.done = ctx.lang.t("maintenance.actions.reprint_done");
-        self.on_printer(ctx, "reprint of a queued receipt sent", move |printer| {
+        self.on_printer(ctx, "event.reprint_sent", move |printer| {
             printer.reprint(&job)
         });
     }
@@ -115,7 +115,7 @@ impl Actions {
     fn on_printer(
         &mut self,
         ctx: &Context<'_>,
-        event: &str,
+        event: &'static str,
         job: impl FnOnce(&dyn Printer) -> Result<(), PrintError> + Send + 'static,
     ) {
         let answer: Answer = Arc::default();
@@ -132,7 +132,7 @@ impl Actions {
             })
             .is_ok()
         {
-            log(ctx.store, event);
+            log(ctx.store, &Message::new(event));
             self.printing = Some(answer);
         }
     }
@@ -142,7 +142,7 @@ impl Actions {
             .and_then(|bundle| diagnostics::write(&bundle, dir));
         self.message = Some(match result {
             Ok(path) => {
-                log(ctx.store, "diagnostics exported");
+                log(ctx.store, &Message::new("event.diagnostics_exported"));
                 format!("✔ {}", path.display())
             }
             Err(error) => {
@@ -174,7 +174,7 @@ impl Actions {
                 .clicked()
             {
                 ctx.camera.reopen();
-                log(ctx.store, "camera reopen requested");
+                log(ctx.store, &Message::new("event.camera_reopen"));
                 self.message = Some(lang.t("maintenance.actions.camera_reopening").to_owned());
             }
         });
@@ -218,7 +218,7 @@ impl Actions {
                 .clicked()
             {
                 let n = ctx.center.retry_now();
-                log(ctx.store, &format!("outbox retry: {n} sent again"));
+                log(ctx.store, &Message::new("event.outbox_retry").with("n", n));
                 self.message = Some(lang.fill("maintenance.actions.sent_again", &[("n", &n)]));
             }
         });
@@ -230,7 +230,10 @@ impl Actions {
                 if ui.selectable_label(ctx.lang == l, big(name)).clicked() && ctx.lang != l {
                     match ctx.store.set_default_language(l) {
                         Ok(()) => {
-                            log(ctx.store, &format!("default language: {name}"));
+                            log(
+                                ctx.store,
+                                &Message::new("event.default_language").with("name", name),
+                            );
                             commands.push(Command::DefaultLanguage(l));
                         }
                         Err(error) => self.message = Some(format!("✘ {error}")),
@@ -272,7 +275,7 @@ impl Actions {
             .button(big(lang.t("maintenance.actions.restart_app")))
             .clicked()
         {
-            log(ctx.store, "restart requested");
+            log(ctx.store, &Message::new("event.restart"));
             commands.push(Command::Restart);
         }
         if let Some(message) = &self.message {

@@ -7,6 +7,7 @@ use egui::{RichText, Ui};
 
 use super::{Context, log};
 use crate::camera::Device;
+use crate::i18n::Message;
 use crate::ops::store::OpsStore;
 
 /// The setting that holds the operator's choice (empty: as configured).
@@ -89,7 +90,10 @@ impl CameraSwitch {
         }
         match ctx.camera.switch_to(&device) {
             Ok(()) => {
-                log(ctx.store, &format!("camera switched to {device}"));
+                log(
+                    ctx.store,
+                    &Message::new("event.camera_switched").with("device", &device),
+                );
                 Some(format!(
                     "{} {device}",
                     lang.t("maintenance.camera_switch.camera_switched")

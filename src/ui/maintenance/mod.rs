@@ -28,7 +28,7 @@ pub use entry::{CORNER, HOLD_S};
 pub use records::record;
 
 use crate::camera::Camera;
-use crate::i18n::Language;
+use crate::i18n::{Language, Message};
 use crate::ops::health::CenterHealth;
 use crate::ops::{Config, OpsStore};
 use crate::receipt::Printer;
@@ -188,7 +188,7 @@ impl Maintenance {
             if opened {
                 log(
                     ctx.store,
-                    &format!("maintenance closed after {idle:.0} s without a touch"),
+                    &Message::new("event.maintenance_idle").with("s", format!("{idle:.0}")),
                 );
                 commands.push(Command::Left);
             }
@@ -288,7 +288,7 @@ impl Maintenance {
                     }
                 }
                 if leave {
-                    log(ctx.store, "maintenance left");
+                    log(ctx.store, &Message::new("event.maintenance_left"));
                     self.close();
                     commands.push(Command::Left);
                 }
@@ -305,9 +305,9 @@ fn finger_sized(ui: &mut Ui) {
     ui.spacing_mut().button_padding = egui::vec2(16.0, 8.0);
 }
 
-fn log(store: &OpsStore, text: &str) {
-    tracing::info!(text, "operator");
-    if let Err(error) = store.log("operator", text) {
+fn log(store: &OpsStore, message: &Message) {
+    tracing::info!(event = %message.key, "operator");
+    if let Err(error) = store.note("operator", message) {
         tracing::warn!(%error, "event not logged");
     }
 }

@@ -8,6 +8,7 @@ use std::sync::mpsc::{Receiver, channel};
 use egui::{RichText, Ui};
 
 use super::Context;
+use crate::i18n::Message;
 use crate::ops::OpsStore;
 use crate::ops::lockout::{FREE_TRIES, Gate, Lockout};
 use crate::ops::pin::{MAX_PIN_DIGITS, verify_pin};
@@ -64,9 +65,9 @@ fn save(store: &OpsStore, l: &Lockout) {
     }
 }
 
-fn log(store: &OpsStore, text: &str) {
-    tracing::info!(text, "operator pin");
-    if let Err(error) = store.log("pin", text) {
+fn log(store: &OpsStore, message: &Message) {
+    tracing::info!(event = %message.key, "operator pin");
+    if let Err(error) = store.note("pin", message) {
         tracing::warn!(%error, "event not logged");
     }
 }
@@ -86,22 +87,24 @@ impl PinPad {
         if answer {
             l.right();
             save(ctx.store, &l);
-            log(ctx.store, "pin accepted: maintenance opened");
+            log(ctx.store, &Message::new("event.pin_accepted"));
             return Some(Outcome::Accepted);
         }
         match l.wrong(wall_now()) {
             Some(seconds) => {
                 log(
                     ctx.store,
-                    &format!(
-                        "pin wrong ({} in a row): locked for {seconds} s",
-                        l.failures
-                    ),
+                    &Message::new("event.pin_wrong_locked")
+                        .with("n", l.failures)
+                        .with("s", seconds),
                 );
                 self.note = Some(Note::Locked);
             }
             None => {
-                log(ctx.store, &format!("pin wrong ({} in a row)", l.failures));
+                log(
+                    ctx.store,
+                    &Message::new("event.pin_wrong").with("n", l.failures),
+                );
                 self.note = Some(Note::Wrong {
                     left: FREE_TRIES - l.failures,
                 });
@@ -114,7 +117,10 @@ impl PinPad {
     fn submit(&mut self, ctx: &Context<'_>) {
         self.note = None;
         if let Gate::Locked(left) = ctx.store.lockout().gate(wall_now()) {
-            log(ctx.store, &format!("pin refused: locked, {left} s left"));
+            log(
+                ctx.store,
+                &Message::new("event.pin_refused").with("left", left),
+            );
             self.digits.clear();
             self.note = Some(Note::Locked);
             return;

@@ -7,14 +7,15 @@ use egui::{Grid, RichText, ScrollArea, Ui};
 
 use super::Context;
 use crate::center::api::Status;
+use crate::i18n::Message;
 use crate::ops::store::REJECTED_PREFIX;
 use crate::ops::{Counter, OpsStore};
 use crate::session::{Event, Flow};
 
-fn note(store: &OpsStore, counter: Option<Counter>, kind: &str, text: &str) {
+fn note(store: &OpsStore, counter: Option<Counter>, kind: &str, message: Message) {
     let result = counter
         .map_or(Ok(()), |c| store.count(c))
-        .and_then(|()| store.log(kind, text));
+        .and_then(|()| store.note(kind, &message));
     if let Err(error) = result {
         tracing::warn!(%error, "ops store: not recorded");
     }
@@ -25,13 +26,30 @@ fn note(store: &OpsStore, counter: Option<Counter>, kind: &str, text: &str) {
 pub fn record(store: &OpsStore, flow: &Flow, serviceable: bool, event: &Event) {
     match (flow, event) {
         (Flow::Attract, Event::Started) if serviceable => {
-            note(store, Some(Counter::Session), "session", "session started");
+            note(
+                store,
+                Some(Counter::Session),
+                "session",
+                Message::new("event.session_started"),
+            );
         }
-        (_, Event::Processed(Ok(_))) => note(store, Some(Counter::Photo), "photo", "photo taken"),
-        (_, Event::Processed(Err(_))) => note(store, None, "photo", "capture failed"),
+        (_, Event::Processed(Ok(_))) => note(
+            store,
+            Some(Counter::Photo),
+            "photo",
+            Message::new("event.photo_taken"),
+        ),
+        (_, Event::Processed(Err(_))) => {
+            note(store, None, "photo", Message::new("event.capture_failed"))
+        }
         (Flow::Uploading { .. }, Event::Answered(answer)) => match answer.status {
-            Status::Approved => note(store, Some(Counter::Approval), "center", "approved"),
-            Status::Pending => note(store, None, "center", "pending"),
+            Status::Approved => note(
+                store,
+                Some(Counter::Approval),
+                "center",
+                Message::new("event.approved"),
+            ),
+            Status::Pending => note(store, None, "center", Message::new("event.pending")),
             Status::Rejected => {
                 let codes: Vec<&str> = answer.reasons.iter().map(|r| r.code.code()).collect();
                 for code in &codes {
@@ -43,21 +61,24 @@ pub fn record(store: &OpsStore, flow: &Flow, serviceable: bool, event: &Event) {
                     store,
                     Some(Counter::Rejection),
                     "center",
-                    &format!("rejected: {}", codes.join(", ")),
+                    Message::new("event.rejected").with("codes", codes.join(", ")),
                 );
             }
         },
         (Flow::Uploading { .. }, Event::AnswerLate) => {
-            note(store, None, "center", "no answer in time: pending ticket")
+            note(store, None, "center", Message::new("event.answer_late"))
         }
-        (_, Event::Printed(Ok(()))) => {
-            note(store, Some(Counter::Print), "print", "receipt printed")
-        }
+        (_, Event::Printed(Ok(()))) => note(
+            store,
+            Some(Counter::Print),
+            "print",
+            Message::new("event.receipt_printed"),
+        ),
         (_, Event::Printed(Err(why))) => note(
             store,
             Some(Counter::PrinterFault),
             "print",
-            &format!("print failed: {why}"),
+            Message::new("event.print_failed").with("why", why),
         ),
         _ => {}
     }
@@ -133,9 +154,13 @@ pub fn ui(ui: &mut Ui, ctx: &Context<'_>) {
             .spacing([18.0, 4.0])
             .show(ui, |ui| {
                 for e in &events {
-                    ui.label(&e.at);
-                    ui.label(&e.kind);
-                    ui.label(&e.text);
+                    // Local time to the second, as people write it.
+                    ui.label(e.at.get(..19).unwrap_or(&e.at).replace('T', " "));
+                    ui.label(
+                        lang.try_t(&format!("event.kind.{}", e.kind))
+                            .unwrap_or(&e.kind),
+                    );
+                    ui.label(e.text_in(lang));
                     ui.end_row();
                 }
             });
