@@ -1,13 +1,13 @@
 //! The idle screen: what the booth does, the language, and a start button. Calm words when the
 //! booth cannot take anyone now.
 
-use crate::ui::theme::theme;
 use egui::{RichText, Ui, Vec2};
 
 use super::widgets::{TOUCH, big_button, centered_row, row_width, title, toggle_button};
 use super::{Action, View};
 use crate::i18n::Language;
 use crate::session::Event;
+use crate::ui::theme::theme;
 
 /// The attract screen (stateless).
 #[derive(Debug, Default)]

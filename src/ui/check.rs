@@ -2,7 +2,6 @@
 //! receipt once the center approved, offers the free retake if it rejected, or says it is still
 //! under review.
 
-use crate::ui::theme::theme;
 use egui::{RichText, Ui};
 
 use super::widgets::{
@@ -13,6 +12,7 @@ use super::{Action, View};
 use crate::i18n::Language;
 use crate::receipt::TICKET_CODE_LEN;
 use crate::session::{CheckNote, Event};
+use crate::ui::theme::theme;
 
 /// The check screen: the code typed so far.
 #[derive(Debug, Default)]

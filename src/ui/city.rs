@@ -4,7 +4,6 @@
 //! The keyboard and the back button sit at fixed places at the bottom, under a fixed grid of
 //! results: typing a letter changes what the grid shows, never where the keys are.
 
-use crate::ui::theme::theme;
 use egui::{RichText, Ui, Vec2};
 
 use super::choice_grid::{Grid, choice_grid};
@@ -16,6 +15,7 @@ use super::widgets::{
 };
 use super::{Action, View};
 use crate::session::Event;
+use crate::ui::theme::theme;
 
 /// Rows of results above the keyboard.
 const RESULT_ROWS: usize = 2;

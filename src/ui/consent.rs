@@ -1,11 +1,11 @@
 //! The privacy notice. For a child under 14, a guardian consents.
 
-use crate::ui::theme::theme;
 use egui::{RichText, Ui};
 
 use super::widgets::{big_button, centered_row, row_width, title};
 use super::{Action, View};
 use crate::session::Event;
+use crate::ui::theme::theme;
 
 /// The consent screen (stateless).
 #[derive(Debug, Default)]

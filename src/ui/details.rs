@@ -5,7 +5,6 @@
 //! and the back and next buttons sit at fixed places at the bottom, under a fixed grid of
 //! candidates: candidates coming and going never move a key.
 
-use crate::ui::theme::theme;
 use egui::{Rect, RichText, Ui, Vec2};
 
 use super::choice_grid::{Grid, choice_grid};
@@ -20,6 +19,7 @@ use super::{Action, View};
 use crate::applicant::Applicant;
 use crate::i18n::Language;
 use crate::session::Event;
+use crate::ui::theme::theme;
 
 /// Which field the keyboard types into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -1,13 +1,13 @@
 //! The live, mirrored preview: the face box, the zone the head should fill, one big advice, and
 //! the shutter; during the countdown, the seconds left.
 
-use crate::ui::theme::theme;
 use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Stroke, Ui, Vec2};
 
 use super::text::advice;
 use super::widgets::{big_button, centered_row, row_width};
 use super::{Action, View};
 use crate::session::Event;
+use crate::ui::theme::theme;
 use crate::vision::Advice;
 
 /// The pose screen (stateless).

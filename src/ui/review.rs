@@ -1,12 +1,12 @@
 //! The normalized photo, as it will be sent: accept, or retake.
 
-use crate::ui::theme::theme;
 use egui::{RichText, Ui, Vec2};
 
 use super::widgets::{big_button, centered_row, row_width, title};
 use super::{Action, View};
 use crate::session::{Event, Photo};
 use crate::spec::checklist;
+use crate::ui::theme::theme;
 
 /// The review screen (stateless).
 #[derive(Debug, Default)]

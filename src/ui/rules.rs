@@ -1,13 +1,13 @@
 //! The photo rules, before the pose: six pictograms drawn here (no image files), each with its
 //! rule in words, so the applicant knows what the office refuses before the camera looks.
 
-use crate::ui::theme::theme;
 use egui::{Painter, Pos2, RichText, Sense, Shape, Stroke, Ui, Vec2, pos2, vec2};
 
 use super::widgets::{big_button, centered_row, row_width, title};
 use super::{Action, View};
 use crate::i18n::Language;
 use crate::session::Event;
+use crate::ui::theme::theme;
 
 /// The rules screen (stateless).
 #[derive(Debug, Default)]

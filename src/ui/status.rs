@@ -2,7 +2,6 @@
 //! rejected (with reasons and a free retake), pending (with the ticket), printing, printer
 //! trouble, done.
 
-use crate::ui::theme::theme;
 use egui::{RichText, Ui};
 
 use super::text::upload_wait;
@@ -10,6 +9,7 @@ use super::widgets::{big_button, centered_row, row_width, title};
 use super::{Action, View};
 use crate::session::Event;
 use crate::spec::Reason;
+use crate::ui::theme::theme;
 
 /// What the status screen shows.
 #[derive(Debug, Clone, Copy)]

@@ -1,12 +1,13 @@
 //! Touch-sized widgets: big buttons, input boxes, the keypads and the letter keyboard, and the
 //! fixed layout that keeps a keyboard where the finger expects it.
 
-use crate::ui::theme::theme;
 use egui::text::LayoutJob;
 use egui::{
     Align, Button, FontId, Layout, Rect, Response, RichText, Sense, Stroke, StrokeKind, TextFormat,
     Ui, UiBuilder, Vec2, Widget, WidgetInfo,
 };
+
+use crate::ui::theme::theme;
 
 /// Height of a touch target, in points.
 pub const TOUCH: f32 = 72.0;

@@ -3,7 +3,6 @@
 //! restart of the app (systemd's `Restart=always` brings it back), reprinting a receipt the
 //! printer's queue still holds, chosen one by one, and sending the outbox again now.
 
-use crate::ui::theme::theme;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -14,6 +13,7 @@ use super::{Command, Context, log};
 use crate::i18n::{Language, Message};
 use crate::ops::diagnostics;
 use crate::receipt::{PrintError, Printer, Receipt};
+use crate::ui::theme::theme;
 
 /// How many waiting receipts are listed, oldest first.
 const MAX_LISTED: usize = 6;

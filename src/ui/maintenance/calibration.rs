@@ -3,7 +3,6 @@
 //! for brightness, light balance, sharpness, background, colour cast and roll. It runs its own
 //! tracker on a thread while the view is open, so the applicant's vision thread stays idle.
 
-use crate::ui::theme::theme;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -15,6 +14,7 @@ use image::RgbImage;
 
 use super::Context;
 
+use crate::ui::theme::theme;
 use crate::ui::widgets::text_width;
 use crate::vision::{Assessment, FaceDetector, Tracker};
 

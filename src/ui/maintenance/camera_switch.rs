@@ -2,13 +2,13 @@
 //! the one in use marked. A tap opens that device at once, and the choice outlasts a restart
 //! until the operator goes back to the device `kiosk.toml` names.
 
-use crate::ui::theme::theme;
 use egui::{RichText, Ui};
 
 use super::{Context, log};
 use crate::camera::Device;
 use crate::i18n::Message;
 use crate::ops::store::OpsStore;
+use crate::ui::theme::theme;
 
 /// The setting that holds the operator's choice (empty: as configured).
 pub const SETTING: &str = "camera_device";

@@ -17,7 +17,6 @@ mod preview;
 mod records;
 mod status;
 
-use crate::ui::theme::theme;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,6 +31,7 @@ use crate::i18n::{Language, Message};
 use crate::ops::health::CenterHealth;
 use crate::ops::{Config, OpsStore};
 use crate::receipt::Printer;
+use crate::ui::theme::theme;
 
 /// What the maintenance screen reads, lent by the booth for one frame.
 pub struct Context<'a> {

@@ -2,7 +2,6 @@
 //! argon2id hash on a worker thread (a check takes a good fraction of a second), with the
 //! growing lockout after five wrong PINs. Every attempt goes to the event log, never a digit.
 
-use crate::ui::theme::theme;
 use std::sync::mpsc::{Receiver, channel};
 
 use egui::{RichText, Ui};
@@ -13,6 +12,7 @@ use crate::ops::OpsStore;
 use crate::ops::lockout::{FREE_TRIES, Gate, Lockout};
 use crate::ops::pin::{MAX_PIN_DIGITS, verify_pin};
 
+use crate::ui::theme::theme;
 use crate::ui::widgets::{Key, big_button, centered_row, pin_keypad, row_width, title};
 
 /// What the keypad decided.

@@ -2,13 +2,13 @@
 //! bytes sent: the oldest receipt waiting in the printer's queue, or else the test receipt with
 //! this printer's paper width, profile and layout.
 
-use crate::ui::theme::theme;
 use egui::{ColorImage, RichText, TextureHandle, TextureOptions, Ui};
 
 use super::Context;
 use crate::i18n::font::FontFile;
 use crate::receipt::escpos::Profile;
 use crate::receipt::render::{Glyphs, draw};
+use crate::ui::theme::theme;
 
 /// The preview page: drawn once when opened.
 #[derive(Default)]

@@ -2,7 +2,6 @@
 //! answers, prints), and the page that shows today, the last days and the event log. Events are
 //! fixed words with reason codes: never a name, an ID number or a receipt number.
 
-use crate::ui::theme::theme;
 use egui::{Grid, RichText, ScrollArea, Ui};
 
 use super::Context;
@@ -11,6 +10,7 @@ use crate::i18n::Message;
 use crate::ops::store::REJECTED_PREFIX;
 use crate::ops::{Counter, OpsStore};
 use crate::session::{Event, Flow};
+use crate::ui::theme::theme;
 
 fn note(store: &OpsStore, counter: Option<Counter>, kind: &str, message: Message) {
     let result = counter

@@ -3,7 +3,6 @@
 //! printer is asked on a worker thread (a serial status takes up to a second), every few seconds
 //! while the screen is open.
 
-use crate::ui::theme::theme;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -15,6 +14,7 @@ use crate::i18n::Language;
 use crate::ops::health::{self, Disk, Health, megabytes, problems};
 use crate::receipt::PrintError;
 use crate::receipt::serial::Status as PrinterStatus;
+use crate::ui::theme::theme;
 
 /// Seconds between two reads of the printer and the disk.
 const EVERY_S: f64 = 3.0;
