@@ -757,9 +757,8 @@ fn lookup(center: &dyn Center, config: &crate::ops::Config, code: &str) -> Looku
         return Lookup::Nothing(CheckNote::Gone);
     };
     let today = chrono::Local::now().date_naive();
-    let Ok(applicant) = crate::applicant::Applicant::new(
-        &parcel.meta.applicant.name,
-        &parcel.meta.applicant.id_number,
+    let Ok(applicant) = crate::applicant::Applicant::from_meta(
+        &parcel.meta.applicant,
         &parcel.meta.city_code,
         &config.cities,
         today,
