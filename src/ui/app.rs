@@ -11,7 +11,7 @@ use egui::{ColorImage, TextureHandle, TextureOptions};
 use super::{Action, Live, Screens, View};
 use crate::camera::{Camera, CameraState};
 use crate::center::Center;
-use crate::center::api::{ApplicantMeta, Meta, Parcel, Status};
+use crate::center::api::{ApplicantMeta, Meta, Parcel};
 use crate::ops::Config;
 use crate::ops::config::Language;
 use crate::ops::health::CenterHealth;
@@ -19,9 +19,7 @@ use crate::ops::store::StoreError;
 use crate::ops::{Counter, OpsStore};
 use crate::photo;
 use crate::receipt::{Printer, Receipt};
-use crate::session::{
-    CheckNote, Effect, Event, Flow, Limits, Lookup, Order, Photo, ReceiptJob, Session,
-};
+use crate::session::{Effect, Event, Flow, Limits, Lookup, Photo, ReceiptJob, Session};
 use crate::spec::{Reason, Spec};
 use crate::vision::{Guide, Tracker, with_detector};
 
@@ -565,7 +563,9 @@ impl Booth {
                 let center = Arc::clone(&self.parts.center);
                 let config = Arc::clone(&self.parts.config);
                 std::thread::spawn(move || {
-                    let found = lookup(center.as_ref(), &config, &code);
+                    // Only reads: the session releases the submission when it is done with it.
+                    let today = chrono::Local::now().date_naive();
+                    let found = Lookup::of(center.find(&code), &config.cities, today);
                     send(Event::Looked(found));
                 });
             }
@@ -743,49 +743,6 @@ impl Booth {
         }
         self.operator.camera_fault = Some(fault);
     }
-}
-
-/// What a ticket code leads to: the receipt to print, a free retake, or why there is nothing.
-fn lookup(center: &dyn Center, config: &crate::ops::Config, code: &str) -> Lookup {
-    let Some(found) = center.find(code) else {
-        return Lookup::Nothing(CheckNote::NotFound);
-    };
-    let Some(answer) = found.answer.filter(|a| a.status != Status::Pending) else {
-        return Lookup::Nothing(CheckNote::StillPending);
-    };
-    let Some(parcel) = found.parcel else {
-        return Lookup::Nothing(CheckNote::Gone);
-    };
-    let today = chrono::Local::now().date_naive();
-    let Ok(applicant) = crate::applicant::Applicant::from_meta(
-        &parcel.meta.applicant,
-        &parcel.meta.city_code,
-        &config.cities,
-        today,
-    ) else {
-        return Lookup::Nothing(CheckNote::Gone);
-    };
-    let order = Order {
-        document: parcel.meta.document.clone(),
-        applicant,
-    };
-    if answer.status == Status::Rejected {
-        // The retake sends a new submission; this one is done.
-        center.release(&found.id);
-        return Lookup::Rejected {
-            order,
-            reasons: answer.reasons.iter().map(|r| r.code).collect(),
-        };
-    }
-    Lookup::Approved(Arc::new(ReceiptJob {
-        order,
-        submission: answer,
-        photo: Arc::new(Photo {
-            jpeg: parcel.photo,
-            reasons: Vec::new(),
-            captured_at: parcel.meta.captured_at,
-        }),
-    }))
 }
 
 /// Prints again the receipt of `job` that stayed in the printer's queue after a failure; `Ok` only
