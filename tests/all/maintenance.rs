@@ -13,14 +13,15 @@ use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use idbooth::booth::Parts;
 use idbooth::camera::{Camera, Device, Faults, ListDevices, MakeForDevice};
 use idbooth::ops::OpsStore;
 use idbooth::ops::config::{Config, Language};
 use idbooth::receipt::serial::Status;
 use idbooth::receipt::{PrintError, Printer, Receipt};
 use idbooth::session::Flow;
+use idbooth::ui::Booth;
 use idbooth::ui::maintenance::Page;
-use idbooth::ui::{Booth, Parts};
 
 /// The demo's PIN (kiosk-config/kiosk.toml).
 const PIN: &str = "246810";
