@@ -2,12 +2,14 @@
 //! (数字相片采集回执).
 //!
 //! A pure core (`spec`, `applicant`, `vision`, `photo`, `session`) and I/O at the edges
-//! (`camera`, `center`, `receipt`, `ops`, `ui`). Dependencies point one way, as README's
-//! "Architecture" lists them (a unit test holds the code to that list).
+//! (`camera`, `center`, `receipt`, `ops`), run by the booth's shell (`booth`) under its screens
+//! (`ui`). Dependencies point one way, as README's "Architecture" lists them (a unit test holds
+//! the code to that list).
 
 #![deny(missing_docs)]
 
 pub mod applicant;
+pub mod booth;
 pub mod camera;
 pub mod center;
 pub mod cli;

@@ -3,11 +3,13 @@
 //! Pure and PII-aware: `Debug` of a name or number is masked, so neither can reach a log whole.
 
 mod id_number;
+mod meta;
 mod name;
 
 use chrono::NaiveDate;
 
 pub use id_number::{IdNumber, IdNumberError, mod11_2_check};
+pub use meta::ApplicantMeta;
 pub use name::{Name, NameError};
 
 use crate::spec::{Cities, City};

@@ -48,22 +48,9 @@ pub struct Submission {
     pub created_at: String,
 }
 
-/// The applicant as the center receives them (the center stores PII; the kiosk masks it).
-/// `Debug` never shows them.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ApplicantMeta {
-    /// Name as on the document.
-    pub name: String,
-    /// 18-character identity number.
-    pub id_number: String,
-}
-
-impl std::fmt::Debug for ApplicantMeta {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ApplicantMeta { .. }")
-    }
-}
+/// The applicant as the center receives them: kept with the applicant's model, which turns it
+/// back into a checked applicant ([`Applicant::from_meta`](crate::applicant::Applicant::from_meta)).
+pub use crate::applicant::ApplicantMeta;
 
 /// The `meta` part of `POST /v1/submissions`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

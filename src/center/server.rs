@@ -536,9 +536,8 @@ fn as_checked(meta: &Meta, applicant: &Applicant) -> Meta {
 
 /// The applicant of `meta`, checked as of today.
 fn applicant_of(state: &CenterState, meta: &Meta) -> Result<Applicant, ApplicantError> {
-    Applicant::new(
-        &meta.applicant.name,
-        &meta.applicant.id_number,
+    Applicant::from_meta(
+        &meta.applicant,
         &meta.city_code,
         &state.cities,
         chrono::Local::now().date_naive(),

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+use crate::booth::{Cue, Parts};
 use crate::camera::UsbSource;
 use crate::camera::{
     Camera, FrameSource, MakeForDevice, MakeSource, Motion, ReplaySource, Subject,
@@ -21,7 +22,7 @@ use crate::ops::config::{Config, resolve_dir};
 use crate::ops::demo_secrets::DemoSecrets;
 use crate::receipt::serial::SerialPrinter;
 use crate::receipt::{KioskPrinter, VirtualPrinter};
-use crate::ui::{Booth, Parts, fonts};
+use crate::ui::{Booth, fonts};
 use crate::vision::{FaceDetector, assess_still};
 
 /// The portrait the demo's replay camera shows: fetched by `.ci/setup` (its `.ci/portrait`) from
@@ -167,7 +168,7 @@ pub fn demo_parts(config: Arc<Config>, data_dir: &Path, portrait: &Path) -> anyh
     let timeout = Duration::from_millis(config.kiosk.camera.frame_timeout_ms);
     let camera = Arc::new(Camera::start(make, timeout, Box::new(|| {})));
     let replay = Arc::clone(&camera);
-    let walk_in: crate::ui::Cue = Arc::new(move || {
+    let walk_in: Cue = Arc::new(move || {
         *epoch.lock().unwrap_or_else(PoisonError::into_inner) = Instant::now();
         replay.reopen();
     });

@@ -121,9 +121,8 @@ fn submission_receipt(
         );
     };
     let today = chrono::Local::now().date_naive();
-    let applicant = Applicant::new(
-        &parcel.meta.applicant.name,
-        &parcel.meta.applicant.id_number,
+    let applicant = Applicant::from_meta(
+        &parcel.meta.applicant,
         &parcel.meta.city_code,
         &config.cities,
         today,

@@ -185,6 +185,8 @@ pub enum Lookup {
     Approved(Arc<ReceiptJob>),
     /// Rejected: a free retake with the same order.
     Rejected {
+        /// The local submission id: the booth is done with it (the retake sends a new one).
+        submission: String,
         /// The order, as first given.
         order: Order,
         /// The center's reasons.
@@ -503,10 +505,15 @@ impl Session {
                     ),
                     vec![Effect::Print(job)],
                 ),
-                // The retake is free, as after any rejection: the same order, a new photo.
-                Lookup::Rejected { order, reasons } => {
+                // The retake is free, as after any rejection: the same order, a new photo. The
+                // retake sends a new submission, so this one is done: its data may go.
+                Lookup::Rejected {
+                    submission,
+                    order,
+                    reasons,
+                } => {
                     let rejected = self.rejected(order, 0, reasons);
-                    (entered(self, rejected), none())
+                    (entered(self, rejected), vec![Effect::Release(submission)])
                 }
                 Lookup::Nothing(note) => {
                     let check = Flow::Check {

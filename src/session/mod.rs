@@ -3,6 +3,7 @@
 
 mod config;
 mod flow;
+mod lookup;
 
 pub use config::SessionConfig;
 pub use flow::{CheckNote, Effect, Event, Flow, Limits, Lookup, Order, Photo, ReceiptJob, Session};

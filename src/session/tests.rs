@@ -666,15 +666,121 @@ fn a_ticket_code_of_an_approved_submission_prints_its_receipt() {
 #[test]
 fn a_ticket_code_of_a_rejected_submission_gives_the_free_retake() {
     let mut s = checking("1a2b3c4d");
-    s.update(Event::Looked(Lookup::Rejected {
+    // The retake sends a new submission: the session lets the found one go (#14; the lookup
+    // itself no longer releases it).
+    let effects = s.update(Event::Looked(Lookup::Rejected {
+        submission: "1a2b3c4d-rest".into(),
         order: order(),
         reasons: vec![Reason::HeadTilted],
     }));
+    assert_eq!(effects, vec![Effect::Release("1a2b3c4d-rest".into())]);
     assert!(
         matches!(s.flow(), Flow::Rejected { attempts: 0, reasons, .. } if reasons == &vec![Reason::HeadTilted])
     );
     assert_eq!(s.update(Event::Retake), vec![Effect::ResetTracking]);
     assert!(matches!(s.flow(), Flow::Pose { attempts: 0, .. }));
+}
+
+/// Whether `effects` let a submission go.
+fn releases(effects: &[Effect]) -> bool {
+    effects.iter().any(|e| matches!(e, Effect::Release(_)))
+}
+
+#[test]
+fn a_found_tickets_copy_is_released_only_once_its_receipt_is_printed() {
+    let mut s = checking("1a2b3c4d");
+    let job = Arc::new(ReceiptJob {
+        order: order(),
+        submission: answer("1a2b3c4d-rest", Status::Approved),
+        photo: photo(vec![]),
+    });
+    // Found, then the paper runs out: the outbox keeps it, so the code still finds it.
+    let found = s.update(Event::Looked(Lookup::Approved(Arc::clone(&job))));
+    assert!(!releases(&found), "released before printing: {found:?}");
+    let failed = s.update(Event::Printed(Err("paper out".into())));
+    assert!(
+        !releases(&failed),
+        "released an unprinted receipt: {failed:?}"
+    );
+    assert!(
+        matches!(s.flow(), Flow::PrintFailed { .. }),
+        "{:?}",
+        s.flow()
+    );
+    assert_eq!(
+        s.update(Event::PrintAgain),
+        vec![Effect::Reprint(Arc::clone(&job))]
+    );
+    // Printed at last: now it goes, once.
+    let printed = s.update(Event::Printed(Ok(())));
+    assert_eq!(
+        printed,
+        vec![Effect::Release("1a2b3c4d-rest".into()), Effect::Wipe]
+    );
+    assert!(!releases(&s.update(Event::Started)));
+}
+
+/// What the outbox holds for a ticket code of submission `id`, answered `status`.
+fn found(id: &str, status: Option<Status>, held: bool) -> crate::center::Found {
+    let applicant = applicant("19900101");
+    crate::center::Found {
+        id: id.into(),
+        answer: status.map(|status| answer(id, status)),
+        parcel: held.then(|| crate::center::api::Parcel {
+            id: id.into(),
+            meta: crate::center::api::Meta {
+                kiosk_id: "k1".into(),
+                document: "passport".into(),
+                city_code: "440300".into(),
+                applicant: crate::applicant::ApplicantMeta {
+                    name: applicant.name.as_str().into(),
+                    id_number: applicant.id_number.as_str().into(),
+                },
+                captured_at: "2026-11-25T10:00:00+08:00".into(),
+                quality: Default::default(),
+            },
+            photo: vec![0xFF, 0xD8, 0xFF, 0xD9],
+        }),
+    }
+}
+
+#[test]
+fn a_lookup_is_read_from_what_the_outbox_holds() {
+    let of = |found| Lookup::of(found, &cities(), today());
+    assert_eq!(of(None), Lookup::Nothing(CheckNote::NotFound));
+    let pending = found("1a2b3c4d-rest", Some(Status::Pending), true);
+    assert_eq!(of(Some(pending)), Lookup::Nothing(CheckNote::StillPending));
+    let unanswered = found("1a2b3c4d-rest", None, true);
+    assert_eq!(
+        of(Some(unanswered)),
+        Lookup::Nothing(CheckNote::StillPending)
+    );
+    let wiped = found("1a2b3c4d-rest", Some(Status::Approved), false);
+    assert_eq!(of(Some(wiped)), Lookup::Nothing(CheckNote::Gone));
+    // An applicant that no longer checks (the city left the config) leaves nothing to print.
+    let mut moved = found("1a2b3c4d-rest", Some(Status::Approved), true);
+    if let Some(parcel) = &mut moved.parcel {
+        parcel.meta.city_code = "440000".into();
+    }
+    assert_eq!(of(Some(moved)), Lookup::Nothing(CheckNote::Gone));
+
+    match of(Some(found("1a2b3c4d-rest", Some(Status::Approved), true))) {
+        Lookup::Approved(job) => {
+            assert_eq!(job.order, order());
+            assert_eq!(job.submission, answer("1a2b3c4d-rest", Status::Approved));
+            assert_eq!(job.photo.jpeg, vec![0xFF, 0xD8, 0xFF, 0xD9]);
+            assert_eq!(job.photo.captured_at, "2026-11-25T10:00:00+08:00");
+        }
+        other => panic!("expected the receipt, got {other:?}"),
+    }
+    assert_eq!(
+        of(Some(found("1a2b3c4d-rest", Some(Status::Rejected), true))),
+        Lookup::Rejected {
+            submission: "1a2b3c4d-rest".into(),
+            order: order(),
+            reasons: vec![Reason::HeadTilted],
+        }
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The eframe app: applicant screens, on-screen keyboards, fonts, Chinese and English text.
-//! Knows nothing of hardware details: the camera, center and printer come in as [`Parts`].
+//! Knows nothing of hardware details: the camera, center and printer come in as
+//! [`Parts`](crate::booth::Parts), and the shell in `crate::booth` runs the session's effects.
 //!
 //! `mod.rs` only routes: each screen is a small struct with `ui()` returning an [`Action`].
 
@@ -23,14 +24,13 @@ pub mod text;
 pub mod theme;
 mod widgets;
 
-pub use app::{Booth, Cue, Parts, Stats};
+pub use app::Booth;
 
 use egui::TextureHandle;
 
 use crate::i18n::Language;
 use crate::ops::Config;
 use crate::session::{Event, Flow};
-use crate::vision::{Advice, Face};
 
 /// What a screen asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,25 +39,6 @@ pub enum Action {
     Session(Event),
     /// Switch the language.
     Language(Language),
-}
-
-/// The vision thread's latest result.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Live {
-    /// Frame it belongs to.
-    pub seq: u64,
-    /// Frame size.
-    pub frame: (u32, u32),
-    /// The frame itself: a capture pairs the face with the picture it was found in.
-    pub image: std::sync::Arc<image::RgbImage>,
-    /// The applicant's face, in frame pixels (unmirrored).
-    pub face: Option<Face>,
-    /// The advice to show.
-    pub advice: Advice,
-    /// Whether the face in view has blinked (a live person, not a photo held up).
-    pub alive: bool,
-    /// Whether the eyes are open on this frame (not in a blink).
-    pub eyes_open: bool,
 }
 
 /// What screens may read.
@@ -69,7 +50,7 @@ pub struct View<'a> {
     /// Whether new sessions may start.
     pub serviceable: bool,
     /// Latest guidance.
-    pub live: Option<&'a Live>,
+    pub live: Option<&'a crate::booth::Live>,
     /// The camera preview.
     pub preview: Option<&'a TextureHandle>,
     /// The normalized photo.
@@ -91,7 +72,6 @@ pub struct Screens {
     review: review::Review,
     status: status::StatusScreen,
     check: check::Check,
-    last_guided: Option<u64>,
 }
 
 impl Screens {

@@ -581,7 +581,10 @@ fn booth_on_still(
 
 /// The demo's parts (the reference center in-process, the virtual printer) on the camera
 /// `make` opens, their data in `data`.
-fn demo_parts_on(data: &std::path::Path, make: idbooth::camera::MakeSource) -> idbooth::ui::Parts {
+fn demo_parts_on(
+    data: &std::path::Path,
+    make: idbooth::camera::MakeSource,
+) -> idbooth::booth::Parts {
     use std::sync::Arc;
     let config = Arc::new(util::config());
     let timeout = Duration::from_millis(config.kiosk.camera.frame_timeout_ms);
@@ -1267,7 +1270,7 @@ fn a_stalled_camera_rests_the_booth_calmly_and_it_recovers_when_frames_return() 
 
 /// The booth on `parts`, its data in `data`, in the headless harness, first frame drawn.
 fn booth_on(
-    parts: idbooth::ui::Parts,
+    parts: idbooth::booth::Parts,
     data: &std::path::Path,
 ) -> egui_kittest::Harness<'static, idbooth::ui::Booth> {
     let booth = idbooth::ui::Booth::new(parts)

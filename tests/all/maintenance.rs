@@ -13,6 +13,7 @@ use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use idbooth::booth::Parts;
 use idbooth::camera::{Camera, Device, Faults, ListDevices, MakeForDevice};
 use idbooth::i18n::Language;
 use idbooth::ops::OpsStore;
@@ -20,8 +21,8 @@ use idbooth::ops::config::Config;
 use idbooth::receipt::serial::Status;
 use idbooth::receipt::{PrintError, Printer, Receipt};
 use idbooth::session::Flow;
+use idbooth::ui::Booth;
 use idbooth::ui::maintenance::Page;
-use idbooth::ui::{Booth, Parts};
 
 /// The demo's PIN (kiosk-config/kiosk.toml).
 const PIN: &str = "246810";

@@ -1,0 +1,163 @@
+//! The booth's health: once a second, whether it can take new sessions (camera delivering,
+//! printer ready, center answering) and the center slot of the maintenance screen; the printer
+//! asked for its status on its own thread; the printer trouble screen told when the printer is
+//! back; camera faults counted.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::{Shell, lock};
+use crate::camera::CameraState;
+use crate::ops::Counter;
+use crate::ops::health::CenterHealth;
+use crate::receipt::{PrintError, Printer, serial};
+use crate::session::{Event, Flow};
+
+/// The printer's latest answer to a status request.
+type PrinterStatus = Result<serial::Status, PrintError>;
+
+/// What the health check keeps between frames.
+#[derive(Default)]
+pub(super) struct Health {
+    /// The center slot of the maintenance screen; `None` (no report yet) shows "—".
+    pub(super) center: Arc<Mutex<Option<CenterHealth>>>,
+    /// The printer's latest status, asked by the printer watch.
+    printer: Arc<Mutex<Option<PrinterStatus>>>,
+    /// Whether the camera was last seen faulty (`None`: not seen yet).
+    camera_fault: Option<bool>,
+    /// When the center slot and the booth's serviceability were last worked out.
+    checked: Option<Instant>,
+    /// The printer was seen not ready while the applicant is on the printer trouble screen.
+    printer_down: bool,
+}
+
+impl Shell {
+    /// Once a second: the center slot of the maintenance screen, and whether the booth can take
+    /// new sessions (camera delivering, printer ready, center answering). Attract says so calmly
+    /// when it cannot; a running session finishes. Returns the [`Event::Serviceable`] to feed
+    /// when that changed.
+    pub fn check_health(&mut self) -> Option<Event> {
+        if self
+            .health
+            .checked
+            .is_some_and(|t| t.elapsed() < Duration::from_secs(1))
+        {
+            return None;
+        }
+        if self.health.checked.is_none() {
+            spawn_printer_watch(
+                Arc::clone(&self.parts.printer),
+                Arc::clone(&self.health.printer),
+                Arc::clone(&self.stop),
+            );
+        }
+        self.health.checked = Some(Instant::now());
+        let center = self.parts.center.status();
+        let reachable = center.contact.as_ref().is_none_or(|c| c.error.is_none());
+        *lock(&self.health.center) = Some(CenterHealth {
+            reachable: center.contact.is_some() && reachable,
+            latency_ms: center
+                .contact
+                .as_ref()
+                .map(|c| u64::try_from(c.latency.as_millis()).unwrap_or(u64::MAX)),
+            token_accepted: center.contact.as_ref().and_then(|c| c.token_accepted),
+            outbox_depth: center.depth.undelivered,
+            oldest_s: center.depth.oldest.map(|d| d.as_secs()),
+        });
+        // Opening again after a fault is not back yet: only frames are (else the attract
+        // screen would offer a start at every reopening of a stuck camera).
+        let camera_ok = match self.parts.camera.status().state {
+            CameraState::Running => true,
+            CameraState::Opening => self.health.camera_fault != Some(true),
+            CameraState::Stalled | CameraState::Lost(_) => false,
+        };
+        let printer_ok = lock(&self.health.printer)
+            .as_ref()
+            .is_none_or(|s| s.as_ref().is_ok_and(|s| s.ready()));
+        let ok = camera_ok && printer_ok && reachable;
+        if ok == self.session.serviceable() {
+            return None;
+        }
+        let what = match (camera_ok, printer_ok, reachable) {
+            (true, true, true) => "back in service".to_owned(),
+            (c, p, r) => format!(
+                "out of service: camera {}, printer {}, center {}",
+                if c { "ok" } else { "NOT ok" },
+                if p { "ok" } else { "NOT ok" },
+                if r { "ok" } else { "NOT ok" }
+            ),
+        };
+        tracing::warn!(%what, "booth service");
+        let _ = self.store.log("service", &what);
+        Some(Event::Serviceable(ok))
+    }
+
+    /// While the applicant is on the printer trouble screen: tells the session when the printer,
+    /// seen not ready, is ready again (it then prints the receipt once by itself). Returns the
+    /// [`Event::PrinterReady`] to feed.
+    pub fn watch_printer(&mut self) -> Option<Event> {
+        if !matches!(self.session.flow(), Flow::PrintFailed { .. }) {
+            self.health.printer_down = false;
+            return None;
+        }
+        let ready = match lock(&self.health.printer).as_ref() {
+            Some(status) => status.as_ref().is_ok_and(|s| s.ready()),
+            None => return None,
+        };
+        if !ready {
+            self.health.printer_down = true;
+        } else if self.health.printer_down {
+            self.health.printer_down = false;
+            return Some(Event::PrinterReady);
+        }
+        None
+    }
+
+    /// Counts a camera fault once when frames stop, and logs when they come back.
+    pub fn watch_camera(&mut self) {
+        let state = self.parts.camera.status().state;
+        let fault = match &state {
+            CameraState::Stalled | CameraState::Lost(_) => true,
+            CameraState::Running => false,
+            CameraState::Opening => return,
+        };
+        let store = &self.store;
+        let result = match (self.health.camera_fault, fault) {
+            (Some(false) | None, true) => store.count(Counter::CameraFault).and_then(|()| {
+                let text = match &state {
+                    CameraState::Lost(why) => format!("camera lost ({why}): reopening"),
+                    _ => "camera stalled: reopening".to_owned(),
+                };
+                store.log("camera", &text)
+            }),
+            (Some(true), false) => store.log("camera", "camera delivering frames again"),
+            _ => Ok(()),
+        };
+        if let Err(error) = result {
+            tracing::warn!(%error, "ops store: camera not recorded");
+        }
+        self.health.camera_fault = Some(fault);
+    }
+}
+
+/// Asks the printer for its status every few seconds, off the UI thread (a real printer may take
+/// a second to answer), until `stop`.
+fn spawn_printer_watch(
+    printer: Arc<dyn Printer>,
+    slot: Arc<Mutex<Option<PrinterStatus>>>,
+    stop: Arc<AtomicBool>,
+) {
+    let spawned = std::thread::Builder::new()
+        .name("printer-watch".into())
+        .spawn(move || {
+            while !stop.load(Ordering::SeqCst) {
+                let status = printer.status();
+                *lock(&slot) = Some(status);
+                std::thread::sleep(Duration::from_secs(3));
+            }
+        });
+    if let Err(error) = spawned {
+        tracing::error!(%error, "printer watch: cannot start");
+    }
+}

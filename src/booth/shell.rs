@@ -1,0 +1,179 @@
+//! The shell: the session, the channel its workers answer on, and what the ui asks of it each
+//! frame (what came in, whether the answer is late, what the guidance says). The ui feeds every
+//! event through [`Shell::dispatch`], which runs the session's effects.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::health::Health;
+use super::vision::{self, Live, Sight};
+use super::{Parts, Wake};
+use crate::ops::OpsStore;
+use crate::ops::health::CenterHealth;
+use crate::session::{Effect, Event, Flow, Limits, Session};
+
+/// The booth without its screens: the session, its workers and the booth's health.
+pub struct Shell {
+    pub(super) parts: Parts,
+    pub(super) session: Session,
+    started: Instant,
+    /// Where workers answer, and where the ui drains their answers.
+    pub(super) events: (Sender<Event>, Receiver<Event>),
+    /// Shared with the vision thread.
+    pub(super) sight: Arc<Sight>,
+    /// Ends the vision thread and the printer watch when the shell goes.
+    pub(super) stop: Arc<AtomicBool>,
+    pub(super) wake: Wake,
+    /// When the upload began, while the flow waits for the center's answer.
+    pub(super) uploading_since: Option<u64>,
+    /// The frame whose guidance the flow took last.
+    pub(super) last_guided: Option<u64>,
+    /// The operator's counters, events and settings.
+    pub(super) store: OpsStore,
+    pub(super) health: Health,
+}
+
+impl Shell {
+    /// A shell at the attract screen, with its vision thread started; `wake` is called when a
+    /// worker or the vision thread has news.
+    pub fn new(parts: Parts, wake: Wake) -> Shell {
+        let k = &parts.config.kiosk;
+        let limits = Limits {
+            inactivity_s: k.timeouts.inactivity_s,
+            warning_s: k.timeouts.warning_s,
+            max_attempts: k.session.max_attempts,
+            countdown_s: k.session.countdown_s,
+            farewell_s: k.session.farewell_s,
+            ..Limits::default()
+        };
+        let sight = Arc::new(Sight::default());
+        let stop = Arc::new(AtomicBool::new(false));
+        vision::spawn(
+            Arc::clone(&parts.camera),
+            Arc::clone(&sight),
+            parts.config.thresholds,
+            Arc::clone(&stop),
+            Arc::clone(&wake),
+        );
+        Shell {
+            parts,
+            session: Session::new(limits, 0),
+            started: Instant::now(),
+            events: channel(),
+            sight,
+            stop,
+            wake,
+            uploading_since: None,
+            last_guided: None,
+            // In memory until `keep_in`: a booth without a data folder still counts.
+            store: OpsStore::in_memory().unwrap_or_else(|error| {
+                tracing::error!(%error, "no ops store: counters are not kept");
+                OpsStore::disabled()
+            }),
+            health: Health::default(),
+        }
+    }
+
+    /// Keeps the operator's counters, events and settings in `store` from now on.
+    pub fn keep_in(&mut self, store: OpsStore) {
+        self.store = store;
+    }
+
+    /// What the booth runs on.
+    pub fn parts(&self) -> &Parts {
+        &self.parts
+    }
+
+    /// The session.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The operator's counters, events and settings.
+    pub fn store(&self) -> &OpsStore {
+        &self.store
+    }
+
+    /// The slot the center's health is reported in; `None` (no report yet) shows "—".
+    pub fn center_health(&self) -> Arc<Mutex<Option<CenterHealth>>> {
+        Arc::clone(&self.health.center)
+    }
+
+    /// How long the booth has run.
+    pub fn uptime(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// The booth's clock: seconds since it started.
+    pub fn now(&self) -> u64 {
+        self.started.elapsed().as_secs()
+    }
+
+    /// The vision thread's latest guidance.
+    pub fn live(&self) -> Option<Live> {
+        self.sight.latest()
+    }
+
+    /// The applicant touched the screen at `now`: they are still there.
+    pub fn touched(&mut self, now: u64) {
+        self.session.update(Event::Touched(now));
+    }
+
+    /// The next answer a worker sent, if any.
+    pub fn received(&self) -> Option<Event> {
+        self.events.1.try_recv().ok()
+    }
+
+    /// [`Event::AnswerLate`] once the upload has waited the center's whole wait budget at `now`.
+    pub fn answer_late(&self, now: u64) -> Option<Event> {
+        let since = self.uploading_since?;
+        let budget = self.parts.config.kiosk.center.wait_budget_s;
+        (matches!(self.session.flow(), Flow::Uploading { .. })
+            && now.saturating_sub(since) >= budget)
+            .then_some(Event::AnswerLate)
+    }
+
+    /// The guidance of a frame the flow has not taken yet, while the applicant poses.
+    pub fn guidance(&mut self) -> Option<Event> {
+        if !matches!(self.session.flow(), Flow::Pose { .. }) {
+            return None;
+        }
+        let live = self.sight.latest()?;
+        if self.last_guided == Some(live.seq) {
+            return None;
+        }
+        self.last_guided = Some(live.seq);
+        Some(Event::Guided(live.advice))
+    }
+
+    /// Feeds the session and runs what it asks. Returns whether the applicant was wiped: the
+    /// screens then forget them too.
+    #[must_use = "the screens must forget a wiped applicant"]
+    pub fn dispatch(&mut self, event: Event) -> bool {
+        let mut wiped = false;
+        for effect in self.session.update(event) {
+            wiped |= effect == Effect::Wipe;
+            self.run(effect);
+        }
+        // The vision thread works only while someone poses, for the chosen document.
+        let posing = match self.session.flow() {
+            Flow::Pose { order, .. } | Flow::Countdown { order, .. } => {
+                Some(order.document.as_str())
+            }
+            _ => None,
+        };
+        self.sight.pose_for(posing, &self.parts.config.documents);
+        if !matches!(self.session.flow(), Flow::Uploading { .. }) {
+            self.uploading_since = None;
+        }
+        wiped
+    }
+}
+
+impl Drop for Shell {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
