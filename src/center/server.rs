@@ -253,7 +253,6 @@ async fn submit(
     };
     let id = headers
         .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
         .ok_or_else(|| {
             fail(
                 StatusCode::BAD_REQUEST,
@@ -261,6 +260,9 @@ async fn submit(
                 "send Idempotency-Key: <the local submission id>",
             )
         })?
+        // A key that is there but not ASCII is a bad id, not a missing one.
+        .to_str()
+        .unwrap_or_default()
         .to_owned();
     if !is_submission_id(&id) {
         return Err(fail(
@@ -675,6 +677,10 @@ async fn review(
     staff_only(&caller)?;
     check_id(&id)?;
     let Json(decision) = body.map_err(|e| {
+        // Over the body limit is a 413, as for uploads, not a malformed decision.
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return body_error(e.status(), "");
+        }
         fail(
             StatusCode::BAD_REQUEST,
             "bad_decision",
@@ -842,3 +848,6 @@ impl Drop for RunningCenter {
         self.handle.shutdown();
     }
 }
+
+#[cfg(test)]
+mod tests;
