@@ -42,21 +42,7 @@ impl Applicant {
 mod tests {
     use super::*;
 
-    fn cities() -> Cities {
-        Cities::from_toml(
-            r#"
-[provinces]
-"440000" = "广东省"
-[cities]
-"440300" = { name = "深圳市", province = "440000", kind = "prefecture" }
-"#,
-        )
-        .expect("valid")
-    }
-
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 25).expect("date")
-    }
+    use crate::applicant::tests::{cities, today};
 
     fn meta(name: &str, id_number: &str) -> ApplicantMeta {
         ApplicantMeta {

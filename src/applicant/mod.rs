@@ -79,7 +79,7 @@ impl Applicant {
 mod tests {
     use super::*;
 
-    fn cities() -> Cities {
+    pub(super) fn cities() -> Cities {
         Cities::from_toml(
             r#"
 [provinces]
@@ -91,7 +91,7 @@ mod tests {
         .expect("valid")
     }
 
-    fn today() -> NaiveDate {
+    pub(super) fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 25).expect("date")
     }
 

@@ -48,6 +48,7 @@ impl Shell {
         if self.health.checked.is_none() {
             spawn_printer_watch(
                 Arc::clone(&self.parts.printer),
+                Duration::from_secs(self.parts.config.kiosk.printer.status_poll_s),
                 Arc::clone(&self.health.printer),
                 Arc::clone(&self.stop),
             );
@@ -141,10 +142,11 @@ impl Shell {
     }
 }
 
-/// Asks the printer for its status every few seconds, off the UI thread (a real printer may take
+/// Asks the printer for its status every `every` (`[printer] status_poll_s`), off the UI thread (a real printer may take
 /// a second to answer), until `stop`.
 fn spawn_printer_watch(
     printer: Arc<dyn Printer>,
+    every: Duration,
     slot: Arc<Mutex<Option<PrinterStatus>>>,
     stop: Arc<AtomicBool>,
 ) {
@@ -154,7 +156,7 @@ fn spawn_printer_watch(
             while !stop.load(Ordering::SeqCst) {
                 let status = printer.status();
                 *lock(&slot) = Some(status);
-                std::thread::sleep(Duration::from_secs(3));
+                std::thread::sleep(every);
             }
         });
     if let Err(error) = spawned {

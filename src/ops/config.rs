@@ -222,6 +222,12 @@ impl KioskConfig {
             ));
         }
 
+        if !(1..=60).contains(&p.status_poll_s) {
+            return Err(Problem::invalid(
+                "printer.status_poll_s",
+                "expected 1 to 60 seconds",
+            ));
+        }
         if p.code_page > 255 {
             return Err(Problem::invalid(
                 "printer.code_page",

@@ -58,4 +58,11 @@ pub struct PrinterConfig {
     pub cut: Cut,
     /// QR codes native or as an image.
     pub qr: QrMode,
+    /// How often, in seconds, the booth asks the printer for its status (paper, cover, cutter).
+    #[serde(default = "default_status_poll_s")]
+    pub status_poll_s: u64,
+}
+
+fn default_status_poll_s() -> u64 {
+    3
 }

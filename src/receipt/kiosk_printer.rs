@@ -12,9 +12,10 @@ use std::time::Duration;
 
 use super::escpos::Profile;
 use super::model::Receipt;
-use super::printer::{EveryMinute, PrintError, Printer, receipt_job, ticket_job};
+use super::printer::{EveryMinute, Printer, receipt_job, ticket_job};
 use super::queue::PrintQueue;
 use super::serial::{SerialPrinter, Status};
+use super::status::PrintError;
 use super::ticket::ticket_escpos;
 
 /// The serial printer with its queue.

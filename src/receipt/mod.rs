@@ -15,15 +15,17 @@ mod queue;
 pub mod render;
 pub mod sample;
 pub mod serial;
+pub mod status;
 mod ticket;
 
 pub use config::{Cut, FlowControl, PrinterConfig, QrMode};
 pub use escpos::clean;
 pub use kiosk_printer::KioskPrinter;
 pub use model::Receipt;
-pub use printer::{PrintError, Printer, VirtualPrinter, preview, receipt_job, ticket_job};
+pub use printer::{Printer, VirtualPrinter, preview, receipt_job, ticket_job};
 pub use queue::PrintQueue;
 pub use render::RenderError;
+pub use status::PrintError;
 pub use ticket::{TICKET_CODE_LEN, ticket_code, ticket_escpos, ticket_lines};
 
 #[cfg(test)]

@@ -8,31 +8,12 @@ use std::time::{Duration, Instant, SystemTime};
 use super::escpos::Profile;
 use super::model::Receipt;
 use super::render::{Glyphs, RenderError, png};
-use super::serial::Status;
+use super::status::{PrintError, Status};
 use crate::i18n::font::FontFile;
 
 /// The PNG of a job, drawn with the system's CJK font.
 pub fn preview(job: &[u8], dots: u32) -> Result<Vec<u8>, RenderError> {
     png(job, dots, &Glyphs::new(&FontFile::system()?)?)
-}
-
-/// Why a receipt did not print. It stays queued until it does.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum PrintError {
-    /// Out of paper.
-    #[error("printer: paper out")]
-    PaperOut,
-    /// Not answering, or the port is gone.
-    #[error("printer: offline: {0}")]
-    Offline(String),
-    /// The print queue cannot keep or read a job (a full or failing disk): the printer itself
-    /// may be fine.
-    #[error("printer: the print queue: {0}")]
-    Queue(String),
-    /// A reprint of a job that is not waiting (printed already, or never queued).
-    #[error("printer: nothing waits under {0}")]
-    NotQueued(String),
 }
 
 /// The queue's name of the receipt numbered `receipt_no`, for [`Printer::reprint`].

@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::printer::PrintError;
 use super::serial::SerialPrinter;
+use super::status::PrintError;
 
 /// A queue in `dir/queue`.
 #[derive(Debug, Clone)]

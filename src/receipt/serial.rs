@@ -8,65 +8,9 @@ use std::time::Duration;
 
 use serialport::{FlowControl as PortFlow, SerialPort};
 
-use super::printer::PrintError;
+use super::status::PrintError;
+pub use super::status::Status;
 use super::{FlowControl, PrinterConfig};
-
-/// What the printer says of itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Status {
-    /// Online and ready.
-    pub online: bool,
-    /// The cover is open.
-    pub cover_open: bool,
-    /// Paper is running low.
-    pub paper_near_end: bool,
-    /// No paper.
-    pub paper_out: bool,
-    /// The cutter is jammed or failed.
-    pub cutter_error: bool,
-    /// An error that needs a power cycle.
-    pub unrecoverable: bool,
-}
-
-impl Status {
-    /// Decodes the answers to DLE EOT 1, 2, 3 and 4.
-    pub fn from_bytes([printer, offline, error, paper]: [u8; 4]) -> Status {
-        Status {
-            online: printer & 0x08 == 0,
-            cover_open: offline & 0x04 != 0,
-            paper_near_end: paper & 0x0C != 0,
-            paper_out: paper & 0x60 != 0 || offline & 0x20 != 0,
-            cutter_error: error & 0x08 != 0,
-            unrecoverable: error & 0x20 != 0,
-        }
-    }
-
-    /// Whether a receipt can print now.
-    pub fn ready(&self) -> bool {
-        self.online
-            && !self.cover_open
-            && !self.paper_out
-            && !self.cutter_error
-            && !self.unrecoverable
-    }
-
-    /// The problem, in words an operator acts on; `None` when ready.
-    pub fn problem(&self) -> Option<&'static str> {
-        if self.paper_out {
-            Some("paper out: load a new roll")
-        } else if self.cover_open {
-            Some("cover open: close the printer's cover")
-        } else if self.cutter_error {
-            Some("cutter error: clear the paper jam at the cutter")
-        } else if self.unrecoverable {
-            Some("printer error: switch the printer off and on")
-        } else if !self.online {
-            Some("printer offline")
-        } else {
-            None
-        }
-    }
-}
 
 /// How long the printer may take to print a receipt before it counts as not printed.
 const PRINT_TIMEOUT: Duration = Duration::from_secs(20);

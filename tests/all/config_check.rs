@@ -122,23 +122,27 @@ fn typo_in_kiosk_toml_is_named() {
 }
 
 #[test]
-fn an_outbox_alarm_out_of_range_is_named() {
-    let dir = config_copy();
-    let line = edit(
-        dir.path(),
-        "kiosk.toml",
-        "outbox_alarm_min = 10",
-        "outbox_alarm_min = 0",
-    );
-    let (code, err) = check(dir.path());
-    assert_eq!(code, 2);
-    assert_one_line(
-        &err,
-        "kiosk.toml",
-        line,
-        "center.outbox_alarm_min",
-        "1 to 1440",
-    );
+fn intervals_out_of_range_are_named() {
+    for (from, to, key, range) in [
+        (
+            "status_poll_s = 3",
+            "status_poll_s = 0",
+            "printer.status_poll_s",
+            "1 to 60",
+        ),
+        (
+            "outbox_alarm_min = 10",
+            "outbox_alarm_min = 0",
+            "center.outbox_alarm_min",
+            "1 to 1440",
+        ),
+    ] {
+        let dir = config_copy();
+        let line = edit(dir.path(), "kiosk.toml", from, to);
+        let (code, err) = check(dir.path());
+        assert_eq!(code, 2, "{to}");
+        assert_one_line(&err, "kiosk.toml", line, key, range);
+    }
 }
 
 #[test]
