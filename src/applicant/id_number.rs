@@ -66,6 +66,18 @@ pub fn mod11_2_check(digits: &[u8; 17]) -> char {
     CHECK[(sum % 11) as usize]
 }
 
+/// `first17` (17 digits) followed by its check character: an ID number or receipt number that
+/// checks; `None` when `first17` is not 17 digits.
+pub fn with_check(first17: &str) -> Option<String> {
+    let digits: [u8; 17] = first17
+        .bytes()
+        .map(|b| b.is_ascii_digit().then(|| b - b'0'))
+        .collect::<Option<Vec<_>>>()?
+        .try_into()
+        .ok()?;
+    Some(format!("{first17}{}", mod11_2_check(&digits)))
+}
+
 /// Province-level codes (first two digits) of mainland China, and 81/82/83 for the residence
 /// permits of Hong Kong, Macao and Taiwan residents.
 const REGIONS: [&str; 34] = [
@@ -177,6 +189,16 @@ mod tests {
             digits[i] = b - b'0';
         }
         format!("{first17}{}", mod11_2_check(&digits))
+    }
+
+    #[test]
+    fn seventeen_digits_get_their_check_character_and_nothing_else_does() {
+        assert_eq!(
+            with_check("11010519491231002").as_deref(),
+            Some("11010519491231002X")
+        );
+        assert_eq!(with_check("1101051949123100"), None);
+        assert_eq!(with_check("1101051949123100A"), None);
     }
 
     #[test]

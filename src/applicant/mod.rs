@@ -8,7 +8,7 @@ mod name;
 
 use chrono::NaiveDate;
 
-pub use id_number::{IdNumber, IdNumberError, mod11_2_check};
+pub use id_number::{IdNumber, IdNumberError, mod11_2_check, with_check};
 pub use meta::ApplicantMeta;
 pub use name::{Name, NameError};
 
@@ -115,11 +115,7 @@ mod tests {
     #[test]
     fn a_child_needs_a_guardian() {
         // Born 2015-06-01; check character computed by the same rule the parser uses.
-        let mut digits = [0u8; 17];
-        for (i, b) in "44030420150601001".bytes().enumerate() {
-            digits[i] = b - b'0';
-        }
-        let id = format!("44030420150601001{}", mod11_2_check(&digits));
+        let id = with_check("44030420150601001").expect("17 digits");
         let a = Applicant::new("李小明", &id, "440300", &cities(), today()).expect("valid");
         assert!(a.needs_guardian_consent(today()));
     }

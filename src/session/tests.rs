@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::*;
-use crate::applicant::{Applicant, mod11_2_check};
+use crate::applicant::{Applicant, with_check};
 use crate::center::api::{ReasonText, Status, Submission};
 use crate::spec::{Cities, Reason};
 use crate::vision::Advice;
@@ -27,12 +27,7 @@ fn today() -> NaiveDate {
 }
 
 fn applicant(birth: &str) -> Applicant {
-    let first17 = format!("440304{birth}001");
-    let mut digits = [0u8; 17];
-    for (i, b) in first17.bytes().enumerate() {
-        digits[i] = b - b'0';
-    }
-    let id = format!("{first17}{}", mod11_2_check(&digits));
+    let id = with_check(&format!("440304{birth}001")).expect("17 digits");
     Applicant::new("张三", &id, "440300", &cities(), today()).expect("applicant")
 }
 

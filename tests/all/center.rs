@@ -1070,13 +1070,7 @@ fn retention_runs_out_while_the_booth_runs_and_leaves_nothing_in_the_file() {
 
 /// An ID number of `first17` with its right check character, so only the intended fault shows.
 fn with_check(first17: &str) -> String {
-    let digits: [u8; 17] = first17
-        .bytes()
-        .map(|b| b - b'0')
-        .collect::<Vec<_>>()
-        .try_into()
-        .expect("17 digits");
-    format!("{first17}{}", idbooth::applicant::mod11_2_check(&digits))
+    idbooth::applicant::with_check(first17).expect("17 digits")
 }
 
 /// The center's refusals of bad applicant data name the field and the kind of problem and quote

@@ -201,13 +201,7 @@ fn header_only_jpeg() -> Vec<u8> {
 
 /// An ID number of `first17` with its right check character, so only the intended fault shows.
 fn with_check(first17: &str) -> String {
-    let digits: [u8; 17] = first17
-        .bytes()
-        .map(|b| b - b'0')
-        .collect::<Vec<_>>()
-        .try_into()
-        .expect("17 digits");
-    format!("{first17}{}", crate::applicant::mod11_2_check(&digits))
+    crate::applicant::with_check(first17).expect("17 digits")
 }
 
 /// One part of a multipart form.
