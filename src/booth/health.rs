@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::{Shell, lock};
 use crate::camera::CameraState;
+use crate::i18n::{Language, Message};
 use crate::ops::Counter;
 use crate::ops::health::CenterHealth;
 use crate::receipt::{PrintError, Printer, serial};
@@ -80,17 +81,19 @@ impl Shell {
         if ok == self.session.serviceable() {
             return None;
         }
-        let what = match (camera_ok, printer_ok, reachable) {
-            (true, true, true) => "back in service".to_owned(),
-            (c, p, r) => format!(
-                "out of service: camera {}, printer {}, center {}",
-                if c { "ok" } else { "NOT ok" },
-                if p { "ok" } else { "NOT ok" },
-                if r { "ok" } else { "NOT ok" }
-            ),
+        let mark = |fine: bool| if fine { "✓" } else { "✗" };
+        let what = if ok {
+            Message::new("event.back_in_service")
+        } else {
+            Message::new("event.out_of_service")
+                .with("camera", mark(camera_ok))
+                .with("printer", mark(printer_ok))
+                .with("center", mark(reachable))
         };
-        tracing::warn!(%what, "booth service");
-        let _ = self.store.log("service", &what);
+        tracing::warn!(what = %what.text(Language::EN), "booth service");
+        if let Err(error) = self.store.note("service", &what) {
+            tracing::warn!(%error, "ops store: service change not recorded");
+        }
         Some(Event::Serviceable(ok))
     }
 
@@ -126,13 +129,13 @@ impl Shell {
         let store = &self.store;
         let result = match (self.health.camera_fault, fault) {
             (Some(false) | None, true) => store.count(Counter::CameraFault).and_then(|()| {
-                let text = match &state {
-                    CameraState::Lost(why) => format!("camera lost ({why}): reopening"),
-                    _ => "camera stalled: reopening".to_owned(),
+                let what = match &state {
+                    CameraState::Lost(why) => Message::new("event.camera_lost").with("why", why),
+                    _ => Message::new("event.camera_stalled"),
                 };
-                store.log("camera", &text)
+                store.note("camera", &what)
             }),
-            (Some(true), false) => store.log("camera", "camera delivering frames again"),
+            (Some(true), false) => store.note("camera", &Message::new("event.camera_back")),
             _ => Ok(()),
         };
         if let Err(error) = result {

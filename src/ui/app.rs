@@ -9,7 +9,7 @@ use egui::{ColorImage, TextureHandle, TextureOptions};
 
 use super::{Action, Screens, View};
 use crate::booth::{Parts, Shell, Stats, Wake};
-use crate::i18n::Language;
+use crate::i18n::{Language, Message};
 use crate::ops::OpsStore;
 use crate::ops::health::CenterHealth;
 use crate::ops::store::StoreError;
@@ -319,10 +319,10 @@ impl Booth {
             match command {
                 Command::Opened => {
                     if !matches!(self.shell.session().flow(), Flow::Attract) {
-                        let _ = self
-                            .shell
-                            .store()
-                            .log("operator", "applicant session ended for maintenance");
+                        let _ = self.shell.store().note(
+                            "operator",
+                            &Message::new("event.session_ended_for_maintenance"),
+                        );
                         self.dispatch(Event::Cancelled);
                     }
                     self.lang = self.operator.default_lang;

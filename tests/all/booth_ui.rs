@@ -1264,6 +1264,28 @@ fn a_stalled_camera_rests_the_booth_calmly_and_it_recovers_when_frames_return() 
     assert!(h.state().session().serviceable());
     assert!(h.query_by_label_contains("暂停服务").is_none());
     assert!(h.state().session().waited() > resting_at);
+    // The event log tells the operator, in their language, what happened and what was down.
+    let shown: Vec<String> = h
+        .state()
+        .ops()
+        .events(50)
+        .expect("events")
+        .into_iter()
+        .filter(|e| e.kind == "camera" || e.kind == "service")
+        .map(|e| {
+            e.message
+                .expect("logged as a message")
+                .text(idbooth::i18n::Language::ZH_CN)
+        })
+        .collect();
+    for expected in [
+        "摄像头无画面：正在重新打开",
+        "暂停服务：摄像头 ✗，打印机 ✓，中心 ✓",
+        "摄像头恢复画面",
+        "恢复服务",
+    ] {
+        assert!(shown.iter().any(|e| e == expected), "{expected}: {shown:?}");
+    }
     util::tap(&mut h, "开始拍照");
     assert_eq!(h.state().session().flow(), &Flow::Document);
 }
