@@ -10,6 +10,7 @@ use std::time::Duration;
 use super::{Shell, Wake};
 use crate::center::Center;
 use crate::center::api::{ApplicantMeta, Meta, Parcel};
+use crate::i18n::Language;
 use crate::ops::Config;
 use crate::photo;
 use crate::receipt::{Printer, Receipt};
@@ -121,8 +122,9 @@ impl Shell {
                 let printer = Arc::clone(&self.parts.printer);
                 let config = Arc::clone(&self.parts.config);
                 let failed = Event::Printed(Err("the print worker did not start".to_owned()));
+                let lang = self.lang;
                 spawn("print", &reply, Some(failed), move |reply| {
-                    print(printer.as_ref(), &config, &job, &reply);
+                    print(printer.as_ref(), &config, &job, lang, &reply);
                 });
             }
             Effect::Reprint(job) => {
@@ -148,8 +150,9 @@ impl Shell {
             }
             Effect::PrintTicket(id) => {
                 let printer = Arc::clone(&self.parts.printer);
+                let lang = self.lang;
                 spawn("ticket", &reply, None, move |_| {
-                    ticket(printer.as_ref(), &id)
+                    ticket(printer.as_ref(), &id, lang)
                 });
             }
         }
@@ -223,14 +226,16 @@ fn submit(center: &dyn Center, parcel: Parcel, wait: Duration, reply: &Reply) {
     }
 }
 
-/// Lays out and prints the receipt of `job`; answers [`Event::Printed`].
-fn print(printer: &dyn Printer, config: &Config, job: &ReceiptJob, reply: &Reply) {
+/// Lays out and prints the receipt of `job` for an applicant reading `lang`; answers
+/// [`Event::Printed`].
+fn print(printer: &dyn Printer, config: &Config, job: &ReceiptJob, lang: Language, reply: &Reply) {
     let mut receipt = Receipt::new(
         &job.submission,
         &job.order.applicant,
         &job.order.document,
         (&config.documents, &config.cities),
         &config.kiosk.kiosk.id,
+        lang,
     );
     receipt = receipt.with_layout(&config.receipts);
     receipt.thumbnail = photo::decode(&job.photo.jpeg)
@@ -266,8 +271,8 @@ fn lookup(center: &dyn Center, cities: &Cities, code: &str, reply: &Reply) {
 }
 
 /// Prints the pending ticket of submission `id`; nothing waits for it.
-fn ticket(printer: &dyn Printer, id: &str) {
-    if let Err(error) = printer.print_ticket(id) {
+fn ticket(printer: &dyn Printer, id: &str, lang: Language) {
+    if let Err(error) = printer.print_ticket(id, lang) {
         tracing::warn!(%error, "ticket not printed");
     }
 }

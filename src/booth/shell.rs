@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use super::health::Health;
 use super::vision::{self, Live, Sight};
 use super::{Parts, Wake};
+use crate::i18n::Language;
 use crate::ops::OpsStore;
 use crate::ops::health::CenterHealth;
 use crate::session::{Effect, Event, Flow, Limits, Session};
@@ -33,6 +34,8 @@ pub struct Shell {
     /// The operator's counters, events and settings.
     pub(super) store: OpsStore,
     pub(super) health: Health,
+    /// The language the applicant reads: their receipt and ticket are printed in it too.
+    pub(super) lang: Language,
 }
 
 impl Shell {
@@ -73,6 +76,7 @@ impl Shell {
                 OpsStore::disabled()
             }),
             health: Health::default(),
+            lang: Language::BASE,
         }
     }
 
@@ -146,6 +150,11 @@ impl Shell {
         }
         self.last_guided = Some(live.seq);
         Some(Event::Guided(live.advice))
+    }
+
+    /// Prints what comes next for an applicant reading `lang` (the screens say which).
+    pub fn set_language(&mut self, lang: Language) {
+        self.lang = lang;
     }
 
     /// Feeds the session and runs what it asks. Returns whether the applicant was wiped: the

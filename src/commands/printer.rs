@@ -12,6 +12,7 @@ use crate::center::outbox::Outbox;
 use crate::receipt::Receipt;
 
 use crate::cli::ReceiptFormat;
+use crate::i18n::Language;
 use crate::i18n::font::FontFile;
 use crate::ops::config::{Config, resolve_dir};
 use crate::receipt::escpos::Profile;
@@ -134,6 +135,7 @@ fn submission_receipt(
         &parcel.meta.document,
         (&config.documents, &config.cities),
         &parcel.meta.kiosk_id,
+        Language::BASE,
     );
     let photo = crate::photo::decode(&parcel.photo)
         .with_context(|| format!("submission {id:?}: stored photo"))?;

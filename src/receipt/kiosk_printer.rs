@@ -17,6 +17,7 @@ use super::queue::PrintQueue;
 use super::serial::{SerialPrinter, Status};
 use super::status::PrintError;
 use super::ticket::ticket_escpos;
+use crate::i18n::Language;
 
 /// The serial printer with its queue.
 pub struct KioskPrinter {
@@ -89,10 +90,10 @@ impl Printer for KioskPrinter {
         )
     }
 
-    fn print_ticket(&self, submission: &str) -> Result<(), PrintError> {
+    fn print_ticket(&self, submission: &str, lang: Language) -> Result<(), PrintError> {
         self.print(
             &ticket_job(submission),
-            &ticket_escpos(submission, self.profile),
+            &ticket_escpos(submission, lang, self.profile),
         )
     }
 

@@ -35,7 +35,12 @@ pub enum Field {
 impl Field {
     /// The label printed before the value.
     pub fn label(self, lang: Language) -> &'static str {
-        lang.t(match self {
+        lang.t(self.key())
+    }
+
+    /// The label's key in the language files.
+    pub fn key(self) -> &'static str {
+        match self {
             Field::ImageNo => "receipt.image_no",
             Field::Document => "receipt.document",
             Field::City => "receipt.city",
@@ -44,7 +49,7 @@ impl Field {
             Field::TakenAt => "receipt.taken_at",
             Field::ValidUntil => "receipt.valid_until",
             Field::KioskId => "receipt.kiosk_id",
-        })
+        }
     }
 }
 

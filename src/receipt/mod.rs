@@ -12,6 +12,7 @@ mod model;
 pub mod pdf;
 mod printer;
 mod queue;
+pub mod reader;
 pub mod render;
 pub mod sample;
 pub mod serial;

@@ -37,6 +37,9 @@ pub struct Receipt {
     pub city_code: String,
     /// What the receipt looks like ([`Receipt::with_layout`] picks it from `receipts.toml`).
     pub layout: Layout,
+    /// The language the applicant read at the booth: labels, the title and a note follow it as
+    /// well as the office's language (see [`super::reader`]).
+    pub lang: Language,
 }
 
 /// `created_at` (RFC 3339, as the center sends it) as `YYYY-MM-DD HH:MM` in `zone`, the way
@@ -52,22 +55,29 @@ where
 }
 
 impl Receipt {
-    /// The receipt of an approved submission of `applicant` for `document`.
+    /// The receipt of an approved submission of `applicant` for `document`, for an applicant
+    /// who read `lang` at the booth.
     pub fn new(
         s: &Submission,
         applicant: &Applicant,
         document: &str,
         (documents, cities): (&Documents, &Cities),
         kiosk_id: &str,
+        lang: Language,
     ) -> Receipt {
         let document_id = document;
-        let document = documents
-            .get(document)
-            .map_or_else(|| document.to_owned(), |d| d.name_zh.clone());
+        let document = documents.get(document).map_or_else(
+            || document.to_owned(),
+            // As the city: the applicant's name for it first, the office's after it.
+            |d| match lang.han() {
+                true => d.name_zh.clone(),
+                false => format!("{} {}", d.name_en, d.name_zh),
+            },
+        );
         let city_code = &applicant.city_code;
         let city = cities
             .get(city_code)
-            .map_or_else(|| city_code.clone(), |c| c.name.clone());
+            .map_or_else(|| city_code.clone(), |c| c.name_in(lang));
         Receipt {
             receipt_no: clean(s.receipt_no.as_deref().unwrap_or_default()),
             image_no: s.image_no.as_deref().map(clean),
@@ -82,6 +92,7 @@ impl Receipt {
             document_id: document_id.to_owned(),
             city_code: city_code.clone(),
             layout: Layout::default(),
+            lang,
         }
     }
 
@@ -96,13 +107,16 @@ impl Receipt {
     pub fn escpos(&self, profile: super::escpos::Profile) -> Vec<u8> {
         use super::escpos::{Align, EscPos};
         let mut job = EscPos::new(profile);
+        let (title, translated) = self.title();
         job.align(Align::Center)
             .bold(true)
             .size(true, true)
-            .line(&self.layout.title);
-        job.size(false, false)
-            .bold(false)
-            .line(Language::BASE.t("receipt.number"));
+            .line(title);
+        job.size(false, false).bold(false);
+        if let Some(translated) = translated {
+            job.line(translated);
+        }
+        job.line(&self.number_label());
         // One unbroken string, large: staff type it or scan it.
         job.bold(true)
             .size(false, true)
@@ -123,23 +137,37 @@ impl Receipt {
             job.raster(&small);
         }
         job.align(Align::Left);
-        for line in self.lines().iter().skip(2) {
-            job.line(line);
+        for line in self.details() {
+            job.line(&line);
         }
         job.finish()
     }
 
     /// The receipt as plain lines, top to bottom (the virtual printer's file, the PDF's text):
-    /// the title, the number, the layout's fields, its notes.
+    /// the title (and its translation), the number, the layout's fields, its notes.
     pub fn lines(&self) -> Vec<String> {
-        let mut lines = vec![
-            self.layout.title.clone(),
-            format!(
-                "{}: {}",
-                Language::BASE.t("receipt.number"),
-                self.receipt_no
-            ),
-        ];
+        let (title, translated) = self.title();
+        let mut lines = vec![title.to_owned()];
+        lines.extend(translated.map(str::to_owned));
+        lines.push(format!("{}: {}", self.number_label(), self.receipt_no));
+        lines.extend(self.details());
+        lines
+    }
+
+    /// The layout's title, and the title in the applicant's language when the office does not
+    /// read it.
+    fn title(&self) -> (&str, Option<&'static str>) {
+        let translated = (!self.lang.han()).then(|| self.lang.t("receipt.title"));
+        (&self.layout.title, translated)
+    }
+
+    fn number_label(&self) -> String {
+        super::reader::label(self.lang, "receipt.number")
+    }
+
+    /// The field lines and the notes, below the number.
+    fn details(&self) -> Vec<String> {
+        let mut lines = Vec::new();
         for &field in &self.layout.fields {
             let value = match field {
                 Field::ImageNo => self.image_no.as_deref(),
@@ -152,10 +180,16 @@ impl Receipt {
                 Field::KioskId => Some(self.kiosk_id.as_str()),
             };
             if let Some(value) = value {
-                lines.push(format!("{}: {value}", field.label(Language::BASE)));
+                let label = super::reader::label(self.lang, field.key());
+                lines.push(format!("{label}: {value}"));
             }
         }
         lines.extend(self.layout.notes.iter().cloned());
+        // The layout's notes are the office's; the applicant who does not read them learns
+        // what to do with the receipt.
+        if !self.lang.han() {
+            lines.push(self.lang.t("receipt.note").to_owned());
+        }
         lines
     }
 }

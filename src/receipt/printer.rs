@@ -9,6 +9,7 @@ use super::escpos::Profile;
 use super::model::Receipt;
 use super::render::{Glyphs, RenderError, png};
 use super::status::{PrintError, Status};
+use crate::i18n::Language;
 use crate::i18n::font::FontFile;
 
 /// The PNG of a job, drawn with the system's CJK font.
@@ -30,8 +31,8 @@ pub fn ticket_job(submission: &str) -> String {
 pub trait Printer: Send + Sync {
     /// Prints a receipt; `Ok` only once the printer confirmed it.
     fn print_receipt(&self, receipt: &Receipt) -> Result<(), PrintError>;
-    /// Prints a pending ticket with the local submission id.
-    fn print_ticket(&self, submission: &str) -> Result<(), PrintError>;
+    /// Prints a pending ticket with the local submission id, for an applicant reading `lang`.
+    fn print_ticket(&self, submission: &str, lang: Language) -> Result<(), PrintError>;
     /// What the printer says of itself (each status bit), for the operator. May block for up to
     /// a second on a real printer: ask from a worker thread. A printer that cannot tell (the
     /// demo's) reports ready.
@@ -200,12 +201,12 @@ impl Printer for VirtualPrinter {
         }
     }
 
-    fn print_ticket(&self, submission: &str) -> Result<(), PrintError> {
-        let lines = super::ticket::ticket_lines(&super::escpos::clean(submission));
+    fn print_ticket(&self, submission: &str, lang: Language) -> Result<(), PrintError> {
+        let lines = super::ticket::ticket_lines(&super::escpos::clean(submission), lang);
         let id = file_safe(submission);
         self.write(
             &format!("ticket-{id}.escpos"),
-            &super::ticket::ticket_escpos(&id, self.profile),
+            &super::ticket::ticket_escpos(&id, lang, self.profile),
         )?;
         self.write(
             &format!("ticket-{id}.txt"),

@@ -45,5 +45,6 @@ pub fn sample_receipt() -> Receipt {
         document_id: "passport".into(),
         city_code: "440300".into(),
         layout: Layout::default(),
+        lang: crate::i18n::Language::BASE,
     }
 }

@@ -22,6 +22,7 @@ fn receipt(receipt_no: &str) -> Receipt {
         document_id: "passport".into(),
         city_code: "440300".into(),
         layout: Default::default(),
+        lang: crate::i18n::Language::BASE,
     }
 }
 

@@ -257,6 +257,7 @@ impl Booth {
             session.serviceable(),
             &event,
         );
+        self.shell.set_language(self.lang);
         if self.shell.dispatch(event) {
             // The applicant is wiped: the screens forget them too.
             self.screens = Screens::default();

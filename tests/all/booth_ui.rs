@@ -295,6 +295,25 @@ fn an_applicant_who_chose_english_reads_the_last_screen_in_english() {
         Duration::from_secs(30),
     );
     assert!(h.query_by_label("完成，请取走回执").is_none());
+    // The receipt speaks to the office in Chinese and to the applicant in English.
+    let Flow::Done { receipt_no } = h.state().session().flow().clone() else {
+        panic!("expected done, got {:?}", h.state().session().flow());
+    };
+    let printed = std::fs::read_to_string(
+        data.path()
+            .join("receipts")
+            .join(format!("receipt-{receipt_no}.txt")),
+    )
+    .expect("printed receipt");
+    for line in [
+        "数字相片采集回执\nDigital photo receipt\n",
+        &format!("回执号 Receipt number: {receipt_no}\n"),
+        "业务类型 Document: Passport 普通护照\n",
+        "受理城市 City: Shenzhen 深圳市\n",
+        "\nTake the receipt number to the service counter.\n",
+    ] {
+        assert!(printed.contains(line), "{line:?} in {printed}");
+    }
     // Back on the attract screen the booth speaks its own language again.
     util::tap(&mut h, "Done");
     assert!(matches!(h.state().session().flow(), Flow::Attract));
@@ -916,7 +935,11 @@ impl idbooth::receipt::Printer for FlakyPrinter {
         Ok(())
     }
 
-    fn print_ticket(&self, _submission: &str) -> Result<(), idbooth::receipt::PrintError> {
+    fn print_ticket(
+        &self,
+        _submission: &str,
+        _lang: idbooth::i18n::Language,
+    ) -> Result<(), idbooth::receipt::PrintError> {
         Ok(())
     }
 

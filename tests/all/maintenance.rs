@@ -228,7 +228,7 @@ impl Printer for PaperOut {
     fn print_receipt(&self, _: &Receipt) -> Result<(), PrintError> {
         Err(PrintError::PaperOut)
     }
-    fn print_ticket(&self, _: &str) -> Result<(), PrintError> {
+    fn print_ticket(&self, _: &str, _: idbooth::i18n::Language) -> Result<(), PrintError> {
         Err(PrintError::PaperOut)
     }
     fn status(&self) -> Result<Status, PrintError> {

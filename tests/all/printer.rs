@@ -262,7 +262,9 @@ fn receipts_left_waiting_print_only_when_asked_for_each_once() {
     );
     assert_eq!(printed_numbers(&emu).len(), 2);
     // A ticket prints at once, alone, with its code.
-    printer.print_ticket("1a2b3c4d-0000").expect("ticket");
+    printer
+        .print_ticket("1a2b3c4d-0000", idbooth::i18n::Language::BASE)
+        .expect("ticket");
     assert_eq!(printed_numbers(&emu)[2], "1a2b3c4d-0000");
     assert_eq!(printer.queued(), 1);
 }

@@ -73,6 +73,7 @@ pub(super) fn test_receipt(kiosk: &str) -> Receipt {
         document_id: String::new(),
         city_code: String::new(),
         layout: crate::receipt::layout::Layout::default(),
+        lang: Language::BASE,
     }
 }
 
