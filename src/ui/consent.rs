@@ -2,7 +2,7 @@
 
 use egui::{RichText, Ui};
 
-use super::widgets::{big_button, centered_row, row_width, title};
+use super::widgets::{big_button, centered_row, primary_button, row_width, title};
 use super::{Action, View};
 use crate::session::Event;
 use crate::ui::theme::theme;
@@ -37,7 +37,7 @@ impl Consent {
                 } else {
                     lang.t("consent.i_agree")
                 };
-                if big_button(ui, agree, 300.0) {
+                if primary_button(ui, agree, 300.0) {
                     action = Some(Action::Session(Event::Consented));
                 }
             });

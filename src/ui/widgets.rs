@@ -36,6 +36,11 @@ pub const KEYBOARD_SCREEN_HEIGHT: f32 = 900.0;
 pub fn claim_rest(ui: &mut Ui) -> Rect {
     let rect = ui.available_rect_before_wrap();
     ui.advance_cursor_after_rect(rect);
+    band(rect)
+}
+
+/// The middle of `rect`, at most [`KEYBOARD_SCREEN_HEIGHT`] tall.
+pub fn band(rect: Rect) -> Rect {
     Rect::from_center_size(
         rect.center(),
         Vec2::new(rect.width(), rect.height().min(KEYBOARD_SCREEN_HEIGHT)),
@@ -84,6 +89,23 @@ pub fn big_button(ui: &mut Ui, text: &str, width: f32) -> bool {
     ui.add(
         Button::new(RichText::new(text).size(theme().text.heading))
             .min_size(Vec2::new(width, TOUCH)),
+    )
+    .clicked()
+}
+
+/// The one button a screen leads to (下一步, 同意, 拍照…): filled with the theme's `primary`, in
+/// bold, so it stands out from Back and Cancel; true when tapped.
+pub fn primary_button(ui: &mut Ui, text: &str, width: f32) -> bool {
+    let colour = &theme().colour;
+    ui.add(
+        Button::new(
+            RichText::new(text)
+                .size(theme().text.heading)
+                .strong()
+                .color(colour.on_primary),
+        )
+        .fill(colour.primary)
+        .min_size(Vec2::new(width, TOUCH)),
     )
     .clicked()
 }

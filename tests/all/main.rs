@@ -16,6 +16,7 @@ mod maintenance;
 mod photo;
 mod printer;
 mod receipt;
+mod screens;
 mod systemd;
 mod watchdog;
 mod window;
