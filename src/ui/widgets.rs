@@ -121,6 +121,21 @@ pub fn toggle_button(ui: &mut Ui, selected: bool, text: &str, size: Vec2) -> boo
     .clicked()
 }
 
+/// Widest a paragraph runs: a line longer than this is hard to follow from one end to the other.
+pub const PARAGRAPH_WIDTH: f32 = 880.0;
+
+/// Running text, wrapped and left-aligned in a column in the middle of `ui`, at most
+/// [`PARAGRAPH_WIDTH`] wide and clear of the screen's edges.
+pub fn paragraph(ui: &mut Ui, text: RichText) {
+    let width = PARAGRAPH_WIDTH.min(ui.available_width() - 2.0 * SECTION_GAP);
+    centered_row(ui, width, |ui| {
+        ui.allocate_ui_with_layout(Vec2::new(width, 0.0), Layout::top_down(Align::Min), |ui| {
+            ui.set_max_width(width);
+            ui.add(egui::Label::new(text).wrap());
+        });
+    });
+}
+
 /// A heading for a screen.
 pub fn title(ui: &mut Ui, text: &str) {
     ui.add_space(24.0);
