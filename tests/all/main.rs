@@ -18,5 +18,6 @@ mod printer;
 mod receipt;
 mod screens;
 mod systemd;
+mod voice;
 mod watchdog;
 mod window;
