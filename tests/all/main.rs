@@ -17,6 +17,7 @@ mod photo;
 mod printer;
 mod receipt;
 mod screens;
+mod soak;
 mod systemd;
 mod voice;
 mod watchdog;
