@@ -14,6 +14,7 @@ mod faces;
 mod guidance;
 mod maintenance;
 mod photo;
+mod photo_print;
 mod printer;
 mod receipt;
 mod systemd;
