@@ -385,3 +385,48 @@ fn queued_sheets_outlive_a_restart_and_print_once() {
     assert!(queue.waiting().expect("waiting").is_empty());
     assert_eq!(printer.printed().len(), 2, "photo-b printed once");
 }
+
+#[test]
+fn the_photo_printer_s_config_is_checked_by_key() {
+    let section = "\n[photo_printer]\nprinter = \"idbooth-photo\"\ncopies = { passport = 2 }\n";
+    let check = |extra: &str| {
+        let dir = util::config_copy();
+        let kiosk = dir.path().join("kiosk.toml");
+        let text = std::fs::read_to_string(&kiosk).expect("kiosk.toml");
+        std::fs::write(&kiosk, text + extra).expect("write");
+        util::parts(&util::run(&[
+            "config",
+            "check",
+            "--config",
+            arg(dir.path()),
+        ]))
+    };
+    let (code, _, err) = check(section);
+    assert_eq!(code, 0, "{err}");
+    for (bad, key) in [
+        (
+            section.replace("idbooth-photo", "my photo printer"),
+            "photo_printer.printer",
+        ),
+        (
+            section.replace("passport = 2", "passport = 9"),
+            "photo_printer.copies.passport",
+        ),
+        (
+            section.replace("passport = 2", "pasport = 1"),
+            "photo_printer.copies.pasport",
+        ),
+        (
+            section.to_owned() + "media = \"4x6 inch\"\n",
+            "photo_printer.media",
+        ),
+        (section.to_owned() + "queue = \"x\"\n", "queue"),
+    ] {
+        let (code, _, err) = check(&bad);
+        assert_eq!(code, 2, "{bad}: {err}");
+        assert!(
+            err.contains(key) && err.lines().count() == 1,
+            "{key}: {err}"
+        );
+    }
+}
