@@ -74,6 +74,7 @@ impl StatusPoll {
             disk: self.disk.clone(),
             center: ctx.center_health.clone(),
             outbox_alarm_min: ctx.config.kiosk.center.outbox_alarm_min,
+            photo_printer: ctx.photo_health.clone(),
         }
     }
 }
