@@ -128,6 +128,9 @@ impl IppClient {
                 .mime("document-format", "application/pdf")
                 .job_attributes()
                 .keyword("media", media)
+                // The photos must come out at their print size: never scaled to fit a
+                // printer's margins (IPP Everywhere's default `auto` may shrink them).
+                .keyword("print-scaling", "none")
                 .integer("copies", 1)
                 .finish(pdf);
             let response = self.send(request)?;

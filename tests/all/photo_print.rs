@@ -3,8 +3,9 @@
 //! folder, keeping every document it is sent. What it kept is opened by poppler and measured:
 //! the page, each photo's size on it, the copies, and the JPEG inside, byte for byte. Its state
 //! is driven the way a printer's driver drives it (`STATE:`/`ATTR:` lines from its print
-//! command): paper out and a low ribbon. No mocks: nothing here is skipped when a tool is
-//! missing; the test fails and names `.ci/setup test`.
+//! command): paper out and a low ribbon. A cupsd of the test's own holds a queue in front of
+//! it, stopped and started again with `cupsdisable`/`cupsenable`. No mocks: nothing here is
+//! skipped when a tool is missing; the test fails and names `.ci/setup test`.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -429,4 +430,161 @@ fn the_photo_printer_s_config_is_checked_by_key() {
             "{key}: {err}"
         );
     }
+}
+
+/// A cupsd of the test's own on a loopback port, its folders in a temp dir (never the
+/// system's), as CUPS's own test suite runs one. Killed on drop.
+struct Cupsd {
+    _dir: tempfile::TempDir,
+    port: u16,
+    daemon: Child,
+}
+
+impl Cupsd {
+    fn start() -> Self {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp");
+        // Backends run as the daemon's user: they must reach the spool.
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))
+            .expect("chmod");
+        for sub in ["spool", "cache", "state", "log"] {
+            std::fs::create_dir(dir.path().join(sub)).expect("folder");
+        }
+        let port = free_port();
+        let root = dir.path().display().to_string();
+        std::fs::write(
+            dir.path().join("cupsd.conf"),
+            format!(
+                "Listen 127.0.0.1:{port}\nBrowsing Off\nDefaultAuthType None\nWebInterface No\n\
+                 <Location />\n  Order allow,deny\n  Allow all\n</Location>\n\
+                 <Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n"
+            ),
+        )
+        .expect("cupsd.conf");
+        // As root, cupsd wants an unprivileged user for its filters and backends (Debian's lp).
+        let user = if rustix::process::getuid().is_root() {
+            "User lp\nGroup lp\nSystemGroup root\n"
+        } else {
+            ""
+        };
+        std::fs::write(
+            dir.path().join("cups-files.conf"),
+            format!(
+                "ServerRoot {root}\nRequestRoot {root}/spool\nTempDir {root}/spool\n\
+                 CacheDir {root}/cache\nStateDir {root}/state\nErrorLog {root}/log/error_log\n\
+                 AccessLog {root}/log/access_log\nPageLog {root}/log/page_log\n\
+                 ServerBin /usr/lib/cups\nDataDir /usr/share/cups\n{user}"
+            ),
+        )
+        .expect("cups-files.conf");
+        let daemon = Command::new(tool("cupsd"))
+            .arg("-f")
+            .arg("-c")
+            .arg(dir.path().join("cupsd.conf"))
+            .arg("-s")
+            .arg(dir.path().join("cups-files.conf"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cupsd starts");
+        let this = Cupsd {
+            _dir: dir,
+            port,
+            daemon,
+        };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "cupsd does not listen on {port}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        this
+    }
+
+    /// Runs a CUPS admin tool (`lpadmin`, `cupsdisable`, …) against this cupsd.
+    fn admin(&self, name: &str, args: &[&str]) {
+        let out = Command::new(tool(name))
+            .args(["-h", &format!("127.0.0.1:{}", self.port)])
+            .args(args)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn queue_uri(&self, queue: &str) -> String {
+        format!("ipp://127.0.0.1:{}/printers/{queue}", self.port)
+    }
+}
+
+impl Drop for Cupsd {
+    fn drop(&mut self) {
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+    }
+}
+
+#[test]
+fn a_cups_queue_prints_the_sheet_and_a_stopped_one_holds_it() {
+    let printer = IppEvePrinter::start(None);
+    let cups = Cupsd::start();
+    // A queue passing the PDF as it is to the IPP printer (the booth's sheet is final: nothing
+    // to convert).
+    cups.admin(
+        "lpadmin",
+        &["-p", "photo", "-E", "-v", &printer.uri(), "-m", "raw"],
+    );
+    let queue = cups.queue_uri("photo");
+    let dir = tempfile::tempdir().expect("temp");
+    let photo = red_jpeg(dir.path());
+
+    let (code, _, err) = print(&queue, &photo, Some("2"));
+    assert_eq!(code, 0, "{err}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while printer.printed().is_empty() {
+        assert!(Instant::now() < deadline, "CUPS did not pass the job on");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (cols, _) = red_runs(&printer.printed()[0]);
+    assert_eq!(cols.len(), 2, "two copies through CUPS: {cols:?}");
+
+    // The operator stops the queue (cupsdisable): the next sheet is not sent, in one line.
+    cups.admin("cupsdisable", &["photo"]);
+    let client = IppClient::new(Target::parse(&queue).expect("uri")).expect("client");
+    assert_eq!(
+        client.status().expect("status").problems(),
+        vec![Problem::Stopped]
+    );
+    let (code, _, err) = print(&queue, &photo, Some("1"));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("not ready: stopped") && err.lines().count() == 1,
+        "{err}"
+    );
+    // The booth keeps its sheet queued, and sends it once the queue runs again.
+    let config = util::config();
+    let spec = config.documents.get("passport").expect("passport");
+    let pdf =
+        idbooth::photoprint::sheet(&std::fs::read(&photo).expect("photo"), spec, 1).expect("sheet");
+    let sheets = PhotoQueue::open(&dir.path().join("photo-queue")).expect("queue");
+    sheets.push("photo-c", &pdf).expect("push");
+    assert!(
+        sheets
+            .print("photo-c", &client, "na_index-4x6_4x6in")
+            .is_err()
+    );
+    assert_eq!(sheets.waiting().expect("waiting"), vec!["photo-c"]);
+    cups.admin("cupsenable", &["photo"]);
+    assert!(matches!(
+        sheets.print("photo-c", &client, "na_index-4x6_4x6in"),
+        Ok(Sent::Now(_))
+    ));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while printer.printed().len() < 2 {
+        assert!(Instant::now() < deadline, "the held sheet did not print");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(sheets.waiting().expect("waiting").is_empty());
 }
