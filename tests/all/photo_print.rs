@@ -25,7 +25,7 @@ fn tool(name: &str) -> PathBuf {
         }
     }
     panic!(
-        "{name} is missing: `bash .ci/setup test` installs it (cups-ipp-utils, dbus, poppler-utils)"
+        "{name} is missing: `bash .ci/setup test` installs it (cups-daemon, cups-client, cups-ipp-utils, dbus-daemon, poppler-utils)"
     );
 }
 
