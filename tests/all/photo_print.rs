@@ -39,7 +39,7 @@ fn free_port() -> u16 {
 
 /// `ippeveprinter` on a loopback port, its spool in a temp folder, with a D-Bus bus of its own
 /// (it will not start without one, even with DNS-SD off). Both are killed on drop.
-struct IppEvePrinter {
+pub(crate) struct IppEvePrinter {
     dir: tempfile::TempDir,
     port: u16,
     bus: Child,
@@ -48,7 +48,7 @@ struct IppEvePrinter {
 
 impl IppEvePrinter {
     /// A colour printer taking PDF; `command` (a shell script's body) runs for each job.
-    fn start(command: Option<&str>) -> Self {
+    pub(crate) fn start(command: Option<&str>) -> Self {
         let dir = tempfile::tempdir().expect("temp");
         let spool = dir.path().join("spool");
         std::fs::create_dir(&spool).expect("spool");
@@ -118,16 +118,16 @@ impl IppEvePrinter {
         this
     }
 
-    fn uri(&self) -> String {
+    pub(crate) fn uri(&self) -> String {
         format!("ipp://127.0.0.1:{}/ipp/print", self.port)
     }
 
-    fn client(&self) -> IppClient {
+    pub(crate) fn client(&self) -> IppClient {
         IppClient::new(Target::parse(&self.uri()).expect("uri")).expect("client")
     }
 
     /// The PDFs it kept, by name.
-    fn printed(&self) -> Vec<PathBuf> {
+    pub(crate) fn printed(&self) -> Vec<PathBuf> {
         let mut pdfs: Vec<PathBuf> = std::fs::read_dir(self.dir.path().join("spool"))
             .expect("spool")
             .filter_map(Result::ok)
