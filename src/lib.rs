@@ -26,5 +26,6 @@ pub mod session;
 pub mod spec;
 pub mod ui;
 pub mod vision;
+pub mod voice;
 
 pub use commands::{DEMO_PORTRAIT, demo_parts, outbox_path, run, start_reference_center};

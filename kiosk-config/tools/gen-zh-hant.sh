@@ -9,7 +9,7 @@ command -v opencc >/dev/null || { echo "gen-zh-hant: install opencc (apt-get ins
     echo "# 繁體中文. Converted from zh-CN.toml by kiosk-config/tools/gen-zh-hant.sh (OpenCC s2t);"
     echo "# same keys and placeholders as the base."
     sed -n '/^\[language\]/,$p' assets/i18n/zh-CN.toml \
-        | sed 's/^name = "简体中文"$/name = "繁体中文"/' \
+        | sed 's/^name = "简体中文"$/name = "繁体中文"/; s/^voice = "cmn"/voice = "yue"/' \
         | opencc -c s2t.json
 } > assets/i18n/zh-Hant.toml
 echo "wrote assets/i18n/zh-Hant.toml"

@@ -8,6 +8,7 @@
 
 mod effects;
 mod health;
+mod prompts;
 mod shell;
 mod stats;
 mod vision;

@@ -8,12 +8,15 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::health::Health;
+use super::prompts::{Prompt, Prompter};
 use super::vision::{self, Live, Sight};
 use super::{Parts, Wake};
 use crate::i18n::Language;
 use crate::ops::OpsStore;
 use crate::ops::health::CenterHealth;
 use crate::session::{Effect, Event, Flow, Limits, Session};
+use crate::vision::Advice;
+use crate::voice::Voice;
 
 /// The booth without its screens: the session, its workers and the booth's health.
 pub struct Shell {
@@ -34,8 +37,12 @@ pub struct Shell {
     /// The operator's counters, events and settings.
     pub(super) store: OpsStore,
     pub(super) health: Health,
-    /// The language the applicant reads: their receipt and ticket are printed in it too.
+    /// The language the applicant reads: their receipt and ticket are printed in it too, and
+    /// the voice speaks it.
     pub(super) lang: Language,
+    /// The spoken prompts (silent unless `[voice] enabled`).
+    voice: Voice,
+    prompter: Prompter,
 }
 
 impl Shell {
@@ -51,6 +58,7 @@ impl Shell {
             farewell_s: k.session.farewell_s,
             ..Limits::default()
         };
+        let voice = Voice::start(&parts.config.kiosk.voice);
         let sight = Arc::new(Sight::default());
         let stop = Arc::new(AtomicBool::new(false));
         vision::spawn(
@@ -77,6 +85,8 @@ impl Shell {
             }),
             health: Health::default(),
             lang: Language::BASE,
+            voice,
+            prompter: Prompter::default(),
         }
     }
 
@@ -166,6 +176,10 @@ impl Shell {
     /// screens then forget them too.
     #[must_use = "the screens must forget a wiped applicant"]
     pub fn dispatch(&mut self, event: Event) -> bool {
+        let advice = match &event {
+            Event::Guided(advice) => Some(*advice),
+            _ => None,
+        };
         let mut wiped = false;
         for effect in self.session.update(event) {
             wiped |= effect == Effect::Wipe;
@@ -182,7 +196,28 @@ impl Shell {
         if !matches!(self.session.flow(), Flow::Uploading { .. }) {
             self.uploading_since = None;
         }
+        self.speak(advice);
         wiped
+    }
+
+    /// Says the new screen's prompt, or the live `advice` while the applicant poses.
+    fn speak(&mut self, advice: Option<Advice>) {
+        if !self.voice.speaks() {
+            return;
+        }
+        let flow = self.session.flow();
+        let mut prompt = self.prompter.screen(flow);
+        if let (None, Some(advice), Flow::Pose { .. }) = (prompt, advice, flow) {
+            let now_ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            prompt = self.prompter.advice(advice, now_ms);
+        }
+        let lang = self.lang;
+        let text = match prompt {
+            Some(Prompt::Key(key)) => lang.t(key).to_owned(),
+            Some(Prompt::Count(n)) => n.to_string(),
+            None => return,
+        };
+        self.voice.say(&text, lang.t("language.voice"));
     }
 }
 

@@ -19,6 +19,7 @@ use crate::receipt::layout::Layouts;
 use crate::session::SessionConfig;
 use crate::spec::{Cities, Documents, Problem};
 use crate::vision::Thresholds;
+use crate::voice::VoiceConfig;
 
 /// Environment variable naming the config folder when `--config` is not given.
 pub const CONFIG_ENV: &str = "IDBOOTH_CONFIG";
@@ -144,6 +145,9 @@ pub struct KioskConfig {
     /// `[photo_printer]` (optional): the colour printer for the application form's photo.
     #[serde(default)]
     pub photo_printer: Option<PhotoPrinterConfig>,
+    /// `[voice]` (optional: silent without it).
+    #[serde(default)]
+    pub voice: VoiceConfig,
 }
 
 const BAUDS: [u32; 8] = [9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600];
@@ -228,6 +232,25 @@ impl KioskConfig {
                     "{} mm paper is not supported; expected 58 or 80",
                     p.paper_mm
                 ),
+            ));
+        }
+
+        let v = &self.voice;
+        if !crate::voice::RATES.contains(&v.rate_wpm) {
+            return Err(Problem::invalid(
+                "voice.rate_wpm",
+                format!(
+                    "{} is out of range; expected {} to {} words per minute",
+                    v.rate_wpm,
+                    crate::voice::RATES.start(),
+                    crate::voice::RATES.end()
+                ),
+            ));
+        }
+        if v.command.trim().is_empty() {
+            return Err(Problem::invalid(
+                "voice.command",
+                "must name a text-to-speech program (espeak-ng)",
             ));
         }
 

@@ -3,7 +3,9 @@
 
 use egui::{RichText, Ui, Vec2};
 
-use super::widgets::{TOUCH, big_button, centered_row, row_width, title, toggle_button};
+use super::widgets::{
+    TOUCH, big_button, centered_row, primary_button, row_width, title, toggle_button,
+};
 use super::{Action, View};
 use crate::i18n::Language;
 use crate::session::Event;
@@ -33,7 +35,7 @@ impl Attract {
             );
             ui.add_space(48.0);
             if view.serviceable {
-                if big_button(ui, lang.t("attract.start"), 360.0) {
+                if primary_button(ui, lang.t("attract.start"), 360.0) {
                     action = Some(Action::Session(Event::Started));
                 }
                 ui.add_space(16.0);

@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 
 use super::widgets::{
     Key, TOUCH, big_button, centered_row, claim_rest, code_keypad, cut_sections, in_rect,
-    row_width, rows_height, title,
+    primary_button, row_width, rows_height, title,
 };
 use super::{Action, View};
 use crate::i18n::Language;
@@ -80,7 +80,7 @@ impl Check {
                 }
                 let ready = self.code.len() == TICKET_CODE_LEN;
                 if ui
-                    .add_enabled_ui(ready, |ui| big_button(ui, lang.t("check.check"), 240.0))
+                    .add_enabled_ui(ready, |ui| primary_button(ui, lang.t("check.check"), 240.0))
                     .inner
                 {
                     action = Some(Action::Session(Event::CheckCode(self.code.clone())));

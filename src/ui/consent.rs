@@ -2,7 +2,7 @@
 
 use egui::{RichText, Ui};
 
-use super::widgets::{big_button, centered_row, row_width, title};
+use super::widgets::{big_button, centered_row, paragraph, primary_button, row_width, title};
 use super::{Action, View};
 use crate::session::Event;
 use crate::ui::theme::theme;
@@ -18,10 +18,14 @@ impl Consent {
         let mut action = None;
         ui.vertical_centered(|ui| {
             title(ui, lang.t("consent.personal_data"));
-            ui.label(RichText::new(lang.t("consent.photo_name_id_number")).size(theme().text.body));
+            paragraph(
+                ui,
+                RichText::new(lang.t("consent.photo_name_id_number")).size(theme().text.body),
+            );
             if guardian {
                 ui.add_space(16.0);
-                ui.label(
+                paragraph(
+                    ui,
                     RichText::new(lang.t("consent.applicant_under_14_parent"))
                         .size(theme().text.lead)
                         .strong(),
@@ -37,7 +41,7 @@ impl Consent {
                 } else {
                     lang.t("consent.i_agree")
                 };
-                if big_button(ui, agree, 300.0) {
+                if primary_button(ui, agree, 300.0) {
                     action = Some(Action::Session(Event::Consented));
                 }
             });

@@ -12,8 +12,8 @@ use super::pinyin_input::candidates;
 
 use super::widgets::{
     GAP, InputBox, KEYBOARD_HEIGHT, KEYPAD_HEIGHT, Key, Letters, TOUCH, big_button, centered_row,
-    claim_rest, cut_sections, id_keypad, in_rect, letter_keyboard, middle, row_width, rows_height,
-    toggle_button,
+    claim_rest, cut_sections, id_keypad, in_rect, letter_keyboard, middle, primary_button,
+    row_width, rows_height, toggle_button,
 };
 use super::{Action, View};
 use crate::applicant::Applicant;
@@ -105,7 +105,7 @@ impl Details {
                 if big_button(ui, lang.t("common.back"), 200.0) {
                     action = Some(Action::Session(Event::Back));
                 }
-                if big_button(ui, lang.t("details.next"), 240.0) {
+                if primary_button(ui, lang.t("details.next"), 240.0) {
                     action = self.submit(view, city);
                 }
             });

@@ -19,6 +19,7 @@ mod pose;
 mod review;
 mod rules;
 mod status;
+mod steps;
 mod still_there;
 pub mod text;
 pub mod theme;
@@ -77,6 +78,23 @@ pub struct Screens {
 impl Screens {
     /// Draws the screen of `flow`.
     pub fn show(&mut self, ui: &mut egui::Ui, view: &View<'_>, flow: &Flow) -> Option<Action> {
+        // The camera's screens take the whole screen; the others stand in a band in the middle
+        // of a tall one (a portrait kiosk), under the step indicator while on the way.
+        let whole = ui.available_rect_before_wrap();
+        let camera = matches!(flow, Flow::Pose { .. } | Flow::Countdown { .. });
+        let rect = match camera {
+            true => whole,
+            false => widgets::band(whole),
+        };
+        ui.advance_cursor_after_rect(whole);
+        let ui = &mut ui.new_child(egui::UiBuilder::new().max_rect(rect));
+        if let Some(step) = steps::Step::of(flow) {
+            steps::show(ui, view.lang, step);
+        }
+        self.screen(ui, view, flow)
+    }
+
+    fn screen(&mut self, ui: &mut egui::Ui, view: &View<'_>, flow: &Flow) -> Option<Action> {
         use status::Status;
         match flow {
             Flow::Attract => self.attract.ui(ui, view),

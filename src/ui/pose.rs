@@ -4,7 +4,7 @@
 use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Stroke, Ui, Vec2};
 
 use super::text::advice;
-use super::widgets::{big_button, centered_row, row_width};
+use super::widgets::{big_button, centered_row, primary_button, row_width};
 use super::{Action, View};
 use crate::session::Event;
 use crate::ui::theme::theme;
@@ -95,7 +95,7 @@ impl Pose {
                 if big_button(ui, lang.t("common.cancel"), 200.0) {
                     action = Some(Action::Session(Event::Cancelled));
                 }
-                if countdown.is_none() && big_button(ui, lang.t("pose.take_photo"), 300.0) {
+                if countdown.is_none() && primary_button(ui, lang.t("pose.take_photo"), 300.0) {
                     action = Some(Action::Session(Event::Shutter));
                 }
             });

@@ -2,7 +2,7 @@
 
 use egui::{RichText, Ui, Vec2};
 
-use super::widgets::{big_button, centered_row, row_width, title};
+use super::widgets::{big_button, centered_row, primary_button, row_width, title};
 use super::{Action, View};
 use crate::session::{Event, Photo};
 use crate::spec::checklist;
@@ -80,7 +80,7 @@ impl Review {
                 if big_button(ui, text, 220.0) {
                     action = Some(Action::Session(event));
                 }
-                if big_button(ui, lang.t("review.use_photo"), 320.0) {
+                if primary_button(ui, lang.t("review.use_photo"), 320.0) {
                     action = Some(Action::Session(Event::Accepted));
                 }
             });

@@ -3,7 +3,7 @@
 
 use egui::{Painter, Pos2, RichText, Sense, Shape, Stroke, Ui, Vec2, pos2, vec2};
 
-use super::widgets::{big_button, centered_row, row_width, title};
+use super::widgets::{big_button, centered_row, primary_button, row_width, title};
 use super::{Action, View};
 use crate::i18n::Language;
 use crate::session::Event;
@@ -293,7 +293,7 @@ impl Rules {
                 if big_button(ui, lang.t("common.back"), 200.0) {
                     action = Some(Action::Session(Event::Back));
                 }
-                if big_button(ui, lang.t("rules.got_take_my_photo"), 360.0) {
+                if primary_button(ui, lang.t("rules.got_take_my_photo"), 360.0) {
                     action = Some(Action::Session(Event::RulesRead));
                 }
             });

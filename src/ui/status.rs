@@ -5,7 +5,7 @@
 use egui::{RichText, Ui};
 
 use super::text::upload_wait;
-use super::widgets::{big_button, centered_row, row_width, title};
+use super::widgets::{big_button, centered_row, primary_button, row_width, title};
 use super::{Action, View};
 use crate::session::Event;
 use crate::spec::Reason;
@@ -82,7 +82,7 @@ impl StatusScreen {
                         if big_button(ui, lang.t("common.finish"), 200.0) {
                             action = Some(Action::Session(Event::Cancelled));
                         }
-                        if big_button(ui, lang.t("common.retake"), 240.0) {
+                        if primary_button(ui, lang.t("common.retake"), 240.0) {
                             action = Some(Action::Session(Event::Retake));
                         }
                     });
@@ -93,7 +93,7 @@ impl StatusScreen {
                             .strong(),
                     );
                     ui.add_space(16.0);
-                    if big_button(ui, lang.t("common.finish"), 240.0) {
+                    if primary_button(ui, lang.t("common.finish"), 240.0) {
                         action = Some(Action::Session(Event::Cancelled));
                     }
                 }
@@ -115,7 +115,7 @@ impl StatusScreen {
                     .monospace(),
                 );
                 ui.add_space(24.0);
-                if big_button(ui, lang.t("status.done"), 240.0) {
+                if primary_button(ui, lang.t("status.done"), 240.0) {
                     action = Some(Action::Session(Event::Started));
                 }
             }
@@ -151,7 +151,7 @@ impl StatusScreen {
                     if big_button(ui, lang.t("status.done"), 200.0) {
                         action = Some(Action::Session(Event::Started));
                     }
-                    if big_button(ui, lang.t("status.print_again"), 280.0) {
+                    if primary_button(ui, lang.t("status.print_again"), 280.0) {
                         action = Some(Action::Session(Event::PrintAgain));
                     }
                 });
@@ -169,7 +169,7 @@ impl StatusScreen {
                     ui.add_space(16.0);
                     ui.label(RichText::new(lang.t("status.photo_held")).size(theme().text.body));
                 }
-                if big_button(ui, lang.t("status.done"), 240.0) {
+                if primary_button(ui, lang.t("status.done"), 240.0) {
                     action = Some(Action::Session(Event::Started));
                 }
             }

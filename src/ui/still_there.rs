@@ -26,7 +26,7 @@ pub fn show(ui: &mut egui::Ui, lang: Language, left: u64) {
                 );
                 ui.add_space(24.0);
                 // Tapping it is a touch like any other: the session goes on.
-                super::widgets::big_button(ui, lang.t("still_there.i_m_here_go"), 360.0);
+                super::widgets::primary_button(ui, lang.t("still_there.i_m_here_go"), 360.0);
             });
         });
 }

@@ -7,35 +7,7 @@ use crate::vision::Advice;
 
 /// The guidance, in words, with an arrow where there is a direction.
 pub fn advice(lang: Language, a: Advice) -> &'static str {
-    lang.t(match a {
-        Advice::NoFace => "advice.no_face",
-        Advice::OnlyOnePerson => "advice.only_one_person",
-        Advice::MoveCloser => "advice.move_closer",
-        Advice::MoveBack => "advice.move_back",
-        Advice::MoveLeft => "advice.move_left",
-        Advice::MoveRight => "advice.move_right",
-        Advice::MoveUp => "advice.move_up",
-        Advice::MoveDown => "advice.move_down",
-        Advice::StraightenHead => "advice.straighten_head",
-        Advice::FaceCamera => "advice.face_camera",
-        Advice::LevelHead => "advice.level_head",
-        Advice::LookAtCamera => "advice.look_at_camera",
-        Advice::OpenEyes => "advice.open_eyes",
-        Advice::CloseMouth => "advice.close_mouth",
-        Advice::TakeOffHat => "advice.take_off_hat",
-        Advice::TakeOffEarrings => "advice.take_off_earrings",
-        Advice::ClearEars => "advice.clear_ears",
-        Advice::HairBehindShoulders => "advice.hair_behind_shoulders",
-        Advice::ClearBrows => "advice.clear_brows",
-        Advice::MoreLight => "advice.more_light",
-        Advice::LessLight => "advice.less_light",
-        Advice::UnevenLight => "advice.uneven_light",
-        Advice::Glare => "advice.glare",
-        Advice::PlainBackground => "advice.plain_background",
-        Advice::HoldStill => "advice.hold_still",
-        Advice::Blink => "advice.blink",
-        Advice::Good => "advice.good",
-    })
+    lang.t(a.key())
 }
 
 /// How long the upload has waited, of the most it waits before the applicant gets a ticket.

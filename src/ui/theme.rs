@@ -60,6 +60,10 @@ pub struct Palette {
     pub jewel: Rgb,
     pub measure: Rgb,
     pub measure_alt: Rgb,
+    pub primary: Rgb,
+    pub on_primary: Rgb,
+    pub step_done: Rgb,
+    pub step_todo: Rgb,
 }
 
 /// A colour as `[r, g, b]`.
@@ -132,6 +136,10 @@ fn plain() -> Theme {
             jewel: white,
             measure: white,
             measure_alt: white,
+            primary: Rgb(Color32::DARK_BLUE),
+            on_primary: white,
+            step_done: white,
+            step_todo: Rgb(Color32::GRAY),
         },
     }
 }

@@ -36,6 +36,11 @@ pub const KEYBOARD_SCREEN_HEIGHT: f32 = 900.0;
 pub fn claim_rest(ui: &mut Ui) -> Rect {
     let rect = ui.available_rect_before_wrap();
     ui.advance_cursor_after_rect(rect);
+    band(rect)
+}
+
+/// The middle of `rect`, at most [`KEYBOARD_SCREEN_HEIGHT`] tall.
+pub fn band(rect: Rect) -> Rect {
     Rect::from_center_size(
         rect.center(),
         Vec2::new(rect.width(), rect.height().min(KEYBOARD_SCREEN_HEIGHT)),
@@ -88,6 +93,23 @@ pub fn big_button(ui: &mut Ui, text: &str, width: f32) -> bool {
     .clicked()
 }
 
+/// The one button a screen leads to (下一步, 同意, 拍照…): filled with the theme's `primary`, in
+/// bold, so it stands out from Back and Cancel; true when tapped.
+pub fn primary_button(ui: &mut Ui, text: &str, width: f32) -> bool {
+    let colour = &theme().colour;
+    ui.add(
+        Button::new(
+            RichText::new(text)
+                .size(theme().text.heading)
+                .strong()
+                .color(colour.on_primary),
+        )
+        .fill(colour.primary)
+        .min_size(Vec2::new(width, TOUCH)),
+    )
+    .clicked()
+}
+
 /// A framed button that shows whether it is the one chosen (a language, an input mode);
 /// true when tapped.
 pub fn toggle_button(ui: &mut Ui, selected: bool, text: &str, size: Vec2) -> bool {
@@ -97,6 +119,21 @@ pub fn toggle_button(ui: &mut Ui, selected: bool, text: &str, size: Vec2) -> boo
             .min_size(size),
     )
     .clicked()
+}
+
+/// Widest a paragraph runs: a line longer than this is hard to follow from one end to the other.
+pub const PARAGRAPH_WIDTH: f32 = 880.0;
+
+/// Running text, wrapped and left-aligned in a column in the middle of `ui`, at most
+/// [`PARAGRAPH_WIDTH`] wide and clear of the screen's edges.
+pub fn paragraph(ui: &mut Ui, text: RichText) {
+    let width = PARAGRAPH_WIDTH.min(ui.available_width() - 2.0 * SECTION_GAP);
+    centered_row(ui, width, |ui| {
+        ui.allocate_ui_with_layout(Vec2::new(width, 0.0), Layout::top_down(Align::Min), |ui| {
+            ui.set_max_width(width);
+            ui.add(egui::Label::new(text).wrap());
+        });
+    });
 }
 
 /// A heading for a screen.

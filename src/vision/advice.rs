@@ -74,6 +74,40 @@ pub enum Advice {
 }
 
 impl Advice {
+    /// Its words' key in the language files (`assets/i18n`): the screen shows them and the
+    /// voice says them.
+    pub fn key(self) -> &'static str {
+        match self {
+            Advice::NoFace => "advice.no_face",
+            Advice::OnlyOnePerson => "advice.only_one_person",
+            Advice::MoveCloser => "advice.move_closer",
+            Advice::MoveBack => "advice.move_back",
+            Advice::MoveLeft => "advice.move_left",
+            Advice::MoveRight => "advice.move_right",
+            Advice::MoveUp => "advice.move_up",
+            Advice::MoveDown => "advice.move_down",
+            Advice::StraightenHead => "advice.straighten_head",
+            Advice::FaceCamera => "advice.face_camera",
+            Advice::LevelHead => "advice.level_head",
+            Advice::LookAtCamera => "advice.look_at_camera",
+            Advice::OpenEyes => "advice.open_eyes",
+            Advice::CloseMouth => "advice.close_mouth",
+            Advice::TakeOffHat => "advice.take_off_hat",
+            Advice::TakeOffEarrings => "advice.take_off_earrings",
+            Advice::ClearEars => "advice.clear_ears",
+            Advice::HairBehindShoulders => "advice.hair_behind_shoulders",
+            Advice::ClearBrows => "advice.clear_brows",
+            Advice::MoreLight => "advice.more_light",
+            Advice::LessLight => "advice.less_light",
+            Advice::UnevenLight => "advice.uneven_light",
+            Advice::Glare => "advice.glare",
+            Advice::PlainBackground => "advice.plain_background",
+            Advice::HoldStill => "advice.hold_still",
+            Advice::Blink => "advice.blink",
+            Advice::Good => "advice.good",
+        }
+    }
+
     /// Every advice, in order of importance.
     pub const ALL: [Advice; 27] = [
         Advice::NoFace,

@@ -122,7 +122,7 @@ fn typo_in_kiosk_toml_is_named() {
 }
 
 #[test]
-fn intervals_out_of_range_are_named() {
+fn values_out_of_range_are_named() {
     for (from, to, key, range) in [
         (
             "status_poll_s = 3",
@@ -135,6 +135,18 @@ fn intervals_out_of_range_are_named() {
             "outbox_alarm_min = 0",
             "center.outbox_alarm_min",
             "1 to 1440",
+        ),
+        (
+            "rate_wpm = 150",
+            "rate_wpm = 1000",
+            "voice.rate_wpm",
+            "80 to 400",
+        ),
+        (
+            "command = \"espeak-ng\"",
+            "command = \" \"",
+            "voice.command",
+            "espeak-ng",
         ),
     ] {
         let dir = config_copy();

@@ -17,6 +17,8 @@ mod photo;
 mod photo_print;
 mod printer;
 mod receipt;
+mod screens;
 mod systemd;
+mod voice;
 mod watchdog;
 mod window;

@@ -13,7 +13,9 @@ use crate::ops::lockout::{FREE_TRIES, Gate, Lockout};
 use crate::ops::pin::{MAX_PIN_DIGITS, verify_pin};
 
 use crate::ui::theme::theme;
-use crate::ui::widgets::{Key, big_button, centered_row, pin_keypad, row_width, title};
+use crate::ui::widgets::{
+    Key, big_button, centered_row, pin_keypad, primary_button, row_width, title,
+};
 
 /// What the keypad decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,7 +201,7 @@ impl PinPad {
                 let ready = open && !self.digits.is_empty();
                 if ui
                     .add_enabled_ui(ready, |ui| {
-                        big_button(ui, lang.t("maintenance.pin.ok"), 220.0)
+                        primary_button(ui, lang.t("maintenance.pin.ok"), 220.0)
                     })
                     .inner
                 {
