@@ -37,8 +37,6 @@ pub trait PhotoPrinter: Send + Sync {
     fn reprint(&self, job: &str) -> Result<(), PhotoPrintError>;
     /// The sheets waiting, oldest first.
     fn queued_jobs(&self) -> Vec<String>;
-    /// Drops a waiting sheet nobody will collect (its session ended).
-    fn forget(&self, job: &str) -> Result<(), PhotoPrintError>;
     /// The printer's state and supplies. Blocks up to a few seconds on a real printer: ask from
     /// a worker thread.
     fn status(&self) -> Result<PrinterStatus, PhotoPrintError>;
@@ -50,6 +48,9 @@ pub struct CupsPhotoPrinter {
     client: IppClient,
     queue: PhotoQueue,
     media: String,
+    /// One sheet at a time: the session's worker and the operator's reprint of the same sheet
+    /// must not both send it.
+    sending: std::sync::Mutex<()>,
 }
 
 impl CupsPhotoPrinter {
@@ -66,10 +67,15 @@ impl CupsPhotoPrinter {
             client: IppClient::new(target)?,
             queue: PhotoQueue::open(queue_dir)?,
             media: config.media.clone(),
+            sending: std::sync::Mutex::new(()),
         })
     }
 
     fn send(&self, job: &str) -> Result<(), PhotoPrintError> {
+        let _one = self
+            .sending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         match self.queue.print(job, &self.client, &self.media)? {
             Sent::Now(id) | Sent::Before(id) => {
                 tracing::info!(job = id, "photo printer: sheet taken");
@@ -94,10 +100,6 @@ impl PhotoPrinter for CupsPhotoPrinter {
             tracing::warn!(error = %e, "photo printer: queue unreadable");
             Vec::new()
         })
-    }
-
-    fn forget(&self, job: &str) -> Result<(), PhotoPrintError> {
-        self.queue.remove(job)
     }
 
     fn status(&self) -> Result<PrinterStatus, PhotoPrintError> {
@@ -137,10 +139,6 @@ impl PhotoPrinter for VirtualPhotoPrinter {
 
     fn queued_jobs(&self) -> Vec<String> {
         Vec::new()
-    }
-
-    fn forget(&self, _job: &str) -> Result<(), PhotoPrintError> {
-        Ok(())
     }
 
     fn status(&self) -> Result<PrinterStatus, PhotoPrintError> {
