@@ -847,6 +847,9 @@ fn the_photo_printer_s_faults_and_waiting_sheets_are_shown_and_sent_only_on_requ
         Duration::from_secs(5),
     );
     util::wait_for(&mut h, "1 张照片等待打印", Duration::from_secs(5));
+    // Its own row: the state, the reasons as the printer gives them, the ribbon's level.
+    util::wait_for(&mut h, "空闲 · media-empty", Duration::from_secs(5));
+    util::wait_for(&mut h, "Ribbon 4 % · 等待打印 1", Duration::from_secs(5));
     // The photo printer never takes the booth out of service.
     assert!(h.state().session().serviceable());
     util::tap(&mut h, "操作");
