@@ -18,6 +18,7 @@ mod photo_print;
 mod printer;
 mod receipt;
 mod screens;
+mod soak;
 mod systemd;
 mod voice;
 mod watchdog;
