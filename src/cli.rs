@@ -115,6 +115,24 @@ pub enum PhotoCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Print a 6×4 in sheet of a photo at the document's print size on the photo printer (a
+    /// CUPS queue or an IPP printer). Exit 0 when the printer took the job, 2 when it cannot be
+    /// reached, is not ready (stopped, out of paper) or the input is bad.
+    Print {
+        /// The photo as approved: a JPEG, embedded as it is.
+        photo: PathBuf,
+        /// Document id from documents.toml: its print_mm is the size on paper.
+        #[arg(long)]
+        document: String,
+        /// A CUPS queue on this machine or an ipp:// (ipps://) printer URI [default:
+        /// photo_printer.printer from kiosk.toml].
+        #[arg(long, value_name = "QUEUE|ipp://…")]
+        printer: Option<String>,
+        /// Photos on the sheet [default: the document's copies for the photo printer, else as
+        /// many as fit].
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        copies: Option<u32>,
+    },
 }
 
 /// Output format of `receipt render`.

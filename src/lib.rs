@@ -19,6 +19,7 @@ pub mod i18n;
 mod layers;
 pub mod ops;
 pub mod photo;
+pub mod photoprint;
 mod private;
 pub mod receipt;
 pub mod session;

@@ -27,6 +27,20 @@ pub fn database(path: &Path) -> io::Result<()> {
     tighten(path, 0o600)
 }
 
+/// Writes `bytes` to `path`, owner-only (0600), and syncs it to the disk: a print job holds a
+/// masked name or a photo, and must be whole on the disk before it counts as queued.
+pub fn file_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
 /// Sets `path`'s mode to `mode` unless it already has no more than that.
 fn tighten(path: &Path, mode: u32) -> io::Result<()> {
     let now = std::fs::metadata(path)?.permissions().mode() & 0o777;

@@ -13,6 +13,7 @@ use crate::center::api::{ApplicantMeta, Meta, Parcel};
 use crate::i18n::Language;
 use crate::ops::Config;
 use crate::photo;
+use crate::photoprint;
 use crate::receipt::{Printer, Receipt};
 use crate::session::{CheckNote, Effect, Event, Lookup, Photo, ReceiptJob};
 use crate::spec::{Cities, Reason, Spec};
@@ -134,6 +135,7 @@ impl Shell {
                     reprint(printer.as_ref(), &job, &reply);
                 });
             }
+            Effect::PrintPhoto(job) => self.print_photo(job, &reply),
             Effect::Release(id) => {
                 let center = Arc::clone(&self.parts.center);
                 spawn("release", &reply, None, move |_| center.release(&id));
@@ -156,6 +158,35 @@ impl Shell {
                 });
             }
         }
+    }
+}
+
+impl Shell {
+    /// Sends the photo sheet of `job` when its document takes printed photos and the booth has a
+    /// photo printer; answers [`Event::PhotoPrinted`] only then.
+    fn print_photo(&self, job: Arc<ReceiptJob>, reply: &Reply) {
+        let Some(printer) = self.parts.photo_printer.clone() else {
+            return;
+        };
+        let config = &self.parts.config;
+        let Some(spec) = config.documents.get(&job.order.document).cloned() else {
+            return;
+        };
+        let copies = photoprint::copies_for(config.kiosk.photo_printer.as_ref(), &spec);
+        if copies == 0 {
+            return;
+        }
+        let failed = Event::PhotoPrinted(Err("the photo worker did not start".to_owned()));
+        spawn("photo", reply, Some(failed), move |reply| {
+            let name = photoprint::photo_job(&job.submission.id);
+            let result = photoprint::sheet(&job.photo.jpeg, &spec, copies)
+                .and_then(|pdf| printer.print_sheet(&name, &pdf))
+                .map_err(|e| e.to_string());
+            if let Err(error) = &result {
+                tracing::warn!(%error, "photo sheet not printed; it stays queued");
+            }
+            reply.send(Event::PhotoPrinted(result));
+        });
     }
 }
 

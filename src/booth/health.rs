@@ -11,7 +11,8 @@ use super::{Shell, lock};
 use crate::camera::CameraState;
 use crate::i18n::{Language, Message};
 use crate::ops::Counter;
-use crate::ops::health::CenterHealth;
+use crate::ops::health::{CenterHealth, PhotoHealth};
+use crate::photoprint::PhotoPrinter;
 use crate::receipt::{PrintError, Printer, serial};
 use crate::session::{Event, Flow};
 
@@ -31,6 +32,8 @@ pub(super) struct Health {
     checked: Option<Instant>,
     /// The printer was seen not ready while the applicant is on the printer trouble screen.
     printer_down: bool,
+    /// The photo printer as last asked (`None`: none, or not asked yet).
+    pub(super) photo: Arc<Mutex<Option<PhotoHealth>>>,
 }
 
 impl Shell {
@@ -53,6 +56,14 @@ impl Shell {
                 Arc::clone(&self.health.printer),
                 Arc::clone(&self.stop),
             );
+            if let Some(photo) = &self.parts.photo_printer {
+                spawn_photo_watch(
+                    Arc::clone(photo),
+                    Duration::from_secs(self.parts.config.kiosk.printer.status_poll_s.max(5)),
+                    Arc::clone(&self.health.photo),
+                    Arc::clone(&self.stop),
+                );
+            }
         }
         self.health.checked = Some(Instant::now());
         let center = self.parts.center.status();
@@ -164,5 +175,30 @@ fn spawn_printer_watch(
         });
     if let Err(error) = spawned {
         tracing::error!(%error, "printer watch: cannot start");
+    }
+}
+
+/// Asks the photo printer for its state and counts its waiting sheets every `every`, off the UI
+/// thread (IPP may take seconds to answer), until `stop`.
+fn spawn_photo_watch(
+    printer: Arc<dyn PhotoPrinter>,
+    every: Duration,
+    slot: Arc<Mutex<Option<PhotoHealth>>>,
+    stop: Arc<AtomicBool>,
+) {
+    let spawned = std::thread::Builder::new()
+        .name("photo-watch".into())
+        .spawn(move || {
+            while !stop.load(Ordering::SeqCst) {
+                let health = PhotoHealth {
+                    status: printer.status(),
+                    waiting: printer.queued_jobs().len(),
+                };
+                *lock(&slot) = Some(health);
+                std::thread::sleep(every);
+            }
+        });
+    if let Err(error) = spawned {
+        tracing::error!(%error, "photo printer watch: cannot start");
     }
 }

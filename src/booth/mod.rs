@@ -22,6 +22,7 @@ pub use vision::Live;
 use crate::camera::Camera;
 use crate::center::Center;
 use crate::ops::Config;
+use crate::photoprint::PhotoPrinter;
 use crate::receipt::Printer;
 
 /// What the booth runs on.
@@ -34,6 +35,9 @@ pub struct Parts {
     pub center: Arc<dyn Center>,
     /// The receipt printer.
     pub printer: Arc<dyn Printer>,
+    /// The photo printer for the application form's photo (issue #18): `[photo_printer]` of
+    /// `kiosk.toml`, the demo's virtual one, or none.
+    pub photo_printer: Option<Arc<dyn PhotoPrinter>>,
     /// The reference center the demo runs in-process (kept alive with the booth).
     pub reference: Option<crate::center::server::RunningCenter>,
     /// The demo's replay camera: its applicant walks in again, called as each new applicant

@@ -27,6 +27,8 @@ pub struct Prompter {
     count: Option<u32>,
     advice: Option<Advice>,
     advice_at_ms: Option<u64>,
+    /// The done screen's note of a held photo (#18) was said.
+    photo_held: bool,
 }
 
 impl Prompter {
@@ -45,9 +47,20 @@ impl Prompter {
         self.count = None;
         let screen = std::mem::discriminant(flow);
         if self.screen == Some(screen) {
+            // The done screen's note that the photo printer held the photo comes after the
+            // screen opened: said once, when it shows.
+            if let Flow::Done {
+                photo_held: true, ..
+            } = flow
+                && !self.photo_held
+            {
+                self.photo_held = true;
+                return Some(Prompt::Key("status.photo_held"));
+            }
             return None;
         }
         self.screen = Some(screen);
+        self.photo_held = false;
         // A new screen: its advice is news again.
         self.advice = None;
         self.advice_at_ms = None;
@@ -114,6 +127,25 @@ mod tests {
             Some(Prompt::Key("document.which_document_photo")),
             "said again for the next applicant"
         );
+    }
+
+    #[test]
+    fn a_held_photo_is_said_once_when_the_done_screen_shows_it() {
+        let mut p = Prompter::default();
+        let done = |photo_held| Flow::Done {
+            receipt_no: "44030026112500001X".into(),
+            photo_held,
+        };
+        assert_eq!(
+            p.screen(&done(false)),
+            Some(Prompt::Key("status.done_take_receipt"))
+        );
+        assert_eq!(p.screen(&done(false)), None);
+        assert_eq!(
+            p.screen(&done(true)),
+            Some(Prompt::Key("status.photo_held"))
+        );
+        assert_eq!(p.screen(&done(true)), None, "said once");
     }
 
     #[test]

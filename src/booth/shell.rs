@@ -110,6 +110,11 @@ impl Shell {
         &self.store
     }
 
+    /// The photo printer as last asked (`None`: the booth has none, or not asked yet).
+    pub fn photo_health(&self) -> Option<crate::ops::health::PhotoHealth> {
+        super::lock(&self.health.photo).clone()
+    }
+
     /// The slot the center's health is reported in; `None` (no report yet) shows "—".
     pub fn center_health(&self) -> Arc<Mutex<Option<CenterHealth>>> {
         Arc::clone(&self.health.center)

@@ -20,6 +20,7 @@ use crate::center::server::{CenterState, RunningCenter};
 use crate::center::tokens::Tokens;
 use crate::ops::config::{Config, resolve_dir};
 use crate::ops::demo_secrets::DemoSecrets;
+use crate::photoprint::{CupsPhotoPrinter, PhotoPrinter, VirtualPhotoPrinter};
 use crate::receipt::serial::SerialPrinter;
 use crate::receipt::{KioskPrinter, VirtualPrinter};
 use crate::ui::{Booth, fonts};
@@ -117,11 +118,19 @@ pub fn booth_parts(config: Arc<Config>, data_dir: &Path) -> anyhow::Result<Parts
         )
         .context("the printer's queue")?,
     );
+    let photo_printer = match &config.kiosk.photo_printer {
+        Some(photo) => Some(Arc::new(
+            CupsPhotoPrinter::new(photo, &data_dir.join("photo-queue"))
+                .context("the photo printer")?,
+        ) as Arc<dyn PhotoPrinter>),
+        None => None,
+    };
     Ok(Parts {
         config,
         camera,
         center,
         printer,
+        photo_printer,
         reference: None,
         walk_in: None,
     })
@@ -183,11 +192,15 @@ pub fn demo_parts(config: Arc<Config>, data_dir: &Path, portrait: &Path) -> anyh
     let profile = crate::receipt::escpos::Profile::from_config(&config.kiosk.printer);
     let keep = Duration::from_secs(u64::from(config.kiosk.kiosk.retention_hours) * 3600);
     let printer = Arc::new(VirtualPrinter::new(receipts_dir(data_dir), profile).keeping(keep));
+    // The photo sheet as a PDF beside the receipt, wiped with it.
+    let photo_printer: Arc<dyn PhotoPrinter> =
+        Arc::new(VirtualPhotoPrinter::new(receipts_dir(data_dir)));
     Ok(Parts {
         config,
         camera,
         center,
         printer,
+        photo_printer: Some(photo_printer),
         reference: Some(reference),
         walk_in: Some(walk_in),
     })

@@ -7,6 +7,7 @@ mod outbox;
 
 pub use kiosk::{DEMO_PORTRAIT, demo_parts, outbox_path, start_reference_center};
 mod photo;
+mod photo_print;
 mod printer;
 
 use std::process::ExitCode;
@@ -48,6 +49,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
             json,
         }) => photo::normalize(cli.config.as_deref(), &image, &document, &output, json),
+        Command::Photo(PhotoCommand::Print {
+            photo,
+            document,
+            printer,
+            copies,
+        }) => photo_print::run(
+            cli.config.as_deref(),
+            &photo,
+            &document,
+            printer.as_deref(),
+            copies,
+        ),
         Command::Receipt(ReceiptCommand::Render {
             sample,
             submission,

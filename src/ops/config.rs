@@ -13,6 +13,7 @@ use super::pin;
 use crate::camera::CameraConfig;
 use crate::center::CenterConfig;
 use crate::i18n::Language;
+use crate::photoprint::PhotoPrinterConfig;
 use crate::receipt::PrinterConfig;
 use crate::receipt::layout::Layouts;
 use crate::session::SessionConfig;
@@ -141,6 +142,9 @@ pub struct KioskConfig {
     pub session: SessionConfig,
     /// `[operator]`.
     pub operator: OperatorConfig,
+    /// `[photo_printer]` (optional): the colour printer for the application form's photo.
+    #[serde(default)]
+    pub photo_printer: Option<PhotoPrinterConfig>,
     /// `[voice]` (optional: silent without it).
     #[serde(default)]
     pub voice: VoiceConfig,
@@ -157,6 +161,11 @@ impl KioskConfig {
     }
 
     fn validate(&self) -> Result<(), Problem> {
+        if let Some(photo) = &self.photo_printer {
+            photo
+                .check()
+                .map_err(|(key, why)| Problem::invalid(format!("photo_printer.{key}"), why))?;
+        }
         let k = &self.kiosk;
         let id_ok = (1..=32).contains(&k.id.len())
             && k.id
@@ -512,6 +521,35 @@ impl Config {
                         docs_src.error(Problem::invalid(key, cities.explain_not_a_city(code)))
                     );
                 }
+            }
+        }
+        if let Some(photo) = &kiosk.photo_printer {
+            for (id, copies) in &photo.copies {
+                let key = format!("photo_printer.copies.{id}");
+                let Some(spec) = documents.get(id) else {
+                    let why = format!(
+                        "unknown document {id:?}; expected one of: {}",
+                        documents.ids()
+                    );
+                    return Err(kiosk_src.error(Problem::invalid(key, why)));
+                };
+                let fit = crate::receipt::pdf::sheet_capacity(spec.print_mm);
+                if *copies > fit {
+                    let why =
+                        format!("{copies} photos of {id} do not fit on the sheet; 0 to {fit}");
+                    return Err(kiosk_src.error(Problem::invalid(key, why)));
+                }
+            }
+        }
+        for spec in documents.all() {
+            let fit = crate::receipt::pdf::sheet_capacity(spec.print_mm);
+            if spec.printed_photos > fit {
+                let key = format!("documents.{}.printed_photos", spec.id);
+                let why = format!(
+                    "{} photos do not fit on the sheet; 0 to {fit}",
+                    spec.printed_photos
+                );
+                return Err(docs_src.error(Problem::invalid(key, why)));
             }
         }
         let receipts = match Source::read_optional(dir, "receipts.toml")? {

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+pub use super::photo_health::PhotoHealth;
 use crate::camera::{CameraState, CameraStatus};
 use crate::i18n::Message;
 use crate::receipt::PrintError;
@@ -67,16 +68,18 @@ pub struct Health {
     /// Minutes after which a submission waiting to be sent is a problem
     /// (`[center] outbox_alarm_min`).
     pub outbox_alarm_min: u64,
+    /// The photo printer (`None`: the booth has none, or it was not asked yet).
+    pub photo_printer: Option<PhotoHealth>,
 }
 
 /// One problem, as a text of `[health]` in `assets/i18n` with the values it shows.
 pub type Problem = Message;
 
-fn problem(key: &str) -> Problem {
+pub(super) fn problem(key: &str) -> Problem {
     Message::new(&format!("health.{key}"))
 }
 
-fn problem_with(key: &str, args: &[(&str, String)]) -> Problem {
+pub(super) fn problem_with(key: &str, args: &[(&str, String)]) -> Problem {
     args.iter()
         .fold(problem(key), |m, (name, value)| m.with(name, value))
 }
@@ -99,6 +102,9 @@ pub fn problems(health: &Health) -> Vec<Problem> {
             &[("what", other.to_string())],
         )),
         None => {}
+    }
+    if let Some(photo) = &health.photo_printer {
+        super::photo_health::photo_problems(photo, &mut out);
     }
     match &health.disk {
         Some(Ok(d)) if d.free < LOW_DISK => {
@@ -217,6 +223,7 @@ mod tests {
             disk: None,
             center: None,
             outbox_alarm_min: 10,
+            photo_printer: None,
         }
     }
 

@@ -11,6 +11,7 @@ pub mod health;
 pub mod journal;
 mod locate;
 pub mod lockout;
+mod photo_health;
 pub mod pin;
 pub mod store;
 pub mod watchdog;

@@ -27,21 +27,6 @@ fn clean_name(name: &str) -> String {
         .collect()
 }
 
-/// Writes `bytes` to `path` and syncs it to the disk.
-fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
-    // A job holds the masked name and ID number and the photo: the owner's alone.
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
-}
-
 impl PrintQueue {
     /// A queue under `dir` (created if missing). A job file found empty or unreadable (a disk
     /// that failed, a file damaged by hand) is set aside as `NAME.damaged` and reported: it is
@@ -110,7 +95,7 @@ impl PrintQueue {
         }
         let queue = self.dir.join("queue");
         let tmp = queue.join(format!(".{}.tmp", clean_name(name)));
-        write_synced(&tmp, job).map_err(io)?;
+        crate::private::file_synced(&tmp, job).map_err(io)?;
         std::fs::rename(&tmp, self.path(name)).map_err(io)?;
         std::fs::File::open(&queue)
             .and_then(|folder| folder.sync_all())

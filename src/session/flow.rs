@@ -164,6 +164,9 @@ pub enum Flow {
     Done {
         /// The receipt number, shown large.
         receipt_no: String,
+        /// The photo printer did not take the printed photo (issue #18): the sheet waits in its
+        /// queue and the applicant is sent to the staff for it. The receipt printed all the same.
+        photo_held: bool,
     },
 }
 
@@ -241,6 +244,8 @@ pub enum Event {
     PrinterReady,
     /// "Print again" on the printer trouble screen.
     PrintAgain,
+    /// The photo printer took the printed photo, or did not (it stays in its queue).
+    PhotoPrinted(Result<(), String>),
     /// Whether the booth can take new sessions (camera, printer and center usable).
     Serviceable(bool),
     /// "Check my submission" on the attract screen.
@@ -276,6 +281,10 @@ pub enum Effect {
     /// Print again the receipt that stayed queued after a failure; answer with
     /// [`Event::Printed`].
     Reprint(Arc<ReceiptJob>),
+    /// After its receipt, print the photo sheet of this approved job when its document takes
+    /// printed photos and the booth has a photo printer (issue #18); answer with
+    /// [`Event::PhotoPrinted`] when a sheet was sent, nothing when there was none to print.
+    PrintPhoto(Arc<ReceiptJob>),
     /// The booth is done with this submission (rejected, or its receipt printed): the outbox
     /// may wipe its copy. Never for a submission a pending ticket still points to.
     Release(String),
@@ -722,10 +731,30 @@ impl Session {
             (Flow::Printing { job, .. }, Event::Printed(Ok(()))) => {
                 let receipt_no = job.submission.receipt_no.clone().unwrap_or_default();
                 let release = Effect::Release(job.submission.id.clone());
+                // The receipt first; the photo after it, from the job's own copy of the JPEG, so
+                // the outbox's copy and the screens may go at once.
+                let done = Flow::Done {
+                    receipt_no,
+                    photo_held: false,
+                };
                 (
-                    entered(self, Flow::Done { receipt_no }),
-                    vec![release, Effect::Wipe],
+                    entered(self, done),
+                    vec![Effect::PrintPhoto(job), release, Effect::Wipe],
                 )
+            }
+            (
+                Flow::Done {
+                    receipt_no,
+                    photo_held: false,
+                },
+                Event::PhotoPrinted(Err(_)),
+            ) => {
+                // The applicant gets the full farewell time to read where the photo is.
+                let done = Flow::Done {
+                    receipt_no,
+                    photo_held: true,
+                };
+                (entered(self, done), none())
             }
             (Flow::Printing { job, reprinted }, Event::Printed(Err(_))) => {
                 // The applicant gets the full time to note the number, however long the

@@ -188,12 +188,13 @@ fn the_whole_way_to_a_printed_receipt() {
     // Printed: only now may the outbox's copy go.
     assert_eq!(
         s.update(Event::Printed(Ok(()))),
-        vec![Effect::Release(id), Effect::Wipe]
+        vec![Effect::PrintPhoto(job), Effect::Release(id), Effect::Wipe]
     );
     assert_eq!(
         s.flow(),
         &Flow::Done {
-            receipt_no: "44030026112500001X".into()
+            receipt_no: "44030026112500001X".into(),
+            photo_held: false,
         }
     );
     // The done screen goes back to attract by itself, wiping again.
@@ -525,7 +526,11 @@ fn the_printer_back_prints_the_same_receipt_once_by_itself() {
     );
     assert_eq!(
         s.update(Event::Printed(Ok(()))),
-        vec![Effect::Release(job.submission.id.clone()), Effect::Wipe]
+        vec![
+            Effect::PrintPhoto(Arc::clone(&job)),
+            Effect::Release(job.submission.id.clone()),
+            Effect::Wipe
+        ]
     );
     assert!(matches!(s.flow(), Flow::Done { .. }));
 }
@@ -651,9 +656,14 @@ fn a_ticket_code_of_an_approved_submission_prints_its_receipt() {
     let effects = s.update(Event::Looked(Lookup::Approved(Arc::clone(&job))));
     assert_eq!(effects, vec![Effect::Print(Arc::clone(&job))]);
     assert!(matches!(s.flow(), Flow::Printing { .. }));
+    // The photo of a passport found by its ticket prints after its receipt too (#18).
     assert_eq!(
         s.update(Event::Printed(Ok(()))),
-        vec![Effect::Release("1a2b3c4d-rest".into()), Effect::Wipe]
+        vec![
+            Effect::PrintPhoto(job),
+            Effect::Release("1a2b3c4d-rest".into()),
+            Effect::Wipe
+        ]
     );
     assert!(matches!(s.flow(), Flow::Done { .. }));
 }
@@ -710,7 +720,11 @@ fn a_found_tickets_copy_is_released_only_once_its_receipt_is_printed() {
     let printed = s.update(Event::Printed(Ok(())));
     assert_eq!(
         printed,
-        vec![Effect::Release("1a2b3c4d-rest".into()), Effect::Wipe]
+        vec![
+            Effect::PrintPhoto(Arc::clone(&job)),
+            Effect::Release("1a2b3c4d-rest".into()),
+            Effect::Wipe
+        ]
     );
     assert!(!releases(&s.update(Event::Started)));
 }
@@ -813,4 +827,71 @@ fn no_check_while_the_booth_is_out_of_service() {
     s.update(Event::Serviceable(false));
     assert!(s.update(Event::CheckStarted).is_empty());
     assert_eq!(s.flow(), &Flow::Attract);
+}
+
+/// Issue #18: the photo sheet prints after the receipt, and a photo printer that did not take
+/// it changes nothing for the receipt: the done screen says where the photo is.
+#[test]
+fn the_photo_prints_after_the_receipt_and_a_held_one_is_told() {
+    let mut s = at_pose();
+    let now = to_review(&mut s, 10, vec![]);
+    s.update(Event::Tick(now));
+    let id = submit(&mut s);
+    let effects = s.update(Event::Answered(answer(&id, Status::Approved)));
+    let [Effect::Print(job)] = effects.as_slice() else {
+        panic!("expected a print, got {effects:?}");
+    };
+    let job = Arc::clone(job);
+    // No photo before the receipt is confirmed, nor when it fails.
+    let effects = s.update(Event::Printed(Ok(())));
+    assert_eq!(effects.first(), Some(&Effect::PrintPhoto(Arc::clone(&job))));
+    assert_eq!(
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::PrintPhoto(_)))
+            .count(),
+        1
+    );
+    // Printed: nothing changes.
+    let mut printed = s.clone();
+    assert!(printed.update(Event::PhotoPrinted(Ok(()))).is_empty());
+    assert!(matches!(
+        printed.flow(),
+        Flow::Done {
+            photo_held: false,
+            ..
+        }
+    ));
+    // Held: the done screen says so, for its full time, and ends as ever.
+    s.update(Event::Tick(now + 10));
+    assert!(
+        s.update(Event::PhotoPrinted(Err("media-empty".into())))
+            .is_empty()
+    );
+    assert!(matches!(
+        s.flow(),
+        Flow::Done {
+            photo_held: true,
+            ..
+        }
+    ));
+    s.update(Event::Tick(now + 10 + limits().farewell_s - 1));
+    assert!(matches!(s.flow(), Flow::Done { .. }));
+    s.update(Event::Tick(now + 10 + limits().farewell_s));
+    assert_eq!(s.flow(), &Flow::Attract);
+    // An answer that comes after the session ended changes nothing.
+    assert!(s.update(Event::PhotoPrinted(Err("late".into()))).is_empty());
+    assert_eq!(s.flow(), &Flow::Attract);
+}
+
+#[test]
+fn a_failed_receipt_asks_for_no_photo_until_it_prints() {
+    let (mut s, job, _) = print_failed();
+    let effects = s.update(Event::PrintAgain);
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::PrintPhoto(_))),
+        "{effects:?}"
+    );
+    let effects = s.update(Event::Printed(Ok(())));
+    assert_eq!(effects.first(), Some(&Effect::PrintPhoto(job)));
 }

@@ -82,6 +82,9 @@ pub struct Spec {
     /// Whether the applicant may wear glasses in the photo (frames clear of the eyes, no glare
     /// on the lenses: the glare rule holds for every document).
     pub glasses_allowed: bool,
+    /// Printed photos the application takes besides the receipt (出入境: one, for the paper
+    /// form); 0 when the office needs none. The booth prints them when it has a photo printer.
+    pub printed_photos: u32,
 }
 
 impl Spec {
@@ -169,6 +172,8 @@ struct RawSpec {
     validity_days_by_city: BTreeMap<String, u32>,
     #[serde(default = "allowed")]
     glasses_allowed: bool,
+    #[serde(default)]
+    printed_photos: u32,
 }
 
 fn allowed() -> bool {
@@ -324,6 +329,16 @@ impl RawSpec {
             }
         }
 
+        if self.printed_photos > 20 {
+            return Err(Problem::invalid(
+                key("printed_photos"),
+                format!(
+                    "{} printed photos is more than a sheet holds; expected 0 to 20",
+                    self.printed_photos
+                ),
+            ));
+        }
+
         Ok(Spec {
             id,
             name_zh: self.name,
@@ -345,6 +360,7 @@ impl RawSpec {
             validity_days: self.validity_days,
             validity_days_by_city: self.validity_days_by_city,
             glasses_allowed: self.glasses_allowed,
+            printed_photos: self.printed_photos,
         })
     }
 }

@@ -292,6 +292,8 @@ impl Booth {
             store: self.shell.store(),
             center: &parts.center,
             center_health: lock(&self.shell.center_health()).clone(),
+            photo_printer: parts.photo_printer.as_ref(),
+            photo_health: self.shell.photo_health(),
             uptime: self.shell.uptime(),
             lang: self.lang,
             data_dir: self.operator.data_dir.as_deref(),

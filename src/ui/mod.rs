@@ -125,7 +125,12 @@ impl Screens {
                     },
                 )
             }
-            Flow::Done { receipt_no } => self.status.ui(ui, view, Status::Done(receipt_no)),
+            Flow::Done {
+                receipt_no,
+                photo_held,
+            } => self
+                .status
+                .ui(ui, view, Status::Done(receipt_no, *photo_held)),
             Flow::Check { looking, note } => self.check.ui(ui, view, *looking, *note),
         }
     }

@@ -31,8 +31,9 @@ pub enum Status<'a> {
         /// The submission's check code ("查询提交").
         code: &'a str,
     },
-    /// Finished with this receipt number.
-    Done(&'a str),
+    /// Finished with this receipt number; `true` when the printed photo is held by the photo
+    /// printer (the staff hand it out).
+    Done(&'a str, bool),
 }
 
 /// The status screen (stateless).
@@ -155,7 +156,7 @@ impl StatusScreen {
                     }
                 });
             }
-            Status::Done(receipt_no) => {
+            Status::Done(receipt_no, photo_held) => {
                 title(ui, lang.t("status.done_take_receipt"));
                 ui.label(RichText::new(lang.t("status.receipt_number")).size(theme().text.body));
                 ui.label(
@@ -164,6 +165,10 @@ impl StatusScreen {
                         .monospace()
                         .strong(),
                 );
+                if photo_held {
+                    ui.add_space(16.0);
+                    ui.label(RichText::new(lang.t("status.photo_held")).size(theme().text.body));
+                }
                 if primary_button(ui, lang.t("status.done"), 240.0) {
                     action = Some(Action::Session(Event::Started));
                 }

@@ -107,7 +107,7 @@ fn an_applicant_walks_from_attract_to_a_printed_receipt() {
     util::tap(&mut h, "确认提交");
     util::wait_for(&mut h, "完成，请取走回执", Duration::from_secs(30));
     let receipt_no = match h.state().session().flow() {
-        Flow::Done { receipt_no } => receipt_no.clone(),
+        Flow::Done { receipt_no, .. } => receipt_no.clone(),
         other => panic!("expected done, got {other:?}"),
     };
     assert!(receipt_no.starts_with("440300"), "{receipt_no}");
@@ -133,9 +133,55 @@ fn an_applicant_walks_from_attract_to_a_printed_receipt() {
         printed.contains("110105********002X"),
         "ID masked: {printed}"
     );
+    // A passport takes a printed photo (issue #18): the demo's photo printer keeps the sheet
+    // beside the receipt, the approved JPEG on it as it is.
+    let sheet = printed_sheet(&data.path().join("receipts"));
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&sheet)
+        .output()
+        .expect("pdfinfo runs (poppler-utils)");
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("430.866 x 289.134 pts"), "152×102 mm: {info}");
+    let images = std::process::Command::new("pdfimages")
+        .arg("-list")
+        .arg(&sheet)
+        .output()
+        .expect("pdfimages runs");
+    let images = String::from_utf8_lossy(&images.stdout);
+    let rows: Vec<&str> = images.lines().skip(2).collect();
+    assert_eq!(rows.len(), 1, "one photo on the form's sheet: {images}");
+    assert!(
+        rows[0].contains("354   472") && rows[0].contains("jpeg"),
+        "the passport JPEG as it is: {images}"
+    );
+    assert!(h.query_by_label_contains("照片打印机").is_none());
     util::tap(&mut h, "完成");
     assert_eq!(h.state().session().flow(), &Flow::Attract);
     assert!(h.query_by_label("开始拍照").is_some());
+}
+
+/// The photo sheet the demo's photo printer wrote into `receipts`, waited for (its worker runs
+/// after the receipt's).
+fn printed_sheet(receipts: &std::path::Path) -> std::path::PathBuf {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let found = std::fs::read_dir(receipts).ok().and_then(|dir| {
+            dir.filter_map(Result::ok).map(|e| e.path()).find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("photo-"))
+                    && p.extension().is_some_and(|e| e == "pdf")
+            })
+        });
+        if let Some(path) = found {
+            return path;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no photo sheet in {}",
+            receipts.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 #[test]
@@ -296,7 +342,7 @@ fn an_applicant_who_chose_english_reads_the_last_screen_in_english() {
     );
     assert!(h.query_by_label("完成，请取走回执").is_none());
     // The receipt speaks to the office in Chinese and to the applicant in English.
-    let Flow::Done { receipt_no } = h.state().session().flow().clone() else {
+    let Flow::Done { receipt_no, .. } = h.state().session().flow().clone() else {
         panic!("expected done, got {:?}", h.state().session().flow());
     };
     let printed = std::fs::read_to_string(
@@ -882,7 +928,7 @@ fn a_pending_ticket_is_checked_later_and_prints_the_receipt_once_approved() {
     }
     util::wait_for(&mut h, "完成，请取走回执", Duration::from_secs(30));
     let receipt_no = match h.state().session().flow() {
-        Flow::Done { receipt_no } => receipt_no.clone(),
+        Flow::Done { receipt_no, .. } => receipt_no.clone(),
         other => panic!("expected done, got {other:?}"),
     };
     let job = std::fs::read(

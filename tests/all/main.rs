@@ -15,6 +15,7 @@ mod guidance;
 mod maintenance;
 mod memory;
 mod photo;
+mod photo_print;
 mod printer;
 mod receipt;
 mod screens;

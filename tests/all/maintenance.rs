@@ -790,3 +790,77 @@ fn the_demo_camera_says_there_is_nothing_to_switch() {
     assert!(h.query_by_label("演示摄像头：没有可切换的设备").is_some());
     assert!(h.query_by_label("切换摄像头").is_none());
 }
+
+/// Issue #18: the photo printer (CUPS's reference IPP printer, whose print command reports paper
+/// out and a low ribbon after a job) on the status page in words, the sheet waiting for it
+/// listed under Actions and sent only when the operator asks, and then held, not printed.
+#[test]
+fn the_photo_printer_s_faults_and_waiting_sheets_are_shown_and_sent_only_on_request() {
+    use idbooth::photoprint::{CupsPhotoPrinter, PhotoPrinterConfig, PhotoQueue};
+    let printer = crate::photo_print::IppEvePrinter::start(Some(
+        "echo 'STATE: +media-empty-error' >&2\n\
+         echo 'ATTR: marker-names=Ribbon marker-levels=4 marker-low-levels=10' >&2",
+    ));
+    let mut config = util::config();
+    let spec = config.documents.get("passport").expect("passport").clone();
+    let pdf = idbooth::photoprint::sheet(util::passport_jpeg(), &spec, 1).expect("sheet");
+    // One sheet printed before the booth starts: after it the printer is out of paper.
+    let client = printer.client();
+    client
+        .print("before", &pdf, idbooth::photoprint::DEFAULT_MEDIA)
+        .expect("taken");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while client.status().expect("status").problems().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the printer never ran out of paper"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let photo_config = PhotoPrinterConfig {
+        printer: printer.uri(),
+        media: idbooth::photoprint::DEFAULT_MEDIA.into(),
+        copies: Default::default(),
+    };
+    config.kiosk.photo_printer = Some(photo_config.clone());
+    let config = Arc::new(config);
+    let data = tempfile::tempdir().expect("temp");
+    let queue_dir = data.path().join("photo-queue");
+    // An applicant's sheet the printer did not take.
+    PhotoQueue::open(&queue_dir)
+        .expect("queue")
+        .push("photo-held", &pdf)
+        .expect("push");
+    let mut parts = idbooth::demo_parts(Arc::clone(&config), data.path(), util::PORTRAIT.as_ref())
+        .expect("parts");
+    parts.photo_printer = Some(Arc::new(
+        CupsPhotoPrinter::new(&photo_config, &queue_dir).expect("photo printer"),
+    ));
+    let booth = Booth::new(parts).with_data_dir(data.path()).expect("ops");
+    let mut h = util::harness(booth);
+    h.step();
+    enter(&mut h);
+    util::wait_for(&mut h, "照片纸用完：装入 6 寸相纸", Duration::from_secs(15));
+    util::wait_for(
+        &mut h,
+        "照片打印机色带（Ribbon）快用完（剩余 4 %）",
+        Duration::from_secs(5),
+    );
+    util::wait_for(&mut h, "1 张照片等待打印", Duration::from_secs(5));
+    // Its own row: the state, the reasons as the printer gives them, the ribbon's level.
+    util::wait_for(&mut h, "空闲 · media-empty", Duration::from_secs(5));
+    util::wait_for(&mut h, "Ribbon 4 % · 等待打印 1", Duration::from_secs(5));
+    // The photo printer never takes the booth out of service.
+    assert!(h.state().session().serviceable());
+    util::tap(&mut h, "操作");
+    util::tap(&mut h, "打印照片 photo-held");
+    util::wait_for(&mut h, "not ready: media-empty", Duration::from_secs(10));
+    assert_eq!(printer.printed().len(), 1, "the held sheet was not printed");
+    assert_eq!(
+        PhotoQueue::open(&queue_dir)
+            .expect("queue")
+            .waiting()
+            .expect("waiting"),
+        vec!["photo-held"]
+    );
+}

@@ -252,7 +252,7 @@ pub fn walk_one_session(h: &mut Harness<'static, Booth>) -> String {
     tap(h, "确认提交");
     wait_for(h, "完成，请取走回执", Duration::from_secs(30));
     let receipt_no = match h.state().session().flow() {
-        idbooth::session::Flow::Done { receipt_no } => receipt_no.clone(),
+        idbooth::session::Flow::Done { receipt_no, .. } => receipt_no.clone(),
         other => panic!("expected done, got {other:?}"),
     };
     tap(h, "完成");

@@ -2,12 +2,14 @@
 //! as text, CODE128 and QR) and the 6-inch photo sheet (N copies at the document's exact print
 //! size, with cut marks). The CJK font is embedded as a subset. Pure: bytes in, bytes out.
 
+mod jpeg;
 mod receipt;
 mod sheet;
 mod subset;
 
+pub use jpeg::Jpeg;
 pub use receipt::{A6_MM, receipt_pdf};
-pub use sheet::{SHEET_MM, photo_sheet, sheet_capacity};
+pub use sheet::{SHEET_MM, jpeg_sheet, photo_sheet, sheet_capacity};
 
 use image::RgbImage;
 use printpdf::{
@@ -31,14 +33,21 @@ pub struct Photo<'a> {
 /// stretched.
 fn cropped(photo: Photo<'_>) -> RgbImage {
     let (w, h) = photo.image.dimensions();
-    let want = photo.print_mm[0] / photo.print_mm[1];
+    let (x, y, cw, ch) = crop_window((w, h), photo.print_mm);
+    image::imageops::crop_imm(photo.image, x, y, cw, ch).to_image()
+}
+
+/// The part of a `w`×`h` picture that prints: its middle, cut to the aspect of `print_mm`, as
+/// (left, top, width, height) in pixels.
+fn crop_window((w, h): (u32, u32), print_mm: [f32; 2]) -> (u32, u32, u32, u32) {
+    let want = print_mm[0] / print_mm[1];
     let have = w as f32 / h as f32;
     let (cw, ch) = if have > want {
         (((h as f32 * want).round() as u32).clamp(1, w), h)
     } else {
         (w, ((w as f32 / want).round() as u32).clamp(1, h))
     };
-    image::imageops::crop_imm(photo.image, (w - cw) / 2, (h - ch) / 2, cw, ch).to_image()
+    ((w - cw) / 2, (h - ch) / 2, cw, ch)
 }
 
 /// `photo`, cut to its print aspect, added to `doc` once; [`Placed::at`] draws it, as often as
@@ -54,6 +63,7 @@ fn add_photo(doc: &mut PdfDocument, photo: Photo<'_>) -> Placed {
     Placed {
         id,
         pixels: (w, h),
+        window: (0, 0, w, h),
         print_mm: photo.print_mm,
     }
 }
@@ -61,31 +71,59 @@ fn add_photo(doc: &mut PdfDocument, photo: Photo<'_>) -> Placed {
 /// A photo in a PDF's resources and the size it prints at.
 struct Placed {
     id: Option<XObjectId>,
+    /// The picture's size in pixels.
     pixels: (u32, u32),
+    /// The part of it that prints (left, top, width, height): all of it when the pixels were
+    /// cut before they were embedded; the middle, with the rest clipped, for a JPEG embedded as
+    /// it is.
+    window: (u32, u32, u32, u32),
     print_mm: [f32; 2],
 }
 
 impl Placed {
     /// The photo with its lower left corner at `(x, y)` mm from the page's lower left, exactly
     /// `print_mm` in size.
-    fn at(&self, (x, y): (f32, f32)) -> Op {
+    fn at(&self, (x, y): (f32, f32)) -> Vec<Op> {
         let [pw, ph] = self.print_mm;
         let Some(id) = self.id.clone() else {
-            return frame(x, y, pw, ph);
+            return vec![frame(x, y, pw, ph)];
         };
         let (w, h) = self.pixels;
+        let (left, top, cw, ch) = self.window;
+        // mm per pixel, so the window is the print size exactly.
+        let (sx, sy) = (pw / cw as f32, ph / ch as f32);
         // At `dpi` 72 one pixel is one point; the scale makes it the print size exactly.
-        Op::UseXobject {
+        let draw = Op::UseXobject {
             id,
             transform: XObjectTransform {
-                translate_x: Some(Mm(x).into()),
-                translate_y: Some(Mm(y).into()),
-                scale_x: Some(Pt::from(Mm(pw)).0 / w as f32),
-                scale_y: Some(Pt::from(Mm(ph)).0 / h as f32),
+                translate_x: Some(Mm(x - left as f32 * sx).into()),
+                translate_y: Some(Mm(y - (h - top - ch) as f32 * sy).into()),
+                scale_x: Some(Pt::from(Mm(pw)).0 / cw as f32),
+                scale_y: Some(Pt::from(Mm(ph)).0 / ch as f32),
                 dpi: Some(72.0),
                 ..Default::default()
             },
+        };
+        if (cw, ch) == (w, h) {
+            return vec![draw];
         }
+        // Only the window shows: the rest of the picture is clipped away.
+        vec![
+            Op::SaveGraphicsState,
+            Op::DrawRectangle {
+                rectangle: printpdf::Rect {
+                    mode: Some(PaintMode::Clip),
+                    ..printpdf::Rect::from_xywh(
+                        Mm(x).into(),
+                        Mm(y).into(),
+                        Mm(pw).into(),
+                        Mm(ph).into(),
+                    )
+                },
+            },
+            draw,
+            Op::RestoreGraphicsState,
+        ]
     }
 }
 

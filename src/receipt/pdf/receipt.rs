@@ -48,7 +48,7 @@ pub fn receipt_pdf(
     if let Some(photo) = photo {
         check_print_mm(photo.print_mm)?;
         let [_, ph] = photo.print_mm;
-        ops.push(add_photo(&mut doc, photo).at((MARGIN, top - ph)));
+        ops.extend(add_photo(&mut doc, photo).at((MARGIN, top - ph)));
         text_top = top - ph - 4.0;
     }
     let number = &receipt.receipt_no;

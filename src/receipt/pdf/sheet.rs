@@ -4,7 +4,8 @@
 
 use printpdf::{Mm, Op, PdfDocument, PdfPage};
 
-use super::{Photo, RenderError, add_photo, black, boxes, check_print_mm, save};
+use super::jpeg::{Jpeg, add_jpeg};
+use super::{Photo, Placed, RenderError, add_photo, black, boxes, check_print_mm, save};
 use crate::i18n::Language;
 
 /// The sheet, mm: 6×4 inches as photo labs cut it.
@@ -29,33 +30,53 @@ pub fn sheet_capacity(print_mm: [f32; 2]) -> u32 {
 
 /// The sheet with `copies` of `photo` (all that fit when `None`).
 pub fn photo_sheet(photo: Photo<'_>, copies: Option<u32>) -> Result<Vec<u8>, RenderError> {
-    check_print_mm(photo.print_mm)?;
-    let fit = sheet_capacity(photo.print_mm);
+    let copies = check(photo.print_mm, copies)?;
+    let mut doc = PdfDocument::new(Language::BASE.t("receipt.photo_sheet"));
+    let placed = add_photo(&mut doc, photo);
+    Ok(lay_out(&mut doc, &placed, copies))
+}
+
+/// The sheet with `copies` of a JPEG embedded as it is (all that fit when `None`): the printed
+/// photo is the approved file itself, its middle shown at the print size and the rest clipped.
+pub fn jpeg_sheet(jpeg: Jpeg<'_>, copies: Option<u32>) -> Result<Vec<u8>, RenderError> {
+    let copies = check(jpeg.print_mm, copies)?;
+    let mut doc = PdfDocument::new(Language::BASE.t("receipt.photo_sheet"));
+    let placed = add_jpeg(&mut doc, jpeg)?;
+    Ok(lay_out(&mut doc, &placed, copies))
+}
+
+/// The number of copies to draw: `copies`, or all that fit.
+fn check(print_mm: [f32; 2], copies: Option<u32>) -> Result<u32, RenderError> {
+    check_print_mm(print_mm)?;
+    let fit = sheet_capacity(print_mm);
     let copies = copies.unwrap_or(fit);
     if copies == 0 || copies > fit {
         return Err(RenderError::Copies { asked: copies, fit });
     }
-    let (cols, rows) = grid(photo.print_mm);
-    let [w, h] = photo.print_mm;
+    Ok(copies)
+}
+
+/// The one page: `copies` of `placed` in the grid, with their cut marks.
+fn lay_out(doc: &mut PdfDocument, placed: &Placed, copies: u32) -> Vec<u8> {
+    let (cols, rows) = grid(placed.print_mm);
+    let [w, h] = placed.print_mm;
     let [sheet_w, sheet_h] = SHEET_MM;
     // The whole grid is centred, even when fewer copies are asked for: the cuts stay the same.
     let left = (sheet_w - (cols as f32 * (w + GAP) - GAP)) / 2.0;
     let top = sheet_h - (sheet_h - (rows as f32 * (h + GAP) - GAP)) / 2.0;
-    let mut doc = PdfDocument::new(Language::BASE.t("receipt.photo_sheet"));
     let mut ops = Vec::new();
     let mut marks = Vec::new();
-    let placed = add_photo(&mut doc, photo);
     for i in 0..copies {
         let (col, row) = ((i % cols) as f32, (i / cols) as f32);
         let x = left + col * (w + GAP);
         let y = top - row * (h + GAP) - h;
-        ops.push(placed.at((x, y)));
+        ops.extend(placed.at((x, y)));
         marks.extend(corner_marks(x, y, w, h));
     }
     ops.push(Op::SetFillColor { col: black() });
     ops.push(boxes(marks));
     let page = PdfPage::new(Mm(sheet_w), Mm(sheet_h), ops);
-    Ok(save(&mut doc, vec![page]))
+    save(doc, vec![page])
 }
 
 /// Eight short strokes, two at each corner, continuing the photo's edges outward and never

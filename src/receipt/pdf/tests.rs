@@ -261,3 +261,63 @@ fn fewer_copies_and_too_many() {
         Err(RenderError::Copies { asked: 11, fit: 10 })
     );
 }
+
+/// A red 354×472 JPEG (the passport's digital size: 3:4, while 33×48 mm is 11:16, so 14 px
+/// of each side are cut off) with a black band over its 12 left and right columns, which the
+/// print must clip away.
+fn red_jpeg() -> Vec<u8> {
+    let mut img = red_photo();
+    for x in (0..12).chain(342..354) {
+        for y in 0..472 {
+            img.put_pixel(x, y, Rgb([0, 0, 0]));
+        }
+    }
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
+        .encode_image(&img)
+        .expect("encodes");
+    out
+}
+
+#[test]
+fn the_jpeg_sheet_embeds_the_file_as_it_is_at_the_print_size() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let jpeg = red_jpeg();
+    let pdf = super::jpeg_sheet(
+        super::Jpeg {
+            bytes: &jpeg,
+            print_mm: PASSPORT_MM,
+        },
+        Some(3),
+    )
+    .expect("renders");
+    let path = write(dir.path(), "sheet.pdf", &pdf);
+    assert_page_mm(&path, SHEET_MM);
+    let page = raster(&path);
+    let (cols, rows) = red_runs(&page);
+    assert_eq!((cols.len(), rows.len()), (3, 1), "three photos in a row");
+    for (_, len) in &cols {
+        assert_px(*len, PASSPORT_MM[0], "photo width");
+    }
+    assert_px(rows[0].1, PASSPORT_MM[1], "photo height");
+    // The bands are clipped: nothing dark beside a photo but the thin cut marks.
+    let dark_columns = (cols[0].0 - px(1.0) as usize..cols[0].0)
+        .filter(|&x| {
+            let x = x as u32;
+            (rows[0].0 as u32 + 50..rows[0].0 as u32 + 400).any(|y| page.get_pixel(x, y)[0] < 100)
+        })
+        .count();
+    assert_eq!(dark_columns, 0, "the black bands were clipped away");
+    // The file inside is the very JPEG given, byte for byte.
+    let prefix = dir.path().join("img");
+    tool(
+        "pdfimages",
+        &[
+            "-j",
+            path.to_str().expect("utf-8"),
+            prefix.to_str().expect("utf-8"),
+        ],
+    );
+    let extracted = std::fs::read(dir.path().join("img-000.jpg")).expect("a JPEG came out");
+    assert!(extracted == jpeg, "the JPEG is embedded unchanged");
+}

@@ -18,7 +18,7 @@ use crate::ui::theme::theme;
 /// How many waiting receipts are listed, oldest first.
 const MAX_LISTED: usize = 6;
 
-type Answer = Arc<Mutex<Option<Result<(), PrintError>>>>;
+type Answer = Arc<Mutex<Option<Result<(), String>>>>;
 
 /// The actions page's state.
 #[derive(Debug, Default)]
@@ -112,6 +112,17 @@ impl Actions {
         });
     }
 
+    /// Sends the waiting photo sheet `job` the operator chose to the photo printer.
+    fn reprint_photo(&mut self, ctx: &Context<'_>, job: String) {
+        let Some(printer) = ctx.photo_printer.map(Arc::clone) else {
+            return;
+        };
+        self.done = ctx.lang.t("maintenance.actions.photo_sent");
+        self.on_worker(ctx, "event.photo_reprint_sent", move || {
+            printer.reprint(&job).map_err(|e| e.to_string())
+        });
+    }
+
     /// Runs `job` on the printer from a worker thread; its answer shows when it comes.
     fn on_printer(
         &mut self,
@@ -119,13 +130,26 @@ impl Actions {
         event: &'static str,
         job: impl FnOnce(&dyn Printer) -> Result<(), PrintError> + Send + 'static,
     ) {
+        let printer = Arc::clone(ctx.printer);
+        self.on_worker(ctx, event, move || {
+            job(printer.as_ref()).map_err(|e| e.to_string())
+        });
+    }
+
+    /// Runs `job` on a worker thread; its answer shows when it comes.
+    fn on_worker(
+        &mut self,
+        ctx: &Context<'_>,
+        event: &'static str,
+        job: impl FnOnce() -> Result<(), String> + Send + 'static,
+    ) {
         let answer: Answer = Arc::default();
-        let (slot, printer) = (Arc::clone(&answer), Arc::clone(ctx.printer));
+        let slot = Arc::clone(&answer);
         let repaint = ctx.egui.clone();
         if std::thread::Builder::new()
             .name("operator-print".into())
             .spawn(move || {
-                let result = job(printer.as_ref());
+                let result = job();
                 *slot
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(result);
@@ -207,6 +231,24 @@ impl Actions {
         }
         if queued.len() > MAX_LISTED {
             ui.label(big(&format!("… +{}", queued.len() - MAX_LISTED)));
+        }
+        // Photo sheets the photo printer did not take (#18), likewise only when chosen.
+        if let Some(photo) = ctx.photo_printer {
+            let sheets = photo.queued_jobs();
+            ui.label(big(&format!(
+                "{} ({})",
+                lang.t("maintenance.actions.photos_waiting"),
+                sheets.len()
+            )));
+            for job in sheets.iter().take(MAX_LISTED) {
+                let button = egui::Button::new(big(&format!(
+                    "{} {job}",
+                    lang.t("maintenance.actions.reprint_photo")
+                )));
+                if ui.add_enabled(self.printing.is_none(), button).clicked() {
+                    self.reprint_photo(ctx, job.clone());
+                }
+            }
         }
         ui.add_space(8.0);
         ui.horizontal(|ui| {

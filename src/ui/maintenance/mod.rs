@@ -49,6 +49,10 @@ pub struct Context<'a> {
     pub store: &'a OpsStore,
     /// The center and the outbox, as last seen.
     pub center_health: Option<CenterHealth>,
+    /// The photo printer, when the booth has one.
+    pub photo_printer: Option<&'a Arc<dyn crate::photoprint::PhotoPrinter>>,
+    /// The photo printer, as last asked.
+    pub photo_health: Option<crate::ops::health::PhotoHealth>,
     /// Time since the booth started.
     pub uptime: Duration,
     /// The operator's language (the booth's default).

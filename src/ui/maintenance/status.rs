@@ -74,6 +74,7 @@ impl StatusPoll {
             disk: self.disk.clone(),
             center: ctx.center_health.clone(),
             outbox_alarm_min: ctx.config.kiosk.center.outbox_alarm_min,
+            photo_printer: ctx.photo_health.clone(),
         }
     }
 }
@@ -126,6 +127,9 @@ pub fn ui(ui: &mut Ui, ctx: &Context<'_>, health: &Health) {
         .show(ui, |ui| {
             camera_rows(ui, lang, health);
             printer_rows(ui, lang, &health.printer);
+            if let Some(photo) = &health.photo_printer {
+                photo_rows(ui, lang, photo);
+            }
             center_rows(ui, lang, health);
             ui.label(lang.t("maintenance.status.disk_data_folder"));
             ui.label(match &health.disk {
@@ -251,5 +255,43 @@ fn center_rows(ui: &mut Ui, lang: Language, health: &Health) {
             None => c.outbox_depth.to_string(),
         },
     });
+    ui.end_row();
+}
+
+/// The photo printer (#18): its state, the reasons it gives, each supply's level, the sheets
+/// waiting.
+fn photo_rows(ui: &mut Ui, lang: Language, photo: &crate::ops::health::PhotoHealth) {
+    use crate::photoprint::State;
+    ui.label(lang.t("maintenance.status.photo_printer"));
+    match &photo.status {
+        Err(error) => {
+            ui.label(RichText::new(error.to_string()).color(theme().colour.problem));
+        }
+        Ok(s) => {
+            let state = match s.state {
+                State::Idle => lang.t("maintenance.status.photo_idle"),
+                State::Processing => lang.t("maintenance.status.photo_processing"),
+                State::Stopped => lang.t("maintenance.status.photo_stopped"),
+            };
+            let mut parts = vec![state.to_owned()];
+            parts.extend(s.reasons.iter().cloned());
+            parts.extend(s.markers.iter().map(|m| match m.level {
+                Some(level) => format!("{} {level} %", m.name),
+                None => format!("{} ?", m.name),
+            }));
+            parts.push(format!(
+                "{} {}",
+                lang.t("maintenance.status.photo_waiting_sheets"),
+                photo.waiting
+            ));
+            ui.label(
+                RichText::new(parts.join(" · ")).color(if s.problems().is_empty() {
+                    theme().colour.ok
+                } else {
+                    theme().colour.problem
+                }),
+            );
+        }
+    }
     ui.end_row();
 }

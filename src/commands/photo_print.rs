@@ -1,0 +1,61 @@
+//! `idbooth photo print`: a photo sheet straight to the photo printer, for operators and tests.
+//! Not queued: the operator sees at once whether the printer took it.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+
+use crate::ops::config::{Config, resolve_dir};
+use crate::photoprint::{DEFAULT_MEDIA, IppClient, PhotoPrintError, Target, copies_for, sheet};
+use crate::receipt::pdf::sheet_capacity;
+
+/// Prints `copies` of `photo` (a JPEG) at `document`'s print size on `printer`.
+pub(super) fn run(
+    config_dir: Option<&Path>,
+    photo: &Path,
+    document: &str,
+    printer: Option<&str>,
+    copies: Option<u32>,
+) -> anyhow::Result<ExitCode> {
+    let config = Config::load(&resolve_dir(config_dir)?)?;
+    let spec = super::photo::spec(&config, document)?;
+    let (jpeg, _) = super::photo::read_image(photo)?;
+    if !jpeg.starts_with(&[0xFF, 0xD8]) {
+        bail!(
+            "{}: not a JPEG; the sheet carries the approved JPEG as it is",
+            photo.display()
+        );
+    }
+    let configured = config.kiosk.photo_printer.as_ref();
+    let Some(printer) = printer.or(configured.map(|c| c.printer.as_str())) else {
+        bail!(
+            "no photo printer: give --printer QUEUE|ipp://… or set [photo_printer] printer in kiosk.toml"
+        );
+    };
+    let target = Target::parse(printer).map_err(|why| anyhow::anyhow!("--printer: {why}"))?;
+    let media = configured.map_or(DEFAULT_MEDIA, |c| c.media.as_str());
+    let copies = copies
+        .or(Some(copies_for(configured, spec)).filter(|n| *n > 0))
+        .unwrap_or_else(|| sheet_capacity(spec.print_mm));
+    let pdf = sheet(&jpeg, spec, copies).with_context(|| photo.display().to_string())?;
+
+    let client = IppClient::new(target)?;
+    let status = client.status()?;
+    let blocking = status.blocking();
+    if !blocking.is_empty() {
+        return Err(PhotoPrintError::NotReady {
+            printer: printer.to_owned(),
+            reasons: blocking,
+        }
+        .into());
+    }
+    let job = client.print(&format!("idbooth-sheet-{document}"), &pdf, media)?;
+    let [w, h] = spec.print_mm;
+    writeln!(
+        std::io::stdout().lock(),
+        "job {job} on {printer}: {copies} × {w}×{h} mm on 152×102 mm"
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
