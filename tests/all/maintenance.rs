@@ -796,32 +796,16 @@ fn the_demo_camera_says_there_is_nothing_to_switch() {
 /// listed under Actions and sent only when the operator asks, and then held, not printed.
 #[test]
 fn the_photo_printer_s_faults_and_waiting_sheets_are_shown_and_sent_only_on_request() {
-    use idbooth::photoprint::{CupsPhotoPrinter, PhotoPrinterConfig, PhotoQueue};
-    let printer = crate::photo_print::IppEvePrinter::start(Some(
-        "echo 'STATE: +media-empty-error' >&2\n\
-         echo 'ATTR: marker-names=Ribbon marker-levels=4 marker-low-levels=10' >&2",
-    ));
+    use idbooth::photoprint::{CupsPhotoPrinter, PhotoQueue};
     let mut config = util::config();
     let spec = config.documents.get("passport").expect("passport").clone();
-    let pdf = idbooth::photoprint::sheet(util::passport_jpeg(), &spec, 1).expect("sheet");
     // One sheet printed before the booth starts: after it the printer is out of paper.
-    let client = printer.client();
-    client
-        .print("before", &pdf, idbooth::photoprint::DEFAULT_MEDIA)
-        .expect("taken");
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while client.status().expect("status").problems().is_empty() {
-        assert!(
-            Instant::now() < deadline,
-            "the printer never ran out of paper"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let photo_config = PhotoPrinterConfig {
-        printer: printer.uri(),
-        media: idbooth::photoprint::DEFAULT_MEDIA.into(),
-        copies: Default::default(),
-    };
+    let (printer, photo_config) = crate::photo_print::printer_run_out(
+        "echo 'STATE: +media-empty-error' >&2\n\
+         echo 'ATTR: marker-names=Ribbon marker-levels=4 marker-low-levels=10' >&2",
+        &spec,
+    );
+    let pdf = idbooth::photoprint::sheet(util::passport_jpeg(), &spec, 1).expect("sheet");
     config.kiosk.photo_printer = Some(photo_config.clone());
     let config = Arc::new(config);
     let data = tempfile::tempdir().expect("temp");

@@ -35,19 +35,8 @@ fn memory_stays_flat_over_200_sessions() {
     let started = Instant::now();
     let mut curve = Vec::with_capacity(SESSIONS);
     for session in 1..=SESSIONS {
-        util::enter_details(
-            &mut h,
-            &["Z", "H", "A", "N", "G"],
-            "张",
-            "11010519491231002X",
-        );
-        util::tap(&mut h, "同意");
-        util::tap(&mut h, "知道了，开始拍照");
         // The demo's applicant walks in, is guided, blinks, and the countdown takes the photo.
-        util::wait_for(&mut h, "确认提交", Duration::from_secs(60));
-        util::tap(&mut h, "确认提交");
-        util::wait_for(&mut h, "完成，请取走回执", Duration::from_secs(30));
-        util::tap(&mut h, "完成");
+        util::walk_one_session(&mut h);
         util::wait_for(&mut h, "开始拍照", Duration::from_secs(10));
         assert!(h.query_by_label("开始拍照").is_some());
         let kb = rss_kb();

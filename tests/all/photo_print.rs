@@ -589,36 +589,41 @@ fn a_cups_queue_prints_the_sheet_and_a_stopped_one_holds_it() {
     assert!(sheets.waiting().expect("waiting").is_empty());
 }
 
-/// The booth's own path (issue #18): a passport approved while the photo printer is out of
-/// paper gets its receipt all the same; the done screen sends the applicant to the counter for
-/// the photo, and the sheet waits in the booth's queue, not in the printer's.
-#[test]
-fn a_photo_printer_out_of_paper_holds_the_sheet_and_the_receipt_still_prints() {
-    use idbooth::photoprint::{CupsPhotoPrinter, PhotoPrinterConfig};
-    use std::sync::Arc;
-    let printer = IppEvePrinter::start(Some("echo 'STATE: +media-empty-error' >&2"));
+/// A printer whose `command` (a shell script's body, reporting its faults) has run after one
+/// sheet for `spec`: it reports a problem now. With the booth's config for it.
+pub(crate) fn printer_run_out(
+    command: &str,
+    spec: &idbooth::spec::Spec,
+) -> (IppEvePrinter, idbooth::photoprint::PhotoPrinterConfig) {
+    let printer = IppEvePrinter::start(Some(command));
+    let pdf = idbooth::photoprint::sheet(util::passport_jpeg(), spec, 1).expect("sheet");
     let client = printer.client();
-    let dir = tempfile::tempdir().expect("temp");
-    let warm_up = std::fs::read(red_jpeg(dir.path())).expect("photo");
-    let mut config = util::config();
-    let spec = config.documents.get("passport").expect("passport").clone();
-    let pdf = idbooth::photoprint::sheet(&warm_up, &spec, 1).expect("sheet");
     client
         .print("before", &pdf, idbooth::photoprint::DEFAULT_MEDIA)
         .expect("taken");
     let deadline = Instant::now() + Duration::from_secs(15);
     while client.status().expect("status").problems().is_empty() {
-        assert!(
-            Instant::now() < deadline,
-            "the printer never ran out of paper"
-        );
+        assert!(Instant::now() < deadline, "the printer reports no problem");
         std::thread::sleep(Duration::from_millis(100));
     }
-    let photo_config = PhotoPrinterConfig {
+    let config = idbooth::photoprint::PhotoPrinterConfig {
         printer: printer.uri(),
         media: idbooth::photoprint::DEFAULT_MEDIA.into(),
         copies: Default::default(),
     };
+    (printer, config)
+}
+
+/// The booth's own path (issue #18): a passport approved while the photo printer is out of
+/// paper gets its receipt all the same; the done screen sends the applicant to the counter for
+/// the photo, and the sheet waits in the booth's queue, not in the printer's.
+#[test]
+fn a_photo_printer_out_of_paper_holds_the_sheet_and_the_receipt_still_prints() {
+    use idbooth::photoprint::CupsPhotoPrinter;
+    use std::sync::Arc;
+    let mut config = util::config();
+    let spec = config.documents.get("passport").expect("passport").clone();
+    let (printer, photo_config) = printer_run_out("echo 'STATE: +media-empty-error' >&2", &spec);
     config.kiosk.photo_printer = Some(photo_config.clone());
     let data = tempfile::tempdir().expect("temp");
     let queue_dir = data.path().join("photo-queue");
@@ -632,25 +637,12 @@ fn a_photo_printer_out_of_paper_holds_the_sheet_and_the_receipt_still_prints() {
         .expect("ops");
     let mut h = util::harness(booth);
     h.step();
-    util::enter_details(
-        &mut h,
-        &["Z", "H", "A", "N", "G"],
-        "张",
-        "11010519491231002X",
-    );
-    util::tap(&mut h, "同意");
-    util::tap(&mut h, "知道了，开始拍照");
-    util::wait_for(&mut h, "确认提交", Duration::from_secs(60));
-    util::tap(&mut h, "确认提交");
-    util::wait_for(&mut h, "完成，请取走回执", Duration::from_secs(30));
+    let receipt_no = util::walk_to_done(&mut h);
     util::wait_for(
         &mut h,
         "请凭回执到柜台领取打印的照片",
         Duration::from_secs(30),
     );
-    let idbooth::session::Flow::Done { receipt_no, .. } = h.state().session().flow().clone() else {
-        panic!("expected done, got {:?}", h.state().session().flow());
-    };
     assert!(
         data.path()
             .join("receipts")

@@ -241,22 +241,28 @@ pub fn enter_details(
     tap(h, "下一步");
 }
 
-/// One applicant, from the attract screen to the printed receipt, by taps. The guidance starts
-/// the countdown once the demo's applicant stands right in good light (a shot taken at once
-/// would be refused: the demo's arrival is dim). Returns the receipt number.
+/// One applicant, from the attract screen to the printed receipt, by taps, and back to the
+/// attract screen. Returns the receipt number.
 pub fn walk_one_session(h: &mut Harness<'static, Booth>) -> String {
+    let receipt_no = walk_to_done(h);
+    tap(h, "完成");
+    receipt_no
+}
+
+/// One applicant, from the attract screen to the done screen, by taps. The guidance starts the
+/// countdown once the demo's applicant stands right in good light (a shot taken at once would
+/// be refused: the demo's arrival is dim). Returns the receipt number.
+pub fn walk_to_done(h: &mut Harness<'static, Booth>) -> String {
     enter_details(h, &["Z", "H", "A", "N", "G"], "张", "11010519491231002X");
     tap(h, "同意");
     tap(h, "知道了，开始拍照");
     wait_for(h, "确认提交", Duration::from_secs(60));
     tap(h, "确认提交");
     wait_for(h, "完成，请取走回执", Duration::from_secs(30));
-    let receipt_no = match h.state().session().flow() {
+    match h.state().session().flow() {
         idbooth::session::Flow::Done { receipt_no, .. } => receipt_no.clone(),
         other => panic!("expected done, got {other:?}"),
-    };
-    tap(h, "完成");
-    receipt_no
+    }
 }
 
 // --- A thermal printer on a pty (serialport's TTYPort pair) ---
