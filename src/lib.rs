@@ -24,6 +24,7 @@ mod private;
 pub mod receipt;
 pub mod session;
 pub mod spec;
+mod spool;
 pub mod ui;
 pub mod vision;
 pub mod voice;

@@ -5,27 +5,36 @@
 //! deleting) is first looked for among the printer's jobs by its job name. A waiting sheet is
 //! sent only when asked for by name, never by itself.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::time::Duration;
 
 use super::client::IppClient;
 use super::error::PhotoPrintError;
+use crate::spool::{Kind, Spool, SpoolError};
+
+/// Photo sheets as PDF files.
+static SHEETS: Kind = Kind {
+    ext: "pdf",
+    valid: |pdf| pdf.starts_with(b"%PDF"),
+    name_len: 64,
+    label: "photo queue",
+};
 
 /// A queue in `dir/queue`.
 #[derive(Debug, Clone)]
 pub struct PhotoQueue {
-    dir: PathBuf,
+    spool: Spool,
 }
 
-fn io(e: std::io::Error) -> PhotoPrintError {
-    PhotoPrintError::Queue(e.to_string())
+impl From<SpoolError> for PhotoPrintError {
+    fn from(e: SpoolError) -> Self {
+        PhotoPrintError::Queue(e.to_string())
+    }
 }
 
 /// A job's name as a file name (and as its IPP `job-name`): letters, digits and '-' only.
 pub(crate) fn clean_name(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .take(64)
-        .collect()
+    crate::spool::clean_name(name, SHEETS.name_len)
 }
 
 /// What became of a sheet asked for.
@@ -41,82 +50,35 @@ impl PhotoQueue {
     /// A queue under `dir` (created if missing, owner-only). An empty or unreadable sheet is set
     /// aside as `NAME.damaged`, and a write cut off by a crash is removed: neither is sent.
     pub fn open(dir: &Path) -> Result<Self, PhotoPrintError> {
-        let queue = dir.join("queue");
-        crate::private::folder(&queue).map_err(io)?;
-        let this = PhotoQueue {
-            dir: dir.to_path_buf(),
-        };
-        for entry in std::fs::read_dir(&queue)
-            .map_err(io)?
-            .filter_map(Result::ok)
-        {
-            let file = entry.file_name().to_string_lossy().into_owned();
-            if file.starts_with('.') && file.ends_with(".tmp") {
-                std::fs::remove_file(entry.path()).map_err(io)?;
-            } else if let Some(name) = file.strip_suffix(".pdf") {
-                let readable =
-                    std::fs::read(entry.path()).is_ok_and(|pdf| pdf.starts_with(b"%PDF"));
-                if !readable {
-                    let damaged = queue.join(format!("{name}.damaged"));
-                    std::fs::rename(entry.path(), damaged).map_err(io)?;
-                    tracing::error!(job = name, "photo queue: a sheet is damaged; set aside");
-                }
-            }
-        }
-        Ok(this)
-    }
-
-    fn path(&self, name: &str, ext: &str) -> PathBuf {
-        self.dir
-            .join("queue")
-            .join(format!("{}.{ext}", clean_name(name)))
+        Ok(PhotoQueue {
+            spool: Spool::open(dir, &SHEETS)?,
+        })
     }
 
     /// Queues `pdf` under `name`: written whole and synced, renamed into place, the folder
     /// synced. A queued sheet of that name is kept as it is (asked twice, it prints once).
     pub fn push(&self, name: &str, pdf: &[u8]) -> Result<(), PhotoPrintError> {
-        if !pdf.starts_with(b"%PDF") {
+        if !(SHEETS.valid)(pdf) {
             return Err(PhotoPrintError::Queue(format!("{name}: not a PDF")));
         }
-        if self.path(name, "pdf").is_file() {
-            return Ok(());
-        }
-        let queue = self.dir.join("queue");
-        let tmp = queue.join(format!(".{}.tmp", clean_name(name)));
-        crate::private::file_synced(&tmp, pdf).map_err(io)?;
-        std::fs::rename(&tmp, self.path(name, "pdf")).map_err(io)?;
-        sync_folder(&queue)
+        self.spool.push_new(name, pdf)?;
+        Ok(())
     }
 
     /// Names of the sheets waiting, oldest first.
     pub fn waiting(&self) -> Result<Vec<String>, PhotoPrintError> {
-        let mut entries: Vec<(std::time::SystemTime, String)> =
-            std::fs::read_dir(self.dir.join("queue"))
-                .map_err(io)?
-                .filter_map(Result::ok)
-                .filter_map(|e| {
-                    let name = e
-                        .file_name()
-                        .to_string_lossy()
-                        .strip_suffix(".pdf")?
-                        .to_owned();
-                    Some((e.metadata().ok()?.modified().ok()?, name))
-                })
-                .collect();
-        entries.sort();
-        Ok(entries.into_iter().map(|(_, name)| name).collect())
+        Ok(self.spool.waiting()?)
     }
 
     /// Takes `name` out of the queue (sent, or no longer wanted), with its mark.
     pub fn remove(&self, name: &str) -> Result<(), PhotoPrintError> {
-        for ext in ["pdf", "sending"] {
-            match std::fs::remove_file(self.path(name, ext)) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(io(e)),
-            }
-        }
-        sync_folder(&self.dir.join("queue"))
+        Ok(self.spool.remove(name)?)
+    }
+
+    /// Deletes the sheets held (never taken by the printer) and the damaged ones written more
+    /// than `keep` ago: they hold an applicant's photo. Returns how many went.
+    pub fn wipe_held(&self, keep: Duration) -> Result<usize, PhotoPrintError> {
+        Ok(self.spool.wipe_waiting(keep)? + self.spool.wipe_damaged(keep)?)
     }
 
     /// Sends the waiting sheet `name` once on `media`, if the printer is ready: it leaves the
@@ -127,13 +89,11 @@ impl PhotoQueue {
         client: &IppClient,
         media: &str,
     ) -> Result<Sent, PhotoPrintError> {
-        let path = self.path(name, "pdf");
-        if !path.is_file() {
+        if !self.spool.contains(name) {
             return Err(PhotoPrintError::NotQueued(name.to_owned()));
         }
         let job_name = clean_name(name);
-        let mark = self.path(name, "sending");
-        if mark.is_file() {
+        if self.spool.is_marked(name) {
             // Sent once and not forgotten: did the printer take it?
             if let Some(id) = client.find_job(&job_name)? {
                 tracing::info!(job = id, "photo queue: the printer had this sheet already");
@@ -149,8 +109,8 @@ impl PhotoQueue {
                 reasons: blocking,
             });
         }
-        let pdf = std::fs::read(&path).map_err(io)?;
-        crate::private::file_synced(&mark, job_name.as_bytes()).map_err(io)?;
+        let pdf = self.spool.read(name)?;
+        self.spool.mark_sending(name, job_name.as_bytes())?;
         match client.print(&job_name, &pdf, media) {
             Ok(id) => {
                 self.remove(name)?;
@@ -158,19 +118,13 @@ impl PhotoQueue {
             }
             Err(e @ PhotoPrintError::Refused { .. }) => {
                 // The printer said no: it did not take the job.
-                let _ = std::fs::remove_file(&mark);
+                self.spool.unmark(name);
                 Err(e)
             }
             // Lost on the way: it may have been taken; the mark stays, so the next try asks.
             Err(e) => Err(e),
         }
     }
-}
-
-fn sync_folder(folder: &Path) -> Result<(), PhotoPrintError> {
-    std::fs::File::open(folder)
-        .and_then(|f| f.sync_all())
-        .map_err(io)
 }
 
 #[cfg(test)]

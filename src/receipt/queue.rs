@@ -5,26 +5,30 @@
 //! A printed job is deleted at once: it holds the applicant's masked name and photo, which the
 //! booth keeps no longer than it must.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::serial::SerialPrinter;
 use super::status::PrintError;
+use crate::spool::{Kind, Spool, SpoolError};
+
+/// Receipts and tickets as ESC/POS bytes: any that are not empty.
+static RECEIPTS: Kind = Kind {
+    ext: "escpos",
+    valid: |job| !job.is_empty(),
+    name_len: usize::MAX,
+    label: "print queue",
+};
 
 /// A queue in `dir/queue`.
 #[derive(Debug, Clone)]
 pub struct PrintQueue {
-    dir: PathBuf,
+    spool: Spool,
 }
 
-fn io(e: std::io::Error) -> PrintError {
-    PrintError::Queue(e.to_string())
-}
-
-/// The file name part of a job's name: letters, digits and '-' only.
-fn clean_name(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect()
+impl From<SpoolError> for PrintError {
+    fn from(e: SpoolError) -> Self {
+        PrintError::Queue(e.to_string())
+    }
 }
 
 impl PrintQueue {
@@ -32,57 +36,14 @@ impl PrintQueue {
     /// that failed, a file damaged by hand) is set aside as `NAME.damaged` and reported: it is
     /// neither printed nor counted as waiting.
     pub fn open(dir: &Path) -> Result<Self, PrintError> {
-        let queue = dir.join("queue");
-        crate::private::folder(&queue).map_err(io)?;
         // Earlier versions kept printed jobs here; nothing of an applicant stays after printing.
         let printed = dir.join("printed");
         if printed.is_dir() {
-            std::fs::remove_dir_all(&printed).map_err(io)?;
+            std::fs::remove_dir_all(&printed).map_err(|e| PrintError::Queue(e.to_string()))?;
         }
-        let this = PrintQueue {
-            dir: dir.to_path_buf(),
-        };
-        for entry in std::fs::read_dir(&queue)
-            .map_err(io)?
-            .filter_map(Result::ok)
-        {
-            let file = entry.file_name().to_string_lossy().into_owned();
-            if file.starts_with('.') && file.ends_with(".tmp") {
-                // A job cut off by a crash while it was written: it was never queued.
-                std::fs::remove_file(entry.path()).map_err(io)?;
-            } else if let Some(name) = file.strip_suffix(".escpos") {
-                let readable = std::fs::read(entry.path()).is_ok_and(|job| !job.is_empty());
-                if !readable {
-                    this.set_aside(name);
-                }
-            }
-        }
-        Ok(this)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir
-            .join("queue")
-            .join(format!("{}.escpos", clean_name(name)))
-    }
-
-    /// Takes a damaged job out of the waiting ones, and says so.
-    fn set_aside(&self, name: &str) {
-        let damaged = self
-            .dir
-            .join("queue")
-            .join(format!("{}.damaged", clean_name(name)));
-        match std::fs::rename(self.path(name), &damaged) {
-            Ok(()) => tracing::error!(
-                job = name,
-                "print queue: a job is empty or unreadable; set aside, not printed"
-            ),
-            Err(error) => tracing::error!(
-                job = name,
-                %error,
-                "print queue: a job is empty or unreadable and cannot be set aside"
-            ),
-        }
+        Ok(PrintQueue {
+            spool: Spool::open(dir, &RECEIPTS)?,
+        })
     }
 
     /// Queues a job under `name`: written whole and synced, renamed into place, the folder
@@ -93,103 +54,45 @@ impl PrintQueue {
                 "{name}: an empty job is no receipt"
             )));
         }
-        let queue = self.dir.join("queue");
-        let tmp = queue.join(format!(".{}.tmp", clean_name(name)));
-        crate::private::file_synced(&tmp, job).map_err(io)?;
-        std::fs::rename(&tmp, self.path(name)).map_err(io)?;
-        std::fs::File::open(&queue)
-            .and_then(|folder| folder.sync_all())
-            .map_err(io)
+        Ok(self.spool.push(name, job)?)
     }
 
     /// Names of the jobs still waiting, oldest first.
     pub fn waiting(&self) -> Result<Vec<String>, PrintError> {
-        let mut entries: Vec<(std::time::SystemTime, String)> =
-            std::fs::read_dir(self.dir.join("queue"))
-                .map_err(io)?
-                .filter_map(Result::ok)
-                .filter_map(|e| {
-                    let name = e
-                        .file_name()
-                        .to_string_lossy()
-                        .strip_suffix(".escpos")?
-                        .to_owned();
-                    let modified = e.metadata().ok()?.modified().ok()?;
-                    Some((modified, name))
-                })
-                .collect();
-        entries.sort();
-        Ok(entries.into_iter().map(|(_, name)| name).collect())
+        Ok(self.spool.waiting()?)
     }
 
     /// Names of the jobs set aside as damaged.
     pub fn damaged(&self) -> Result<Vec<String>, PrintError> {
-        let mut names: Vec<String> = std::fs::read_dir(self.dir.join("queue"))
-            .map_err(io)?
-            .filter_map(Result::ok)
-            .filter_map(|e| {
-                Some(
-                    e.file_name()
-                        .to_string_lossy()
-                        .strip_suffix(".damaged")?
-                        .to_owned(),
-                )
-            })
-            .collect();
-        names.sort();
-        Ok(names)
+        Ok(self.spool.damaged()?)
     }
 
     /// Deletes the damaged jobs written more than `keep` ago (they may still hold an applicant's
     /// masked name and photo); returns how many went.
     pub fn wipe_damaged(&self, keep: std::time::Duration) -> Result<usize, PrintError> {
-        let now = std::time::SystemTime::now();
-        let mut wiped = 0;
-        for entry in std::fs::read_dir(self.dir.join("queue"))
-            .map_err(io)?
-            .filter_map(Result::ok)
-        {
-            if !entry.file_name().to_string_lossy().ends_with(".damaged") {
-                continue;
-            }
-            let written = entry.metadata().and_then(|m| m.modified()).map_err(io)?;
-            if now.duration_since(written).unwrap_or_default() >= keep {
-                std::fs::remove_file(entry.path()).map_err(io)?;
-                wiped += 1;
-            }
-        }
-        Ok(wiped)
+        Ok(self.spool.wipe_damaged(keep)?)
     }
 
     /// The bytes of the oldest waiting job.
     pub fn oldest(&self) -> Result<Option<Vec<u8>>, PrintError> {
         match self.waiting()?.first() {
-            Some(name) => std::fs::read(self.path(name)).map(Some).map_err(io),
+            Some(name) => Ok(self.spool.raw(name)?),
             None => Ok(None),
         }
     }
 
     /// Takes `name` out of the queue (the printer confirmed it).
     pub fn remove(&self, name: &str) -> Result<(), PrintError> {
-        std::fs::remove_file(self.path(name)).map_err(io)
+        Ok(self.spool.remove(name)?)
     }
 
     /// Prints the waiting job `name`, once: it leaves the queue when the printer confirms it and
     /// stays otherwise. No other job is sent.
     pub fn print(&self, name: &str, printer: &SerialPrinter) -> Result<(), PrintError> {
-        let path = self.path(name);
-        if !path.is_file() {
+        if !self.spool.contains(name) {
             return Err(PrintError::NotQueued(name.to_owned()));
         }
-        let job = match std::fs::read(&path) {
-            Ok(job) if !job.is_empty() => job,
-            _ => {
-                self.set_aside(name);
-                return Err(PrintError::Queue(format!(
-                    "{name} is damaged; set aside, not printed"
-                )));
-            }
-        };
+        let job = self.spool.read(name)?;
         printer.print(&job)?;
         self.remove(name)
     }
