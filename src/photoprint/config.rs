@@ -10,6 +10,13 @@ use super::target::Target;
 /// The IPP media keyword of 6×4 in (152×102 mm) photo paper, the sheet's size.
 pub const DEFAULT_MEDIA: &str = "na_index-4x6_4x6in";
 
+/// Hours a held sheet is kept by default: three days, for the applicant to come back or the
+/// operator to reprint it once the paper is in.
+pub const DEFAULT_HELD_HOURS: u32 = 72;
+
+/// The most hours a held sheet may be kept: 90 days, as `kiosk.retention_hours`.
+pub const MAX_HELD_HOURS: u32 = 24 * 90;
+
 /// `[photo_printer]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -24,6 +31,14 @@ pub struct PhotoPrinterConfig {
     /// document prints none here).
     #[serde(default)]
     pub copies: BTreeMap<String, u32>,
+    /// Hours a sheet the printer did not take (out of paper, stopped) waits for a reprint before
+    /// it is deleted: it holds an applicant's photo [default: 72; 1 to 2160].
+    #[serde(default = "default_held_hours")]
+    pub held_hours: u32,
+}
+
+fn default_held_hours() -> u32 {
+    DEFAULT_HELD_HOURS
 }
 
 fn default_media() -> String {
@@ -36,7 +51,13 @@ impl PhotoPrinterConfig {
         Target::parse(&self.printer)
     }
 
-    /// Checks what needs no other file: the printer's address and the media keyword. The
+    /// How long a held sheet is kept.
+    pub fn held_for(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(u64::from(self.held_hours) * 3600)
+    }
+
+    /// Checks what needs no other file: the printer's address, the media keyword and how long a
+    /// held sheet is kept. The
     /// document ids of `copies` are checked against `documents.toml` by `ops::config`.
     pub fn check(&self) -> Result<(), (&'static str, String)> {
         self.target().map_err(|why| ("printer", why))?;
@@ -50,6 +71,51 @@ impl PhotoPrinterConfig {
                 ),
             ));
         }
+        if !(1..=MAX_HELD_HOURS).contains(&self.held_hours) {
+            return Err((
+                "held_hours",
+                format!(
+                    "{} is out of range; expected 1 to {MAX_HELD_HOURS} (hours a held sheet, an \
+                     applicant's photo, is kept)",
+                    self.held_hours
+                ),
+            ));
+        }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(text: &str) -> PhotoPrinterConfig {
+        toml::from_str(text).expect("[photo_printer]")
+    }
+
+    #[test]
+    fn held_sheets_are_kept_three_days_unless_told_and_never_unbounded() {
+        let shipped = config("printer = \"idbooth-photo\"");
+        assert_eq!(shipped.held_hours, DEFAULT_HELD_HOURS);
+        assert_eq!(shipped.held_for().as_secs(), 72 * 3600);
+        assert_eq!(shipped.check(), Ok(()));
+        assert_eq!(
+            config("printer = \"idbooth-photo\"\nheld_hours = 2160").check(),
+            Ok(())
+        );
+        for wrong in [0, MAX_HELD_HOURS + 1] {
+            let checked = config(&format!(
+                "printer = \"idbooth-photo\"\nheld_hours = {wrong}"
+            ))
+            .check();
+            let Err((key, why)) = checked else {
+                panic!("held_hours = {wrong} passed");
+            };
+            assert_eq!(key, "held_hours");
+            assert!(
+                why.contains(&wrong.to_string()) && why.contains("1 to 2160"),
+                "{why}"
+            );
+        }
     }
 }

@@ -15,7 +15,7 @@ mod status;
 mod target;
 
 pub use client::IppClient;
-pub use config::{DEFAULT_MEDIA, PhotoPrinterConfig};
+pub use config::{DEFAULT_HELD_HOURS, DEFAULT_MEDIA, MAX_HELD_HOURS, PhotoPrinterConfig};
 pub use error::PhotoPrintError;
 pub use printer::{CupsPhotoPrinter, PhotoPrinter, VirtualPhotoPrinter, photo_job, sheet};
 pub use queue::{PhotoQueue, Sent};

@@ -610,6 +610,7 @@ pub(crate) fn printer_run_out(
         printer: printer.uri(),
         media: idbooth::photoprint::DEFAULT_MEDIA.into(),
         copies: Default::default(),
+        held_hours: idbooth::photoprint::DEFAULT_HELD_HOURS,
     };
     (printer, config)
 }
