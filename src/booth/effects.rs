@@ -179,8 +179,8 @@ impl Shell {
         let failed = Event::PhotoPrinted(Err("the photo worker did not start".to_owned()));
         spawn("photo", reply, Some(failed), move |reply| {
             let name = photoprint::photo_job(&job.submission.id);
-            let result = photoprint::sheet(&job.photo.jpeg, &spec, copies)
-                .and_then(|pdf| printer.print_sheet(&name, &pdf))
+            let result = printer
+                .print_photo(&name, &job.photo.jpeg, &spec, copies)
                 .map_err(|e| e.to_string());
             if let Err(error) = &result {
                 tracing::warn!(%error, "photo sheet not printed; it stays queued");

@@ -184,6 +184,80 @@ fn printed_sheet(receipts: &std::path::Path) -> std::path::PathBuf {
     }
 }
 
+/// Issue #18's demo: an approved passport session leaves the receipt and the printed photo
+/// sheet side by side in `<data>/receipts` (the sheet as the PDF the printer would get and a PNG
+/// to look at), and the demo's retention sweep of that folder, the one that wipes the receipt
+/// with the session's other data after `kiosk.retention_hours`, wipes the sheet with it.
+#[test]
+fn the_demo_keeps_the_photo_sheet_and_its_preview_beside_the_receipt_and_wipes_them_with_it() {
+    let data = tempfile::tempdir().expect("temp");
+    let mut config = util::config();
+    // An hour, so the booth's own minute sweeps keep what the test looks at.
+    config.kiosk.kiosk.retention_hours = 1;
+    let profile = idbooth::receipt::escpos::Profile::from_config(&config.kiosk.printer);
+    let mut h = util::booth_harness_with(data.path(), config);
+    h.step();
+    let receipt_no = util::walk_to_done(&mut h);
+    let receipts = data.path().join("receipts");
+    let sheet = printed_sheet(&receipts);
+    let preview = sheet.with_extension("png");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !preview.is_file() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no {}",
+            preview.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let png = image::open(&preview)
+        .expect("the preview is a PNG")
+        .to_rgb8();
+    // 152×102 mm at 150 dpi.
+    assert_eq!(png.dimensions(), (898, 602));
+    // It shows the JPEG the sheet carries (taken out of the PDF as it is), laid out as printed.
+    let out = tempfile::tempdir().expect("temp");
+    let taken = std::process::Command::new("pdfimages")
+        .arg("-j")
+        .arg(&sheet)
+        .arg(out.path().join("photo"))
+        .status()
+        .expect("pdfimages runs (poppler-utils)");
+    assert!(taken.success());
+    let jpeg = std::fs::read(out.path().join("photo-000.jpg")).expect("the sheet's JPEG");
+    let passport = util::config();
+    let spec = passport.documents.get("passport").expect("passport");
+    let expected =
+        idbooth::receipt::pdf::jpeg_sheet_png(&jpeg, spec.print_mm, Some(1), 150).expect("preview");
+    assert!(
+        std::fs::read(&preview).expect("preview") == expected,
+        "the preview is the approved photo's sheet"
+    );
+    let receipt = receipts.join(format!("receipt-{receipt_no}.txt"));
+    assert!(receipt.is_file(), "the receipt beside it");
+    // Two hours on, the demo printer's sweep leaves nothing of the applicant in the folder.
+    let two_hours_ago = std::time::SystemTime::now() - Duration::from_secs(2 * 3600);
+    let files: Vec<_> = std::fs::read_dir(&receipts)
+        .expect("receipts")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert!(
+        files.len() >= 5,
+        "receipt files, sheet and preview: {files:?}"
+    );
+    for file in &files {
+        std::fs::File::options()
+            .write(true)
+            .open(file)
+            .and_then(|f| f.set_modified(two_hours_ago))
+            .expect("age it");
+    }
+    let printer = idbooth::receipt::VirtualPrinter::new(receipts.clone(), profile)
+        .keeping(Duration::from_secs(3600));
+    assert_eq!(printer.wipe_older().expect("sweep"), files.len());
+    assert!(!sheet.exists() && !preview.exists() && !receipt.exists());
+}
+
 #[test]
 fn a_wrong_id_number_is_explained_on_screen() {
     let data = tempfile::tempdir().expect("temp");

@@ -5,11 +5,13 @@
 mod jpeg;
 mod receipt;
 mod sheet;
+mod sheet_png;
 mod subset;
 
 pub use jpeg::Jpeg;
 pub use receipt::{A6_MM, receipt_pdf};
 pub use sheet::{SHEET_MM, jpeg_sheet, photo_sheet, sheet_capacity};
+pub use sheet_png::jpeg_sheet_png;
 
 use image::RgbImage;
 use printpdf::{

@@ -46,7 +46,7 @@ pub fn jpeg_sheet(jpeg: Jpeg<'_>, copies: Option<u32>) -> Result<Vec<u8>, Render
 }
 
 /// The number of copies to draw: `copies`, or all that fit.
-fn check(print_mm: [f32; 2], copies: Option<u32>) -> Result<u32, RenderError> {
+pub(super) fn check(print_mm: [f32; 2], copies: Option<u32>) -> Result<u32, RenderError> {
     check_print_mm(print_mm)?;
     let fit = sheet_capacity(print_mm);
     let copies = copies.unwrap_or(fit);
@@ -56,32 +56,42 @@ fn check(print_mm: [f32; 2], copies: Option<u32>) -> Result<u32, RenderError> {
     Ok(copies)
 }
 
-/// The one page: `copies` of `placed` in the grid, with their cut marks.
-fn lay_out(doc: &mut PdfDocument, placed: &Placed, copies: u32) -> Vec<u8> {
-    let (cols, rows) = grid(placed.print_mm);
-    let [w, h] = placed.print_mm;
+/// Where each of `copies` photos of `print_mm` goes: its lower left corner in mm from the
+/// sheet's lower left, as PDF counts.
+pub(super) fn slots(print_mm: [f32; 2], copies: u32) -> Vec<(f32, f32)> {
+    let (cols, rows) = grid(print_mm);
+    let [w, h] = print_mm;
     let [sheet_w, sheet_h] = SHEET_MM;
     // The whole grid is centred, even when fewer copies are asked for: the cuts stay the same.
     let left = (sheet_w - (cols as f32 * (w + GAP) - GAP)) / 2.0;
     let top = sheet_h - (sheet_h - (rows as f32 * (h + GAP) - GAP)) / 2.0;
+    (0..copies)
+        .map(|i| {
+            let (col, row) = ((i % cols) as f32, (i / cols) as f32);
+            (left + col * (w + GAP), top - row * (h + GAP) - h)
+        })
+        .collect()
+}
+
+/// The one page: `copies` of `placed` in the grid, with their cut marks.
+fn lay_out(doc: &mut PdfDocument, placed: &Placed, copies: u32) -> Vec<u8> {
+    let [w, h] = placed.print_mm;
     let mut ops = Vec::new();
     let mut marks = Vec::new();
-    for i in 0..copies {
-        let (col, row) = ((i % cols) as f32, (i / cols) as f32);
-        let x = left + col * (w + GAP);
-        let y = top - row * (h + GAP) - h;
+    for (x, y) in slots(placed.print_mm, copies) {
         ops.extend(placed.at((x, y)));
         marks.extend(corner_marks(x, y, w, h));
     }
     ops.push(Op::SetFillColor { col: black() });
     ops.push(boxes(marks));
+    let [sheet_w, sheet_h] = SHEET_MM;
     let page = PdfPage::new(Mm(sheet_w), Mm(sheet_h), ops);
     save(doc, vec![page])
 }
 
 /// Eight short strokes, two at each corner, continuing the photo's edges outward and never
 /// touching the photo (they stop 0.3 mm short of it).
-fn corner_marks(x: f32, y: f32, w: f32, h: f32) -> Vec<(f32, f32, f32, f32)> {
+pub(super) fn corner_marks(x: f32, y: f32, w: f32, h: f32) -> Vec<(f32, f32, f32, f32)> {
     let t = MARK_WIDTH;
     let gap = 0.3;
     let len = MARK.min(GAP - gap);
