@@ -97,10 +97,13 @@ impl CupsPhotoPrinter {
     /// Deletes the held (and damaged) sheets older than the retention: photo data is personal.
     /// The log names no job: a count and the retention only.
     fn sweep(&self) {
-        let _one = self
-            .sending
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Not while a sheet is being sent (that can take a minute): the status poll that asked
+        // must not wait for it, and the next sweep comes a minute later.
+        let _one = match self.sending.try_lock() {
+            Ok(one) => one,
+            Err(std::sync::TryLockError::Poisoned(one)) => one.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return,
+        };
         let hours = self.held.as_secs() / 3600;
         match self.queue.wipe_held(self.held) {
             Ok(0) => {}
