@@ -112,11 +112,14 @@ fn bilinear(raw: &[u8], w: i64, h: i64, x: f32, y: f32, border: Border) -> [f32;
         let below = at + (w * 3) as usize;
         let (w00, w01) = ((1.0 - fx) * (1.0 - fy), fx * (1.0 - fy));
         let (w10, w11) = ((1.0 - fx) * fy, fx * fy);
-        let mix = |k: usize| {
-            let p = |i: usize| f32::from(raw[i + k]);
-            w00 * p(at) + w01 * p(at + 3) + w10 * p(below) + w11 * p(below + 3)
-        };
-        return [mix(0), mix(1), mix(2)];
+        // The two pixels of each row as one slice: two bounds checks per sample, not twelve.
+        if let (Some(top), Some(bottom)) = (raw.get(at..at + 6), raw.get(below..below + 6)) {
+            let mix = |k: usize| {
+                let (t, b) = (|i: usize| f32::from(top[i]), |i: usize| f32::from(bottom[i]));
+                w00 * t(k) + w01 * t(k + 3) + w10 * b(k) + w11 * b(k + 3)
+            };
+            return [mix(0), mix(1), mix(2)];
+        }
     }
     // Some neighbours outside: each taken from the edge (Replicate) or as black (Zero), in the
     // same sum; a black one adds nothing, as if it were left out.
