@@ -70,6 +70,18 @@ fn main() {
         "  guidance: {:.1} updates/s",
         stats.guidance_updates as f32 / secs
     );
+    // Every camera frame followed: the frames judged against those that came and went unjudged.
+    let followed = stats.followed;
+    assert!(
+        followed.judged > 0,
+        "the guidance judged no camera frame while the applicant posed"
+    );
+    println!(
+        "  frames followed: {} judged, {} missed ({:.1} % of the camera's)",
+        followed.judged,
+        followed.missed,
+        100.0 * followed.missed as f32 / (followed.judged + followed.missed).max(1) as f32
+    );
     util::wait_for(&mut h, "重拍", Duration::from_secs(30));
     util::tap(&mut h, "重拍");
     util::tap(&mut h, "取消");

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 pub use shell::Shell;
 pub use stats::Stats;
-pub use vision::Live;
+pub use vision::{Followed, Live};
 
 use crate::camera::Camera;
 use crate::center::Center;

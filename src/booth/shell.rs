@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::health::Health;
 use super::prompts::{Prompt, Prompter};
-use super::vision::{self, Live, Sight};
+use super::vision::{self, Followed, Live, Sight};
 use super::{Parts, Wake};
 use crate::i18n::Language;
 use crate::ops::OpsStore;
@@ -133,6 +133,11 @@ impl Shell {
     /// The vision thread's latest guidance.
     pub fn live(&self) -> Option<Live> {
         self.sight.latest()
+    }
+
+    /// How well the guidance has kept up with the camera.
+    pub fn followed(&self) -> Followed {
+        self.sight.followed()
     }
 
     /// The applicant touched the screen at `now`: they are still there.

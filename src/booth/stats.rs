@@ -1,6 +1,8 @@
 //! What the booth measures of itself while someone poses: the speed report (`benches/booth.rs`)
 //! and the operator read it.
 
+use super::Followed;
+
 /// What the booth measures of itself while someone poses (the speed report, the operator).
 #[derive(Debug, Clone, Default)]
 pub struct Stats {
@@ -12,6 +14,8 @@ pub struct Stats {
     pub guidance_updates: u64,
     /// Preview textures created (one per session; more would mean one per frame).
     pub textures_created: u64,
+    /// Camera frames the guidance judged, and those it missed, while someone posed.
+    pub followed: Followed,
 }
 
 impl Stats {

@@ -2,7 +2,7 @@
 //! document and publishes the latest guidance ([`Live`]), which drives the flow and from which
 //! the shot is taken.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -43,12 +43,34 @@ pub(super) struct Sight {
     live: Mutex<Option<Live>>,
     /// The last frame judged with the eyes open: the shot, when the newest is a blink.
     open_eyes: Mutex<Option<Live>>,
+    /// Camera frames judged while someone posed.
+    judged: AtomicU64,
+    /// Camera frames that came and went unjudged while the thread was busy with an earlier one.
+    missed: AtomicU64,
+}
+
+/// How well the guidance kept up with the camera: frames judged and frames missed while someone
+/// posed, since the booth started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Followed {
+    /// Frames judged.
+    pub judged: u64,
+    /// Frames the camera delivered that were never judged (a newer one was taken instead).
+    pub missed: u64,
 }
 
 impl Sight {
     /// The latest guidance.
     pub(super) fn latest(&self) -> Option<Live> {
         lock(&self.live).clone()
+    }
+
+    /// Frames judged and missed so far.
+    pub(super) fn followed(&self) -> Followed {
+        Followed {
+            judged: self.judged.load(Ordering::Relaxed),
+            missed: self.missed.load(Ordering::Relaxed),
+        }
     }
 
     /// Drops what was seen of the applicant.
@@ -91,6 +113,12 @@ impl Sight {
     }
 }
 
+/// The camera frames that came between the last one judged (`None`: none yet for this
+/// applicant) and frame `seq`, never judged.
+fn missed_between(last: Option<u64>, seq: u64) -> u64 {
+    last.map_or(0, |previous| seq.saturating_sub(previous).saturating_sub(1))
+}
+
 /// Starts the vision thread: it assesses each new frame of `camera` while someone poses, and
 /// publishes the guidance in `sight` (then `wake`s the screen), until `stop`.
 pub(super) fn spawn(
@@ -121,6 +149,8 @@ pub(super) fn spawn(
                 let spec = lock(&sight.spec).clone();
                 let frame = camera.latest();
                 let (Some(spec), Some(frame)) = (spec, frame) else {
+                    // Between applicants the camera rests: its gap is no frame missed.
+                    last = None;
                     std::thread::sleep(Duration::from_millis(20));
                     continue;
                 };
@@ -128,6 +158,10 @@ pub(super) fn spawn(
                     std::thread::sleep(Duration::from_millis(3));
                     continue;
                 }
+                sight
+                    .missed
+                    .fetch_add(missed_between(last, frame.seq), Ordering::Relaxed);
+                sight.judged.fetch_add(1, Ordering::Relaxed);
                 last = Some(frame.seq);
                 let assessment = tracker.assess(&frame.image);
                 let advice = guide.update(&assessment, &spec);
@@ -152,5 +186,23 @@ pub(super) fn spawn(
         });
     if let Err(error) = spawned {
         tracing::error!(%error, "vision: cannot start");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_between_two_judged_ones_are_missed_and_the_first_of_an_applicant_misses_none() {
+        assert_eq!(missed_between(None, 500), 0, "the first frame of a pose");
+        assert_eq!(missed_between(Some(7), 8), 0, "the next frame");
+        assert_eq!(
+            missed_between(Some(7), 10),
+            2,
+            "frames 8 and 9 came and went"
+        );
+        // A camera reopened counts from 0 again: nothing is missed, nothing underflows.
+        assert_eq!(missed_between(Some(900), 3), 0);
     }
 }

@@ -174,6 +174,7 @@ impl Booth {
             self.stats.guidance_updates += 1;
             self.dispatch(event);
         }
+        self.stats.followed = self.shell.followed();
         // The camera works at full rate only while someone looks at its frames.
         let looking = matches!(
             self.shell.session().flow(),

@@ -115,7 +115,10 @@ fn bilinear(raw: &[u8], w: i64, h: i64, x: f32, y: f32, border: Border) -> [f32;
         // The two pixels of each row as one slice: two bounds checks per sample, not twelve.
         if let (Some(top), Some(bottom)) = (raw.get(at..at + 6), raw.get(below..below + 6)) {
             let mix = |k: usize| {
-                let (t, b) = (|i: usize| f32::from(top[i]), |i: usize| f32::from(bottom[i]));
+                let (t, b) = (
+                    |i: usize| f32::from(top[i]),
+                    |i: usize| f32::from(bottom[i]),
+                );
                 w00 * t(k) + w01 * t(k + 3) + w10 * b(k) + w11 * b(k + 3)
             };
             return [mix(0), mix(1), mix(2)];
