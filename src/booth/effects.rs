@@ -178,7 +178,7 @@ impl Shell {
             return;
         }
         let answer = reply.clone();
-        let sent = self.to_photo_desk(Box::new(move |printer: &dyn PhotoPrinter| {
+        let sent = self.send_to_photo_desk(Box::new(move |printer: &dyn PhotoPrinter| {
             let name = photoprint::photo_job(&job.submission.id);
             let result = photoprint::sheet(&job.photo.jpeg, &spec, copies)
                 .and_then(|pdf| printer.print_sheet(&name, &pdf))

@@ -141,7 +141,7 @@ impl Shell {
 
     /// Hands `job` to the photo printer's thread, starting it again once if it is gone (a job
     /// panicked); gives the job back when there is no such thread.
-    pub(super) fn to_photo_desk(&mut self, job: Job) -> Result<(), Job> {
+    pub(super) fn send_to_photo_desk(&mut self, job: Job) -> Result<(), Job> {
         let job = match self.photo_desk() {
             Some(desk) => match desk.send(job) {
                 Ok(()) => return Ok(()),
