@@ -12,17 +12,19 @@ use idbooth::ui::{Booth, KEYBOARD_SCREEN_HEIGHT};
 
 use crate::util;
 
+/// The name a widget shows (its label, else its value), if any.
+fn text(node: &egui_kittest::kittest::AccessKitNode<'_>) -> Option<String> {
+    node.label()
+        .or_else(|| node.value())
+        .filter(|t| !t.trim().is_empty())
+}
+
 /// Asserts that every widget with a name (buttons, boxes, texts) lies inside the screen.
 fn assert_fits(h: &mut Harness<'static, Booth>, screen: &str) {
     let size = h.ctx.content_rect().size() * h.ctx.zoom_factor();
     util::keep_screen(h, &format!("{screen}-{:.0}x{:.0}", size.x, size.y));
     let view = h.ctx.content_rect().expand(0.5);
     let mut named = 0;
-    let text = |node: &egui_kittest::kittest::AccessKitNode<'_>| {
-        node.label()
-            .or_else(|| node.value())
-            .filter(|t| !t.trim().is_empty())
-    };
     for node in h.query_all(by().predicate(|node| text(node).is_some())) {
         let rect = node.rect();
         let label = text(&node.accesskit_node()).unwrap_or_default();
@@ -53,11 +55,6 @@ fn assert_centred(h: &Harness<'static, Booth>, screen: &str) {
     let is_step = |label: &str| label.contains("步，共 5 步：");
     let mut top = band.min.y;
     let mut content = egui::Rect::NOTHING;
-    let text = |node: &egui_kittest::kittest::AccessKitNode<'_>| {
-        node.label()
-            .or_else(|| node.value())
-            .filter(|t| !t.trim().is_empty())
-    };
     for node in h.query_all(by().predicate(|node| text(node).is_some())) {
         let rect = node.rect();
         match text(&node.accesskit_node()) {
