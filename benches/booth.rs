@@ -1,7 +1,8 @@
 //! The booth as the applicant meets it, measured in one run (`cargo bench --bench booth`):
 //! preview frames shown per second, time from a frame's arrival to its upload for drawing,
 //! guidance updates per second, preview textures created; then the resident memory before and
-//! after 200 whole sessions. Under `cargo test` it runs a short version, to keep it working.
+//! after 200 whole sessions (the walk of `tests/all/memory.rs`, through the same helper,
+//! `util::rss_over_sessions`). Under `cargo test` it runs a short version, to keep it working.
 
 #![allow(clippy::print_stdout)] // A report: printing is its job.
 
@@ -12,15 +13,9 @@ use std::time::{Duration, Instant};
 
 use idbooth::session::Flow;
 
-/// Resident set size in MiB, from /proc.
+/// Resident set size in MiB (the memory soak's reader, `util::rss_kb`).
 fn rss_mib() -> f64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: f64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0.0);
-    pages * 4096.0 / (1024.0 * 1024.0)
+    util::rss_kb() as f64 / 1024.0
 }
 
 fn percentile(values: &[f32], p: f32) -> f32 {
@@ -88,12 +83,15 @@ fn main() {
 
     let before = rss_mib();
     let start = Instant::now();
-    for i in 0..sessions {
-        util::walk_one_session(&mut h);
-        if full && (i + 1) % 50 == 0 {
-            println!("  after {} sessions: RSS {:.1} MiB", i + 1, rss_mib());
+    // The memory soak's walk (tests/all/memory.rs asserts on it; here it is reported).
+    util::rss_over_sessions(&mut h, sessions, |session, kb| {
+        if full && session % 50 == 0 {
+            println!(
+                "  after {session} sessions: RSS {:.1} MiB",
+                kb as f64 / 1024.0
+            );
         }
-    }
+    });
     println!(
         "{sessions} sessions in {:.0} s: RSS {before:.1} MiB before, {:.1} MiB after",
         start.elapsed().as_secs_f32(),

@@ -1,6 +1,6 @@
 //! The session's effects, run: the quick ones here and now, the slow ones each as a worker on
 //! its own named thread (`capture`, `submit`, `print`, `reprint`, `release`, `lookup`,
-//! `ticket`). A worker takes what it needs and answers the session through a [`Reply`] with the
+//! `ticket`); the photo sheet on the photo printer's kept thread (`photo`, see `photo_desk`). A worker takes what it needs and answers the session through a [`Reply`] with the
 //! event its effect promises.
 
 use std::sync::Arc;
@@ -13,7 +13,7 @@ use crate::center::api::{ApplicantMeta, Meta, Parcel};
 use crate::i18n::Language;
 use crate::ops::Config;
 use crate::photo;
-use crate::photoprint;
+use crate::photoprint::{self, PhotoPrinter};
 use crate::receipt::{Printer, Receipt};
 use crate::session::{CheckNote, Effect, Event, Lookup, Photo, ReceiptJob};
 use crate::spec::{Cities, Reason, Spec};
@@ -163,11 +163,12 @@ impl Shell {
 
 impl Shell {
     /// Sends the photo sheet of `job` when its document takes printed photos and the booth has a
-    /// photo printer; answers [`Event::PhotoPrinted`] only then.
-    fn print_photo(&self, job: Arc<ReceiptJob>, reply: &Reply) {
-        let Some(printer) = self.parts.photo_printer.clone() else {
+    /// photo printer; answers [`Event::PhotoPrinted`] only then. The sheet goes on the photo
+    /// printer's own kept thread (`booth::photo_desk`), not on a worker of its own.
+    fn print_photo(&mut self, job: Arc<ReceiptJob>, reply: &Reply) {
+        if self.parts.photo_printer.is_none() {
             return;
-        };
+        }
         let config = &self.parts.config;
         let Some(spec) = config.documents.get(&job.order.document).cloned() else {
             return;
@@ -176,8 +177,8 @@ impl Shell {
         if copies == 0 {
             return;
         }
-        let failed = Event::PhotoPrinted(Err("the photo worker did not start".to_owned()));
-        spawn("photo", reply, Some(failed), move |reply| {
+        let answer = reply.clone();
+        let sent = self.send_to_photo_desk(Box::new(move |printer: &dyn PhotoPrinter| {
             let name = photoprint::photo_job(&job.submission.id);
             let result = printer
                 .print_photo(&name, &job.photo.jpeg, &spec, copies)
@@ -185,8 +186,14 @@ impl Shell {
             if let Err(error) = &result {
                 tracing::warn!(%error, "photo sheet not printed; it stays queued");
             }
-            reply.send(Event::PhotoPrinted(result));
-        });
+            answer.send(Event::PhotoPrinted(result));
+        }));
+        if sent.is_err() {
+            tracing::error!("photo printer: no thread to send the sheet on");
+            reply.send(Event::PhotoPrinted(Err(
+                "the photo printer's thread did not start".to_owned(),
+            )));
+        }
     }
 }
 

@@ -7,12 +7,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::photo_desk::{Job, PhotoDesk};
 use super::{Shell, lock};
 use crate::camera::CameraState;
 use crate::i18n::{Language, Message};
 use crate::ops::Counter;
 use crate::ops::health::{CenterHealth, PhotoHealth};
-use crate::photoprint::PhotoPrinter;
 use crate::receipt::{PrintError, Printer, serial};
 use crate::session::{Event, Flow};
 
@@ -34,6 +34,8 @@ pub(super) struct Health {
     printer_down: bool,
     /// The photo printer as last asked (`None`: none, or not asked yet).
     pub(super) photo: Arc<Mutex<Option<PhotoHealth>>>,
+    /// The photo printer's thread, which asks it and sends the sheets (`None`: not started).
+    photo_desk: Option<PhotoDesk>,
 }
 
 impl Shell {
@@ -56,14 +58,7 @@ impl Shell {
                 Arc::clone(&self.health.printer),
                 Arc::clone(&self.stop),
             );
-            if let Some(photo) = &self.parts.photo_printer {
-                spawn_photo_watch(
-                    Arc::clone(photo),
-                    Duration::from_secs(self.parts.config.kiosk.printer.status_poll_s.max(5)),
-                    Arc::clone(&self.health.photo),
-                    Arc::clone(&self.stop),
-                );
-            }
+            self.photo_desk();
         }
         self.health.checked = Some(Instant::now());
         let center = self.parts.center.status();
@@ -129,6 +124,38 @@ impl Shell {
         None
     }
 
+    /// The photo printer's thread, started the first time it is needed (`None`: the booth has
+    /// no photo printer, or the system gives no thread).
+    fn photo_desk(&mut self) -> Option<&PhotoDesk> {
+        if self.health.photo_desk.is_none() {
+            let printer = Arc::clone(self.parts.photo_printer.as_ref()?);
+            self.health.photo_desk = PhotoDesk::start(
+                printer,
+                Duration::from_secs(self.parts.config.kiosk.printer.status_poll_s.max(5)),
+                Arc::clone(&self.health.photo),
+                Arc::clone(&self.stop),
+            );
+        }
+        self.health.photo_desk.as_ref()
+    }
+
+    /// Hands `job` to the photo printer's thread, starting it again once if it is gone (a job
+    /// panicked); gives the job back when there is no such thread.
+    pub(super) fn send_to_photo_desk(&mut self, job: Job) -> Result<(), Job> {
+        let job = match self.photo_desk() {
+            Some(desk) => match desk.send(job) {
+                Ok(()) => return Ok(()),
+                Err(job) => job,
+            },
+            None => return Err(job),
+        };
+        self.health.photo_desk = None;
+        match self.photo_desk() {
+            Some(desk) => desk.send(job),
+            None => Err(job),
+        }
+    }
+
     /// Counts a camera fault once when frames stop, and logs when they come back.
     pub fn watch_camera(&mut self) {
         let state = self.parts.camera.status().state;
@@ -175,30 +202,5 @@ fn spawn_printer_watch(
         });
     if let Err(error) = spawned {
         tracing::error!(%error, "printer watch: cannot start");
-    }
-}
-
-/// Asks the photo printer for its state and counts its waiting sheets every `every`, off the UI
-/// thread (IPP may take seconds to answer), until `stop`.
-fn spawn_photo_watch(
-    printer: Arc<dyn PhotoPrinter>,
-    every: Duration,
-    slot: Arc<Mutex<Option<PhotoHealth>>>,
-    stop: Arc<AtomicBool>,
-) {
-    let spawned = std::thread::Builder::new()
-        .name("photo-watch".into())
-        .spawn(move || {
-            while !stop.load(Ordering::SeqCst) {
-                let health = PhotoHealth {
-                    status: printer.status(),
-                    waiting: printer.queued_jobs().len(),
-                };
-                *lock(&slot) = Some(health);
-                std::thread::sleep(every);
-            }
-        });
-    if let Err(error) = spawned {
-        tracing::error!(%error, "photo printer watch: cannot start");
     }
 }

@@ -1,6 +1,7 @@
 //! The booth's shell, without a window (#14): it owns the session, feeds it the events that come
 //! from the clock, the camera and its workers, and runs the session's effects on named worker
-//! threads; the vision thread, the printer watch and the health check live here too.
+//! threads; the vision thread, the printer watch, the photo printer's thread and the health
+//! check live here too.
 //!
 //! Knows nothing of egui: the screens (`ui`) draw, turn touches into events and call in here.
 //! When a worker has news the shell calls the [`Wake`] it was given (the ui fills it with
@@ -8,6 +9,7 @@
 
 mod effects;
 mod health;
+mod photo_desk;
 mod prompts;
 mod shell;
 mod stats;

@@ -25,6 +25,8 @@ pub mod text;
 pub mod theme;
 mod widgets;
 
+pub use widgets::KEYBOARD_SCREEN_HEIGHT;
+
 pub use app::Booth;
 
 use egui::TextureHandle;
@@ -79,7 +81,8 @@ impl Screens {
     /// Draws the screen of `flow`.
     pub fn show(&mut self, ui: &mut egui::Ui, view: &View<'_>, flow: &Flow) -> Option<Action> {
         // The camera's screens take the whole screen; the others stand in a band in the middle
-        // of a tall one (a portrait kiosk), under the step indicator while on the way.
+        // of a tall one (a portrait kiosk), under the step indicator while on the way, and a
+        // short one in the middle of the band.
         let whole = ui.available_rect_before_wrap();
         let camera = matches!(flow, Flow::Pose { .. } | Flow::Countdown { .. });
         let rect = match camera {
@@ -91,7 +94,14 @@ impl Screens {
         if let Some(step) = steps::Step::of(flow) {
             steps::show(ui, view.lang, step);
         }
-        self.screen(ui, view, flow)
+        // The attract screen sets itself in the middle by a fixed height, so that nothing moves
+        // when the booth rests or the language changes.
+        if camera || matches!(flow, Flow::Attract) {
+            return self.screen(ui, view, flow);
+        }
+        // Under the indicator, a short screen in the middle of what is left, by its height.
+        let id = egui::Id::unique(("screen height", std::mem::discriminant(flow)));
+        widgets::centred_vertically(ui, id, |ui| self.screen(ui, view, flow))
     }
 
     fn screen(&mut self, ui: &mut egui::Ui, view: &View<'_>, flow: &Flow) -> Option<Action> {

@@ -47,6 +47,29 @@ pub fn band(rect: Rect) -> Rect {
     )
 }
 
+/// Draws `add` in the middle of the height left in `ui`: a short screen stands in the middle of a
+/// tall one, not at its top. Its height is the one it took the last time it was drawn under
+/// `id` (remembered in egui's memory); when that changed, the pass is drawn again at once, so
+/// nothing jumps. A screen that takes all the height ([`claim_rest`]) stays where it is.
+pub fn centred_vertically<R>(ui: &mut Ui, id: egui::Id, add: impl FnOnce(&mut Ui) -> R) -> R {
+    let rest = ui.available_rect_before_wrap();
+    let last: Option<f32> = ui.ctx().data(|d| d.get_temp(id));
+    let top = last.map_or(0.0, |height| ((rest.height() - height) / 2.0).max(0.0));
+    // Moved down whole, not cut: the screen sees the height it would see at the top, so what
+    // it lays out by that height (the documents' columns) does not change with the move.
+    let inner = rest.translate(Vec2::new(0.0, top));
+    let mut child = ui.new_child(UiBuilder::new().max_rect(inner).layout(*ui.layout()));
+    let out = add(&mut child);
+    let height = child.min_rect().height();
+    if last.is_none_or(|h| (h - height).abs() > 0.5) {
+        ui.ctx().data_mut(|d| d.insert_temp(id, height));
+        ui.ctx()
+            .request_discard("a screen centred on its new height");
+    }
+    ui.advance_cursor_after_rect(rest);
+    out
+}
+
 /// Cuts `height` off the bottom of `rest` and returns that strip.
 pub fn cut_bottom(rest: &mut Rect, height: f32) -> Rect {
     let top = (rest.max.y - height).max(rest.min.y);

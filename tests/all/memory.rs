@@ -3,24 +3,12 @@
 //!
 //! It takes minutes, so it is not in the default run:
 //! `cargo test --test all memory:: -- --ignored --nocapture` prints the curve. (The reliability
-//! soak of many kiosks against one center is `benches/soak.rs`.)
+//! soak of many kiosks against one center is `benches/soak.rs`; `benches/booth.rs` walks the
+//! same sessions through the same `util::rss_over_sessions`.)
 
-use std::time::{Duration, Instant};
-
-use egui_kittest::kittest::Queryable;
+use std::time::Instant;
 
 use crate::util;
-
-/// This process's resident set, in kB (`VmRSS` of /proc/self/status).
-fn rss_kb() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|kb| kb.parse().ok())
-        .expect("VmRSS in /proc/self/status")
-}
 
 #[test]
 #[ignore = "minutes long: run with --ignored"]
@@ -33,22 +21,19 @@ fn memory_stays_flat_over_200_sessions() {
     let mut h = util::booth_harness_with(data.path(), config);
     h.step();
     let started = Instant::now();
-    let mut curve = Vec::with_capacity(SESSIONS);
-    for session in 1..=SESSIONS {
-        // The demo's applicant walks in, is guided, blinks, and the countdown takes the photo.
-        util::walk_one_session(&mut h);
-        util::wait_for(&mut h, "开始拍照", Duration::from_secs(10));
-        assert!(h.query_by_label("开始拍照").is_some());
-        let kb = rss_kb();
-        curve.push(kb);
+    // The demo's applicant walks in, is guided, blinks, the countdown takes the photo, the
+    // receipt and the photo sheet are printed, and the booth is back at its attract screen.
+    let curve = util::rss_over_sessions(&mut h, SESSIONS, |session, kb| {
         if session % 10 == 0 {
+            // Threads too: a thread started per session can cost an arena (booth::photo_desk).
             println!(
-                "session {session:>3}: RSS {:>7.1} MB ({:.0} s)",
+                "session {session:>3}: RSS {:>7.1} MB, {} threads ({:.0} s)",
                 kb as f64 / 1024.0,
+                util::threads(),
                 started.elapsed().as_secs_f64()
             );
         }
-    }
+    });
     let at = |n: usize| curve[n - 1] as f64;
     let growth = at(SESSIONS) / at(50);
     println!(

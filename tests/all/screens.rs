@@ -1,5 +1,6 @@
 //! Every applicant screen on each screen a booth may have (1024×768 to 1920×1080, and a portrait
-//! 1080×1920 kiosk): each widget lies on the screen, none is cut off at an edge. With
+//! 1080×1920 kiosk): each widget lies on the screen, none is cut off at an edge, and on the tall
+//! ones a short screen stands in the middle, not at the top. With
 //! `IDBOOTH_SCREENS=DIR` the walk keeps each screen as `DIR/<screen>-<w>x<h>.png`.
 
 use std::time::Duration;
@@ -7,9 +8,16 @@ use std::time::Duration;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable, by};
 use idbooth::session::Flow;
-use idbooth::ui::Booth;
+use idbooth::ui::{Booth, KEYBOARD_SCREEN_HEIGHT};
 
 use crate::util;
+
+/// The name a widget shows (its label, else its value), if any.
+fn text(node: &egui_kittest::kittest::AccessKitNode<'_>) -> Option<String> {
+    node.label()
+        .or_else(|| node.value())
+        .filter(|t| !t.trim().is_empty())
+}
 
 /// Asserts that every widget with a name (buttons, boxes, texts) lies inside the screen.
 fn assert_fits(h: &mut Harness<'static, Booth>, screen: &str) {
@@ -17,11 +25,6 @@ fn assert_fits(h: &mut Harness<'static, Booth>, screen: &str) {
     util::keep_screen(h, &format!("{screen}-{:.0}x{:.0}", size.x, size.y));
     let view = h.ctx.content_rect().expand(0.5);
     let mut named = 0;
-    let text = |node: &egui_kittest::kittest::AccessKitNode<'_>| {
-        node.label()
-            .or_else(|| node.value())
-            .filter(|t| !t.trim().is_empty())
-    };
     for node in h.query_all(by().predicate(|node| text(node).is_some())) {
         let rect = node.rect();
         let label = text(&node.accesskit_node()).unwrap_or_default();
@@ -32,6 +35,42 @@ fn assert_fits(h: &mut Harness<'static, Booth>, screen: &str) {
         named += 1;
     }
     assert!(named > 3, "{screen}: only {named} named widgets");
+    if size.y >= 1080.0 && screen != "pose" {
+        assert_centred(h, screen);
+    }
+}
+
+/// How far the middle of a screen's content may lie from the middle of its space, points.
+const OFF_CENTRE: f32 = 48.0;
+
+/// Asserts that the screen's named widgets, the step indicator aside, stand in the middle of
+/// the band they are drawn in (the middle of a tall screen, `KEYBOARD_SCREEN_HEIGHT` high), under
+/// the indicator when there is one: as much room above them as below, within [`OFF_CENTRE`].
+fn assert_centred(h: &Harness<'static, Booth>, screen: &str) {
+    let whole = h.ctx.content_rect();
+    let band = egui::Rect::from_center_size(
+        whole.center(),
+        egui::vec2(whole.width(), whole.height().min(KEYBOARD_SCREEN_HEIGHT)),
+    );
+    let is_step = |label: &str| label.contains("步，共 5 步：");
+    let mut top = band.min.y;
+    let mut content = egui::Rect::NOTHING;
+    for node in h.query_all(by().predicate(|node| text(node).is_some())) {
+        let rect = node.rect();
+        match text(&node.accesskit_node()) {
+            Some(label) if is_step(&label) => top = rect.max.y,
+            _ => content = content.union(rect),
+        }
+    }
+    let (above, below) = (content.min.y - top, band.max.y - content.max.y);
+    let off = (above - below) / 2.0;
+    assert!(
+        off.abs() <= OFF_CENTRE,
+        "{screen} at {:?}: {content:?} is {off:.0} points off the middle of {top:.0}..{:.0} \
+         ({above:.0} above, {below:.0} below)",
+        whole.size(),
+        band.max.y
+    );
 }
 
 /// Asserts which step the indicator shows (`None`: no indicator).

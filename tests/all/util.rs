@@ -265,6 +265,48 @@ pub fn walk_to_done(h: &mut Harness<'static, Booth>) -> String {
     }
 }
 
+// --- Resident memory over whole sessions (tests/all/memory.rs, benches/booth.rs) ---
+
+/// A `kB` or count line of /proc/self/status (`VmRSS`, `Threads`).
+fn proc_status(key: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(key)?.strip_prefix(':'))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{key} in /proc/self/status"))
+}
+
+/// This process's resident set, in kB (`VmRSS`).
+pub fn rss_kb() -> u64 {
+    proc_status("VmRSS")
+}
+
+/// This process's threads.
+pub fn threads() -> u64 {
+    proc_status("Threads")
+}
+
+/// `sessions` whole applicants in the booth of `h`, from the attract screen back to it
+/// ([`walk_one_session`]); after each, `each(session, rss_kb)` (sessions count from 1).
+/// Returns the RSS in kB after each session.
+pub fn rss_over_sessions(
+    h: &mut Harness<'static, Booth>,
+    sessions: usize,
+    mut each: impl FnMut(usize, u64),
+) -> Vec<u64> {
+    let mut curve = Vec::with_capacity(sessions);
+    for session in 1..=sessions {
+        walk_one_session(h);
+        wait_for(h, "开始拍照", Duration::from_secs(10));
+        let kb = rss_kb();
+        curve.push(kb);
+        each(session, kb);
+    }
+    curve
+}
+
 // --- A thermal printer on a pty (serialport's TTYPort pair) ---
 
 /// What the emulated printer is doing.
