@@ -100,7 +100,12 @@ pub(super) fn page(
         t(lang, "title"),
         escape(title),
     );
-    with_headers((status, html).into_response())
+    let mut response = (status, html).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    with_headers(response)
 }
 
 /// The headers every page carries: no caching (photos and names of applicants), no framing, no
@@ -110,13 +115,11 @@ pub(super) fn with_headers(mut response: Response) -> Response {
     let set = |headers: &mut HeaderMap, name, value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));
     };
-    if !headers.contains_key(header::CONTENT_TYPE) {
-        set(headers, header::CONTENT_TYPE, "text/html; charset=utf-8");
-    }
     set(headers, header::CACHE_CONTROL, "no-store");
     set(headers, header::X_FRAME_OPTIONS, "DENY");
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(headers, header::REFERRER_POLICY, "no-referrer");
+    // Same-origin: a form post keeps its real `Origin` (with no-referrer it says `null`).
+    set(headers, header::REFERRER_POLICY, "same-origin");
     set(
         headers,
         header::CONTENT_SECURITY_POLICY,
