@@ -605,3 +605,37 @@ fn a_reviewer_logs_in_and_approves_in_a_real_browser() {
     );
     assert!(browser.eval("!!document.getElementById('none')") == Some(serde_json::json!(true)));
 }
+
+#[test]
+fn the_demo_booth_sends_its_heartbeat_to_its_center_and_keeps_it_for_idbooth_status() {
+    let data = tempfile::tempdir().expect("temp");
+    let config = Arc::new(util::config());
+    let parts = idbooth::demo_parts(Arc::clone(&config), data.path(), util::PORTRAIT.as_ref())
+        .expect("demo parts");
+    let center = Arc::clone(parts.reference.as_ref().expect("the demo's center").state());
+    let booth = idbooth::ui::Booth::new(parts)
+        .with_data_dir(data.path())
+        .expect("ops store");
+    let mut h = util::harness(booth);
+    let until = Instant::now() + Duration::from_secs(30);
+    while center.ledger().booths().expect("booths").is_empty() && Instant::now() < until {
+        h.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let booths = center.ledger().booths().expect("booths");
+    assert_eq!(booths.len(), 1, "the booth's heartbeat reached its center");
+    let beat = &booths[0].beat;
+    assert!(beat.running);
+    assert_eq!(beat.kiosk_id, config.kiosk.kiosk.id);
+    assert!(beat.health.camera.is_some(), "{beat:?}");
+    // The same document is in the data folder, for `idbooth status`.
+    let kept = idbooth::ops::heartbeat::read_fresh(data.path(), Duration::from_secs(120))
+        .expect("status.json");
+    assert_eq!(&kept, beat);
+    // Nothing of an applicant in it: its fields are the document's, no more.
+    let json = serde_json::to_string(beat).expect("json");
+    assert!(
+        !json.contains("applicant") && !json.contains("id_number"),
+        "{json}"
+    );
+}
