@@ -70,9 +70,8 @@ pub(super) async fn page_of_fleet(
     headers: HeaderMap,
 ) -> Response {
     let lang = language(&headers);
-    let session = match super::web::reviewer(&state, &headers) {
-        Ok(session) => session,
-        Err(to_login) => return to_login,
+    let Some(session) = super::web::reviewer(&state, &headers) else {
+        return super::web::to_login();
     };
     let book = Arc::clone(&state);
     let booths = match blocking(move || book.ledger.booths()).await {

@@ -22,15 +22,14 @@ use crate::center::tokens::Caller;
 use crate::i18n::Language;
 use crate::spec::Reason;
 
-/// The logged-in reviewer (session id and session), or the redirect to the login page.
-pub(super) fn reviewer(
-    state: &CenterState,
-    headers: &HeaderMap,
-) -> Result<(String, Session), Response> {
-    state
-        .sessions
-        .of(headers)
-        .ok_or_else(|| see_other("/ui/login"))
+/// The logged-in reviewer: session id and session (`None`: send the browser to [`to_login`]).
+pub(super) fn reviewer(state: &CenterState, headers: &HeaderMap) -> Option<(String, Session)> {
+    state.sessions.of(headers)
+}
+
+/// The redirect to the login page.
+pub(super) fn to_login() -> Response {
+    see_other("/ui/login")
 }
 
 /// A page that says what went wrong.
@@ -134,9 +133,8 @@ pub(super) async fn logout(
     form: Result<Form<Fields>, FormRejection>,
 ) -> Response {
     let lang = language(&headers);
-    let (id, session) = match reviewer(&state, &headers) {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
+    let Some((id, session)) = reviewer(&state, &headers) else {
+        return to_login();
     };
     let fields = form.map(|Form(f)| f).unwrap_or_default();
     if !session::same_site_post(&headers, &session, field(&fields, "csrf")) {
@@ -163,9 +161,8 @@ pub(super) async fn review_page(
     Query(query): Query<ReviewQuery>,
 ) -> Response {
     let lang = language(&headers);
-    let (_, session) = match reviewer(&state, &headers) {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
+    let Some((_, session)) = reviewer(&state, &headers) else {
+        return to_login();
     };
     let last = query.last.filter(|id| is_submission_id(id));
     let book = Arc::clone(&state);
@@ -365,9 +362,8 @@ pub(super) async fn decide(
     form: Result<Form<Fields>, FormRejection>,
 ) -> Response {
     let lang = language(&headers);
-    let (_, session) = match reviewer(&state, &headers) {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
+    let Some((_, session)) = reviewer(&state, &headers) else {
+        return to_login();
     };
     let fields = form.map(|Form(f)| f).unwrap_or_default();
     if !session::same_site_post(&headers, &session, field(&fields, "csrf")) {
@@ -430,9 +426,8 @@ pub(super) async fn photo(
     Query(query): Query<PhotoQuery>,
 ) -> Response {
     let lang = language(&headers);
-    let (_, session) = match reviewer(&state, &headers) {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
+    let Some((_, session)) = reviewer(&state, &headers) else {
+        return to_login();
     };
     if !is_submission_id(&id) {
         return problem(StatusCode::NOT_FOUND, lang, "not_found", Some(&session));
@@ -476,9 +471,8 @@ pub(super) async fn lookup(
     Query(query): Query<LookupQuery>,
 ) -> Response {
     let lang = language(&headers);
-    let (_, session) = match reviewer(&state, &headers) {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
+    let Some((_, session)) = reviewer(&state, &headers) else {
+        return to_login();
     };
     let number: String = query
         .number
