@@ -49,6 +49,16 @@ pub enum Command {
     /// Inspect or retry the submissions waiting for the center.
     #[command(subcommand)]
     Outbox(OutboxCommand),
+    /// The booth's heartbeat document: counters, device health, outbox, versions (no applicant
+    /// data), as the booth sends it to the center.
+    Status {
+        /// Data folder [default: as for the kiosk].
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        /// Print the JSON document.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Review mode of the reference center.
@@ -56,7 +66,8 @@ pub enum Command {
 pub enum ReviewMode {
     /// Photos that pass the checks are approved at once.
     Auto,
-    /// Photos that pass wait for `POST /v1/review/{id}`.
+    /// Photos that pass wait for a reviewer: the web page `/ui/review`, or
+    /// `POST /v1/review/{id}`.
     Manual,
 }
 
@@ -85,6 +96,10 @@ pub struct CenterArgs {
     /// TLS the center listens on loopback only.
     #[arg(long, conflicts_with = "tls_cert")]
     pub insecure_http: bool,
+    /// A booth whose last heartbeat is older than this many minutes is silent: highlighted on
+    /// the fleet page and counted in /metrics.
+    #[arg(long, value_name = "MIN", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10080))]
+    pub silent_after_min: u64,
 }
 
 /// `idbooth photo …`.

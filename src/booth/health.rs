@@ -11,8 +11,8 @@ use super::photo_desk::{Job, PhotoDesk};
 use super::{Shell, lock};
 use crate::camera::CameraState;
 use crate::i18n::{Language, Message};
-use crate::ops::Counter;
 use crate::ops::health::{CenterHealth, PhotoHealth};
+use crate::ops::{self, Counter};
 use crate::receipt::{PrintError, Printer, serial};
 use crate::session::{Event, Flow};
 
@@ -36,6 +36,10 @@ pub(super) struct Health {
     pub(super) photo: Arc<Mutex<Option<PhotoHealth>>>,
     /// The photo printer's thread, which asks it and sends the sheets (`None`: not started).
     photo_desk: Option<PhotoDesk>,
+    /// The data folder, where the heartbeat document is kept (`None`: the booth keeps none).
+    pub(super) data_dir: Option<std::path::PathBuf>,
+    /// When the last heartbeat was made.
+    beat: Option<Instant>,
 }
 
 impl Shell {
@@ -73,6 +77,7 @@ impl Shell {
             outbox_depth: center.depth.undelivered,
             oldest_s: center.depth.oldest.map(|d| d.as_secs()),
         });
+        self.heartbeat();
         // Opening again after a fault is not back yet: only frames are (else the attract
         // screen would offer a start at every reopening of a stuck camera).
         let camera_ok = match self.parts.camera.status().state {
@@ -101,6 +106,39 @@ impl Shell {
             tracing::warn!(%error, "ops store: service change not recorded");
         }
         Some(Event::Serviceable(ok))
+    }
+
+    /// Every `[center] heartbeat_s`: the booth's heartbeat to the center (through the courier)
+    /// and into `status.json` in the data folder.
+    fn heartbeat(&mut self) {
+        let every = Duration::from_secs(self.parts.config.kiosk.center.heartbeat_s);
+        if self.health.beat.is_some_and(|t| t.elapsed() < every) {
+            return;
+        }
+        self.health.beat = Some(Instant::now());
+        let dir = self.health.data_dir.clone();
+        let health = ops::health::Health {
+            camera: self.parts.camera.status(),
+            printer: lock(&self.health.printer).clone(),
+            disk: dir
+                .as_deref()
+                .map(|d| ops::health::disk(d).map_err(|e| format!("{}: {e}", d.display()))),
+            center: lock(&self.health.center).clone(),
+            outbox_alarm_min: self.parts.config.kiosk.center.outbox_alarm_min,
+            photo_printer: lock(&self.health.photo).clone(),
+        };
+        let beat = ops::heartbeat::of_booth(
+            &self.parts.config.kiosk.kiosk.id,
+            &health,
+            &self.store,
+            self.uptime(),
+        );
+        if let Some(dir) = dir
+            && let Err(error) = ops::heartbeat::write(&dir, &beat)
+        {
+            tracing::warn!(%error, "heartbeat: status.json not written");
+        }
+        self.parts.center.heartbeat(beat);
     }
 
     /// While the applicant is on the printer trouble screen: tells the session when the printer,

@@ -90,9 +90,11 @@ impl Shell {
         }
     }
 
-    /// Keeps the operator's counters, events and settings in `store` from now on.
-    pub fn keep_in(&mut self, store: OpsStore) {
+    /// Keeps the operator's counters, events and settings in `store` from now on, and the
+    /// booth's heartbeat document in `dir` (`status.json`, for `idbooth status`).
+    pub fn keep_in(&mut self, store: OpsStore, dir: &std::path::Path) {
         self.store = store;
+        self.health.data_dir = Some(dir.to_path_buf());
     }
 
     /// What the booth runs on.

@@ -156,6 +156,77 @@ pub struct Health {
     pub version: String,
 }
 
+/// `POST /v1/heartbeat`: how a booth is, sent every `[center] heartbeat_s` and printed by
+/// `idbooth status --json`. Counters, device states, the outbox's length and versions: never an
+/// applicant's name, ID number or photo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Heartbeat {
+    /// The booth (must match its token).
+    pub kiosk_id: String,
+    /// When the document was made (RFC 3339).
+    pub at: String,
+    /// Whether the booth itself made it (false: `idbooth status` read the files of a booth that
+    /// is not running, and the devices are unknown).
+    pub running: bool,
+    /// Seconds the booth has run.
+    #[serde(default)]
+    pub uptime_s: Option<u64>,
+    /// Versions of what runs.
+    pub versions: BoothVersions,
+    /// The devices and the way to the center.
+    pub health: BoothHealth,
+    /// Today's counters (`sessions`, `approvals`, `rejected.too_dark`, …).
+    #[serde(default)]
+    pub counters: std::collections::BTreeMap<String, i64>,
+}
+
+/// Versions a booth reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoothVersions {
+    /// idbooth's version.
+    pub idbooth: String,
+    /// The kernel release.
+    #[serde(default)]
+    pub kernel: Option<String>,
+    /// The OS, from /etc/os-release.
+    #[serde(default)]
+    pub os: Option<String>,
+}
+
+/// A booth's devices in one word each (`None`: not known, or the booth has none).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoothHealth {
+    /// `running`, `opening`, `stalled`, `lost`.
+    #[serde(default)]
+    pub camera: Option<String>,
+    /// `ready`, `paper_out`, `not_ready`, `unreachable`.
+    #[serde(default)]
+    pub printer: Option<String>,
+    /// `ready`, `problem`, `unreachable`.
+    #[serde(default)]
+    pub photo_printer: Option<String>,
+    /// `reachable`, `unreachable`, `token_refused`.
+    #[serde(default)]
+    pub center: Option<String>,
+    /// Submissions waiting to be delivered.
+    pub outbox: u64,
+    /// Age of the oldest of them, in seconds.
+    #[serde(default)]
+    pub outbox_oldest_s: Option<u64>,
+    /// Bytes free on the data folder's disk.
+    #[serde(default)]
+    pub disk_free: Option<u64>,
+    /// The booth's problems, in English, the most urgent first.
+    #[serde(default)]
+    pub problems: Vec<String>,
+}
+
+/// Largest heartbeat accepted, in bytes.
+pub const MAX_HEARTBEAT_BYTES: usize = 16 * 1024;
+
 /// Whether a submission id is safe to use as a key and in a path: 1 to 64 of `[A-Za-z0-9_-]`.
 pub fn is_submission_id(text: &str) -> bool {
     (1..=64).contains(&text.len())

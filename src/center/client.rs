@@ -8,7 +8,9 @@ use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, RETRY_AFTER};
 
 use super::CenterConfig;
-use super::api::{ErrorBody, Parcel, Status, Submission, is_receipt_no, is_submission_id};
+use super::api::{
+    ErrorBody, Heartbeat, Parcel, Status, Submission, is_receipt_no, is_submission_id,
+};
 use crate::i18n::Language;
 
 /// The longest `Retry-After` honoured; a center asking for more is asked again sooner.
@@ -194,6 +196,45 @@ impl Client {
             .await
             .map_err(transport)?;
         answer(response, id).await
+    }
+
+    /// Sends the booth's heartbeat; the center keeps the latest one.
+    pub async fn heartbeat(&self, beat: &Heartbeat) -> Result<(), SendError> {
+        let response = self
+            .http
+            .post(self.url("v1/heartbeat")?)
+            .header(AUTHORIZATION, format!("Bearer {}", self.token))
+            .json(beat)
+            .send()
+            .await
+            .map_err(transport)?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let code = read_limited(response, 64 * 1024)
+            .await
+            .ok()
+            .and_then(|b| serde_json::from_slice::<ErrorBody>(&b).ok())
+            .map(|e| plain_code(&e.error.code))
+            .unwrap_or_default();
+        let message = format!("heartbeat: {status} {code}");
+        // A center that does not collect heartbeats is still a center that answers.
+        if status == StatusCode::NOT_FOUND {
+            return Err(SendError::Unknown);
+        }
+        if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+            Err(SendError::Retry {
+                why: message,
+                after: None,
+            })
+        } else {
+            Err(SendError::Refused {
+                status: status.as_u16(),
+                message,
+                words: String::new(),
+            })
+        }
     }
 
     /// Whether the center is reachable and takes this kiosk's token, and how long it took: asks

@@ -33,6 +33,10 @@ pub struct CenterConfig {
     /// maintenance screen.
     #[serde(default = "default_outbox_alarm_min")]
     pub outbox_alarm_min: u64,
+    /// How often the booth sends the center its heartbeat (counters, health, versions; no
+    /// applicant data), in seconds.
+    #[serde(default = "default_heartbeat_s")]
+    pub heartbeat_s: u64,
 }
 
 fn default_retry_min_ms() -> u64 {
@@ -49,4 +53,8 @@ fn default_poll_ms() -> u64 {
 
 fn default_outbox_alarm_min() -> u64 {
     10
+}
+
+fn default_heartbeat_s() -> u64 {
+    60
 }

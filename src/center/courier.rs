@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::Center;
 use super::CenterConfig;
-use super::api::{Parcel, Status, Submission};
+use super::api::{Heartbeat, Parcel, Status, Submission};
 use super::client::{Client, SendError};
 use super::outbox::{Depth, Due, Outbox, OutboxError, Retention, now_ms};
 
@@ -108,6 +108,8 @@ struct Shared {
     /// Bumped on every recorded answer; waiters sleep on it.
     answers: (Mutex<u64>, Condvar),
     contact: Mutex<Option<Contact>>,
+    /// The booth's latest heartbeat, not sent yet.
+    beat: Mutex<Option<Heartbeat>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -164,6 +166,7 @@ impl Courier {
             wake: (Mutex::new(true), Condvar::new()),
             answers: (Mutex::new(0), Condvar::new()),
             contact: Mutex::new(None),
+            beat: Mutex::new(None),
         });
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -240,6 +243,12 @@ impl Courier {
         lock(&self.shared.contact).clone()
     }
 
+    /// Keeps `beat` to send once what is due is delivered; a newer one replaces one not sent yet.
+    pub fn beat(&self, beat: Heartbeat) {
+        *lock(&self.shared.beat) = Some(beat);
+        self.wake();
+    }
+
     /// Runs `f` on the outbox (listing, tests).
     pub fn with_outbox<T>(&self, f: impl FnOnce(&Outbox) -> T) -> T {
         f(&lock(&self.shared.outbox))
@@ -290,6 +299,10 @@ impl Center for Courier {
         }
     }
 
+    fn heartbeat(&self, beat: Heartbeat) {
+        self.beat(beat);
+    }
+
     fn retry_now(&self) -> usize {
         Courier::retry_now(self).unwrap_or_else(|error| {
             tracing::warn!(%error, "outbox: cannot retry");
@@ -336,6 +349,17 @@ fn work(shared: &Shared, runtime: &tokio::runtime::Runtime) {
             continue;
         }
         stuck_rounds = 0;
+        // The heartbeat goes after the submissions, and counts as a contact (a failed one is
+        // not kept: the next one is a fresher document).
+        let beat = lock(&shared.beat).take();
+        if let Some(beat) = beat {
+            let started = Instant::now();
+            let result = runtime.block_on(shared.client.heartbeat(&beat));
+            if let Err(error) = &result {
+                tracing::warn!(%error, "courier: heartbeat not delivered");
+            }
+            *lock(&shared.contact) = Some(Contact::of(started, result.as_ref().map(|_| ())));
+        }
         let stale = lock(&shared.contact).as_ref().is_none_or(|c| {
             now_ms() - c.at_ms > i64::try_from(PROBE_EVERY.as_millis()).unwrap_or(0)
         });

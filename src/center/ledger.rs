@@ -9,7 +9,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use chrono::{DateTime, Days, FixedOffset};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::api::{Decision, Meta, PendingReview, ReasonText, Status, Submission};
+use super::api::{Decision, Heartbeat, Meta, PendingReview, ReasonText, Status, Submission};
 use super::number::{MAX_SEQUENCE, receipt_number};
 use crate::i18n::Language;
 use crate::spec::{Documents, Reason};
@@ -96,6 +96,13 @@ CREATE TABLE IF NOT EXISTS sequences (
     day       TEXT NOT NULL,
     last      INTEGER NOT NULL,
     PRIMARY KEY (city_code, day)
+);
+CREATE INDEX IF NOT EXISTS submissions_receipt ON submissions(receipt_no);
+CREATE INDEX IF NOT EXISTS submissions_image ON submissions(image_no);
+CREATE TABLE IF NOT EXISTS booths (
+    kiosk_id TEXT PRIMARY KEY,
+    seen_ms  INTEGER NOT NULL,
+    beat     TEXT NOT NULL
 );
 ";
 
@@ -362,6 +369,153 @@ impl Ledger {
             .query_row("SELECT COUNT(*) FROM submissions", [], |r| r.get(0))
             .map_err(|e| self.sql(e))?;
         Ok(u64::try_from(n).unwrap_or(0))
+    }
+}
+
+/// A booth as its latest heartbeat tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Booth {
+    /// When the center got the heartbeat (ms since the epoch, the center's clock).
+    pub seen_ms: i64,
+    /// What it said.
+    pub beat: Heartbeat,
+}
+
+/// A submission as staff see it: the answer, where it came from, and the booth's measures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// The answer.
+    pub answer: Submission,
+    /// The kiosk that sent it.
+    pub kiosk_id: String,
+    /// Document id.
+    pub document: String,
+    /// City code.
+    pub city_code: String,
+    /// When it was decided (RFC 3339).
+    pub decided_at: Option<String>,
+    /// The kiosk's own measures.
+    pub quality: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Submissions by where they stand.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Waiting for a reviewer.
+    pub pending: u64,
+    /// Approved.
+    pub approved: u64,
+    /// Rejected.
+    pub rejected: u64,
+}
+
+impl Ledger {
+    /// Keeps `beat` as the latest of its booth, seen at `seen_ms`.
+    pub fn beat(&self, beat: &Heartbeat, seen_ms: i64) -> Result<(), LedgerError> {
+        let json = serde_json::to_string(beat).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
+        self.conn()
+            .execute(
+                "INSERT INTO booths (kiosk_id, seen_ms, beat) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (kiosk_id) DO UPDATE SET seen_ms = excluded.seen_ms,
+                     beat = excluded.beat",
+                params![beat.kiosk_id, seen_ms, json],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// Every booth that sent a heartbeat, by kiosk id.
+    pub fn booths(&self) -> Result<Vec<Booth>, LedgerError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare("SELECT seen_ms, beat FROM booths ORDER BY kiosk_id")
+            .map_err(|e| self.sql(e))?;
+        let rows: Vec<(i64, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.sql(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sql(e))?;
+        rows.into_iter()
+            .map(|(seen_ms, beat)| {
+                let beat =
+                    serde_json::from_str(&beat).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
+                Ok(Booth { seen_ms, beat })
+            })
+            .collect()
+    }
+
+    /// How many submissions stand where.
+    pub fn tally(&self) -> Result<Tally, LedgerError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare("SELECT status, COUNT(*) FROM submissions GROUP BY status")
+            .map_err(|e| self.sql(e))?;
+        let rows: Vec<(String, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.sql(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sql(e))?;
+        let mut tally = Tally::default();
+        for (status, n) in rows {
+            let n = u64::try_from(n).unwrap_or(0);
+            match status.as_str() {
+                "pending" => tally.pending = n,
+                "approved" => tally.approved = n,
+                "rejected" => tally.rejected = n,
+                other => return Err(LedgerError::Corrupt(format!("status {other:?}"))),
+            }
+        }
+        Ok(tally)
+    }
+
+    /// The submission with this id as staff see it.
+    pub fn record_of(&self, id: &str) -> Result<Option<Record>, LedgerError> {
+        let conn = self.conn();
+        let Some(row) = find(&conn, id).map_err(|e| self.sql(e))? else {
+            return Ok(None);
+        };
+        let (decided_at, meta): (Option<String>, String) = conn
+            .query_row(
+                "SELECT decided_at, meta FROM submissions WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| self.sql(e))?;
+        drop(conn);
+        let meta: Meta =
+            serde_json::from_str(&meta).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
+        let (document, city_code) = (row.document.clone(), row.city_code.clone());
+        let (kiosk_id, answer) = read(row)?;
+        Ok(Some(Record {
+            answer,
+            kiosk_id,
+            document,
+            city_code,
+            decided_at,
+            quality: meta.quality,
+        }))
+    }
+
+    /// The id of the submission with this receipt number (回执号) or image number (图像号).
+    pub fn lookup(&self, number: &str) -> Result<Option<String>, LedgerError> {
+        self.conn()
+            .query_row(
+                "SELECT id FROM submissions WHERE receipt_no = ?1 OR image_no = ?1 LIMIT 1",
+                [number],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// The photo of a submission.
+    pub fn photo(&self, id: &str) -> Result<Option<Vec<u8>>, LedgerError> {
+        self.conn()
+            .query_row("SELECT photo FROM submissions WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.sql(e))
     }
 }
 

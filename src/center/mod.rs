@@ -42,6 +42,9 @@ pub trait Center: Send + Sync {
     /// The submission of a pending ticket's code: the answer so far, and what was sent while the
     /// booth still holds it.
     fn find(&self, code: &str) -> Option<Found>;
+    /// The booth's latest heartbeat, to be sent when the way is free (only the latest is kept;
+    /// a center that does not collect them ignores it).
+    fn heartbeat(&self, _beat: api::Heartbeat) {}
 }
 
 /// A submission found by its ticket code.

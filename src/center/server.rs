@@ -1,7 +1,8 @@
 //! The reference detection center over HTTP (axum): DESIGN.md's API v1. Every endpoint but
 //! `/v1/health` checks the bearer token before it reads a body; photos are judged off the async
 //! threads, a few at a time and the oldest capture first (`admission`); when too many wait, the
-//! youngest is answered 503 with `Retry-After`.
+//! youngest is answered 503 with `Retry-After`. Booths send heartbeats (`fleet`); staff read
+//! `/metrics` (`metrics`) and use the web pages under `/ui` (`web`, `fleet`) with a session.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -15,6 +16,12 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
+
+mod fleet;
+mod html;
+mod metrics;
+mod session;
+mod web;
 
 use super::admission::{Admission, Busy};
 use super::api::{ErrorBody, ErrorDetail, Health, Meta, ReviewDecision, is_submission_id};
@@ -45,6 +52,14 @@ pub struct CenterState {
     /// Mean time to judge one photo, in µs (a moving average), for `Retry-After`.
     judge_us: AtomicU64,
     doors: Doors,
+    /// How long each photo took to judge, for `/metrics`.
+    judge_times: metrics::JudgeTimes,
+    /// Reviewers logged in to the web pages.
+    sessions: session::Sessions,
+    /// A booth without a heartbeat for longer than this is silent.
+    silent_after: Duration,
+    /// Session cookies are marked `Secure` (the center is reached over TLS).
+    secure_cookies: bool,
 }
 
 impl CenterState {
@@ -69,7 +84,24 @@ impl CenterState {
             admission: Admission::new(judges, judges * 4),
             judge_us: AtomicU64::new(200_000),
             doors: Doors::default(),
+            judge_times: metrics::JudgeTimes::default(),
+            sessions: session::Sessions::default(),
+            silent_after: Duration::from_secs(10 * 60),
+            secure_cookies: false,
         }
+    }
+
+    /// Changes after how long without a heartbeat a booth is silent (default 10 minutes).
+    pub fn with_silent_after(mut self, silent_after: Duration) -> Self {
+        self.silent_after = silent_after;
+        self
+    }
+
+    /// Marks the web pages' session cookie `Secure`: for a center reached over HTTPS (its own
+    /// TLS, or a TLS proxy in front).
+    pub fn with_secure_cookies(mut self, secure: bool) -> Self {
+        self.secure_cookies = secure;
+        self
     }
 
     /// Changes how many connections the center holds and how long they may idle.
@@ -154,13 +186,27 @@ pub fn router(state: Arc<CenterState>) -> Router {
         .route("/v1/submissions/{id}", get(fetch))
         .route("/v1/review/pending", get(pending))
         .route("/v1/review/{id}", post(review))
+        .route("/v1/heartbeat", post(fleet::heartbeat))
+        .route("/metrics", get(metrics::metrics))
         .route_layer(middleware::from_fn_with_state(
             Arc::clone(&state),
             authorize,
         ));
+    // The web pages check their own session (a cookie, not a bearer token).
+    let pages = Router::new()
+        .route("/ui", get(web::home))
+        .route("/ui/", get(web::home))
+        .route("/ui/login", get(web::login_page).post(web::login))
+        .route("/ui/logout", post(web::logout))
+        .route("/ui/review", get(web::review_page))
+        .route("/ui/review/{id}", post(web::decide))
+        .route("/ui/photo/{id}", get(web::photo))
+        .route("/ui/lookup", get(web::lookup))
+        .route("/ui/fleet", get(fleet::page_of_fleet));
     Router::new()
         .route("/v1/health", get(health))
         .merge(guarded)
+        .merge(pages)
         .fallback(|| async { fail(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .method_not_allowed_fallback(|| async {
             fail(
@@ -382,6 +428,7 @@ async fn submit(
     })
     .await?;
     drop(permit);
+    state.judge_times.observe(started.elapsed());
     let took = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     let mean = state.judge_us.load(Ordering::Relaxed);
     state

@@ -61,7 +61,9 @@ pub(super) fn run(config_dir: Option<&Path>, args: &CenterArgs) -> anyhow::Resul
         tokens,
         config.cities.clone(),
         review,
-    );
+    )
+    .with_silent_after(std::time::Duration::from_secs(args.silent_after_min * 60))
+    .with_secure_cookies(tls.is_some() || args.insecure_http);
     let listener = std::net::TcpListener::bind(args.listen)
         .with_context(|| format!("--listen {}: cannot listen", args.listen))?;
     let center = RunningCenter::start(listener, Arc::new(state), tls)?;

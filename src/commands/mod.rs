@@ -9,6 +9,7 @@ pub use kiosk::{DEMO_PORTRAIT, demo_parts, outbox_path, start_reference_center};
 mod photo;
 mod photo_print;
 mod printer;
+mod status;
 
 use std::process::ExitCode;
 
@@ -29,6 +30,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Config(ConfigCommand::Pin) => config::pin(),
         Command::Center(args) => center::run(cli.config.as_deref(), &args),
         Command::Outbox(OutboxCommand::List { data, json }) => outbox::list(
+            cli.config.as_deref(),
+            data.as_deref().or(cli.data.as_deref()),
+            json,
+        ),
+        Command::Status { data, json } => status::run(
             cli.config.as_deref(),
             data.as_deref().or(cli.data.as_deref()),
             json,

@@ -387,6 +387,12 @@ impl KioskConfig {
                 "expected 1 to 1440 minutes",
             ));
         }
+        if !(10..=3600).contains(&c.heartbeat_s) {
+            return Err(Problem::invalid(
+                "center.heartbeat_s",
+                "expected 10 to 3600 seconds",
+            ));
+        }
         Ok(())
     }
 }

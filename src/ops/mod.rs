@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo_secrets;
 pub mod diagnostics;
 pub mod health;
+pub mod heartbeat;
 pub mod journal;
 mod locate;
 pub mod lockout;

@@ -95,7 +95,7 @@ impl Booth {
                 tracing::warn!(%error, "camera: the operator's choice not applied");
             }
         }
-        self.shell.keep_in(store);
+        self.shell.keep_in(store, dir);
         self.operator.data_dir = Some(dir.to_path_buf());
         Ok(self)
     }

@@ -18,6 +18,7 @@ fn every_subcommand_has_help() {
         vec!["config", "pin", "--help"],
         vec!["outbox", "list", "--help"],
         vec!["outbox", "retry", "--help"],
+        vec!["status", "--help"],
     ] {
         let (code, out, _) = parts(&run(&args));
         assert_eq!(code, 0, "{args:?}");
@@ -376,4 +377,41 @@ fn logs_into_a_file_or_a_pipe_carry_no_colour_codes() {
     let _ = child.kill();
     let _ = child.wait();
     assert!(line.contains("center: serving"), "{line:?}");
+}
+
+#[test]
+fn status_json_prints_the_booths_heartbeat_document() {
+    use idbooth::center::api::Heartbeat;
+    let config = util::shipped_config();
+    let data = tempfile::tempdir().expect("temp");
+    let store = idbooth::ops::OpsStore::open(data.path()).expect("store");
+    store.add("sessions", 3).expect("count");
+    drop(store);
+    let status = || {
+        let out = run(&[
+            "--config",
+            config.to_str().expect("utf-8"),
+            "status",
+            "--json",
+            "--data",
+            data.path().to_str().expect("utf-8"),
+        ]);
+        let (code, out, err) = parts(&out);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<Heartbeat>(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+    };
+    // No booth running: what its files tell, the devices unknown.
+    let offline = status();
+    assert!(!offline.running);
+    assert_eq!(offline.kiosk_id, util::config().kiosk.kiosk.id);
+    assert_eq!(offline.counters.get("sessions"), Some(&3));
+    assert_eq!(offline.health.camera, None);
+    assert_eq!(offline.versions.idbooth, env!("CARGO_PKG_VERSION"));
+    // A running booth's own latest document is the one printed, as it was sent.
+    let mut running = offline.clone();
+    running.running = true;
+    running.health.camera = Some("running".into());
+    running.health.outbox = 2;
+    idbooth::ops::heartbeat::write(data.path(), &running).expect("write");
+    assert_eq!(status(), running);
 }

@@ -8,6 +8,8 @@ mod util;
 mod booth_ui;
 mod camera;
 mod center;
+mod center_web;
+mod chromium;
 mod cli;
 mod config_check;
 mod faces;
