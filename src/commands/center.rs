@@ -25,7 +25,7 @@ pub(super) fn run(config_dir: Option<&Path>, args: &CenterArgs) -> anyhow::Resul
             args.listen
         );
     }
-    let config = Config::load(&resolve_dir(config_dir)?)?;
+    let config = Config::load_layers(&resolve_dir(config_dir)?)?;
     let tokens = match &args.tokens {
         Some(path) => Tokens::load(path)?,
         None => Tokens::single_kiosk(&config.kiosk.kiosk.id, &config.kiosk.center.token),

@@ -5,10 +5,12 @@
 //! This is the edge where files are read; the pure parsers live in `spec`.
 
 pub mod config;
+pub mod credentials;
 pub mod demo_secrets;
 pub mod diagnostics;
 pub mod health;
 pub mod journal;
+pub mod layers;
 mod locate;
 pub mod lockout;
 mod photo_health;
@@ -17,4 +19,5 @@ pub mod store;
 pub mod watchdog;
 
 pub use config::{Config, ConfigError, KioskConfig};
+pub use layers::Layers;
 pub use store::{Counter, OpsStore};
