@@ -117,6 +117,57 @@ impl Watchdog {
     }
 }
 
+/// Feeds `watchdog` for a server: every half timeout, `GET url` (the server's health route), and
+/// a ping only when it answered with a success within that time. A server that stops answering
+/// stops the pings and systemd restarts it. Runs until its task is dropped; without a watchdog
+/// it returns at once.
+pub async fn feed_while_answering(mut watchdog: Watchdog, url: reqwest::Url) {
+    let Some(every) = watchdog.interval() else {
+        return;
+    };
+    // reqwest is built without a default crypto provider: ring is ours.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    // The server's own address: its certificate may not name it, and nothing secret is sent.
+    let client = match reqwest::Client::builder()
+        .timeout(every)
+        .no_proxy()
+        .tls_danger_accept_invalid_certs(true)
+        .build()
+    {
+        Ok(client) => client,
+        Err(error) => {
+            tracing::error!(%error, "watchdog: no HTTP client; systemd will restart the service");
+            return;
+        }
+    };
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut answering = true;
+    loop {
+        ticks.tick().await;
+        let answer = client.get(url.clone()).send().await;
+        match answer.map(|r| r.status()) {
+            Ok(status) if status.is_success() => {
+                watchdog.ping();
+                if !answering {
+                    tracing::info!("watchdog: the server answers again");
+                }
+                answering = true;
+            }
+            outcome => {
+                if answering {
+                    let why = match outcome {
+                        Ok(status) => status.to_string(),
+                        Err(error) => error.to_string(),
+                    };
+                    tracing::warn!(%why, "watchdog: the server does not answer; not pinging");
+                }
+                answering = false;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,5 +253,41 @@ mod tests {
             count(200, &mut dog, true) >= 2,
             "and pings again when it runs"
         );
+    }
+
+    #[test]
+    fn a_server_that_does_not_answer_gets_no_ping() {
+        let (_dir, path, systemd) = systemd();
+        systemd
+            .set_read_timeout(Some(Duration::from_millis(50)))
+            .expect("timeout");
+        // A port nothing listens on: bound, then closed.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("port")
+            .port();
+        let url = reqwest::Url::parse(&format!("http://127.0.0.1:{port}/v1/health")).expect("url");
+        let dog = Watchdog::new(Some(path), Some(Duration::from_millis(100)));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let feeding = std::thread::spawn(move || {
+            runtime.block_on(async {
+                let _ = tokio::time::timeout(
+                    Duration::from_millis(400),
+                    feed_while_answering(dog, url),
+                )
+                .await;
+            });
+        });
+        let mut buf = [0u8; 64];
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_millis(500) {
+            if let Ok(n) = systemd.recv(&mut buf) {
+                panic!("pinged: {:?}", String::from_utf8_lossy(&buf[..n]));
+            }
+        }
+        feeding.join().expect("feeder");
     }
 }
