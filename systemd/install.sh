@@ -11,8 +11,8 @@ bash .ci/package
 deb=$(ls -t target/debian/idbooth_*_amd64.deb | head -n 1)
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "./$deb"
 
-idbooth config check
+idbooth config check --config /etc/idbooth
 echo "installed $deb. Set this booth's kiosk id, home city, center URL and a new PIN"
 echo "(idbooth config pin) in /etc/idbooth/kiosk.toml, the center token in"
 echo "/etc/credstore/idbooth-center-token (0600), then:"
-echo "idbooth config check --deployed && systemctl enable --now idbooth"
+echo "idbooth config check --deployed --config /etc/idbooth && systemctl enable --now idbooth"
