@@ -7,18 +7,33 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let cli = idbooth::cli::Cli::parse();
-    // Logs go to stderr (journald under systemd, see ops::journal); RUST_LOG overrides the
-    // default level.
+    // Logs go to the journal under systemd, else to stderr (see ops::journal); RUST_LOG
+    // overrides the default level.
     let default = if cli.command.is_none() {
         "info"
     } else {
         "warn"
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let under_journald = idbooth::ops::journal::stderr_is_journal();
+    if under_journald {
+        // Under systemd: each event to the journal's socket at its priority, its fields as
+        // journal fields prefixed F_ (`journalctl -u idbooth -o verbose` shows F_WHAT=,
+        // F_ERROR=, …; `journalctl F_WHY=…` selects), the module as TARGET=.
+        if let Ok(journald) = tracing_journald::layer() {
+            use tracing_subscriber::layer::SubscriberExt;
+            use tracing_subscriber::util::SubscriberInitExt;
+            tracing_subscriber::registry()
+                .with(filter)
+                .with(journald.with_syslog_identifier("idbooth".to_owned()))
+                .init();
+            return finish(idbooth::run(cli));
+        }
+    }
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
-    if idbooth::ops::journal::stderr_is_journal() {
+    if under_journald {
         // Under systemd: no colours, no time (the journal stamps lines), the priority in front.
         logs.with_ansi(false)
             .event_format(idbooth::ops::journal::Priority(
@@ -30,7 +45,12 @@ fn main() -> ExitCode {
         use std::io::IsTerminal;
         logs.with_ansi(std::io::stderr().is_terminal()).init();
     }
-    match idbooth::run(cli) {
+    finish(idbooth::run(cli))
+}
+
+/// The exit status; an error printed as one line.
+fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
+    match result {
         Ok(code) => code,
         Err(error) => {
             if is_broken_pipe(&error) {

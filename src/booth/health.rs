@@ -1,7 +1,8 @@
 //! The booth's health: once a second, whether it can take new sessions (camera delivering,
 //! printer ready, center answering) and the center slot of the maintenance screen; the printer
 //! asked for its status on its own thread; the printer trouble screen told when the printer is
-//! back; camera faults counted.
+//! back; camera faults counted; what an operator must act on told to systemd (`STATUS=`, the
+//! line `systemctl status idbooth` shows).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -12,6 +13,7 @@ use super::{Shell, lock};
 use crate::camera::CameraState;
 use crate::i18n::{Language, Message};
 use crate::ops::health::{CenterHealth, PhotoHealth};
+use crate::ops::watchdog::Notifier;
 use crate::ops::{self, Counter};
 use crate::receipt::{PrintError, Printer, serial};
 use crate::session::{Event, Flow};
@@ -40,6 +42,68 @@ pub(super) struct Health {
     pub(super) data_dir: Option<std::path::PathBuf>,
     /// When the last heartbeat was made.
     beat: Option<Instant>,
+    /// systemd's status line.
+    status: StatusLine,
+}
+
+/// The `STATUS=` line last sent to systemd, sent again only when it changes.
+#[derive(Debug)]
+struct StatusLine {
+    systemd: Notifier,
+    last: Option<String>,
+}
+
+impl Default for StatusLine {
+    fn default() -> StatusLine {
+        StatusLine {
+            systemd: Notifier::from_env(),
+            last: None,
+        }
+    }
+}
+
+impl StatusLine {
+    fn set(&mut self, line: String) {
+        if self.last.as_ref() != Some(&line) {
+            self.systemd.status(&line);
+            self.last = Some(line);
+        }
+    }
+}
+
+/// The booth's state in an operator's words, for `systemctl status`: "in service", or "out of
+/// service: " and what to fix (English: the journal and the status line are the operator's, not
+/// the applicant's). No applicant data.
+pub(super) fn operator_status(
+    camera: &CameraState,
+    camera_ok: bool,
+    printer: Option<&PrinterStatus>,
+    center_error: Option<&str>,
+) -> String {
+    let mut problems = Vec::new();
+    if !camera_ok {
+        problems.push(match camera {
+            CameraState::Lost(why) => format!("camera lost ({why})"),
+            CameraState::Stalled => "camera stalled: no frames".to_owned(),
+            CameraState::Opening | CameraState::Running => "camera reopening".to_owned(),
+        });
+    }
+    match printer {
+        Some(Err(error)) => problems.push(error.to_string()),
+        Some(Ok(status)) if !status.ready() => problems.push(format!(
+            "printer: {}",
+            status.problem().unwrap_or("not ready")
+        )),
+        _ => {}
+    }
+    if let Some(error) = center_error {
+        problems.push(format!("center unreachable ({error})"));
+    }
+    if problems.is_empty() {
+        "in service".to_owned()
+    } else {
+        format!("out of service: {}", problems.join("; "))
+    }
 }
 
 impl Shell {
@@ -85,10 +149,18 @@ impl Shell {
             CameraState::Opening => self.health.camera_fault != Some(true),
             CameraState::Stalled | CameraState::Lost(_) => false,
         };
-        let printer_ok = lock(&self.health.printer)
+        let printer = lock(&self.health.printer).clone();
+        let printer_ok = printer
             .as_ref()
             .is_none_or(|s| s.as_ref().is_ok_and(|s| s.ready()));
         let ok = camera_ok && printer_ok && reachable;
+        let center_error = center.contact.as_ref().and_then(|c| c.error.as_deref());
+        self.health.status.set(operator_status(
+            &self.parts.camera.status().state,
+            camera_ok,
+            printer.as_ref(),
+            center_error,
+        ));
         if ok == self.session.serviceable() {
             return None;
         }
@@ -240,5 +312,41 @@ fn spawn_printer_watch(
         });
     if let Err(error) = spawned {
         tracing::error!(%error, "printer watch: cannot start");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_status_line_names_what_to_fix() {
+        let paper_out = Ok(serial::Status {
+            online: false,
+            paper_out: true,
+            ..serial::Status::default()
+        });
+        assert_eq!(
+            operator_status(&CameraState::Running, true, Some(&paper_out), None),
+            "out of service: printer: paper out: load a new roll"
+        );
+        let lost = CameraState::Lost("no such device".to_owned());
+        assert_eq!(
+            operator_status(&lost, false, None, Some("connection refused")),
+            "out of service: camera lost (no such device); center unreachable (connection refused)"
+        );
+        let offline: PrinterStatus = Err(PrintError::Offline("/dev/idbooth-printer".to_owned()));
+        assert!(
+            operator_status(&CameraState::Running, true, Some(&offline), None)
+                .contains("printer: offline")
+        );
+        let ready = Ok(serial::Status {
+            online: true,
+            ..serial::Status::default()
+        });
+        assert_eq!(
+            operator_status(&CameraState::Running, true, Some(&ready), None),
+            "in service"
+        );
     }
 }

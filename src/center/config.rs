@@ -8,7 +8,9 @@ use serde::Deserialize;
 pub struct CenterConfig {
     /// Base URL; HTTPS, or plain HTTP on loopback only.
     pub url: String,
-    /// Bearer token of this kiosk.
+    /// Bearer token of this kiosk. Optional in the file: the systemd credential `center-token`
+    /// takes its place (see `ops::credentials`).
+    #[serde(default)]
     pub token: String,
     /// Connect timeout.
     pub connect_timeout_ms: u64,

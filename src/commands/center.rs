@@ -1,4 +1,6 @@
-//! `idbooth center`: the reference detection center, until SIGINT or SIGTERM.
+//! `idbooth center`: the reference detection center, until SIGINT or SIGTERM. Under systemd it
+//! says `READY=1` once it listens, and feeds the unit's watchdog only while its own health route
+//! answers.
 
 use std::io::Write;
 use std::path::Path;
@@ -13,7 +15,9 @@ use crate::center::server::{CenterState, RunningCenter, TlsPem};
 use crate::center::tokens::Tokens;
 use crate::cli::{CenterArgs, ReviewMode};
 use crate::ops::config::{Config, resolve_dir};
+use crate::ops::credentials::{self, CENTER_TOKENS};
 use crate::ops::demo_secrets::DEMO_TOKEN;
+use crate::ops::watchdog::{Notifier, Watchdog, feed_while_answering};
 
 /// Serves until asked to stop.
 pub(super) fn run(config_dir: Option<&Path>, args: &CenterArgs) -> anyhow::Result<ExitCode> {
@@ -25,10 +29,12 @@ pub(super) fn run(config_dir: Option<&Path>, args: &CenterArgs) -> anyhow::Resul
             args.listen
         );
     }
-    let config = Config::load(&resolve_dir(config_dir)?)?;
-    let tokens = match &args.tokens {
-        Some(path) => Tokens::load(path)?,
-        None => Tokens::single_kiosk(&config.kiosk.kiosk.id, &config.kiosk.center.token),
+    let config = Config::load_layers(&resolve_dir(config_dir)?)?;
+    // --tokens, else the unit's credential `tokens`, else this folder's own kiosk and token.
+    let tokens = match (&args.tokens, credentials::read(CENTER_TOKENS)?) {
+        (Some(path), _) => Tokens::load(path)?,
+        (None, Some(credential)) => Tokens::load(&credential.path)?,
+        (None, None) => Tokens::single_kiosk(&config.kiosk.kiosk.id, &config.kiosk.center.token),
     };
     // The demo's kiosk token is in the README: beyond loopback anyone could upload with it.
     if !args.listen.ip().is_loopback() && tokens.caller(DEMO_TOKEN).is_some() {
@@ -70,16 +76,22 @@ pub(super) fn run(config_dir: Option<&Path>, args: &CenterArgs) -> anyhow::Resul
     // One line on stdout, for people and for scripts that listen on port 0.
     writeln!(std::io::stdout().lock(), "listening on {}", center.url())?;
     tracing::info!(url = %center.url(), "center: serving");
+    let watchdog = Watchdog::from_env();
+    watchdog.ready();
+    Notifier::from_env().status(&format!("serving on {}", center.url()));
+    let health = reqwest::Url::parse(&center.url())?.join("/v1/health")?;
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async {
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        let feeding = tokio::spawn(feed_while_answering(watchdog, health));
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {}
             _ = term.recv() => {}
         }
+        feeding.abort();
         anyhow::Ok(())
     })?;
     tracing::info!("center: stopping");

@@ -15,18 +15,18 @@ use crate::ops::pin;
 /// the error.
 pub(super) fn check(flag: Option<&Path>, deployed: bool) -> anyhow::Result<ExitCode> {
     let dir = resolve_dir(flag)?;
-    let config = Config::load(&dir)?;
+    let config = Config::load_layers(&dir)?;
     crate::vision::load_detector()?;
     crate::vision::mesh::nets()?;
     let secrets = DemoSecrets::of(&config.kiosk);
     if !secrets.none() {
         if deployed {
-            bail!("{}: {secrets}", dir.display());
+            bail!("{}: {secrets}", dir);
         }
         writeln!(
             std::io::stderr().lock(),
             "idbooth: warning: {}: {secrets}; the booth refuses to start with them (only --demo runs)",
-            dir.display()
+            dir
         )?;
     }
     // A text missing in a language shows the base language's there: a warning while a
@@ -51,14 +51,36 @@ pub(super) fn check(flag: Option<&Path>, deployed: bool) -> anyhow::Result<ExitC
     writeln!(
         std::io::stdout().lock(),
         "config ok: {} — kiosk {} in {home}, {} documents ({}), {} cities, languages {}; face model ok",
-        dir.display(),
+        dir,
         config.kiosk.kiosk.id,
         config.documents.all().len(),
         config.documents.ids(),
         config.cities.all().len(),
         languages.join(", "),
     )?;
+    sources(&config)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Which file each file and each overridden value came from.
+fn sources(config: &Config) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    for (name, paths) in &config.sources.files {
+        let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        let how = if paths.len() > 1 {
+            " (merged key by key, later over earlier)"
+        } else {
+            ""
+        };
+        writeln!(out, "  {name}: {}{how}", list.join(", "))?;
+    }
+    for (key, path) in &config.sources.overrides {
+        writeln!(out, "    {key}: {}", path.display())?;
+    }
+    if let Some(path) = &config.sources.token {
+        writeln!(out, "  center.token: {}", path.display())?;
+    }
+    Ok(())
 }
 
 /// Reads a PIN and prints its argon2id hash for `[operator] pin_hash`.

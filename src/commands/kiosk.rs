@@ -37,7 +37,7 @@ pub(super) fn run(
     data: Option<&Path>,
     demo: bool,
 ) -> anyhow::Result<ExitCode> {
-    let config = Arc::new(Config::load(&resolve_dir(config_dir)?)?);
+    let config = Arc::new(Config::load_layers(&resolve_dir(config_dir)?)?);
     if !demo {
         // Anyone who read the README knows the demo's PIN: a real booth does not start with it.
         let secrets = DemoSecrets::of(&config.kiosk);

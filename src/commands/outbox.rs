@@ -16,7 +16,7 @@ fn data_dir(
     config_dir: Option<&Path>,
     data: Option<&Path>,
 ) -> anyhow::Result<(Config, std::path::PathBuf)> {
-    let config = Config::load(&resolve_dir(config_dir)?)?;
+    let config = Config::load_layers(&resolve_dir(config_dir)?)?;
     let dir = data.map_or_else(|| config.data_dir(), Path::to_path_buf);
     Ok((config, dir))
 }

@@ -15,7 +15,7 @@ use crate::vision::{FaceDetector, assess_still};
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 fn load(config: Option<&Path>) -> anyhow::Result<Config> {
-    Ok(Config::load(&resolve_dir(config)?)?)
+    Ok(Config::load_layers(&resolve_dir(config)?)?)
 }
 
 pub(super) fn spec<'c>(config: &'c Config, id: &str) -> anyhow::Result<&'c Spec> {

@@ -19,7 +19,7 @@ pub(super) fn run(
     printer: Option<&str>,
     copies: Option<u32>,
 ) -> anyhow::Result<ExitCode> {
-    let config = Config::load(&resolve_dir(config_dir)?)?;
+    let config = Config::load_layers(&resolve_dir(config_dir)?)?;
     let spec = super::photo::spec(&config, document)?;
     let (jpeg, _) = super::photo::read_image(photo)?;
     if !jpeg.starts_with(&[0xFF, 0xD8]) {

@@ -30,7 +30,7 @@ fn printer(config: &Config, port: Option<&str>) -> SerialPrinter {
 
 /// Prints the printer's status; exit 0 when ready, 1 when it has a problem.
 pub(super) fn status(config_dir: Option<&Path>, port: Option<&str>) -> anyhow::Result<ExitCode> {
-    let config = Config::load(&resolve_dir(config_dir)?)?;
+    let config = Config::load_layers(&resolve_dir(config_dir)?)?;
     let status = printer(&config, port).status()?;
     let mut out = std::io::stdout().lock();
     let flag = |b: bool| if b { "yes" } else { "no" };
@@ -54,7 +54,7 @@ pub(super) fn status(config_dir: Option<&Path>, port: Option<&str>) -> anyhow::R
 
 /// Prints a test receipt and waits for the printer's confirmation.
 pub(super) fn test(config_dir: Option<&Path>, port: Option<&str>) -> anyhow::Result<ExitCode> {
-    let config = Config::load(&resolve_dir(config_dir)?)?;
+    let config = Config::load_layers(&resolve_dir(config_dir)?)?;
     let job = sample_receipt()
         .with_layout(&config.receipts)
         .escpos(Profile::from_config(&config.kiosk.printer));
@@ -72,7 +72,7 @@ pub(super) fn render(
     format: ReceiptFormat,
     output: &Path,
 ) -> anyhow::Result<ExitCode> {
-    let config = Config::load(&resolve_dir(config_dir)?)?;
+    let config = Config::load_layers(&resolve_dir(config_dir)?)?;
     let profile = Profile::from_config(&config.kiosk.printer);
     let (receipt, photo) = match submission {
         None => (sample_receipt(), sample_photo()),
@@ -151,7 +151,7 @@ pub(super) fn sheet(
     copies: Option<u32>,
     output: &Path,
 ) -> anyhow::Result<ExitCode> {
-    let config = Config::load(&resolve_dir(config_dir)?)?;
+    let config = Config::load_layers(&resolve_dir(config_dir)?)?;
     let spec = super::photo::spec(&config, document)?;
     let (_, image) = super::photo::read_image(photo)?;
     let pdf = photo_sheet(

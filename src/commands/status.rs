@@ -22,7 +22,7 @@ pub(super) fn run(
     data: Option<&Path>,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let config = Config::load(&resolve_dir(config_dir)?)?;
+    let config = Config::load_layers(&resolve_dir(config_dir)?)?;
     let dir = data.map_or_else(|| config.data_dir(), Path::to_path_buf);
     // Two beats missed: the booth has stopped, and what it said of its devices is stale.
     let fresh = Duration::from_secs(config.kiosk.center.heartbeat_s * 2 + 5);

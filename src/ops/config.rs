@@ -1,13 +1,16 @@
 //! The booth's configuration: `kiosk.toml`, `documents.toml`, `cities.toml`,
-//! `guidance.toml` and (optional) `receipts.toml` in one folder,
-//! loaded, validated and cross-checked. Every problem comes back as one line naming the file,
-//! the line, the key and what is wrong.
+//! `guidance.toml` and (optional) `receipts.toml`, in one folder or in layers (the shipped data
+//! under the site's overrides, see [`Layers`]), loaded, validated and cross-checked. Every
+//! problem comes back as one line naming the file, the line, the key and what is wrong. The
+//! center token may come from a systemd credential instead of `kiosk.toml`.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::credentials::{self, CENTER_TOKEN, CredentialError};
+use super::layers::{Layers, SITE_DIR, leaf_keys, merge};
 use super::locate::{key_at, line_of, span_of};
 use super::pin;
 use crate::camera::CameraConfig;
@@ -48,6 +51,9 @@ pub enum ConfigError {
         /// Why it could not be read (not a `source`: the line above already says it).
         error: std::io::Error,
     },
+    /// The center token's credential cannot be read.
+    #[error("{0}")]
+    Credential(#[from] CredentialError),
     /// A value is wrong; the line is where it stands (or its table, when it is missing).
     #[error("{}:{line}: {}{message}", path.display(), key.as_deref().map(|k| format!("{k}: ")).unwrap_or_default())]
     Invalid {
@@ -148,6 +154,18 @@ pub struct KioskConfig {
     /// `[voice]` (optional: silent without it).
     #[serde(default)]
     pub voice: VoiceConfig,
+}
+
+/// A kiosk token the center can take: at least 16 characters, none a space or a control.
+fn check_token(token: &str) -> Result<(), &'static str> {
+    if token.len() < 16
+        || token
+            .chars()
+            .any(|ch| ch.is_whitespace() || ch.is_control())
+    {
+        return Err("the kiosk token must be at least 16 characters without spaces");
+    }
+    Ok(())
 }
 
 const BAUDS: [u32; 8] = [9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600];
@@ -335,16 +353,7 @@ impl KioskConfig {
                 ));
             }
         }
-        if c.token.len() < 16
-            || c.token
-                .chars()
-                .any(|ch| ch.is_whitespace() || ch.is_control())
-        {
-            return Err(Problem::invalid(
-                "center.token",
-                "the kiosk token must be at least 16 characters without spaces",
-            ));
-        }
+        check_token(&c.token).map_err(|why| Problem::invalid("center.token", why))?;
         if !(100..=60_000).contains(&c.connect_timeout_ms) {
             return Err(Problem::invalid(
                 "center.connect_timeout_ms",
@@ -397,11 +406,15 @@ impl KioskConfig {
     }
 }
 
-/// Everything in the config folder, validated together.
+/// Everything in the config folders, validated together.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The folder it came from.
+    /// The site's folder (the last layer).
     pub dir: PathBuf,
+    /// The folders it came from.
+    pub layers: Layers,
+    /// Which file each file and value came from.
+    pub sources: Sources,
     /// `kiosk.toml`.
     pub kiosk: KioskConfig,
     /// `documents.toml`.
@@ -415,23 +428,45 @@ pub struct Config {
     pub receipts: Layouts,
 }
 
-/// Picks the config folder: `--config DIR`, else `$IDBOOTH_CONFIG`, else `./kiosk-config`, else
-/// `/etc/idbooth`.
-pub fn resolve_dir(flag: Option<&Path>) -> Result<PathBuf, ConfigError> {
-    if let Some(dir) = flag {
-        return Ok(dir.to_path_buf());
+/// Where the config's files and values came from, for `idbooth config check`.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// Each file read, by name; for `kiosk.toml`, every layer's, lowest first.
+    pub files: Vec<(&'static str, Vec<PathBuf>)>,
+    /// The keys of `kiosk.toml` that a later layer sets, and the file that set each.
+    pub overrides: Vec<(String, PathBuf)>,
+    /// Where `[center] token` came from: a credential or a `kiosk.toml`.
+    pub token: Option<PathBuf>,
+}
+
+/// Picks the config folders: `--config DIRS`, else `$IDBOOTH_CONFIG`, else `./kiosk-config`,
+/// else `/usr/share/idbooth:/etc/idbooth`. DIRS is one folder or several separated by `:`, the
+/// later over the earlier; a lone `/etc/idbooth` means the installed layout, the shipped
+/// `/usr/share/idbooth` under it.
+pub fn resolve_dir(flag: Option<&Path>) -> Result<Layers, ConfigError> {
+    let given = flag
+        .map(|f| f.as_os_str().to_owned())
+        .or_else(|| std::env::var_os(CONFIG_ENV).filter(|v| !v.is_empty()));
+    if let Some(value) = given {
+        return match Layers::parse(&value) {
+            Some(layers) if layers.dirs() == [PathBuf::from(SITE_DIR)] => {
+                Ok(Layers::installed(Path::new(SITE_DIR)))
+            }
+            Some(layers) => Ok(layers),
+            None => Err(ConfigError::NotFound {
+                tried: format!("{value:?}"),
+            }),
+        };
     }
-    if let Some(dir) = std::env::var_os(CONFIG_ENV).filter(|v| !v.is_empty()) {
-        return Ok(PathBuf::from(dir));
+    if Path::new("kiosk-config/kiosk.toml").is_file() {
+        return Ok(Layers::single(Path::new("kiosk-config")));
     }
-    let candidates = [PathBuf::from("kiosk-config"), PathBuf::from("/etc/idbooth")];
-    candidates
-        .iter()
-        .find(|dir| dir.join("kiosk.toml").is_file())
-        .cloned()
-        .ok_or_else(|| ConfigError::NotFound {
-            tried: format!("${CONFIG_ENV}, ./kiosk-config, /etc/idbooth"),
-        })
+    if Path::new(SITE_DIR).join("kiosk.toml").is_file() {
+        return Ok(Layers::installed(Path::new(SITE_DIR)));
+    }
+    Err(ConfigError::NotFound {
+        tried: format!("${CONFIG_ENV}, ./kiosk-config, {SITE_DIR}"),
+    })
 }
 
 /// A file's text, remembered so errors can name its lines.
@@ -441,8 +476,16 @@ struct Source {
 }
 
 impl Source {
-    fn read(dir: &Path, name: &str) -> Result<Self, ConfigError> {
-        let path = dir.join(name);
+    /// The file `name` of the last layer that has it (a missing one is named in the site's).
+    fn read_layered(layers: &Layers, name: &str) -> Result<Self, ConfigError> {
+        Source::read_path(
+            layers
+                .find(name)
+                .unwrap_or_else(|| layers.site().join(name)),
+        )
+    }
+
+    fn read_path(path: PathBuf) -> Result<Self, ConfigError> {
         let text = std::fs::read_to_string(&path).map_err(|error| ConfigError::Read {
             path: path.clone(),
             error,
@@ -450,9 +493,9 @@ impl Source {
         Ok(Source { path, text })
     }
 
-    /// The file, or `None` when it does not exist.
-    fn read_optional(dir: &Path, name: &str) -> Result<Option<Self>, ConfigError> {
-        match Source::read(dir, name) {
+    /// The file of the last layer that has it, or `None` when none has it.
+    fn read_optional(layers: &Layers, name: &str) -> Result<Option<Self>, ConfigError> {
+        match Source::read_layered(layers, name) {
             Err(ConfigError::Read { error, .. })
                 if error.kind() == std::io::ErrorKind::NotFound =>
             {
@@ -487,25 +530,172 @@ impl Source {
     }
 }
 
-impl Config {
-    /// Loads and validates the files of `dir`, then checks that they agree: the home city, every
-    /// per-city validity and every receipt layout name a real city, and layouts real documents.
-    pub fn load(dir: &Path) -> Result<Self, ConfigError> {
-        if !dir.is_dir() {
-            return Err(ConfigError::NoFolder {
-                dir: dir.to_path_buf(),
+/// `kiosk.toml` of every layer, merged key by key.
+struct KioskFiles {
+    /// Each layer's file, lowest first; never empty.
+    files: Vec<Source>,
+    /// The merged text (the one file's own when there is one).
+    merged: String,
+    /// Its leaf keys that a later layer set, and the file.
+    overrides: Vec<(String, PathBuf)>,
+}
+
+impl KioskFiles {
+    fn read(layers: &Layers) -> Result<Self, ConfigError> {
+        let mut files = Vec::new();
+        for path in layers.all_with("kiosk.toml") {
+            files.push(Source::read_path(path)?);
+        }
+        let Some(first) = files.first() else {
+            return Err(ConfigError::Read {
+                path: layers.site().join("kiosk.toml"),
+                error: std::io::ErrorKind::NotFound.into(),
+            });
+        };
+        if files.len() == 1 {
+            let merged = first.text.clone();
+            return Ok(KioskFiles {
+                files,
+                merged,
+                overrides: Vec::new(),
             });
         }
-        let kiosk_src = Source::read(dir, "kiosk.toml")?;
-        let docs_src = Source::read(dir, "documents.toml")?;
-        let cities_src = Source::read(dir, "cities.toml")?;
-        let guidance_src = Source::read(dir, "guidance.toml")?;
+        let mut table = toml::Table::new();
+        let mut overrides: Vec<(String, PathBuf)> = Vec::new();
+        for (i, src) in files.iter().enumerate() {
+            let layer: toml::Table = toml::from_str(&src.text).map_err(|e| src.error(e.into()))?;
+            if i > 0 {
+                for key in leaf_keys(&layer) {
+                    overrides.retain(|(k, _)| *k != key);
+                    overrides.push((key, src.path.clone()));
+                }
+            }
+            merge(&mut table, layer);
+        }
+        let merged = toml::to_string(&table).map_err(|e| ConfigError::Invalid {
+            path: layers.site().join("kiosk.toml"),
+            line: 1,
+            key: None,
+            message: format!("cannot merge the layers: {e}"),
+        })?;
+        Ok(KioskFiles {
+            files,
+            merged,
+            overrides,
+        })
+    }
+
+    /// The last file where `key`, or the nearest table holding it, stands.
+    fn origin(&self, key: &str) -> &Source {
+        let mut key = key;
+        loop {
+            if let Some(src) = self
+                .files
+                .iter()
+                .rev()
+                .find(|s| span_of(&s.text, key).is_some())
+            {
+                return src;
+            }
+            match key.rsplit_once('.') {
+                Some((table, _)) => key = table,
+                None => return self.site(),
+            }
+        }
+    }
+
+    fn site(&self) -> &Source {
+        // Never empty: `read` fails first.
+        &self.files[self.files.len() - 1]
+    }
+
+    /// Places a problem of the merged file on the line of the file that set the key.
+    fn error(&self, problem: Problem) -> ConfigError {
+        if self.files.len() == 1 {
+            return self.site().error(problem);
+        }
+        let (key, message) = match problem {
+            Problem::Syntax { message, span } => {
+                (span.and_then(|s| key_at(&self.merged, s.start)), message)
+            }
+            Problem::Invalid { key, message } => (Some(key), message),
+        };
+        match key {
+            Some(key) => self.origin(&key).error(Problem::invalid(key, message)),
+            None => self.site().error(Problem::Syntax {
+                message,
+                span: None,
+            }),
+        }
+    }
+}
+
+impl Config {
+    /// Loads and validates the files of `dir`, then checks that they agree (see
+    /// [`Config::load_layers`]).
+    pub fn load(dir: &Path) -> Result<Self, ConfigError> {
+        Config::load_layers(&Layers::single(dir))
+    }
+
+    /// Loads and validates the files of the layers, the center token from
+    /// `$CREDENTIALS_DIRECTORY` when systemd passed one, then checks that they agree: the home
+    /// city, every per-city validity and every receipt layout name a real city, and layouts real
+    /// documents.
+    pub fn load_layers(layers: &Layers) -> Result<Self, ConfigError> {
+        Config::load_with(layers, credentials::directory().as_deref())
+    }
+
+    /// As [`Config::load_layers`], with the credentials in `credentials`.
+    pub fn load_with(layers: &Layers, credentials: Option<&Path>) -> Result<Self, ConfigError> {
+        for dir in layers.dirs() {
+            if !dir.is_dir() {
+                return Err(ConfigError::NoFolder { dir: dir.clone() });
+            }
+        }
+        let kiosk_files = KioskFiles::read(layers)?;
+        let docs_src = Source::read_layered(layers, "documents.toml")?;
+        let cities_src = Source::read_layered(layers, "cities.toml")?;
+        let guidance_src = Source::read_layered(layers, "guidance.toml")?;
 
         let cities = Cities::from_toml(&cities_src.text).map_err(|p| cities_src.error(p))?;
         let documents = Documents::from_toml(&docs_src.text).map_err(|p| docs_src.error(p))?;
-        let mut kiosk = KioskConfig::from_toml(&kiosk_src.text).map_err(|p| kiosk_src.error(p))?;
+        let mut kiosk: KioskConfig =
+            toml::from_str(&kiosk_files.merged).map_err(|e| kiosk_files.error(e.into()))?;
+        let credential = match credentials {
+            Some(dir) => credentials::read_in(dir, CENTER_TOKEN)?,
+            None => None,
+        };
+        let token_from = match credential {
+            Some(credential) => {
+                kiosk.center.token = credential.text;
+                if let Err(why) = check_token(&kiosk.center.token) {
+                    return Err(ConfigError::Invalid {
+                        path: credential.path,
+                        line: 1,
+                        key: Some("center.token".to_owned()),
+                        message: why.to_owned(),
+                    });
+                }
+                credential.path
+            }
+            None if kiosk.center.token.is_empty() => {
+                let why = format!(
+                    "no center token: neither the credential {} (LoadCredential=) nor [center] \
+                     token in kiosk.toml has one",
+                    credentials.map_or_else(
+                        || credentials::display_path(CENTER_TOKEN),
+                        |d| d.join(CENTER_TOKEN).display().to_string()
+                    )
+                );
+                return Err(kiosk_files.error(Problem::invalid("center.token", why)));
+            }
+            None => kiosk_files.origin("center.token").path.clone(),
+        };
+        kiosk.validate().map_err(|p| kiosk_files.error(p))?;
+        let kiosk_src = kiosk_files.origin("center.ca_file");
         if let Some(ca) = &kiosk.center.ca_file {
-            let path = dir.join(ca);
+            // Relative to the folder of the file that names it.
+            let path = kiosk_src.path.parent().unwrap_or(layers.site()).join(ca);
             if !path.is_file() {
                 let why = format!("{} is not a file", path.display());
                 return Err(kiosk_src.error(Problem::invalid("center.ca_file", why)));
@@ -517,7 +707,7 @@ impl Config {
 
         if cities.get(&kiosk.kiosk.home_city).is_none() {
             let why = cities.explain_not_a_city(&kiosk.kiosk.home_city);
-            return Err(kiosk_src.error(Problem::invalid("kiosk.home_city", why)));
+            return Err(kiosk_files.error(Problem::invalid("kiosk.home_city", why)));
         }
         for spec in documents.all() {
             for code in spec.validity_days_by_city.keys() {
@@ -537,13 +727,13 @@ impl Config {
                         "unknown document {id:?}; expected one of: {}",
                         documents.ids()
                     );
-                    return Err(kiosk_src.error(Problem::invalid(key, why)));
+                    return Err(kiosk_files.error(Problem::invalid(key, why)));
                 };
                 let fit = crate::receipt::pdf::sheet_capacity(spec.print_mm);
                 if *copies > fit {
                     let why =
                         format!("{copies} photos of {id} do not fit on the sheet; 0 to {fit}");
-                    return Err(kiosk_src.error(Problem::invalid(key, why)));
+                    return Err(kiosk_files.error(Problem::invalid(key, why)));
                 }
             }
         }
@@ -558,7 +748,9 @@ impl Config {
                 return Err(docs_src.error(Problem::invalid(key, why)));
             }
         }
-        let receipts = match Source::read_optional(dir, "receipts.toml")? {
+        let receipts_src = Source::read_optional(layers, "receipts.toml")?;
+        let receipts_path = receipts_src.as_ref().map(|s| s.path.clone());
+        let receipts = match receipts_src {
             None => Layouts::default(),
             Some(src) => {
                 let layouts = Layouts::from_toml(&src.text).map_err(|p| src.error(p))?;
@@ -578,8 +770,26 @@ impl Config {
                 layouts
             }
         };
+        let mut files: Vec<(&'static str, Vec<PathBuf>)> = vec![
+            (
+                "kiosk.toml",
+                kiosk_files.files.iter().map(|s| s.path.clone()).collect(),
+            ),
+            ("documents.toml", vec![docs_src.path.clone()]),
+            ("cities.toml", vec![cities_src.path.clone()]),
+            ("guidance.toml", vec![guidance_src.path.clone()]),
+        ];
+        if let Some(path) = receipts_path {
+            files.push(("receipts.toml", vec![path]));
+        }
         Ok(Config {
-            dir: dir.to_path_buf(),
+            dir: layers.site().to_path_buf(),
+            layers: layers.clone(),
+            sources: Sources {
+                files,
+                overrides: kiosk_files.overrides,
+                token: Some(token_from),
+            },
             kiosk,
             documents,
             cities,

@@ -111,9 +111,17 @@ pub fn gather(
     uptime_s: u64,
     problems: Vec<String>,
 ) -> Result<Bundle, DiagnosticsError> {
-    let kiosk_toml = std::fs::read_to_string(config.dir.join("kiosk.toml"))
-        .ok()
-        .and_then(|t| t.parse::<toml::Table>().ok())
+    // kiosk.toml as the booth runs it: every layer's, merged.
+    let kiosk_toml = config
+        .layers
+        .all_with("kiosk.toml")
+        .iter()
+        .filter_map(|path| std::fs::read_to_string(path).ok())
+        .filter_map(|t| t.parse::<toml::Table>().ok())
+        .reduce(|mut base, over| {
+            super::layers::merge(&mut base, over);
+            base
+        })
         .map(|table| {
             let mut value = toml::Value::Table(table);
             redact(&mut value);
@@ -123,7 +131,11 @@ pub fn gather(
     let config_files = ["documents.toml", "cities.toml", "guidance.toml"]
         .iter()
         .map(|name| {
-            let size = std::fs::metadata(config.dir.join(name)).map_or(0, |m| m.len());
+            let size = config
+                .layers
+                .find(name)
+                .and_then(|path| std::fs::metadata(path).ok())
+                .map_or(0, |m| m.len());
             ((*name).to_owned(), size)
         })
         .collect();

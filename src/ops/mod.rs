@@ -5,11 +5,13 @@
 //! This is the edge where files are read; the pure parsers live in `spec`.
 
 pub mod config;
+pub mod credentials;
 pub mod demo_secrets;
 pub mod diagnostics;
 pub mod health;
 pub mod heartbeat;
 pub mod journal;
+pub mod layers;
 mod locate;
 pub mod lockout;
 mod photo_health;
@@ -18,4 +20,5 @@ pub mod store;
 pub mod watchdog;
 
 pub use config::{Config, ConfigError, KioskConfig};
+pub use layers::Layers;
 pub use store::{Counter, OpsStore};

@@ -430,3 +430,170 @@ fn receipt_layouts_are_checked_against_documents_and_cities() {
     std::fs::remove_file(dir.path().join("receipts.toml")).expect("remove");
     assert_eq!(check(dir.path()).0, 0);
 }
+
+/// A shipped folder (a copy of kiosk-config) under a site folder, as `--config SHIPPED:SITE`.
+fn layered(site_files: &[(&str, &str)]) -> (tempfile::TempDir, tempfile::TempDir, String) {
+    let shipped = config_copy();
+    let site = tempfile::tempdir().expect("temp");
+    for (name, text) in site_files {
+        std::fs::write(site.path().join(name), text).expect("write");
+    }
+    let joined = std::env::join_paths([shipped.path(), site.path()]).expect("join");
+    let arg = joined.to_str().expect("utf-8").to_owned();
+    (shipped, site, arg)
+}
+
+/// The site's kiosk.toml overrides the shipped one key by key, a site's data table replaces the
+/// shipped one whole, and `config check` names where each file and each overridden key came from.
+#[test]
+fn the_site_folder_overrides_the_shipped_one() {
+    // The shipped documents.toml less one document: the site's replaces the shipped one whole.
+    let documents = std::fs::read_to_string(shipped_config().join("documents.toml")).expect("read");
+    let mut table: toml::Table = toml::from_str(&documents).expect("toml");
+    let docs = table
+        .get_mut("documents")
+        .and_then(toml::Value::as_table_mut)
+        .expect("[documents]");
+    let shipped_count = docs.len();
+    assert!(
+        docs.remove("us_visa").is_some(),
+        "the shipped file has us_visa"
+    );
+    let fewer = toml::to_string(&table).expect("toml");
+    let (shipped, site, arg) = layered(&[
+        (
+            "kiosk.toml",
+            "[kiosk]\nid = \"SITE-042\"\n\n[center]\nwait_budget_s = 30\n",
+        ),
+        ("documents.toml", &fewer),
+    ]);
+    let (code, out, err) = parts(&run(&["config", "check", "--config", &arg]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("kiosk SITE-042"), "{out}");
+    assert!(
+        out.contains(&format!("{} documents", shipped_count - 1)),
+        "{out}"
+    );
+    let site_kiosk = site.path().join("kiosk.toml").display().to_string();
+    let line_of = |prefix: &str| {
+        out.lines()
+            .find(|l| l.trim_start().starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} in:\n{out}"))
+            .to_owned()
+    };
+    assert!(line_of("kiosk.id:").ends_with(&site_kiosk), "{out}");
+    assert!(
+        line_of("center.wait_budget_s:").ends_with(&site_kiosk),
+        "{out}"
+    );
+    assert!(!out.contains("kiosk.home_city:"), "not overridden: {out}");
+    assert!(
+        line_of("documents.toml:")
+            .ends_with(&site.path().join("documents.toml").display().to_string()),
+        "{out}"
+    );
+    assert!(
+        line_of("cities.toml:")
+            .ends_with(&shipped.path().join("cities.toml").display().to_string()),
+        "{out}"
+    );
+    assert!(
+        line_of("center.token:")
+            .ends_with(&shipped.path().join("kiosk.toml").display().to_string()),
+        "{out}"
+    );
+}
+
+/// A bad value set in the site's kiosk.toml is named at its line in that file, not in the
+/// merged text nor in the shipped file.
+#[test]
+fn a_bad_override_is_named_in_the_site_file() {
+    let (_shipped, site, arg) = layered(&[(
+        "kiosk.toml",
+        "# the site\n[kiosk]\nid = \"SITE-042\"\n\n[camera]\nfps = 500\n",
+    )]);
+    let (code, _, err) = parts(&run(&["config", "check", "--config", &arg]));
+    assert_eq!(code, 2);
+    let expected = format!("{}:6: camera.fps", site.path().join("kiosk.toml").display());
+    assert!(err.contains(&expected), "expected {expected} in {err}");
+    // An unknown key of the site's file, too.
+    let (_shipped, site, arg) = layered(&[("kiosk.toml", "[kiosk]\nidd = \"x\"\n")]);
+    let (code, _, err) = parts(&run(&["config", "check", "--config", &arg]));
+    assert_eq!(code, 2);
+    let expected = format!("{}:2: kiosk.idd", site.path().join("kiosk.toml").display());
+    assert!(err.contains(&expected), "expected {expected} in {err}");
+}
+
+/// The center token from systemd's credential (`LoadCredential=center-token:…`) wins over
+/// kiosk.toml's; without either, one line names both places.
+#[test]
+fn the_center_token_comes_from_the_credential() {
+    let creds = tempfile::tempdir().expect("temp");
+    std::fs::write(
+        creds.path().join("center-token"),
+        "site-token-from-credstore-0123\n",
+    )
+    .expect("write");
+    let dir = config_copy();
+    let out = idbooth()
+        .args(["config", "check", "--deployed", "--config"])
+        .arg(dir.path())
+        .env("CREDENTIALS_DIRECTORY", creds.path())
+        .output()
+        .expect("run");
+    let (_, out, err) = parts(&out);
+    // The demo token is gone (the credential's replaced it); the demo PIN is still refused.
+    assert!(
+        err.contains("operator PIN") && !err.contains("center token"),
+        "{err}"
+    );
+    let _ = out;
+    let out = idbooth()
+        .args(["config", "check", "--config"])
+        .arg(dir.path())
+        .env("CREDENTIALS_DIRECTORY", creds.path())
+        .output()
+        .expect("run");
+    let (code, out, err) = parts(&out);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(&format!(
+            "center.token: {}",
+            creds.path().join("center-token").display()
+        )),
+        "{out}"
+    );
+
+    // A credential too short is named as the credential's file.
+    std::fs::write(creds.path().join("center-token"), "short\n").expect("write");
+    let out = idbooth()
+        .args(["config", "check", "--config"])
+        .arg(dir.path())
+        .env("CREDENTIALS_DIRECTORY", creds.path())
+        .output()
+        .expect("run");
+    let (code, _, err) = parts(&out);
+    assert_eq!(code, 2);
+    assert!(err.contains("center-token:1: center.token"), "{err}");
+
+    // Neither: both places named.
+    std::fs::remove_file(creds.path().join("center-token")).expect("rm");
+    edit(
+        dir.path(),
+        "kiosk.toml",
+        "token = \"demo-kiosk-token-0123456789abcdef\"\n",
+        "",
+    );
+    let out = idbooth()
+        .args(["config", "check", "--config"])
+        .arg(dir.path())
+        .env("CREDENTIALS_DIRECTORY", creds.path())
+        .output()
+        .expect("run");
+    let (code, _, err) = parts(&out);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("center.token") && err.contains("center-token") && err.contains("kiosk.toml"),
+        "{err}"
+    );
+}

@@ -16,6 +16,7 @@ mod faces;
 mod guidance;
 mod maintenance;
 mod memory;
+mod package;
 mod photo;
 mod photo_print;
 mod printer;
