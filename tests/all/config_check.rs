@@ -455,7 +455,10 @@ fn the_site_folder_overrides_the_shipped_one() {
         .and_then(toml::Value::as_table_mut)
         .expect("[documents]");
     let shipped_count = docs.len();
-    assert!(docs.remove("us_visa").is_some(), "the shipped file has us_visa");
+    assert!(
+        docs.remove("us_visa").is_some(),
+        "the shipped file has us_visa"
+    );
     let fewer = toml::to_string(&table).expect("toml");
     let (shipped, site, arg) = layered(&[
         (
@@ -479,18 +482,24 @@ fn the_site_folder_overrides_the_shipped_one() {
             .to_owned()
     };
     assert!(line_of("kiosk.id:").ends_with(&site_kiosk), "{out}");
-    assert!(line_of("center.wait_budget_s:").ends_with(&site_kiosk), "{out}");
+    assert!(
+        line_of("center.wait_budget_s:").ends_with(&site_kiosk),
+        "{out}"
+    );
     assert!(!out.contains("kiosk.home_city:"), "not overridden: {out}");
     assert!(
-        line_of("documents.toml:").ends_with(&site.path().join("documents.toml").display().to_string()),
+        line_of("documents.toml:")
+            .ends_with(&site.path().join("documents.toml").display().to_string()),
         "{out}"
     );
     assert!(
-        line_of("cities.toml:").ends_with(&shipped.path().join("cities.toml").display().to_string()),
+        line_of("cities.toml:")
+            .ends_with(&shipped.path().join("cities.toml").display().to_string()),
         "{out}"
     );
     assert!(
-        line_of("center.token:").ends_with(&shipped.path().join("kiosk.toml").display().to_string()),
+        line_of("center.token:")
+            .ends_with(&shipped.path().join("kiosk.toml").display().to_string()),
         "{out}"
     );
 }
@@ -534,7 +543,10 @@ fn the_center_token_comes_from_the_credential() {
         .expect("run");
     let (_, out, err) = parts(&out);
     // The demo token is gone (the credential's replaced it); the demo PIN is still refused.
-    assert!(err.contains("operator PIN") && !err.contains("center token"), "{err}");
+    assert!(
+        err.contains("operator PIN") && !err.contains("center token"),
+        "{err}"
+    );
     let _ = out;
     let out = idbooth()
         .args(["config", "check", "--config"])

@@ -78,11 +78,7 @@ fn the_package_ships_data_units_and_rules_and_leaves_etc_to_the_site() {
     let etc: Vec<&&str> = dests.iter().filter(|d| d.starts_with("/etc/")).collect();
     assert_eq!(etc, [&"/etc/idbooth/kiosk.toml"]);
     let conffiles = metadata()["conf-files"].clone();
-    assert_eq!(
-        conffiles.as_array().map(Vec::len),
-        Some(1),
-        "{conffiles:?}"
-    );
+    assert_eq!(conffiles.as_array().map(Vec::len), Some(1), "{conffiles:?}");
     assert_eq!(conffiles[0].as_str(), Some("/etc/idbooth/kiosk.toml"));
 }
 
@@ -95,8 +91,8 @@ fn the_site_template_overrides_only_what_is_set() {
     let run = |site_text: &str| {
         let site = tempfile::tempdir().expect("temp");
         std::fs::write(site.path().join("kiosk.toml"), site_text).expect("write");
-        let layers = std::env::join_paths([shipped_config(), site.path().to_path_buf()])
-            .expect("join");
+        let layers =
+            std::env::join_paths([shipped_config(), site.path().to_path_buf()]).expect("join");
         let out = idbooth()
             .args(["config", "check", "--config"])
             .arg(&layers)
@@ -113,7 +109,11 @@ fn the_site_template_overrides_only_what_is_set() {
     let (code, out, err) = run(&set);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("kiosk SZ-FUTIAN-001"), "{out}");
-    assert_eq!(out.matches("\n    ").count(), 1, "one key overridden: {out}");
+    assert_eq!(
+        out.matches("\n    ").count(),
+        1,
+        "one key overridden: {out}"
+    );
 }
 
 fn script(name: &str) -> (PathBuf, String) {
@@ -135,16 +135,26 @@ fn maintainer_scripts_parse_and_create_what_the_units_run_as() {
     let names = ["postinst", "prerm", "postrm"];
     for name in names {
         let (path, text) = script(name);
-        assert!(text.starts_with("#!/bin/sh\n"), "{name}: a POSIX shell script");
-        let status = Command::new("sh").arg("-n").arg(&path).status().expect("sh");
+        assert!(
+            text.starts_with("#!/bin/sh\n"),
+            "{name}: a POSIX shell script"
+        );
+        let status = Command::new("sh")
+            .arg("-n")
+            .arg(&path)
+            .status()
+            .expect("sh");
         assert!(status.success(), "{name} does not parse");
         let mode = std::os::unix::fs::PermissionsExt::mode(
             &std::fs::metadata(&path).expect("stat").permissions(),
         );
         assert!(mode & 0o111 != 0, "{name} is not executable");
         // The site's file is the site's: no script writes it (postinst only sets its group).
-        for line in text.lines().filter(|l| l.contains("/etc/idbooth/kiosk.toml")) {
-            let line = line.trim();
+        for line in text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with('#') && l.contains("/etc/idbooth/kiosk.toml"))
+        {
             assert!(
                 ["chown root:", "chmod 0", "if [ -e", "dpkg-statoverride"]
                     .iter()
@@ -160,7 +170,9 @@ fn maintainer_scripts_parse_and_create_what_the_units_run_as() {
         let text = std::fs::read_to_string(root().join("systemd").join(unit)).expect("unit");
         for user in unit_values(&text, "User") {
             assert!(
-                joined.lines().any(|l| l.contains("useradd") && l.trim_end().ends_with(&user)),
+                joined
+                    .lines()
+                    .any(|l| l.contains("useradd") && l.trim_end().ends_with(&user)),
                 "{unit}: postinst does not create User={user}"
             );
         }
@@ -171,7 +183,8 @@ fn maintainer_scripts_parse_and_create_what_the_units_run_as() {
             let made = joined.lines().any(|l| {
                 (l.contains("groupadd") && l.trim_end().ends_with(&group))
                     || (l.trim_start().starts_with("for group in")
-                        && l.split_whitespace().any(|w| w == group))
+                        && l.split_whitespace()
+                            .any(|w| w.trim_end_matches(';') == group))
             });
             assert!(made, "{unit}: postinst does not make sure of group {group}");
         }
@@ -199,7 +212,10 @@ fn the_built_package_holds_the_booth() {
         .map(|p| p.trim_start_matches('.').to_owned())
         .collect();
     for (_, dest) in assets() {
-        assert!(files.contains(&dest), "{dest} is not in the package:\n{listing}");
+        assert!(
+            files.contains(&dest),
+            "{dest} is not in the package:\n{listing}"
+        );
     }
     let etc: Vec<&String> = files
         .iter()
@@ -232,7 +248,10 @@ fn the_built_package_holds_the_booth() {
         .lines()
         .find(|l| l.starts_with("Depends:"))
         .expect("Depends");
-    assert!(depends.contains("cage") && depends.contains("libc6"), "{depends}");
+    assert!(
+        depends.contains("cage") && depends.contains("libc6"),
+        "{depends}"
+    );
 
     // Unpacked, the packaged binary loads the packaged config as the units give it.
     let tree = tempfile::tempdir().expect("temp");
@@ -255,5 +274,14 @@ fn the_built_package_holds_the_booth() {
         .expect("the packaged binary");
     let (code, out, err) = parts(&out);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains(&tree.path().join("etc/idbooth/kiosk.toml").display().to_string()), "{out}");
+    assert!(
+        out.contains(
+            &tree
+                .path()
+                .join("etc/idbooth/kiosk.toml")
+                .display()
+                .to_string()
+        ),
+        "{out}"
+    );
 }

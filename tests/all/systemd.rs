@@ -252,8 +252,8 @@ fn every_unit_can_read_the_installed_config() {
         let private_users = unit_values(&unit, "PrivateUsers").contains(&"yes".to_owned());
         let in_unit = unit_values(&unit, "Group").contains(&group)
             || (!private_users && unit_values(&unit, "SupplementaryGroups").contains(&group));
-        let primary = unit_values(&unit, "Group").is_empty()
-            && created_in_group(&postinst, &user, &group);
+        let primary =
+            unit_values(&unit, "Group").is_empty() && created_in_group(&postinst, &user, &group);
         assert!(
             in_unit || primary,
             "{name}: User={user} does not run with group {group}, which owns the site's kiosk.toml"
@@ -273,7 +273,12 @@ fn exposure(unit: &Path) -> f64 {
     let line = text
         .lines()
         .find(|l| l.contains("Overall exposure level"))
-        .unwrap_or_else(|| panic!("no exposure level in:\n{text}{}", String::from_utf8_lossy(&out.stderr)));
+        .unwrap_or_else(|| {
+            panic!(
+                "no exposure level in:\n{text}{}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
     line.rsplit(':')
         .next()
         .and_then(|v| v.split_whitespace().next())
@@ -340,7 +345,11 @@ fn the_center_says_it_is_ready_and_feeds_its_watchdog() {
     }
     let _ = center.kill();
     let _ = center.wait();
-    assert_eq!(heard.first().map(String::as_str), Some("READY=1"), "{heard:?}");
+    assert_eq!(
+        heard.first().map(String::as_str),
+        Some("READY=1"),
+        "{heard:?}"
+    );
     assert!(
         heard
             .iter()
