@@ -152,9 +152,9 @@ fn maintainer_scripts_parse_and_create_what_the_units_run_as() {
         // The site's file is the site's: no script writes it (postinst only sets its group).
         for line in text
             .lines()
-            .filter(|l| l.contains("/etc/idbooth/kiosk.toml"))
+            .map(str::trim)
+            .filter(|l| !l.starts_with('#') && l.contains("/etc/idbooth/kiosk.toml"))
         {
-            let line = line.trim();
             assert!(
                 ["chown root:", "chmod 0", "if [ -e", "dpkg-statoverride"]
                     .iter()
@@ -183,7 +183,8 @@ fn maintainer_scripts_parse_and_create_what_the_units_run_as() {
             let made = joined.lines().any(|l| {
                 (l.contains("groupadd") && l.trim_end().ends_with(&group))
                     || (l.trim_start().starts_with("for group in")
-                        && l.split_whitespace().any(|w| w == group))
+                        && l.split_whitespace()
+                            .any(|w| w.trim_end_matches(';') == group))
             });
             assert!(made, "{unit}: postinst does not make sure of group {group}");
         }
