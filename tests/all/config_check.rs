@@ -535,12 +535,18 @@ fn the_center_token_comes_from_the_credential() {
     )
     .expect("write");
     let dir = config_copy();
-    let out = idbooth()
-        .args(["config", "check", "--deployed", "--config"])
-        .arg(dir.path())
-        .env("CREDENTIALS_DIRECTORY", creds.path())
-        .output()
-        .expect("run");
+    // `config check` (with `extra` flags) on the copy, with the credentials folder.
+    let check = |extra: &[&str]| {
+        idbooth()
+            .args(["config", "check"])
+            .args(extra)
+            .arg("--config")
+            .arg(dir.path())
+            .env("CREDENTIALS_DIRECTORY", creds.path())
+            .output()
+            .expect("run")
+    };
+    let out = check(&["--deployed"]);
     let (_, out, err) = parts(&out);
     // The demo token is gone (the credential's replaced it); the demo PIN is still refused.
     assert!(
@@ -548,12 +554,7 @@ fn the_center_token_comes_from_the_credential() {
         "{err}"
     );
     let _ = out;
-    let out = idbooth()
-        .args(["config", "check", "--config"])
-        .arg(dir.path())
-        .env("CREDENTIALS_DIRECTORY", creds.path())
-        .output()
-        .expect("run");
+    let out = check(&[]);
     let (code, out, err) = parts(&out);
     assert_eq!(code, 0, "{err}");
     assert!(
@@ -566,12 +567,7 @@ fn the_center_token_comes_from_the_credential() {
 
     // A credential too short is named as the credential's file.
     std::fs::write(creds.path().join("center-token"), "short\n").expect("write");
-    let out = idbooth()
-        .args(["config", "check", "--config"])
-        .arg(dir.path())
-        .env("CREDENTIALS_DIRECTORY", creds.path())
-        .output()
-        .expect("run");
+    let out = check(&[]);
     let (code, _, err) = parts(&out);
     assert_eq!(code, 2);
     assert!(err.contains("center-token:1: center.token"), "{err}");
@@ -584,12 +580,7 @@ fn the_center_token_comes_from_the_credential() {
         "token = \"demo-kiosk-token-0123456789abcdef\"\n",
         "",
     );
-    let out = idbooth()
-        .args(["config", "check", "--config"])
-        .arg(dir.path())
-        .env("CREDENTIALS_DIRECTORY", creds.path())
-        .output()
-        .expect("run");
+    let out = check(&[]);
     let (code, _, err) = parts(&out);
     assert_eq!(code, 2);
     assert!(
