@@ -20,6 +20,7 @@ use crate::center::server::{CenterState, RunningCenter};
 use crate::center::tokens::Tokens;
 use crate::ops::config::{Config, resolve_dir};
 use crate::ops::demo_secrets::DemoSecrets;
+use crate::ops::layers::Layers;
 use crate::photoprint::{CupsPhotoPrinter, PhotoPrinter, VirtualPhotoPrinter};
 use crate::receipt::serial::SerialPrinter;
 use crate::receipt::{KioskPrinter, VirtualPrinter};
@@ -30,6 +31,23 @@ use crate::vision::{FaceDetector, assess_still};
 /// an npm package into the source tree, never committed.
 pub const DEMO_PORTRAIT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/portrait.jpg");
 
+/// Where the demo's portrait lies beside the config: `demo/portrait.jpg` in a config folder (the
+/// package ships it in `/usr/share/idbooth/demo/`).
+const PORTRAIT_IN_CONFIG: &str = "demo/portrait.jpg";
+
+/// The demo's portrait for these config folders: the last folder that holds
+/// `demo/portrait.jpg` (an installed booth's `/usr/share/idbooth`), else the source tree's
+/// (a checkout, where `.ci/setup` fetched it).
+pub fn demo_portrait(layers: &Layers) -> PathBuf {
+    layers
+        .dirs()
+        .iter()
+        .rev()
+        .map(|dir| dir.join(PORTRAIT_IN_CONFIG))
+        .find(|path| path.is_file())
+        .unwrap_or_else(|| PathBuf::from(DEMO_PORTRAIT))
+}
+
 /// Runs the booth fullscreen: with `demo`, on the replay camera, an in-process reference center
 /// and a virtual printer; else on the hardware and the center of `kiosk.toml`.
 pub(super) fn run(
@@ -37,7 +55,8 @@ pub(super) fn run(
     data: Option<&Path>,
     demo: bool,
 ) -> anyhow::Result<ExitCode> {
-    let config = Arc::new(Config::load_layers(&resolve_dir(config_dir)?)?);
+    let layers = resolve_dir(config_dir)?;
+    let config = Arc::new(Config::load_layers(&layers)?);
     if !demo {
         // Anyone who read the README knows the demo's PIN: a real booth does not start with it.
         let secrets = DemoSecrets::of(&config.kiosk);
@@ -51,7 +70,7 @@ pub(super) fn run(
     let font = crate::i18n::font::FontFile::system()?;
     let parts = if demo {
         tracing::info!(data = %data_dir.display(), "demo booth starting");
-        demo_parts(Arc::clone(&config), &data_dir, DEMO_PORTRAIT.as_ref())?
+        demo_parts(Arc::clone(&config), &data_dir, &demo_portrait(&layers))?
     } else {
         tracing::info!(data = %data_dir.display(), "booth starting");
         booth_parts(Arc::clone(&config), &data_dir)?
@@ -142,7 +161,8 @@ pub fn demo_parts(config: Arc<Config>, data_dir: &Path, portrait: &Path) -> anyh
     let image = image::open(portrait)
         .with_context(|| {
             format!(
-                "{}: the demo's portrait is missing (run `bash .ci/setup`)",
+                "{}: the demo's portrait is missing (in a checkout run `bash .ci/setup`; the \
+                 package ships it as /usr/share/idbooth/{PORTRAIT_IN_CONFIG})",
                 portrait.display()
             )
         })?
@@ -247,4 +267,34 @@ pub(super) fn existing_outbox(data_dir: &Path) -> anyhow::Result<PathBuf> {
 /// Where the virtual printer puts receipts.
 pub fn receipts_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("receipts")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_portrait_is_taken_from_the_last_config_folder_that_holds_one() {
+        let shipped = tempfile::tempdir().expect("temp");
+        let site = tempfile::tempdir().expect("temp");
+        let both = || {
+            Layers::parse(&std::env::join_paths([shipped.path(), site.path()]).expect("join paths"))
+                .expect("two folders")
+        };
+        // Neither holds one: the source tree's, where `.ci/setup` fetched it.
+        assert_eq!(demo_portrait(&both()), PathBuf::from(DEMO_PORTRAIT));
+        let in_shipped = shipped.path().join(PORTRAIT_IN_CONFIG);
+        std::fs::create_dir_all(in_shipped.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&in_shipped, b"jpeg").expect("write");
+        assert_eq!(demo_portrait(&both()), in_shipped);
+        // The site's own, later, wins over the shipped one.
+        let in_site = site.path().join(PORTRAIT_IN_CONFIG);
+        std::fs::create_dir_all(in_site.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&in_site, b"jpeg").expect("write");
+        assert_eq!(demo_portrait(&both()), in_site);
+        // A folder where the file should be is not a portrait.
+        std::fs::remove_file(&in_site).expect("rm");
+        std::fs::create_dir(&in_site).expect("mkdir");
+        assert_eq!(demo_portrait(&both()), in_shipped);
+    }
 }

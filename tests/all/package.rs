@@ -74,6 +74,8 @@ fn the_package_ships_data_units_and_rules_and_leaves_etc_to_the_site() {
         assert!(dests.contains(format!("/lib/systemd/system/{unit}").as_str()));
     }
     assert!(dests.contains("/lib/udev/rules.d/99-idbooth.rules"));
+    // `--demo` on an installed booth finds its portrait beside the shipped config.
+    assert!(dests.contains("/usr/share/idbooth/demo/portrait.jpg"));
     // /etc holds the site's kiosk.toml and nothing else: what lies there is the site's.
     let etc: Vec<&&str> = dests.iter().filter(|d| d.starts_with("/etc/")).collect();
     assert_eq!(etc, [&"/etc/idbooth/kiosk.toml"]);
