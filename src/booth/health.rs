@@ -182,9 +182,15 @@ impl Shell {
 
     /// Every `[center] heartbeat_s`: the booth's heartbeat to the center (through the courier)
     /// and into `status.json` in the data folder.
+    /// It reads the counters and writes a file on the UI thread, so it waits while someone
+    /// poses (see [`beat_due`]).
     fn heartbeat(&mut self) {
         let every = Duration::from_secs(self.parts.config.kiosk.center.heartbeat_s);
-        if self.health.beat.is_some_and(|t| t.elapsed() < every) {
+        let posing = matches!(
+            self.session.flow(),
+            Flow::Pose { .. } | Flow::Countdown { .. } | Flow::Processing { .. }
+        );
+        if !beat_due(self.health.beat.map(|t| t.elapsed()), every, posing) {
             return;
         }
         self.health.beat = Some(Instant::now());
@@ -315,8 +321,39 @@ fn spawn_printer_watch(
     }
 }
 
+/// Whether a heartbeat is due, `since` the last (`None`: none yet), one every `every`. While the
+/// applicant poses it waits, so no frame of the guidance waits on the disk, but for one interval
+/// at most: a booth stuck on its pose screen is still heard before the center counts it silent.
+fn beat_due(since: Option<Duration>, every: Duration, posing: bool) -> bool {
+    let Some(since) = since else {
+        return true;
+    };
+    let wait = if posing { every * 2 } else { every };
+    since >= wait
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_heartbeat_waits_while_someone_poses_but_not_past_one_more_interval() {
+        use super::beat_due;
+        use std::time::Duration;
+        let minute = Duration::from_secs(60);
+        assert!(beat_due(None, minute, false), "the first beat at once");
+        assert!(beat_due(None, minute, true), "even while posing");
+        assert!(!beat_due(Some(minute / 2), minute, false));
+        assert!(beat_due(Some(minute), minute, false), "one per interval");
+        assert!(
+            !beat_due(Some(minute), minute, true),
+            "deferred while posing"
+        );
+        assert!(!beat_due(Some(minute * 3 / 2), minute, true));
+        assert!(
+            beat_due(Some(minute * 2), minute, true),
+            "but not past a second interval"
+        );
+    }
+
     use super::*;
 
     #[test]
