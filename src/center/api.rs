@@ -19,10 +19,21 @@ pub enum Status {
 /// A reason the center gives, with its words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReasonText {
-    /// The shared reason code.
+    /// The shared reason code; one this booth does not know (a newer center's) is read as
+    /// [`Reason::Other`], so the answer is never lost for one new word.
+    #[serde(deserialize_with = "known_or_other")]
     pub code: Reason,
     /// The center's words.
     pub message: String,
+}
+
+fn known_or_other<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Reason, D::Error> {
+    let code = String::deserialize(d)?;
+    Ok(Reason::ALL
+        .iter()
+        .copied()
+        .find(|r| r.code() == code)
+        .unwrap_or(Reason::Other))
 }
 
 /// The center's answer about one submission.
@@ -254,6 +265,23 @@ mod tests {
         assert_eq!(s.status, Status::Rejected);
         assert_eq!(s.reasons[0].code, Reason::HeadTilted);
         assert_eq!(serde_json::to_string(&s).expect("json"), json);
+    }
+
+    #[test]
+    fn a_reason_code_this_booth_does_not_know_is_read_as_other_with_the_centers_words() {
+        let json = r#"{"id":"a1","status":"rejected","reasons":[{"code":"hat_too_shiny","message":"请摘下帽子"},{"code":"glare","message":"反光"}],"created_at":"2026-11-25T10:00:00+08:00"}"#;
+        let s: Submission = serde_json::from_str(json).expect("a newer center's answer is read");
+        assert_eq!(s.reasons[0].code, Reason::Other);
+        assert_eq!(s.reasons[0].message, "请摘下帽子");
+        assert_eq!(s.reasons[1].code, Reason::Glare);
+        // A code must still be text.
+        let bad = json.replace(r#""hat_too_shiny""#, "7");
+        assert!(serde_json::from_str::<Submission>(&bad).is_err());
+        // A reviewer's decision stays strict: the center refuses a code it does not know.
+        assert!(
+            serde_json::from_str::<ReviewDecision>(r#"{"decision":"reject","reasons":["ugly"]}"#)
+                .is_err()
+        );
     }
 
     #[test]
