@@ -22,6 +22,7 @@ pub mod photo;
 pub mod photoprint;
 mod private;
 pub mod receipt;
+pub mod schema;
 pub mod session;
 pub mod spec;
 mod spool;

@@ -12,6 +12,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use super::api::{Decision, Heartbeat, Meta, PendingReview, ReasonText, Status, Submission};
 use super::number::{MAX_SEQUENCE, receipt_number};
 use crate::i18n::Language;
+use crate::schema::{self, SchemaError, Step};
 use crate::spec::{Documents, Reason};
 
 /// What can go wrong with the book.
@@ -39,6 +40,10 @@ pub enum LedgerError {
     /// A stored row does not read back.
     #[error("center database: a stored answer does not read back: {0}")]
     Corrupt(String),
+    /// The book is from a newer idbooth (left as it is), or its schema cannot be brought up to
+    /// date.
+    #[error("center database {0}")]
+    Schema(#[from] SchemaError),
 }
 
 /// Whether photos that pass wait for a person.
@@ -74,37 +79,45 @@ pub struct Ledger {
     documents: Documents,
 }
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS submissions (
-    id          TEXT PRIMARY KEY,
-    kiosk_id    TEXT NOT NULL,
-    document    TEXT NOT NULL,
-    city_code   TEXT NOT NULL,
-    meta        TEXT NOT NULL,
-    photo       BLOB NOT NULL,
-    status      TEXT NOT NULL,
-    receipt_no  TEXT UNIQUE,
-    image_no    TEXT,
-    valid_until TEXT,
-    reasons     TEXT NOT NULL,
-    created_at  TEXT NOT NULL,
-    decided_at  TEXT
-);
-CREATE INDEX IF NOT EXISTS submissions_status ON submissions(status);
-CREATE TABLE IF NOT EXISTS sequences (
-    city_code TEXT NOT NULL,
-    day       TEXT NOT NULL,
-    last      INTEGER NOT NULL,
-    PRIMARY KEY (city_code, day)
-);
-CREATE INDEX IF NOT EXISTS submissions_receipt ON submissions(receipt_no);
-CREATE INDEX IF NOT EXISTS submissions_image ON submissions(image_no);
-CREATE TABLE IF NOT EXISTS booths (
-    kiosk_id TEXT PRIMARY KEY,
-    seen_ms  INTEGER NOT NULL,
-    beat     TEXT NOT NULL
-);
-";
+/// The schema, step by step ([`crate::schema`]): a step that has shipped is never changed; a
+/// change is a new step at the end.
+const STEPS: [Step; 2] = [
+    // 1: the submissions and the receipt numbers' sequences.
+    Step::Sql(
+        "CREATE TABLE IF NOT EXISTS submissions (
+             id          TEXT PRIMARY KEY,
+             kiosk_id    TEXT NOT NULL,
+             document    TEXT NOT NULL,
+             city_code   TEXT NOT NULL,
+             meta        TEXT NOT NULL,
+             photo       BLOB NOT NULL,
+             status      TEXT NOT NULL,
+             receipt_no  TEXT UNIQUE,
+             image_no    TEXT,
+             valid_until TEXT,
+             reasons     TEXT NOT NULL,
+             created_at  TEXT NOT NULL,
+             decided_at  TEXT
+         );
+         CREATE INDEX IF NOT EXISTS submissions_status ON submissions(status);
+         CREATE TABLE IF NOT EXISTS sequences (
+             city_code TEXT NOT NULL,
+             day       TEXT NOT NULL,
+             last      INTEGER NOT NULL,
+             PRIMARY KEY (city_code, day)
+         );",
+    ),
+    // 2: staff look submissions up by receipt number and 图像号; the booths' latest heartbeats.
+    Step::Sql(
+        "CREATE INDEX IF NOT EXISTS submissions_receipt ON submissions(receipt_no);
+         CREATE INDEX IF NOT EXISTS submissions_image ON submissions(image_no);
+         CREATE TABLE IF NOT EXISTS booths (
+             kiosk_id TEXT PRIMARY KEY,
+             seen_ms  INTEGER NOT NULL,
+             beat     TEXT NOT NULL
+         );",
+    ),
+];
 
 impl Ledger {
     /// Opens (or creates) `dir/center.sqlite`, creating `dir` if missing; both are the owner's
@@ -123,15 +136,16 @@ impl Ledger {
             path: path.clone(),
             source,
         };
-        let conn = Connection::open(&path).map_err(sql)?;
+        let mut conn = Connection::open(&path).map_err(sql)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(sql)?;
+        // Before anything writes: a book from a newer idbooth is left as it is.
+        schema::upgrade(&mut conn, &path, &STEPS)?;
         // WAL with a full sync on commit: an answer is on disk before it is sent.
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(sql)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(sql)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(sql)?;
-        conn.execute_batch(SCHEMA).map_err(sql)?;
         Ok(Ledger {
             path,
             conn: Mutex::new(conn),
@@ -600,4 +614,141 @@ fn texts(reasons: &[Reason]) -> Vec<ReasonText> {
 
 fn reasons_json(reasons: &[ReasonText]) -> Result<String, LedgerError> {
     serde_json::to_string(reasons).map_err(|e| LedgerError::Corrupt(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::applicant::ApplicantMeta;
+
+    /// The book as idbooth made it before schema versions (`user_version` 0).
+    const UNVERSIONED: &str = "
+        CREATE TABLE submissions (
+            id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, document TEXT NOT NULL,
+            city_code TEXT NOT NULL, meta TEXT NOT NULL, photo BLOB NOT NULL,
+            status TEXT NOT NULL, receipt_no TEXT UNIQUE, image_no TEXT, valid_until TEXT,
+            reasons TEXT NOT NULL, created_at TEXT NOT NULL, decided_at TEXT);
+        CREATE INDEX submissions_status ON submissions(status);
+        CREATE TABLE sequences (
+            city_code TEXT NOT NULL, day TEXT NOT NULL, last INTEGER NOT NULL,
+            PRIMARY KEY (city_code, day));
+        CREATE INDEX submissions_receipt ON submissions(receipt_no);
+        CREATE INDEX submissions_image ON submissions(image_no);
+        CREATE TABLE booths (kiosk_id TEXT PRIMARY KEY, seen_ms INTEGER NOT NULL, beat TEXT NOT NULL);";
+
+    const CITY: &str = "440300";
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 25).expect("a date")
+    }
+
+    fn documents() -> Documents {
+        Documents::from_toml(include_str!("../../kiosk-config/documents.toml")).expect("documents")
+    }
+
+    fn meta() -> Meta {
+        Meta {
+            kiosk_id: "booth-1".into(),
+            document: "passport".into(),
+            city_code: CITY.into(),
+            applicant: ApplicantMeta {
+                name: "张三".into(),
+                id_number: "11010519491231002X".into(),
+            },
+            captured_at: "2026-11-25T10:00:00+08:00".into(),
+            quality: Default::default(),
+        }
+    }
+
+    /// An unversioned book in `dir` with submission `s1`, approved as the day's first; returns
+    /// its receipt number.
+    fn unversioned(dir: &Path) -> String {
+        let conn = Connection::open(dir.join("center.sqlite")).expect("sqlite");
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .expect("wal");
+        conn.execute_batch(UNVERSIONED).expect("schema");
+        let receipt = receipt_number(CITY, day(), 1).expect("a receipt number");
+        conn.execute(
+            "INSERT INTO submissions (id, kiosk_id, document, city_code, meta, photo, status,
+                 receipt_no, image_no, valid_until, reasons, created_at, decided_at)
+             VALUES ('s1', 'booth-1', 'passport', ?1, ?2, x'FFD8FFE0', 'approved', ?3, ?4,
+                 '2027-05-24', '[]', '2026-11-25T10:00:00+08:00', '2026-11-25T10:00:00+08:00')",
+            params![
+                CITY,
+                serde_json::to_string(&meta()).expect("json"),
+                receipt,
+                format!("P{receipt}")
+            ],
+        )
+        .expect("submission");
+        conn.execute(
+            "INSERT INTO sequences VALUES (?1, ?2, 1)",
+            params![CITY, day().to_string()],
+        )
+        .expect("sequence");
+        receipt
+    }
+
+    #[test]
+    fn a_book_from_before_schema_versions_keeps_its_submissions_and_records_the_version() {
+        let dir = tempfile::tempdir().expect("temp");
+        let receipt = unversioned(dir.path());
+        let ledger = Ledger::open(dir.path(), documents()).expect("opens");
+        assert_eq!(
+            schema::version(&ledger.conn()).expect("version"),
+            schema::latest(&STEPS)
+        );
+        let (kiosk, s1) = ledger.find("s1").expect("find").expect("s1 is there");
+        assert_eq!(kiosk, "booth-1");
+        assert_eq!(s1.status, Status::Approved);
+        assert_eq!(s1.receipt_no.as_deref(), Some(receipt.as_str()));
+        assert_eq!(
+            ledger.lookup(&format!("P{receipt}")).expect("lookup"),
+            Some("s1".to_owned())
+        );
+        assert_eq!(
+            ledger.photo("s1").expect("photo"),
+            Some(vec![0xFF, 0xD8, 0xFF, 0xE0])
+        );
+        // The day's sequence goes on where it was: the next approval is the day's second.
+        let now = DateTime::parse_from_rfc3339("2026-11-25T11:00:00+08:00").expect("time");
+        let (_, s2, new) = ledger
+            .record("s2", &meta(), &[0xFF, 0xD8], &[], Review::Auto, now)
+            .expect("record");
+        assert!(new);
+        assert_eq!(s2.receipt_no, receipt_number(CITY, day(), 2));
+    }
+
+    #[test]
+    fn a_book_from_a_newer_idbooth_is_refused_and_left_byte_for_byte() {
+        let dir = tempfile::tempdir().expect("temp");
+        unversioned(dir.path());
+        let path = dir.path().join("center.sqlite");
+        let newer = schema::latest(&STEPS) + 1;
+        Connection::open(&path)
+            .expect("sqlite")
+            .pragma_update(None, "user_version", newer)
+            .expect("newer");
+        let before = std::fs::read(&path).expect("read");
+        let error = match Ledger::open(dir.path(), documents()) {
+            Ok(_) => panic!("a newer book was opened"),
+            Err(error) => error,
+        };
+        assert!(
+            matches!(&error, LedgerError::Schema(SchemaError::TooNew { found, known, .. })
+                if *found == newer && *known == schema::latest(&STEPS)),
+            "{error}"
+        );
+        let text = error.to_string();
+        for part in [
+            path.display().to_string(),
+            format!("version {newer}"),
+            format!("version {}", schema::latest(&STEPS)),
+        ] {
+            assert!(text.contains(&part), "{part:?} not in {text:?}");
+        }
+        assert_eq!(std::fs::read(&path).expect("read"), before);
+    }
 }

@@ -10,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::api::{Meta, Parcel, Status, Submission};
+use crate::schema::{self, SchemaError, Step};
 
 /// Milliseconds since the epoch, the outbox's clock.
 pub fn now_ms() -> i64 {
@@ -20,12 +21,20 @@ pub fn now_ms() -> i64 {
 
 /// The outbox failed.
 #[derive(Debug, thiserror::Error)]
-#[error("outbox {path}: {source}")]
-pub struct OutboxError {
-    /// The database file.
-    pub path: PathBuf,
-    /// Why.
-    pub source: rusqlite::Error,
+#[non_exhaustive]
+pub enum OutboxError {
+    /// SQLite failed.
+    #[error("outbox {path}: {source}")]
+    Sql {
+        /// The database file.
+        path: PathBuf,
+        /// Why.
+        source: rusqlite::Error,
+    },
+    /// The file is from a newer idbooth (left as it is), or its schema cannot be brought up to
+    /// date.
+    #[error("outbox {0}")]
+    Schema(#[from] SchemaError),
 }
 
 /// Where a submission stands on the kiosk's side.
@@ -109,26 +118,36 @@ pub struct Outbox {
     conn: Connection,
 }
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS outbox (
-    id          TEXT PRIMARY KEY,
-    created_ms  INTEGER NOT NULL,
-    meta        TEXT,
-    photo       BLOB,
-    state       TEXT NOT NULL,
-    attempts    INTEGER NOT NULL DEFAULT 0,
-    next_try_ms INTEGER NOT NULL,
-    last_error  TEXT,
-    answer      TEXT,
-    released    INTEGER NOT NULL DEFAULT 0,
-    released_ms INTEGER
-);
-CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_try_ms);
-";
+/// The schema, step by step ([`crate::schema`]): a step that has shipped is never changed; a
+/// change is a new step at the end.
+const STEPS: [Step; 2] = [
+    // 1: the submissions, held until the center's final answer.
+    Step::Sql(
+        "CREATE TABLE IF NOT EXISTS outbox (
+             id          TEXT PRIMARY KEY,
+             created_ms  INTEGER NOT NULL,
+             meta        TEXT,
+             photo       BLOB,
+             state       TEXT NOT NULL,
+             attempts    INTEGER NOT NULL DEFAULT 0,
+             next_try_ms INTEGER NOT NULL,
+             last_error  TEXT,
+             answer      TEXT,
+             released    INTEGER NOT NULL DEFAULT 0
+         );
+         CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_try_ms);",
+    ),
+    // 2: when the kiosk was done with a submission (kiosk.retention_hours counts from then), and
+    // an index of the rows that still hold applicant data (the wipe's query).
+    Step::Code(released_ms),
+];
 
-/// Indexes the rows that still hold applicant data (the wipe's query; added after the column).
-const HELD_INDEX: &str =
-    "CREATE INDEX IF NOT EXISTS outbox_held ON outbox(created_ms) WHERE photo IS NOT NULL;";
+fn released_ms(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    schema::add_column(tx, "outbox", "released_ms", "INTEGER")?;
+    tx.execute_batch(
+        "CREATE INDEX IF NOT EXISTS outbox_held ON outbox(created_ms) WHERE photo IS NOT NULL;",
+    )
+}
 
 /// How long the applicant's data stays once the answer is final.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,7 +165,7 @@ fn ms(d: Duration) -> i64 {
 impl Outbox {
     /// Opens (or creates) the outbox file; its folder is made if missing (mode 0700).
     pub fn open(path: &Path) -> Result<Outbox, OutboxError> {
-        let err = |source| OutboxError {
+        let err = |source| OutboxError::Sql {
             path: path.to_path_buf(),
             source,
         };
@@ -163,7 +182,10 @@ impl Outbox {
             crate::private::folder(dir).map_err(|e| unusable(dir, e))?;
         }
         crate::private::database(path).map_err(|e| unusable(path, e))?;
-        let conn = Connection::open(path).map_err(err)?;
+        let mut conn = Connection::open(path).map_err(err)?;
+        conn.busy_timeout(Duration::from_secs(5)).map_err(err)?;
+        // Before anything writes: a file from a newer idbooth is left as it is.
+        schema::upgrade(&mut conn, path, &STEPS)?;
         // Full sync in WAL: a stored submission survives a power cut, not only a crash.
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(err)?;
@@ -172,18 +194,6 @@ impl Outbox {
         // Wiped names, ID numbers and photos are overwritten with zeros, not left in free space.
         conn.pragma_update(None, "secure_delete", "ON")
             .map_err(err)?;
-        conn.busy_timeout(Duration::from_secs(5)).map_err(err)?;
-        conn.execute_batch(SCHEMA).map_err(err)?;
-        // Outboxes from before released_ms.
-        let has_released_ms = conn
-            .prepare("SELECT 1 FROM pragma_table_info('outbox') WHERE name = 'released_ms'")
-            .and_then(|mut s| s.exists([]))
-            .map_err(err)?;
-        if !has_released_ms {
-            conn.execute_batch("ALTER TABLE outbox ADD COLUMN released_ms INTEGER;")
-                .map_err(err)?;
-        }
-        conn.execute_batch(HELD_INDEX).map_err(err)?;
         Ok(Outbox {
             path: path.to_path_buf(),
             conn,
@@ -191,7 +201,7 @@ impl Outbox {
     }
 
     fn err(&self, source: rusqlite::Error) -> OutboxError {
-        OutboxError {
+        OutboxError::Sql {
             path: self.path.clone(),
             source,
         }
@@ -494,6 +504,112 @@ impl Outbox {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The outbox as idbooth made it before schema versions (`user_version` 0).
+    const UNVERSIONED: &str = "
+        CREATE TABLE outbox (
+            id TEXT PRIMARY KEY, created_ms INTEGER NOT NULL, meta TEXT, photo BLOB,
+            state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+            next_try_ms INTEGER NOT NULL, last_error TEXT, answer TEXT,
+            released INTEGER NOT NULL DEFAULT 0, released_ms INTEGER);
+        CREATE INDEX outbox_due ON outbox(state, next_try_ms);
+        CREATE INDEX outbox_held ON outbox(created_ms) WHERE photo IS NOT NULL;";
+
+    fn parcel() -> Parcel {
+        Parcel {
+            id: "0f8e7c1a-3b2d-4e5f-8a9b-0c1d2e3f4a5b".into(),
+            meta: Meta {
+                kiosk_id: "booth-1".into(),
+                document: "passport".into(),
+                city_code: "440300".into(),
+                applicant: crate::applicant::ApplicantMeta {
+                    name: "张三".into(),
+                    id_number: "11010519491231002X".into(),
+                },
+                captured_at: "2026-11-25T10:00:00+08:00".into(),
+                quality: Default::default(),
+            },
+            photo: vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3],
+        }
+    }
+
+    /// An unversioned outbox at `path` holding `parcel`, queued after two failed sends.
+    fn unversioned(path: &Path, parcel: &Parcel) {
+        let conn = Connection::open(path).expect("sqlite");
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .expect("wal");
+        conn.execute_batch(UNVERSIONED).expect("schema");
+        conn.execute(
+            "INSERT INTO outbox (id, created_ms, meta, photo, state, attempts, next_try_ms,
+                 last_error)
+             VALUES (?1, ?2, ?3, ?4, 'queued', 2, ?2, 'center unreachable')",
+            params![
+                parcel.id,
+                now_ms() - 60_000,
+                serde_json::to_string(&parcel.meta).expect("json"),
+                parcel.photo
+            ],
+        )
+        .expect("row");
+    }
+
+    #[test]
+    fn an_outbox_from_before_schema_versions_keeps_its_submissions_and_records_the_version() {
+        let dir = tempfile::tempdir().expect("temp");
+        let path = dir.path().join("outbox.sqlite");
+        let parcel = parcel();
+        unversioned(&path, &parcel);
+        let outbox = Outbox::open(&path).expect("opens");
+        assert_eq!(
+            schema::version(&outbox.conn).expect("version"),
+            schema::latest(&STEPS)
+        );
+        assert_eq!(
+            outbox.parcel(&parcel.id).expect("parcel"),
+            Some(parcel.clone())
+        );
+        let list = outbox.list().expect("list");
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].state, State::Queued);
+        assert_eq!(list[0].attempts, 2);
+        assert_eq!(list[0].last_error.as_deref(), Some("center unreachable"));
+        // Still due, and the courier sends it as it was stored.
+        match outbox.due(now_ms(), 10).expect("due").as_slice() {
+            [Due::Send(due, 2)] => assert_eq!(due, &parcel),
+            other => panic!("expected one send, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_outbox_from_a_newer_idbooth_is_refused_and_left_byte_for_byte() {
+        let dir = tempfile::tempdir().expect("temp");
+        let path = dir.path().join("outbox.sqlite");
+        unversioned(&path, &parcel());
+        let newer = schema::latest(&STEPS) + 1;
+        Connection::open(&path)
+            .expect("sqlite")
+            .pragma_update(None, "user_version", newer)
+            .expect("newer");
+        let before = std::fs::read(&path).expect("read");
+        let error = match Outbox::open(&path) {
+            Ok(_) => panic!("a newer outbox was opened"),
+            Err(error) => error,
+        };
+        assert!(
+            matches!(&error, OutboxError::Schema(SchemaError::TooNew { found, known, .. })
+                if *found == newer && *known == schema::latest(&STEPS)),
+            "{error}"
+        );
+        let text = error.to_string();
+        for part in [
+            path.display().to_string(),
+            format!("version {newer}"),
+            format!("version {}", schema::latest(&STEPS)),
+        ] {
+            assert!(text.contains(&part), "{part:?} not in {text:?}");
+        }
+        assert_eq!(std::fs::read(&path).expect("read"), before);
+    }
 
     #[test]
     fn an_outbox_from_before_released_ms_opens_and_wipes() {

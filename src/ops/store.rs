@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::lockout::Lockout;
 use crate::i18n::{Language, Message};
+use crate::schema::{self, SchemaError, Step};
 
 /// The file under the data folder.
 pub const FILE: &str = "ops.sqlite";
@@ -32,6 +33,10 @@ pub enum StoreError {
     /// A read or write failed.
     #[error("ops store: {0}")]
     Sql(String),
+    /// The file's schema is from a newer idbooth, or cannot be brought up to date; the file is
+    /// left as it was.
+    #[error("ops store: {0}")]
+    Schema(std::sync::Arc<SchemaError>),
     /// The booth runs without a store (not even one in memory could be made).
     #[error("ops store: none (counters are not kept)")]
     Disabled,
@@ -146,14 +151,27 @@ impl std::fmt::Debug for OpsStore {
     }
 }
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS counters (
-    day TEXT NOT NULL, name TEXT NOT NULL, n INTEGER NOT NULL,
-    PRIMARY KEY (day, name));
-CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-";
+/// The schema, step by step ([`crate::schema`]): a step that has shipped is never changed; a
+/// change is a new step at the end.
+const STEPS: [Step; 2] = [
+    // 1: counters per day, the event log, settings.
+    Step::Sql(
+        "CREATE TABLE IF NOT EXISTS counters (
+             day TEXT NOT NULL, name TEXT NOT NULL, n INTEGER NOT NULL,
+             PRIMARY KEY (day, name));
+         CREATE TABLE IF NOT EXISTS events (
+             id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind TEXT NOT NULL,
+             text TEXT NOT NULL);
+         CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    ),
+    // 2: an event keeps its message (key and values) to be shown in the operator's language;
+    // older entries show their English text.
+    Step::Code(events_keep_their_message),
+];
+
+fn events_keep_their_message(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    schema::add_column(tx, "events", "message", "TEXT")
+}
 
 impl OpsStore {
     /// Opens (or creates) `dir/ops.sqlite`, creating `dir` if missing.
@@ -166,39 +184,34 @@ impl OpsStore {
         // The data folder is the booth's alone (DESIGN.md, "Data and privacy").
         crate::private::folder(dir).map_err(|e| failed(e.to_string()))?;
         crate::private::database(&path).map_err(|e| failed(e.to_string()))?;
-        let conn = Connection::open(&path).map_err(|e| failed(e.to_string()))?;
+        let mut conn = Connection::open(&path).map_err(|e| failed(e.to_string()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(2))
+            .map_err(|e| failed(e.to_string()))?;
+        // Before anything writes: a file from a newer idbooth is left as it is.
+        schema::upgrade(&mut conn, &path, &STEPS)
+            .map_err(|e| StoreError::Schema(std::sync::Arc::new(e)))?;
         // WAL: the UI thread writes a row in well under a millisecond, and a crash loses nothing
         // committed.
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(|e| failed(e.to_string()))?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(|e| failed(e.to_string()))?;
-        conn.busy_timeout(std::time::Duration::from_secs(2))
-            .map_err(|e| failed(e.to_string()))?;
-        Self::with(conn).map_err(|e| failed(e.to_string()))
+        Ok(Self::with(conn))
     }
 
     /// A store in memory, forgotten at exit (a booth without a data folder, tests).
     pub fn in_memory() -> Result<OpsStore, StoreError> {
-        Self::with(Connection::open_in_memory().map_err(sql)?)
+        let mut conn = Connection::open_in_memory().map_err(sql)?;
+        schema::upgrade(&mut conn, Path::new(":memory:"), &STEPS)
+            .map_err(|e| StoreError::Schema(std::sync::Arc::new(e)))?;
+        Ok(Self::with(conn))
     }
 
-    fn with(conn: Connection) -> Result<OpsStore, StoreError> {
-        conn.execute_batch(SCHEMA).map_err(sql)?;
-        // A store from before events kept their message (key and values) gets the column;
-        // its old entries show their English text.
-        let has_message = conn
-            .prepare("SELECT 1 FROM pragma_table_info('events') WHERE name = 'message'")
-            .and_then(|mut s| s.exists([]))
-            .map_err(sql)?;
-        if !has_message {
-            conn.execute_batch("ALTER TABLE events ADD COLUMN message TEXT")
-                .map_err(sql)?;
-        }
-        Ok(OpsStore {
+    fn with(conn: Connection) -> OpsStore {
+        OpsStore {
             conn: Some(conn),
             lockout: std::cell::Cell::default(),
-        })
+        }
     }
 
     /// A store that keeps nothing: every call answers [`StoreError::Disabled`].
@@ -509,6 +522,87 @@ mod tests {
         // The old entry has only its text, in any language.
         assert_eq!(events[1].message, None);
         assert_eq!(events[1].text_in(Language::ZH_CN), "receipt printed");
+    }
+
+    /// `ops.sqlite` as idbooth made it before schema versions (`user_version` 0).
+    const UNVERSIONED: &str = "
+        CREATE TABLE counters (
+            day TEXT NOT NULL, name TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (day, name));
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind TEXT NOT NULL,
+            text TEXT NOT NULL, message TEXT);
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);";
+
+    fn unversioned(dir: &Path, message: &Message) {
+        let conn = Connection::open(dir.join(FILE)).expect("sqlite");
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .expect("wal");
+        conn.execute_batch(UNVERSIONED).expect("schema");
+        conn.execute_batch(
+            "INSERT INTO counters VALUES ('2026-01-02', 'prints', 4);
+             INSERT INTO settings VALUES ('default_language', 'en');",
+        )
+        .expect("rows");
+        conn.execute(
+            "INSERT INTO events (at, kind, text, message)
+             VALUES ('2026-01-02T09:00:00+08:00', 'operator', 'outbox retry: 3 sent again', ?1)",
+            [serde_json::to_string(message).expect("json")],
+        )
+        .expect("event");
+    }
+
+    #[test]
+    fn a_store_from_before_schema_versions_keeps_its_rows_and_records_the_version() {
+        let temp = tempfile::tempdir().expect("temp");
+        let message = Message::new("event.outbox_retry").with("n", 3);
+        unversioned(temp.path(), &message);
+        let store = OpsStore::open(temp.path()).expect("opens");
+        assert_eq!(store.day("2026-01-02").expect("day").get("prints"), 4);
+        assert_eq!(store.default_language(), Some(Language::EN));
+        let events = store.events(10).expect("events");
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].message.as_ref(), Some(&message));
+        assert_eq!(
+            schema::version(store.conn().expect("conn")).expect("version"),
+            schema::latest(&STEPS)
+        );
+        // It goes on working: a new row next to the old ones.
+        store.log("operator", "reopened").expect("log");
+        assert_eq!(store.events(10).expect("events").len(), 2);
+    }
+
+    #[test]
+    fn a_store_from_a_newer_idbooth_is_refused_and_left_byte_for_byte() {
+        let temp = tempfile::tempdir().expect("temp");
+        unversioned(
+            temp.path(),
+            &Message::new("event.outbox_retry").with("n", 1),
+        );
+        let path = temp.path().join(FILE);
+        let newer = schema::latest(&STEPS) + 1;
+        Connection::open(&path)
+            .expect("sqlite")
+            .pragma_update(None, "user_version", newer)
+            .expect("newer");
+        let before = std::fs::read(&path).expect("read");
+        let error = OpsStore::open(temp.path()).expect_err("refused");
+        let StoreError::Schema(schema_error) = &error else {
+            panic!("not a schema error: {error}");
+        };
+        assert!(
+            matches!(**schema_error, SchemaError::TooNew { found, known, .. }
+                if found == newer && known == schema::latest(&STEPS)),
+            "{error}"
+        );
+        let text = error.to_string();
+        for part in [
+            path.display().to_string(),
+            format!("version {newer}"),
+            format!("version {}", schema::latest(&STEPS)),
+        ] {
+            assert!(text.contains(&part), "{part:?} not in {text:?}");
+        }
+        assert_eq!(std::fs::read(&path).expect("read"), before);
     }
 
     #[test]
