@@ -6,6 +6,8 @@ use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
+    // Before any thread: the booth's memory stays flat over many applicants (ops::allocator).
+    idbooth::ops::allocator::limit_arenas();
     let cli = idbooth::cli::Cli::parse();
     // Logs go to the journal under systemd, else to stderr (see ops::journal); RUST_LOG
     // overrides the default level.

@@ -73,6 +73,9 @@ impl Shell {
             Effect::Wipe => {
                 self.sight.forget();
                 self.last_guided = None;
+                // The applicant's frames, photo and sheet are freed: the booth gives the memory
+                // back rather than keep its peak between applicants.
+                crate::ops::allocator::give_back();
             }
             Effect::Capture { document } => {
                 // The frame the guidance last judged, with its face; else the newest frame.

@@ -4,6 +4,7 @@
 //!
 //! This is the edge where files are read; the pure parsers live in `spec`.
 
+pub mod allocator;
 pub mod config;
 pub mod credentials;
 pub mod demo_secrets;

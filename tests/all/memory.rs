@@ -15,6 +15,8 @@ use crate::util;
 #[allow(clippy::print_stdout)] // The curve is its report.
 fn memory_stays_flat_over_200_sessions() {
     const SESSIONS: usize = 200;
+    // As the binary's main does (the harness runs in this process).
+    assert!(idbooth::ops::allocator::limit_arenas());
     let data = tempfile::tempdir().expect("temp");
     let mut config = util::config();
     config.kiosk.session.countdown_s = 1;
