@@ -14,7 +14,6 @@
 #![allow(clippy::print_stdout)] // A report: printing is its job.
 
 #[path = "../tests/all/util.rs"]
-#[allow(dead_code, unused_imports)]
 mod util;
 
 use std::time::Duration;
