@@ -76,7 +76,7 @@ pub(super) fn render(
     let profile = Profile::from_config(&config.kiosk.printer);
     let (receipt, jpeg) = match submission {
         None => {
-            // The sample photo as the booth would send it: inside the passport's KB window.
+            // The sample photo encoded as the booth encodes: the passport's KB window search.
             let spec = super::photo::spec(&config, &sample_receipt().document_id)?;
             let jpeg =
                 crate::photo::encode_within(&sample_photo(), spec.dpi, spec.byte_window(), None)?;
