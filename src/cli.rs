@@ -130,7 +130,7 @@ pub enum PhotoCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Print a 6×4 in sheet of a photo at the document's print size on the photo printer (a
+    /// Print a 4×6 in sheet of a photo at the document's print size on the photo printer (a
     /// CUPS queue or an IPP printer). Exit 0 when the printer took the job, 2 when it cannot be
     /// reached, is not ready (stopped, out of paper) or the input is bad.
     Print {
@@ -183,10 +183,10 @@ pub enum ReceiptCommand {
         #[arg(short, long, value_name = "OUT")]
         output: PathBuf,
     },
-    /// Lay out copies of a photo at the document's print size on a 6-inch (152×102 mm) sheet
-    /// with cut marks, as a PDF.
+    /// Lay out copies of a photo at the document's print size on a 4×6 in (101.6×152.4 mm)
+    /// sheet with cut marks, as a PDF.
     Sheet {
-        /// The photo (JPEG or PNG), as `photo normalize` wrote it.
+        /// The photo: a JPEG, as `photo normalize` wrote it, embedded as it is.
         photo: PathBuf,
         /// Document id from documents.toml: its print_mm is the size on paper.
         #[arg(long)]

@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 
 use crate::ops::config::{Config, resolve_dir};
 use crate::photoprint::{DEFAULT_MEDIA, IppClient, PhotoPrintError, Target, copies_for, sheet};
-use crate::receipt::pdf::sheet_capacity;
+use crate::receipt::pdf::{SHEET_MM, sheet_capacity};
 
 /// Prints `copies` of `photo` (a JPEG) at `document`'s print size on `printer`.
 pub(super) fn run(
@@ -53,9 +53,10 @@ pub(super) fn run(
     }
     let job = client.print(&format!("idbooth-sheet-{document}"), &pdf, media)?;
     let [w, h] = spec.print_mm;
+    let [sw, sh] = SHEET_MM;
     writeln!(
         std::io::stdout().lock(),
-        "job {job} on {printer}: {copies} × {w}×{h} mm on 152×102 mm"
+        "job {job} on {printer}: {copies} × {w}×{h} mm on {sw}×{sh} mm"
     )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -16,7 +16,7 @@ use crate::i18n::Language;
 use crate::i18n::font::FontFile;
 use crate::ops::config::{Config, resolve_dir};
 use crate::receipt::escpos::Profile;
-use crate::receipt::pdf::{Photo, photo_sheet, receipt_pdf, sheet_capacity};
+use crate::receipt::pdf::{Jpeg, SHEET_MM, jpeg_sheet, receipt_pdf, sheet_capacity};
 use crate::receipt::preview;
 use crate::receipt::sample::{sample_photo, sample_receipt};
 use crate::receipt::serial::SerialPrinter;
@@ -74,8 +74,14 @@ pub(super) fn render(
 ) -> anyhow::Result<ExitCode> {
     let config = Config::load_layers(&resolve_dir(config_dir)?)?;
     let profile = Profile::from_config(&config.kiosk.printer);
-    let (receipt, photo) = match submission {
-        None => (sample_receipt(), sample_photo()),
+    let (receipt, jpeg) = match submission {
+        None => {
+            // The sample photo encoded as the booth encodes: the passport's KB window search.
+            let spec = super::photo::spec(&config, &sample_receipt().document_id)?;
+            let jpeg =
+                crate::photo::encode_within(&sample_photo(), spec.dpi, spec.byte_window(), None)?;
+            (sample_receipt(), jpeg.bytes)
+        }
         Some(id) => {
             let dir = data.map_or_else(|| config.data_dir(), Path::to_path_buf);
             submission_receipt(&config, &dir, id)?
@@ -87,8 +93,9 @@ pub(super) fn render(
         ReceiptFormat::Png => preview(&receipt.escpos(profile), profile.dots)?,
         ReceiptFormat::Pdf => {
             let spec = super::photo::spec(&config, &receipt.document_id)?;
-            let photo = Photo {
-                image: &photo,
+            // The approved JPEG as it is: the PDF never encodes the photo again.
+            let photo = Jpeg {
+                bytes: &jpeg,
                 print_mm: spec.print_mm,
             };
             receipt_pdf(&receipt, Some(photo), &FontFile::system()?)?
@@ -98,12 +105,13 @@ pub(super) fn render(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The receipt of submission `id` from the outbox in `data_dir`, with its photo.
+/// The receipt of submission `id` from the outbox in `data_dir`, with its photo (the JPEG the
+/// center approved).
 fn submission_receipt(
     config: &Config,
     data_dir: &Path,
     id: &str,
-) -> anyhow::Result<(Receipt, image::RgbImage)> {
+) -> anyhow::Result<(Receipt, Vec<u8>)> {
     let path = super::kiosk::existing_outbox(data_dir)?;
     let outbox = Outbox::open(&path)?;
     let Some(answer) = outbox.answer(id)? else {
@@ -140,10 +148,11 @@ fn submission_receipt(
     let photo = crate::photo::decode(&parcel.photo)
         .with_context(|| format!("submission {id:?}: stored photo"))?;
     receipt.thumbnail = Some(image::imageops::grayscale(&photo));
-    Ok((receipt, photo))
+    Ok((receipt, parcel.photo))
 }
 
-/// Lays out copies of a photo at the document's print size on a 6-inch sheet, as a PDF.
+/// Lays out copies of a JPEG, as it is, at the document's print size on a 4×6 in sheet, as a
+/// PDF.
 pub(super) fn sheet(
     config_dir: Option<&Path>,
     photo: &Path,
@@ -153,17 +162,19 @@ pub(super) fn sheet(
 ) -> anyhow::Result<ExitCode> {
     let config = Config::load_layers(&resolve_dir(config_dir)?)?;
     let spec = super::photo::spec(&config, document)?;
-    let (_, image) = super::photo::read_image(photo)?;
-    let pdf = photo_sheet(
-        Photo {
-            image: &image,
+    let (bytes, _) = super::photo::read_image(photo)?;
+    let pdf = jpeg_sheet(
+        Jpeg {
+            bytes: &bytes,
             print_mm: spec.print_mm,
         },
         copies,
-    )?;
+    )
+    .with_context(|| photo.display().to_string())?;
     std::fs::write(output, pdf).with_context(|| format!("{}: cannot write", output.display()))?;
     let [w, h] = spec.print_mm;
     let n = copies.unwrap_or_else(|| sheet_capacity(spec.print_mm));
-    writeln!(std::io::stdout().lock(), "{n} × {w}×{h} mm on 152×102 mm")?;
+    let [sw, sh] = SHEET_MM;
+    writeln!(std::io::stdout().lock(), "{n} × {w}×{h} mm on {sw}×{sh} mm")?;
     Ok(ExitCode::SUCCESS)
 }

@@ -13,7 +13,8 @@ mod normalize;
 pub use check::{FileFacts, Report, Rule, RuleId, check};
 pub use decode::{DecodeError, MAX_PIXELS, MAX_SIDE, decode};
 pub use encode::{
-    EncodeError, Encoded, Jfif, MAX_ENCODES, encode_jpeg, encode_within, read_markers,
+    EncodeError, Encoded, Jfif, MAX_ENCODES, MAX_QUALITY, MIN_QUALITY, encode_jpeg, encode_within,
+    read_markers,
 };
 pub use normalize::{
     MASK_UNSURE_MAX, Normalized, cut, normalize, replace_backdrop, replace_background, tone,

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::target::Target;
 
-/// The IPP media keyword of 6×4 in (152×102 mm) photo paper, the sheet's size.
+/// The IPP media keyword of 4×6 in (101.6×152.4 mm) photo paper, the sheet's size.
 pub const DEFAULT_MEDIA: &str = "na_index-4x6_4x6in";
 
 /// Hours a held sheet is kept by default: three days, for the applicant to come back or the

@@ -1,6 +1,6 @@
 //! The printed photo (issue #18): the application form of a passport or a 港澳/台湾 permit
 //! takes one printed colour photo besides the receipt. This module lays the approved JPEG out
-//! on a 6×4 in sheet (its document's print size, cut marks, as it is: never encoded again),
+//! on a 4×6 in sheet (its document's print size, cut marks, as it is: never encoded again),
 //! keeps the sheet in a disk queue and sends it over IPP to a CUPS queue or an IPP printer,
 //! and reads the printer's state, reasons and supply levels for the operator. It knows nothing
 //! of the session or the screens.

@@ -11,7 +11,7 @@ use super::status::{PrinterStatus, State};
 use crate::receipt::pdf::{Jpeg, jpeg_sheet, jpeg_sheet_png};
 use crate::spec::Spec;
 
-/// The PNG preview's resolution: 150 dpi, 898×602 for the 6×4 in sheet.
+/// The PNG preview's resolution: 150 dpi, 600×900 for the 4×6 in sheet.
 const PREVIEW_DPI: u32 = 150;
 
 /// The queue's name of the sheet of submission `submission`.

@@ -136,12 +136,7 @@ fn an_applicant_walks_from_attract_to_a_printed_receipt() {
     // A passport takes a printed photo (issue #18): the demo's photo printer keeps the sheet
     // beside the receipt, the approved JPEG on it as it is.
     let sheet = printed_sheet(&data.path().join("receipts"));
-    let info = std::process::Command::new("pdfinfo")
-        .arg(&sheet)
-        .output()
-        .expect("pdfinfo runs (poppler-utils)");
-    let info = String::from_utf8_lossy(&info.stdout);
-    assert!(info.contains("430.866 x 289.134 pts"), "152×102 mm: {info}");
+    util::assert_pdf_page_mm(&sheet, [101.6, 152.4]);
     let images = std::process::Command::new("pdfimages")
         .arg("-list")
         .arg(&sheet)
@@ -213,8 +208,8 @@ fn the_demo_keeps_the_photo_sheet_and_its_preview_beside_the_receipt_and_wipes_t
     let png = image::open(&preview)
         .expect("the preview is a PNG")
         .to_rgb8();
-    // 152×102 mm at 150 dpi.
-    assert_eq!(png.dimensions(), (898, 602));
+    // 101.6×152.4 mm (4×6 in) at 150 dpi.
+    assert_eq!(png.dimensions(), (600, 900));
     // It shows the JPEG the sheet carries (taken out of the PDF as it is), laid out as printed.
     let out = tempfile::tempdir().expect("temp");
     let taken = std::process::Command::new("pdfimages")

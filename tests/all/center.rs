@@ -1344,6 +1344,38 @@ fn the_kiosk_killed_mid_upload_resumes_and_the_center_stores_it_once() {
         ops.contains(&idbooth::receipt::decode::Op::QrStore(receipt_no.clone())),
         "{ops:?}"
     );
+    // Its PDF carries the JPEG the center approved, byte for byte (issue #17).
+    let pdf = data.path().join("r.pdf");
+    let mut render_pdf = util::idbooth();
+    render_pdf
+        .arg("--config")
+        .arg(config.path())
+        .arg("--data")
+        .arg(data.path())
+        .args([
+            "receipt",
+            "render",
+            "--submission",
+            &first,
+            "--format",
+            "pdf",
+            "-o",
+        ])
+        .arg(&pdf);
+    let (code, _, stderr) = util::parts(&render_pdf.output().expect("run"));
+    assert_eq!(code, 0, "{stderr}");
+    let taken = std::process::Command::new("pdfimages")
+        .arg("-j")
+        .arg(&pdf)
+        .arg(data.path().join("img"))
+        .status()
+        .expect("pdfimages runs (poppler-utils)");
+    assert!(taken.success());
+    let approved = outbox.parcel(&first).expect("read").expect("kept").photo;
+    assert!(
+        std::fs::read(data.path().join("img-000.jpg")).expect("a JPEG inside") == approved,
+        "the receipt PDF carries the approved photo as it is"
+    );
     // Once released (printed), the data is gone and the command says why.
     outbox
         .release(&first, &idbooth::center::outbox::Retention::default())

@@ -501,3 +501,42 @@ pub fn replay_of(
         ))
     })
 }
+
+// --- PDFs ---
+
+/// The first page's size of the PDF at `pdf` in mm, as poppler's `pdfinfo` reads it.
+pub fn pdf_page_mm(pdf: &Path) -> [f32; 2] {
+    let out = Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo runs (poppler-utils)");
+    let info = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = info
+        .lines()
+        .find(|l| l.starts_with("Page size:"))
+        .unwrap_or_else(|| panic!("no page size: {info}"));
+    let pts: Vec<f32> = line
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    [pts[0] * 25.4 / 72.0, pts[1] * 25.4 / 72.0]
+}
+
+/// The PDF at `pdf` is `mm` (width, height) to a hundredth of a millimetre.
+pub fn assert_pdf_page_mm(pdf: &Path, mm: [f32; 2]) {
+    let page = pdf_page_mm(pdf);
+    assert!(
+        (page[0] - mm[0]).abs() < 0.01 && (page[1] - mm[1]).abs() < 0.01,
+        "{}: {}×{} mm, want {}×{} mm",
+        pdf.display(),
+        page[0],
+        page[1],
+        mm[0],
+        mm[1]
+    );
+}

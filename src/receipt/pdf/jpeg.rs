@@ -34,7 +34,10 @@ fn bad(what: &str) -> RenderError {
 /// progressive, which PDF's `DCTDecode` reads) of `bytes`.
 pub(super) fn frame(bytes: &[u8]) -> Result<Frame, RenderError> {
     if !bytes.starts_with(&[0xFF, 0xD8]) {
-        return Err(bad("no start-of-image marker"));
+        return Err(RenderError::Photo(format!(
+            "not a JPEG file ({}); the PDF carries the approved JPEG as it is",
+            kind_of(bytes)
+        )));
     }
     let mut at = 2;
     loop {
@@ -43,7 +46,11 @@ pub(super) fn frame(bytes: &[u8]) -> Result<Frame, RenderError> {
             at += 1;
         }
         let (Some(&0xFF), Some(&marker)) = (bytes.get(at), bytes.get(at + 1)) else {
-            return Err(bad("no frame header"));
+            return Err(bad(if at + 1 >= bytes.len() {
+                "cut short before its frame header"
+            } else {
+                "no frame header"
+            }));
         };
         at += 2;
         if marker == 0x01 || (0xD0..=0xD7).contains(&marker) {
@@ -59,7 +66,7 @@ pub(super) fn frame(bytes: &[u8]) -> Result<Frame, RenderError> {
                     return Err(bad("cut short"));
                 };
                 if f[0] != 8 {
-                    return Err(bad("not 8 bits a sample"));
+                    return Err(bad(&format!("{} bits a sample (8 only)", f[0])));
                 }
                 let height = u32::from(u16::from_be_bytes([f[1], f[2]]));
                 let width = u32::from(u16::from_be_bytes([f[3], f[4]]));
@@ -67,8 +74,10 @@ pub(super) fn frame(bytes: &[u8]) -> Result<Frame, RenderError> {
                 if width == 0 || height == 0 {
                     return Err(bad("no pixel size in the header"));
                 }
-                if components != 1 && components != 3 {
-                    return Err(bad(&format!("{components} colour components (1 or 3)")));
+                match components {
+                    1 | 3 => {}
+                    4 => return Err(bad("CMYK (4 colour components; RGB or grey only)")),
+                    n => return Err(bad(&format!("{n} colour components (RGB or grey only)"))),
                 }
                 return Ok(Frame {
                     width,
@@ -83,6 +92,25 @@ pub(super) fn frame(bytes: &[u8]) -> Result<Frame, RenderError> {
             _ => at += len,
         }
     }
+}
+
+/// What a file that is not a JPEG seems to be, from its first bytes, for the error.
+fn kind_of(bytes: &[u8]) -> &'static str {
+    const KINDS: [(&[u8], &str); 6] = [
+        (b"\x89PNG", "a PNG"),
+        (b"GIF8", "a GIF"),
+        (b"BM", "a BMP"),
+        (b"II*\0", "a TIFF"),
+        (b"MM\0*", "a TIFF"),
+        (b"%PDF", "a PDF"),
+    ];
+    if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        return "a WebP";
+    }
+    KINDS
+        .iter()
+        .find(|(magic, _)| bytes.starts_with(magic))
+        .map_or("no start-of-image marker", |(_, kind)| *kind)
 }
 
 /// `jpeg` added to `doc` once, as it is; its middle, cut to the print aspect, is what shows.
@@ -115,7 +143,7 @@ pub(super) fn add_jpeg(doc: &mut PdfDocument, jpeg: Jpeg<'_>) -> Result<Placed, 
         dpi: None,
     });
     Ok(Placed {
-        id: Some(id),
+        id,
         pixels: (f.width, f.height),
         window: crop_window((f.width, f.height), jpeg.print_mm),
         print_mm: jpeg.print_mm,
@@ -146,17 +174,46 @@ mod tests {
         );
     }
 
+    fn refusal(bytes: &[u8]) -> String {
+        match frame(bytes) {
+            Err(RenderError::Photo(m)) => m,
+            other => panic!("refused as a photo, not {other:?}"),
+        }
+    }
+
     #[test]
     fn what_is_not_a_usable_jpeg_is_refused_by_name() {
-        let png_like = b"\x89PNG\r\n\x1a\n";
-        assert!(
-            matches!(frame(png_like), Err(RenderError::Photo(m)) if m.contains("start-of-image"))
-        );
+        let mut png = Vec::new();
+        image::RgbImage::new(8, 8)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .expect("png");
+        let why = refusal(&png);
+        assert!(why.contains("not a JPEG file (a PNG)"), "{why}");
+        assert!(refusal(b"hello").contains("no start-of-image marker"));
+
         let jpeg = encoded(16, 16);
-        let cut = &jpeg[..20];
-        assert!(
-            matches!(frame(cut), Err(RenderError::Photo(_))),
-            "cut short"
-        );
+        assert!(refusal(&jpeg[..20]).contains("cut short"));
+
+        // A CMYK JPEG, as print shops' tools write them.
+        let mut cmyk = Vec::new();
+        jpeg_encoder::Encoder::new(&mut cmyk, 90)
+            .encode(&[0u8; 16 * 16 * 4], 16, 16, jpeg_encoder::ColorType::Cmyk)
+            .expect("cmyk");
+        let sof = |b: &[u8]| {
+            b.windows(2)
+                .position(|w| w == [0xFF, 0xC0])
+                .expect("a baseline frame header")
+        };
+        assert_eq!(cmyk[sof(&cmyk) + 9], 4, "four components in the file");
+        let why = refusal(&cmyk);
+        assert!(why.contains("CMYK"), "{why}");
+
+        // A frame of 12 bits a sample (extended sequential, as medical and raw tools write).
+        let mut twelve = jpeg.clone();
+        let at = sof(&twelve);
+        twelve[at + 1] = 0xC1;
+        twelve[at + 4] = 12;
+        let why = refusal(&twelve);
+        assert!(why.contains("12 bits a sample"), "{why}");
     }
 }

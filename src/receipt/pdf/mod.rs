@@ -1,6 +1,8 @@
 //! PDFs with printpdf: the A6 receipt (photo at its print size, the receipt's lines, the number
-//! as text, CODE128 and QR) and the 6-inch photo sheet (N copies at the document's exact print
-//! size, with cut marks). The CJK font is embedded as a subset. Pure: bytes in, bytes out.
+//! as text, CODE128 and QR) and the 4×6 in photo sheet (N copies at the document's exact print
+//! size, with cut marks). The photo is always the approved JPEG embedded as it is (`DCTDecode`,
+//! [`Jpeg`]): no PDF decodes and encodes it again. The CJK font is embedded as a subset. Pure:
+//! bytes in, bytes out.
 
 mod jpeg;
 mod receipt;
@@ -10,37 +12,19 @@ mod subset;
 
 pub use jpeg::Jpeg;
 pub use receipt::{A6_MM, receipt_pdf};
-pub use sheet::{SHEET_MM, jpeg_sheet, photo_sheet, sheet_capacity};
+pub use sheet::{SHEET_MM, jpeg_sheet, sheet_capacity};
 pub use sheet_png::jpeg_sheet_png;
 
-use image::RgbImage;
 use printpdf::{
-    Color, Mm, Op, PaintMode, PdfDocument, PdfSaveOptions, Point, Polygon, PolygonRing, Pt,
-    RawImage, Rgb, WindingOrder, XObjectId, XObjectTransform,
+    Color, Mm, Op, PaintMode, PdfDocument, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb,
+    WindingOrder, XObjectId, XObjectTransform,
 };
 
 use super::RenderError;
 
-/// A photo and the size it is printed at.
-#[derive(Debug, Clone, Copy)]
-pub struct Photo<'a> {
-    /// The photo as the booth normalized it.
-    pub image: &'a RgbImage,
-    /// Width and height on paper in mm (`print_mm` of the document's spec).
-    pub print_mm: [f32; 2],
-}
-
-/// The photo cut to the aspect of its print size, about its centre: the digital spec and the
-/// paper size differ (出入境: 354×472 px is 3:4, 33×48 mm is 11:16), and the face must not be
-/// stretched.
-fn cropped(photo: Photo<'_>) -> RgbImage {
-    let (w, h) = photo.image.dimensions();
-    let (x, y, cw, ch) = crop_window((w, h), photo.print_mm);
-    image::imageops::crop_imm(photo.image, x, y, cw, ch).to_image()
-}
-
 /// The part of a `w`×`h` picture that prints: its middle, cut to the aspect of `print_mm`, as
-/// (left, top, width, height) in pixels.
+/// (left, top, width, height) in pixels. The digital spec and the paper size differ (出入境:
+/// 354×472 px is 3:4, 33×48 mm is 11:16), and the face must not be stretched.
 fn crop_window((w, h): (u32, u32), print_mm: [f32; 2]) -> (u32, u32, u32, u32) {
     let want = print_mm[0] / print_mm[1];
     let have = w as f32 / h as f32;
@@ -52,32 +36,14 @@ fn crop_window((w, h): (u32, u32), print_mm: [f32; 2]) -> (u32, u32, u32, u32) {
     ((w - cw) / 2, (h - ch) / 2, cw, ch)
 }
 
-/// `photo`, cut to its print aspect, added to `doc` once; [`Placed::at`] draws it, as often as
-/// needed, without adding the pixels again.
-fn add_photo(doc: &mut PdfDocument, photo: Photo<'_>) -> Placed {
-    let image = cropped(photo);
-    let (w, h) = image.dimensions();
-    let id = RawImage::from_dynamic_image(image::DynamicImage::ImageRgb8(image))
-        .map(|raw| doc.add_image(&raw))
-        // An RGB image always converts; should it not, the page shows empty frames.
-        .map_err(|e| tracing::warn!(error = %e, "pdf: photo not embedded"))
-        .ok();
-    Placed {
-        id,
-        pixels: (w, h),
-        window: (0, 0, w, h),
-        print_mm: photo.print_mm,
-    }
-}
-
-/// A photo in a PDF's resources and the size it prints at.
+/// A photo in a PDF's resources (added once, drawn as often as needed) and the size it prints
+/// at.
 struct Placed {
-    id: Option<XObjectId>,
+    id: XObjectId,
     /// The picture's size in pixels.
     pixels: (u32, u32),
-    /// The part of it that prints (left, top, width, height): all of it when the pixels were
-    /// cut before they were embedded; the middle, with the rest clipped, for a JPEG embedded as
-    /// it is.
+    /// The part of it that prints (left, top, width, height): its middle, cut to the print
+    /// aspect; the rest is clipped, as the JPEG is embedded whole, as it is.
     window: (u32, u32, u32, u32),
     print_mm: [f32; 2],
 }
@@ -87,16 +53,13 @@ impl Placed {
     /// `print_mm` in size.
     fn at(&self, (x, y): (f32, f32)) -> Vec<Op> {
         let [pw, ph] = self.print_mm;
-        let Some(id) = self.id.clone() else {
-            return vec![frame(x, y, pw, ph)];
-        };
         let (w, h) = self.pixels;
         let (left, top, cw, ch) = self.window;
         // mm per pixel, so the window is the print size exactly.
         let (sx, sy) = (pw / cw as f32, ph / ch as f32);
         // At `dpi` 72 one pixel is one point; the scale makes it the print size exactly.
         let draw = Op::UseXobject {
-            id,
+            id: self.id.clone(),
             transform: XObjectTransform {
                 translate_x: Some(Mm(x - left as f32 * sx).into()),
                 translate_y: Some(Mm(y - (h - top - ch) as f32 * sy).into()),
@@ -126,16 +89,6 @@ impl Placed {
             draw,
             Op::RestoreGraphicsState,
         ]
-    }
-}
-
-/// A thin outline where a photo would be.
-fn frame(x: f32, y: f32, w: f32, h: f32) -> Op {
-    Op::DrawRectangle {
-        rectangle: printpdf::Rect {
-            mode: Some(PaintMode::Stroke),
-            ..printpdf::Rect::from_xywh(Mm(x).into(), Mm(y).into(), Mm(w).into(), Mm(h).into())
-        },
     }
 }
 

@@ -7,8 +7,9 @@ use printpdf::{
     FontId, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, Point, Pt, TextItem,
 };
 
+use super::jpeg::{Jpeg, add_jpeg};
 use super::subset;
-use super::{Photo, RenderError, add_photo, black, boxes, check_print_mm, save};
+use super::{RenderError, black, boxes, check_print_mm, save};
 use crate::i18n::Language;
 use crate::i18n::font::FontFile;
 use crate::receipt::Receipt;
@@ -21,11 +22,11 @@ const MARGIN: f32 = 8.0;
 const QR_MODULE: f32 = 0.8;
 const BAR_MODULE: f32 = 0.3;
 
-/// The receipt as an A6 PDF, with `photo` (if any) at its print size and `font` embedded as a
-/// subset.
+/// The receipt as an A6 PDF, with `photo` (if any: the approved JPEG, embedded as it is) at its
+/// print size and `font` embedded as a subset.
 pub fn receipt_pdf(
     receipt: &Receipt,
-    photo: Option<Photo<'_>>,
+    photo: Option<Jpeg<'_>>,
     font: &FontFile,
 ) -> Result<Vec<u8>, RenderError> {
     let lines = receipt.lines();
@@ -48,7 +49,7 @@ pub fn receipt_pdf(
     if let Some(photo) = photo {
         check_print_mm(photo.print_mm)?;
         let [_, ph] = photo.print_mm;
-        ops.extend(add_photo(&mut doc, photo).at((MARGIN, top - ph)));
+        ops.extend(add_jpeg(&mut doc, photo)?.at((MARGIN, top - ph)));
         text_top = top - ph - 4.0;
     }
     let number = &receipt.receipt_no;

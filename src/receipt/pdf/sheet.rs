@@ -1,15 +1,17 @@
-//! The 6-inch photo sheet (152×102 mm, landscape 4R): copies of the photo at the document's
-//! exact print size in a centred grid, 2 mm apart, with cut marks in the margins and gaps along
-//! every photo edge.
+//! The 4×6 in photo sheet (101.6×152.4 mm portrait, 4R, 6 寸): copies of the photo at the
+//! document's exact print size in a centred grid, 2 mm apart, with cut marks in the margins and
+//! gaps along every photo edge.
 
 use printpdf::{Mm, Op, PdfDocument, PdfPage};
 
 use super::jpeg::{Jpeg, add_jpeg};
-use super::{Photo, Placed, RenderError, add_photo, black, boxes, check_print_mm, save};
+use super::{Placed, RenderError, black, boxes, check_print_mm, save};
 use crate::i18n::Language;
 
-/// The sheet, mm: 6×4 inches as photo labs cut it.
-pub const SHEET_MM: [f32; 2] = [152.0, 102.0];
+/// The sheet, mm (width, height): 4×6 inches exactly, the paper photo printers load
+/// (`na_index-4x6_4x6in`), portrait as the printer feeds it. (It was 152×102 mm landscape: 0.4 mm
+/// taller than the paper, issue #18.)
+pub const SHEET_MM: [f32; 2] = [101.6, 152.4];
 /// Space between photos and the least margin, mm.
 const GAP: f32 = 2.0;
 /// Cut marks: length and thickness, mm.
@@ -26,14 +28,6 @@ fn grid(print_mm: [f32; 2]) -> (u32, u32) {
 pub fn sheet_capacity(print_mm: [f32; 2]) -> u32 {
     let (cols, rows) = grid(print_mm);
     cols * rows
-}
-
-/// The sheet with `copies` of `photo` (all that fit when `None`).
-pub fn photo_sheet(photo: Photo<'_>, copies: Option<u32>) -> Result<Vec<u8>, RenderError> {
-    let copies = check(photo.print_mm, copies)?;
-    let mut doc = PdfDocument::new(Language::BASE.t("receipt.photo_sheet"));
-    let placed = add_photo(&mut doc, photo);
-    Ok(lay_out(&mut doc, &placed, copies))
 }
 
 /// The sheet with `copies` of a JPEG embedded as it is (all that fit when `None`): the printed
@@ -110,4 +104,66 @@ pub(super) fn corner_marks(x: f32, y: f32, w: f32, h: f32) -> Vec<(f32, f32, f32
         out.push((cx - t / 2.0, vy, t, len));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether two rectangles (x, y, w, h) overlap.
+    fn overlap(a: (f32, f32, f32, f32), b: (f32, f32, f32, f32)) -> bool {
+        a.0 < b.0 + b.2 && b.0 < a.0 + a.2 && a.1 < b.1 + b.3 && b.1 < a.1 + a.3
+    }
+
+    #[test]
+    fn every_documents_sheet_fits_the_paper_with_margins_and_marks() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config");
+        let config = crate::ops::Config::load(&dir).expect("shipped config");
+        let [sheet_w, sheet_h] = SHEET_MM;
+        // 4×6 in to the hundredth: what the printer's paper is.
+        assert!((sheet_w - 4.0 * 25.4).abs() < 0.01 && (sheet_h - 6.0 * 25.4).abs() < 0.01);
+        let mut seen = Vec::new();
+        for spec in config.documents.all() {
+            let [w, h] = spec.print_mm;
+            let fit = sheet_capacity(spec.print_mm);
+            assert!(fit >= spec.printed_photos.max(1), "{}: {fit} fit", spec.id);
+            let photos: Vec<_> = slots(spec.print_mm, fit)
+                .into_iter()
+                .map(|(x, y)| (x, y, w, h))
+                .collect();
+            for &(x, y, _, _) in &photos {
+                // At least the gap from every edge of the paper.
+                assert!(
+                    x >= GAP - 1e-3 && y >= GAP - 1e-3,
+                    "{}: ({x}, {y})",
+                    spec.id
+                );
+                assert!(x + w <= sheet_w - GAP + 1e-3, "{}: right edge", spec.id);
+                assert!(y + h <= sheet_h - GAP + 1e-3, "{}: top edge", spec.id);
+                for mark in corner_marks(x, y, w, h) {
+                    let (mx, my, mw, mh) = mark;
+                    assert!(
+                        mx >= 0.0 && my >= 0.0 && mx + mw <= sheet_w && my + mh <= sheet_h,
+                        "{}: a cut mark off the paper: {mark:?}",
+                        spec.id
+                    );
+                    assert!(
+                        photos.iter().all(|p| !overlap(*p, mark)),
+                        "{}: a cut mark on a photo: {mark:?}",
+                        spec.id
+                    );
+                }
+            }
+            seen.push((spec.print_mm, fit));
+        }
+        // What the README says fits, for the shipped print sizes.
+        for (print_mm, fit) in [
+            ([33.0, 48.0], 6),
+            ([26.0, 32.0], 12),
+            ([22.0, 32.0], 16),
+            ([51.0, 51.0], 2),
+        ] {
+            assert!(seen.contains(&(print_mm, fit)), "{print_mm:?}: {seen:?}");
+        }
+    }
 }

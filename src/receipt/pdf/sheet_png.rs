@@ -6,7 +6,7 @@
 use image::{Rgb, RgbImage};
 
 use super::sheet::{SHEET_MM, check, corner_marks, slots};
-use super::{Photo, RenderError, cropped};
+use super::{RenderError, crop_window};
 
 /// The sheet with `copies` of the JPEG `jpeg` at `print_mm` (all that fit when `None`), drawn at
 /// `dpi` dots an inch, as PNG bytes.
@@ -25,11 +25,10 @@ pub fn jpeg_sheet_png(
     let (width, height) = (dots(sheet_w), dots(sheet_h));
     let mut page = RgbImage::from_pixel(width, height, Rgb([255, 255, 255]));
     let [w, h] = print_mm;
+    // Its middle, cut to the print aspect, as the PDF shows it.
+    let (cx, cy, cw, ch) = crop_window(photo.dimensions(), print_mm);
     let shown = image::imageops::resize(
-        &cropped(Photo {
-            image: &photo,
-            print_mm,
-        }),
+        &*image::imageops::crop_imm(&photo, cx, cy, cw, ch),
         dots(w).max(1),
         dots(h).max(1),
         image::imageops::FilterType::Triangle,
@@ -76,8 +75,8 @@ mod tests {
             .expect("jpeg");
         let png = jpeg_sheet_png(&jpeg, [33.0, 48.0], Some(1), 254).expect("png");
         let page = image::load_from_memory(&png).expect("a PNG").to_rgb8();
-        // 10 dots a mm: 152×102 mm.
-        assert_eq!(page.dimensions(), (1520, 1020));
+        // 10 dots a mm: 101.6×152.4 mm (4×6 in).
+        assert_eq!(page.dimensions(), (1016, 1524));
         // The photo: red pixels 330 wide and 480 tall (33×48 mm), within a dot of scaling.
         let red = |p: &Rgb<u8>| p[0] > 150 && p[2] < 80;
         let (mut xs, mut ys) = (Vec::new(), Vec::new());
