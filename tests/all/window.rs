@@ -117,3 +117,107 @@ fn the_demo_fills_the_screen_in_chinese_and_answers_a_tap() {
     let next = wait_for_text(&display, dir.path(), "普通护照", Duration::from_secs(10));
     assert!(next.contains("请选择证件"), "{next}");
 }
+
+/// The process's resident memory in kB, from `/proc/PID/status`.
+fn rss_kb_of(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .expect("the booth's status")
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS")
+}
+
+/// The real window's memory over whole sessions: the software GL driver, its threads and the
+/// painter are in it, which the headless soak (`memory::`) cannot see. Each session is tapped
+/// through as an applicant would at 1280×800 (a foreign name on the letter keys, an ID on the
+/// keypad), each screen waited for by what it says. Minutes long: `--ignored`.
+#[test]
+#[ignore = "minutes long: run with --ignored"]
+#[allow(clippy::print_stdout)] // The curve is its report.
+fn the_real_window_keeps_its_memory_flat_over_sessions() {
+    const SESSIONS: usize = 16;
+    const FROM: usize = 4;
+    let dir = tempfile::tempdir().expect("temp");
+    let display = format!(":{}", 100 + (std::process::id() + 7) % 400);
+    let _xvfb = spawn(Command::new("Xvfb").args([
+        display.as_str(),
+        "-screen",
+        "0",
+        "1280x800x24",
+        "-nolisten",
+        "tcp",
+    ]));
+    std::thread::sleep(Duration::from_millis(800));
+    let _wm = spawn(Command::new("openbox").env("DISPLAY", &display));
+    let booth = spawn(
+        Command::new(env!("CARGO_BIN_EXE_idbooth"))
+            .args([
+                "--demo",
+                "--config",
+                util::shipped_config().to_str().expect("utf-8"),
+            ])
+            .arg("--data")
+            .arg(dir.path().join("data"))
+            .env("DISPLAY", &display)
+            .env_remove("WAYLAND_DISPLAY"),
+    );
+    let pid = booth.0.id();
+    let tap = |x_: u32, y: u32| {
+        x(
+            &display,
+            "xdotool",
+            &["mousemove", &x_.to_string(), &y.to_string(), "click", "1"],
+        );
+        std::thread::sleep(Duration::from_millis(150));
+    };
+    let wait = |want: &str, secs: u64| {
+        wait_for_text(&display, dir.path(), want, Duration::from_secs(secs));
+    };
+    // The ID keypad at 1280×800: digits in rows of three, X and 0 under them.
+    let key = |c: char| {
+        let (col, row) = match c {
+            '1'..='9' => {
+                let n = c as u32 - '1' as u32;
+                (n % 3, n / 3)
+            }
+            'X' => (0, 3),
+            _ => (1, 3),
+        };
+        tap(512 + 128 * col, 384 + 80 * row);
+    };
+    wait("数字相片采集", 40);
+    let mut curve = Vec::new();
+    for session in 1..=SESSIONS {
+        tap(640, 379); // 开始拍照
+        wait("普通护照", 15);
+        tap(356, 307); // 普通护照
+        wait("受理城市", 15);
+        tap(640, 194); // the booth's own city
+        wait("身份证号", 15);
+        tap(130, 420); // ABC
+        tap(991, 588); // L
+        tap(859, 508); // I
+        tap(915, 232); // the ID box
+        "11010519491231002X".chars().for_each(key);
+        tap(744, 756); // 下一步
+        wait("个人信息", 15);
+        tap(744, 525); // 同意
+        wait("拍照要求", 15);
+        tap(744, 712); // 知道了，开始拍照: the demo's applicant walks in and is taken
+        wait("请确认照片", 90);
+        tap(754, 671); // 确认提交
+        wait("回执号", 90);
+        let kb = rss_kb_of(pid);
+        println!("session {session:>2}: RSS {:>6.1} MB", kb as f64 / 1024.0);
+        curve.push(kb);
+        tap(640, 520); // 完成 (below 查询提交 of the attract screen, should a tap come late)
+        wait("数字相片采集", 30);
+    }
+    let growth = curve[SESSIONS - 1] as f64 / curve[FROM - 1] as f64;
+    println!("RSS from session {FROM} to {SESSIONS}: {growth:.3}×");
+    assert!(
+        growth <= 1.10,
+        "RSS grew {growth:.3}× from session {FROM} to {SESSIONS}: {curve:?}"
+    );
+}
