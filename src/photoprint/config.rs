@@ -171,7 +171,10 @@ mod tests {
             ("media_type = \"\"", "media_type"),
         ] {
             let checked = config(&format!("printer = \"idbooth-photo\"\n{line}")).check();
-            assert!(matches!(&checked, Err((k, _)) if *k == key), "{line}: {checked:?}");
+            assert!(
+                matches!(&checked, Err((k, _)) if *k == key),
+                "{line}: {checked:?}"
+            );
         }
     }
 }

@@ -148,8 +148,8 @@ pub(crate) struct Plan {
 /// the name carries no size.
 pub(crate) fn plan(paper: &Paper, support: &MediaSupport) -> Plan {
     let mut left_out = Vec::new();
-    let size = media_size(&paper.media);
-    if !support.media_col || size.is_none() {
+    let size = media_size(&paper.media).filter(|_| support.media_col);
+    let Some([x, y]) = size else {
         left_out.push("zero margins".to_owned());
         left_out.extend(paper.source.iter().map(|s| format!("media-source {s}")));
         left_out.extend(paper.kind.iter().map(|t| format!("media-type {t}")));
@@ -158,8 +158,7 @@ pub(crate) fn plan(paper: &Paper, support: &MediaSupport) -> Plan {
             zero_margins: false,
             left_out,
         };
-    }
-    let [x, y] = size.unwrap_or_default();
+    };
     let mut col = Collection::default().collection(
         "media-size",
         Collection::default()
@@ -174,7 +173,8 @@ pub(crate) fn plan(paper: &Paper, support: &MediaSupport) -> Plan {
         left_out.push("zero margins".to_owned());
     }
     // A printer that lists no values for the tray or type is asked all the same.
-    let takes = |listed: &[String], value: &str| listed.is_empty() || listed.iter().any(|v| v == value);
+    let takes =
+        |listed: &[String], value: &str| listed.is_empty() || listed.iter().any(|v| v == value);
     if let Some(source) = &paper.source {
         if takes(&support.sources, source) {
             col = col.keyword("media-source", source);
