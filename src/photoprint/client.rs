@@ -53,6 +53,10 @@ impl Printed {
 
 /// `server-error-busy`.
 const SERVER_ERROR_BUSY: u16 = 0x0507;
+/// `successful-ok-ignored-or-substituted-attributes`.
+const SUCCESSFUL_OK_SUBSTITUTED: u16 = 0x0001;
+/// `unsupported-attributes-tag`: what a printer did not take as asked.
+const UNSUPPORTED_GROUP: u8 = 0x05;
 /// How long a busy printer is waited for before the sheet stays queued.
 pub const BUSY_WAIT: Duration = Duration::from_secs(20);
 
@@ -196,6 +200,21 @@ impl IppClient {
             .first()
             .and_then(Value::int)
             .ok_or_else(|| self.refused("the answer has no job-id"))?;
+        if response.status == SUCCESSFUL_OK_SUBSTITUTED {
+            // It printed, but not all as asked (a margin or tray it has not): say what.
+            let unsupported: Vec<&str> = response
+                .attributes
+                .iter()
+                .filter(|a| a.group == UNSUPPORTED_GROUP)
+                .map(|a| a.name.as_str())
+                .collect();
+            tracing::warn!(
+                printer = %self.target,
+                job = id,
+                ?unsupported,
+                "photo printer: the job was taken with attributes ignored or substituted"
+            );
+        }
         let printed = Printed {
             job: id,
             zero_margins: plan.zero_margins,
