@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 
 use crate::ops::config::{Config, resolve_dir};
-use crate::photoprint::{DEFAULT_MEDIA, IppClient, PhotoPrintError, Target, copies_for, sheet};
+use crate::photoprint::{IppClient, Paper, PhotoPrintError, Target, copies_for, sheet};
 use crate::receipt::pdf::{SHEET_MM, sheet_capacity};
 
 /// Prints `copies` of `photo` (a JPEG) at `document`'s print size on `printer`.
@@ -35,7 +35,7 @@ pub(super) fn run(
         );
     };
     let target = Target::parse(printer).map_err(|why| anyhow::anyhow!("--printer: {why}"))?;
-    let media = configured.map_or(DEFAULT_MEDIA, |c| c.media.as_str());
+    let paper = configured.map_or_else(Paper::default, |c| c.paper());
     let copies = copies
         .or(Some(copies_for(configured, spec)).filter(|n| *n > 0))
         .unwrap_or_else(|| sheet_capacity(spec.print_mm));
@@ -51,12 +51,26 @@ pub(super) fn run(
         }
         .into());
     }
-    let job = client.print(&format!("idbooth-sheet-{document}"), &pdf, media)?;
+    let printed = client.print(
+        &format!("idbooth-sheet-{document}"),
+        &pdf,
+        &paper,
+        &status.media,
+    )?;
     let [w, h] = spec.print_mm;
     let [sw, sh] = SHEET_MM;
+    let margins = if printed.zero_margins {
+        "no margins"
+    } else {
+        "the printer's margins"
+    };
     writeln!(
         std::io::stdout().lock(),
-        "job {job} on {printer}: {copies} × {w}×{h} mm on {sw}×{sh} mm"
+        "job {} on {printer}: {copies} × {w}×{h} mm on {sw}×{sh} mm, {margins}",
+        printed.job
     )?;
+    if let Some(warning) = printed.warning() {
+        writeln!(std::io::stderr().lock(), "idbooth: warning: {warning}")?;
+    }
     Ok(ExitCode::SUCCESS)
 }

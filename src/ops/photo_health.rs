@@ -63,6 +63,11 @@ pub(super) fn photo_problems(photo: &PhotoHealth, out: &mut Vec<Problem>) {
                     }
                 });
             }
+            // Not a fault to clear, but the operator should know: the photos sit 2 mm from the
+            // sheet's edge, and a printer's own margins clip them.
+            if !status.media.zero_margins {
+                out.push(problem("photo_margins"));
+            }
         }
     }
     if photo.waiting > 0 {
@@ -77,7 +82,7 @@ pub(super) fn photo_problems(photo: &PhotoHealth, out: &mut Vec<Problem>) {
 mod tests {
     use super::*;
     use crate::i18n::Language;
-    use crate::photoprint::{Marker, State};
+    use crate::photoprint::{Marker, MediaSupport, State};
 
     fn texts(photo: &PhotoHealth) -> Vec<String> {
         let mut out = Vec::new();
@@ -97,6 +102,7 @@ mod tests {
                     level: Some(4),
                     low: Some(10),
                 }],
+                media: MediaSupport::everything(),
             }),
             waiting: 2,
         };
@@ -131,6 +137,7 @@ mod tests {
                 reasons: vec!["paused".into()],
                 accepting: true,
                 markers: Vec::new(),
+                media: MediaSupport::everything(),
             }),
             waiting: 0,
         };
@@ -145,5 +152,39 @@ mod tests {
             zh,
             vec!["照片打印机已停止：检查打印机，然后在 CUPS 中恢复队列（cupsenable）"]
         );
+    }
+
+    #[test]
+    fn a_printer_that_keeps_its_margins_is_told() {
+        let margins = PhotoHealth {
+            status: Ok(PrinterStatus {
+                state: State::Idle,
+                reasons: Vec::new(),
+                accepting: true,
+                markers: Vec::new(),
+                media: MediaSupport {
+                    media_col: true,
+                    zero_margins: false,
+                    sources: Vec::new(),
+                    types: Vec::new(),
+                },
+            }),
+            waiting: 0,
+        };
+        assert_eq!(
+            texts(&margins),
+            vec![
+                "Photo printer cannot print without margins: the photo sheet is printed with the printer's margins, which may clip the photos; use a printer or CUPS queue that offers borderless 6×4 in paper"
+            ]
+        );
+        // A printer out of reach says nothing of its margins.
+        let gone = PhotoHealth {
+            status: Err(PhotoPrintError::Unreachable {
+                printer: "idbooth-photo".into(),
+                why: "connection refused".into(),
+            }),
+            waiting: 0,
+        };
+        assert!(!texts(&gone).iter().any(|t| t.contains("margins")));
     }
 }

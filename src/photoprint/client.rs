@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::error::PhotoPrintError;
 use super::ipp::{self, Operation, Request, Response, Value};
+use super::media::{Ask, MEDIA_ATTRIBUTES, MediaSupport, Paper, plan};
 use super::status::PrinterStatus;
 use super::target::Target;
 
@@ -20,8 +21,42 @@ const STATUS_ATTRIBUTES: &[&str] = &[
     "marker-low-levels",
 ];
 
+/// A job the printer took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Printed {
+    /// The printer's job id.
+    pub job: i32,
+    /// Whether the job asked for no margins (else the printer's own margins apply).
+    pub zero_margins: bool,
+    /// What of the paper the printer could not be asked for ("zero margins",
+    /// "media-source photo"), in a few words each.
+    pub left_out: Vec<String>,
+}
+
+impl Printed {
+    /// What was left out, in one line for an operator; `None` when nothing was.
+    pub fn warning(&self) -> Option<String> {
+        if self.left_out.is_empty() {
+            return None;
+        }
+        let margins = if self.zero_margins {
+            ""
+        } else {
+            ": the sheet is printed with the printer's margins, which may clip the photos"
+        };
+        Some(format!(
+            "the printer does not take {}{margins}",
+            self.left_out.join(", ")
+        ))
+    }
+}
+
 /// `server-error-busy`.
 const SERVER_ERROR_BUSY: u16 = 0x0507;
+/// `successful-ok-ignored-or-substituted-attributes`.
+const SUCCESSFUL_OK_SUBSTITUTED: u16 = 0x0001;
+/// `unsupported-attributes-tag`: what a printer did not take as asked.
+const UNSUPPORTED_GROUP: u8 = 0x05;
 /// How long a busy printer is waited for before the sheet stays queued.
 pub const BUSY_WAIT: Duration = Duration::from_secs(20);
 
@@ -104,9 +139,14 @@ impl IppClient {
 
     /// The printer's state, reasons and supplies.
     pub fn status(&self) -> Result<PrinterStatus, PhotoPrintError> {
+        let asked: Vec<&str> = STATUS_ATTRIBUTES
+            .iter()
+            .chain(MEDIA_ATTRIBUTES)
+            .copied()
+            .collect();
         let request = self
             .request(Operation::GetPrinterAttributes)
-            .keywords("requested-attributes", STATUS_ATTRIBUTES)
+            .keywords("requested-attributes", &asked)
             .finish(b"");
         let response = self.send(request)?;
         if !response.ok() {
@@ -115,19 +155,32 @@ impl IppClient {
         Ok(PrinterStatus::from_response(&response))
     }
 
-    /// Sends `pdf` as one job named `job_name` on `media`; the printer's job id once it took
-    /// it.
+    /// Sends `pdf` as one job named `job_name` on `paper`, asked for as the printer takes it
+    /// (`support`, from its [`IppClient::status`]): without margins where it can. Returns the
+    /// printer's job id once it took it, and what could not be asked for (logged as a warning).
     /// A printer still busy with the job before (`server-error-busy`, as a printer without a
     /// spooler of its own answers) is asked again for up to [`BUSY_WAIT`].
-    pub fn print(&self, job_name: &str, pdf: &[u8], media: &str) -> Result<i32, PhotoPrintError> {
+    pub fn print(
+        &self,
+        job_name: &str,
+        pdf: &[u8],
+        paper: &Paper,
+        support: &MediaSupport,
+    ) -> Result<Printed, PhotoPrintError> {
+        let plan = plan(paper, support);
         let started = std::time::Instant::now();
         let response = loop {
             let request = self
                 .request(Operation::PrintJob)
                 .name("job-name", job_name)
                 .mime("document-format", "application/pdf")
-                .job_attributes()
-                .keyword("media", media)
+                .job_attributes();
+            // One or the other, never both: `media-col` says all that `media` would.
+            let request = match &plan.ask {
+                Ask::Media(media) => request.keyword("media", media),
+                Ask::MediaCol(col) => request.collection("media-col", col),
+            };
+            let request = request
                 // The photos must come out at their print size: never scaled to fit a
                 // printer's margins (IPP Everywhere's default `auto` may shrink them).
                 .keyword("print-scaling", "none")
@@ -147,8 +200,36 @@ impl IppClient {
             .first()
             .and_then(Value::int)
             .ok_or_else(|| self.refused("the answer has no job-id"))?;
-        tracing::info!(printer = %self.target, job = id, "photo printer: job accepted");
-        Ok(id)
+        if response.status == SUCCESSFUL_OK_SUBSTITUTED {
+            // It printed, but not all as asked (a margin or tray it has not): say what.
+            let unsupported: Vec<&str> = response
+                .attributes
+                .iter()
+                .filter(|a| a.group == UNSUPPORTED_GROUP)
+                .map(|a| a.name.as_str())
+                .collect();
+            tracing::warn!(
+                printer = %self.target,
+                job = id,
+                ?unsupported,
+                "photo printer: the job was taken with attributes ignored or substituted"
+            );
+        }
+        let printed = Printed {
+            job: id,
+            zero_margins: plan.zero_margins,
+            left_out: plan.left_out,
+        };
+        tracing::info!(
+            printer = %self.target,
+            job = id,
+            zero_margins = printed.zero_margins,
+            "photo printer: job accepted"
+        );
+        if let Some(warning) = printed.warning() {
+            tracing::warn!(printer = %self.target, job = id, "photo printer: {warning}");
+        }
+        Ok(printed)
     }
 
     /// The id of a job named `job_name` the printer has (waiting, printing or done), if any:

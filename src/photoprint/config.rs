@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::media::{Paper, media_size};
 use super::target::Target;
 
 /// The IPP media keyword of 4×6 in (101.6×152.4 mm) photo paper, the sheet's size.
@@ -24,9 +25,17 @@ pub struct PhotoPrinterConfig {
     /// A CUPS queue on this machine (`idbooth-photo`), or a printer's or another cupsd's
     /// `ipp://host[:port]/path` (`ipps://` for TLS).
     pub printer: String,
-    /// The IPP media keyword of the loaded paper [default: 6×4 in].
+    /// The PWG media name of the loaded paper, its size in it [default: 6×4 in,
+    /// `na_index-4x6_4x6in`]. The sheet is laid out for 6×4 in.
     #[serde(default = "default_media")]
     pub media: String,
+    /// The tray to print from (IPP `media-source`, such as `photo`) [default: the printer's].
+    #[serde(default)]
+    pub media_source: Option<String>,
+    /// The paper type (IPP `media-type`, such as `photographic-glossy`) [default: the
+    /// printer's].
+    #[serde(default)]
+    pub media_type: Option<String>,
     /// Photos on the sheet per document id, over `printed_photos` of `documents.toml` (0: that
     /// document prints none here).
     #[serde(default)]
@@ -51,25 +60,50 @@ impl PhotoPrinterConfig {
         Target::parse(&self.printer)
     }
 
+    /// The paper the booth asks the printer for.
+    pub fn paper(&self) -> Paper {
+        Paper {
+            media: self.media.clone(),
+            source: self.media_source.clone(),
+            kind: self.media_type.clone(),
+        }
+    }
+
     /// How long a held sheet is kept.
     pub fn held_for(&self) -> std::time::Duration {
         std::time::Duration::from_secs(u64::from(self.held_hours) * 3600)
     }
 
-    /// Checks what needs no other file: the printer's address, the media keyword and how long a
-    /// held sheet is kept. The
+    /// Checks what needs no other file: the printer's address, the media name, tray and paper
+    /// type, and how long a held sheet is kept. The
     /// document ids of `copies` are checked against `documents.toml` by `ops::config`.
     pub fn check(&self) -> Result<(), (&'static str, String)> {
         self.target().map_err(|why| ("printer", why))?;
-        let keyword = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-.".contains(c);
-        if self.media.is_empty() || self.media.len() > 255 || !self.media.chars().all(keyword) {
+        let keyword = |k: &str| {
+            !k.is_empty()
+                && k.len() <= 255
+                && k.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-.".contains(c))
+        };
+        if !keyword(&self.media) || media_size(&self.media).is_none() {
             return Err((
                 "media",
                 format!(
-                    "{:?} is not an IPP media keyword (such as {DEFAULT_MEDIA})",
+                    "{:?} is not a PWG media name with its size (such as {DEFAULT_MEDIA})",
                     self.media
                 ),
             ));
+        }
+        for (key, value, example) in [
+            ("media_source", &self.media_source, "photo"),
+            ("media_type", &self.media_type, "photographic-glossy"),
+        ] {
+            if let Some(value) = value.as_deref().filter(|v| !keyword(v)) {
+                return Err((
+                    key,
+                    format!("{value:?} is not an IPP keyword (such as {example})"),
+                ));
+            }
         }
         if !(1..=MAX_HELD_HOURS).contains(&self.held_hours) {
             return Err((
@@ -115,6 +149,31 @@ mod tests {
             assert!(
                 why.contains(&wrong.to_string()) && why.contains("1 to 2160"),
                 "{why}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_paper_is_checked_by_key() {
+        let shipped = config("printer = \"idbooth-photo\"");
+        assert_eq!(shipped.paper(), Paper::default());
+        let photo = config(
+            "printer = \"idbooth-photo\"\nmedia_source = \"photo\"\nmedia_type = \"photographic-glossy\"",
+        );
+        assert_eq!(photo.check(), Ok(()));
+        assert_eq!(photo.paper().source.as_deref(), Some("photo"));
+        assert_eq!(photo.paper().kind.as_deref(), Some("photographic-glossy"));
+        for (line, key) in [
+            ("media = \"4x6 inch\"", "media"),
+            // A keyword, but no size in it: media-col could not say the size.
+            ("media = \"photo-4x6\"", "media"),
+            ("media_source = \"Photo Tray\"", "media_source"),
+            ("media_type = \"\"", "media_type"),
+        ] {
+            let checked = config(&format!("printer = \"idbooth-photo\"\n{line}")).check();
+            assert!(
+                matches!(&checked, Err((k, _)) if *k == key),
+                "{line}: {checked:?}"
             );
         }
     }

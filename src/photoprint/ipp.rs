@@ -22,6 +22,7 @@ mod tag {
     pub const ENUM: u8 = 0x23;
     pub const BEGIN_COLLECTION: u8 = 0x34;
     pub const END_COLLECTION: u8 = 0x37;
+    pub const MEMBER_NAME: u8 = 0x4A;
     pub const NAME: u8 = 0x42;
     pub const KEYWORD: u8 = 0x44;
     pub const URI: u8 = 0x45;
@@ -109,6 +110,75 @@ impl Response {
     }
 }
 
+/// A collection value to send (RFC 8010 §3.1.6), its members in order: integers, keywords and
+/// collections inside it (`media-col` holds `media-size`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Collection {
+    members: Vec<(String, Member)>,
+}
+
+/// A member's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Member {
+    Integer(i32),
+    Keyword(String),
+    Collection(Collection),
+}
+
+impl Collection {
+    /// An integer member (`x-dimension`, `media-top-margin`).
+    pub(crate) fn integer(mut self, name: &str, value: i32) -> Self {
+        self.members.push((name.to_owned(), Member::Integer(value)));
+        self
+    }
+
+    /// A keyword member (`media-source`).
+    pub(crate) fn keyword(mut self, name: &str, value: &str) -> Self {
+        self.members
+            .push((name.to_owned(), Member::Keyword(value.to_owned())));
+        self
+    }
+
+    /// A collection member (`media-size`).
+    pub(crate) fn collection(mut self, name: &str, value: Collection) -> Self {
+        self.members
+            .push((name.to_owned(), Member::Collection(value)));
+        self
+    }
+
+    /// Whether it has a member called `name`.
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.members.iter().any(|(n, _)| n == name)
+    }
+
+    /// The members, each as a `memberAttrName` value with an empty name, then its value with an
+    /// empty name (RFC 8010 §3.1.6); the begin and end of the collection itself are the caller's.
+    fn encode(&self, out: &mut Vec<u8>) {
+        for (name, member) in &self.members {
+            field(out, tag::MEMBER_NAME, "", name.as_bytes());
+            match member {
+                Member::Integer(i) => field(out, tag::INTEGER, "", &i.to_be_bytes()),
+                Member::Keyword(k) => field(out, tag::KEYWORD, "", k.as_bytes()),
+                Member::Collection(c) => {
+                    field(out, tag::BEGIN_COLLECTION, "", b"");
+                    c.encode(out);
+                    field(out, tag::END_COLLECTION, "", b"");
+                }
+            }
+        }
+    }
+}
+
+/// One attribute-with-one-value field: value tag, name length, name, value length, value
+/// (RFC 8010 §3.1.4).
+fn field(out: &mut Vec<u8>, tag: u8, name: &str, value: &[u8]) {
+    out.push(tag);
+    out.extend_from_slice(&(name.len() as u16).to_be_bytes());
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(&(value.len() as u16).to_be_bytes());
+    out.extend_from_slice(value);
+}
+
 /// A request being built.
 #[derive(Debug, Clone)]
 pub(crate) struct Request {
@@ -135,13 +205,16 @@ impl Request {
     }
 
     fn value(mut self, tag: u8, name: &str, value: &[u8]) -> Self {
-        self.bytes.push(tag);
-        self.bytes
-            .extend_from_slice(&(name.len() as u16).to_be_bytes());
-        self.bytes.extend_from_slice(name.as_bytes());
-        self.bytes
-            .extend_from_slice(&(value.len() as u16).to_be_bytes());
-        self.bytes.extend_from_slice(value);
+        field(&mut self.bytes, tag, name, value);
+        self
+    }
+
+    /// A collection (`media-col`): begCollection with the attribute's name, its members,
+    /// endCollection (RFC 8010 §3.1.6).
+    pub(crate) fn collection(mut self, name: &str, value: &Collection) -> Self {
+        field(&mut self.bytes, tag::BEGIN_COLLECTION, name, b"");
+        value.encode(&mut self.bytes);
+        field(&mut self.bytes, tag::END_COLLECTION, "", b"");
         self
     }
 

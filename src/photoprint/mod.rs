@@ -9,14 +9,16 @@ mod client;
 mod config;
 mod error;
 mod ipp;
+mod media;
 mod printer;
 mod queue;
 mod status;
 mod target;
 
-pub use client::IppClient;
+pub use client::{IppClient, Printed};
 pub use config::{DEFAULT_HELD_HOURS, DEFAULT_MEDIA, MAX_HELD_HOURS, PhotoPrinterConfig};
 pub use error::PhotoPrintError;
+pub use media::{MediaSupport, Paper, media_size};
 pub use printer::{CupsPhotoPrinter, PhotoPrinter, VirtualPhotoPrinter, photo_job, sheet};
 pub use queue::{PhotoQueue, Sent};
 pub use status::{Marker, PrinterStatus, Problem, State};

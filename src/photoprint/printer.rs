@@ -3,9 +3,10 @@
 
 use std::path::PathBuf;
 
-use super::client::IppClient;
+use super::client::{IppClient, Printed};
 use super::config::PhotoPrinterConfig;
 use super::error::PhotoPrintError;
+use super::media::{MediaSupport, Paper};
 use super::queue::{PhotoQueue, Sent};
 use super::status::{PrinterStatus, State};
 use crate::receipt::pdf::{Jpeg, jpeg_sheet, jpeg_sheet_png};
@@ -61,7 +62,7 @@ pub trait PhotoPrinter: Send + Sync {
 pub struct CupsPhotoPrinter {
     client: IppClient,
     queue: PhotoQueue,
-    media: String,
+    paper: Paper,
     /// How long a held sheet waits before it is deleted (`held_hours`).
     held: std::time::Duration,
     /// When held sheets were last looked at for their age.
@@ -85,7 +86,7 @@ impl CupsPhotoPrinter {
         let printer = CupsPhotoPrinter {
             client: IppClient::new(target)?,
             queue: PhotoQueue::open(queue_dir)?,
-            media: config.media.clone(),
+            paper: config.paper(),
             held: config.held_for(),
             swept: std::sync::Mutex::new(std::time::Instant::now()),
             sending: std::sync::Mutex::new(()),
@@ -139,8 +140,8 @@ impl CupsPhotoPrinter {
             .sending
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        match self.queue.print(job, &self.client, &self.media)? {
-            Sent::Now(id) | Sent::Before(id) => {
+        match self.queue.print(job, &self.client, &self.paper)? {
+            Sent::Now(Printed { job: id, .. }) | Sent::Before(id) => {
                 tracing::info!(job = id, "photo printer: sheet taken");
                 Ok(())
             }
@@ -236,6 +237,8 @@ impl PhotoPrinter for VirtualPhotoPrinter {
             reasons: Vec::new(),
             accepting: true,
             markers: Vec::new(),
+            // It writes the sheet as it is: no margins.
+            media: MediaSupport::everything(),
         })
     }
 }

@@ -8,8 +8,9 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::client::IppClient;
+use super::client::{IppClient, Printed};
 use super::error::PhotoPrintError;
+use super::media::Paper;
 use crate::spool::{Kind, Spool, SpoolError};
 
 /// Photo sheets as PDF files.
@@ -38,10 +39,10 @@ pub(crate) fn clean_name(name: &str) -> String {
 }
 
 /// What became of a sheet asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Sent {
-    /// The printer took it now, as this job id.
-    Now(i32),
+    /// The printer took it now: its job id and what of the paper it was asked for.
+    Now(Printed),
     /// The printer had taken it before (the booth stopped before it could forget it).
     Before(i32),
 }
@@ -81,13 +82,13 @@ impl PhotoQueue {
         Ok(self.spool.wipe_waiting(keep)? + self.spool.wipe_damaged(keep)?)
     }
 
-    /// Sends the waiting sheet `name` once on `media`, if the printer is ready: it leaves the
+    /// Sends the waiting sheet `name` once on `paper`, if the printer is ready: it leaves the
     /// queue when the printer took it and stays otherwise. No other sheet is sent.
     pub fn print(
         &self,
         name: &str,
         client: &IppClient,
-        media: &str,
+        paper: &Paper,
     ) -> Result<Sent, PhotoPrintError> {
         if !self.spool.contains(name) {
             return Err(PhotoPrintError::NotQueued(name.to_owned()));
@@ -111,10 +112,10 @@ impl PhotoQueue {
         }
         let pdf = self.spool.read(name)?;
         self.spool.mark_sending(name, job_name.as_bytes())?;
-        match client.print(&job_name, &pdf, media) {
-            Ok(id) => {
+        match client.print(&job_name, &pdf, paper, &status.media) {
+            Ok(printed) => {
                 self.remove(name)?;
-                Ok(Sent::Now(id))
+                Ok(Sent::Now(printed))
             }
             Err(e @ PhotoPrintError::Refused { .. }) => {
                 // The printer said no: it did not take the job.

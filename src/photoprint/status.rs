@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::ipp::{Response, Value};
+use super::media::MediaSupport;
 
 /// `printer-state`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -41,6 +42,8 @@ pub struct PrinterStatus {
     pub accepting: bool,
     /// Supplies.
     pub markers: Vec<Marker>,
+    /// What of `media-col` it takes: whether it can print the sheet without margins.
+    pub media: MediaSupport,
 }
 
 /// A problem an operator can act on.
@@ -151,6 +154,7 @@ impl PrinterStatus {
             reasons,
             accepting,
             markers,
+            media: MediaSupport::from_response(r),
         }
     }
 
@@ -237,6 +241,7 @@ mod tests {
             reasons: reasons.iter().map(|s| (*s).to_owned()).collect(),
             accepting: true,
             markers,
+            media: MediaSupport::everything(),
         }
     }
 

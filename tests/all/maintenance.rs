@@ -831,6 +831,9 @@ fn the_photo_printer_s_faults_and_waiting_sheets_are_shown_and_sent_only_on_requ
         Duration::from_secs(5),
     );
     util::wait_for(&mut h, "1 张照片等待打印", Duration::from_secs(5));
+    // ippeveprinter's own printer takes no zero top and bottom margins (#18): the operator is
+    // told the sheet prints with the printer's margins.
+    util::wait_for(&mut h, "照片打印机不支持无边距打印", Duration::from_secs(5));
     // Its own row: the state, the reasons as the printer gives them, the ribbon's level.
     util::wait_for(&mut h, "空闲 · media-empty", Duration::from_secs(5));
     util::wait_for(&mut h, "Ribbon 4 % · 等待打印 1", Duration::from_secs(5));

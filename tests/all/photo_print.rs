@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use idbooth::photoprint::{IppClient, PhotoQueue, Problem, Sent, Target};
+use idbooth::photoprint::{IppClient, Paper, PhotoQueue, Problem, Sent, Target};
 
 use crate::util;
 
@@ -38,7 +38,9 @@ fn free_port() -> u16 {
 }
 
 /// `ippeveprinter` on a loopback port, its spool in a temp folder, with a D-Bus bus of its own
-/// (it will not start without one, even with DNS-SD off). Both are killed on drop.
+/// (it will not start without one, even with DNS-SD off). Both are killed on drop. Its print
+/// command writes the media attributes of each job, as ippeveprinter hands them to it
+/// (`IPP_MEDIA`, `IPP_MEDIA_COL`, and `IPP_PRINT_SCALING`), to `jobs.txt`: what the printer was asked for.
 pub(crate) struct IppEvePrinter {
     dir: tempfile::TempDir,
     port: u16,
@@ -46,9 +48,45 @@ pub(crate) struct IppEvePrinter {
     printer: Child,
 }
 
+/// A 6×4 in photo printer of the test's own (ippeveprinter's `-a` attribute file): media
+/// `na_index-4x6_4x6in` only, a `photo` tray, glossy paper, and `MARGINS` as every
+/// `media-*-margin-supported`. `document-format-supported` comes first here, so it is the one
+/// read (ippeveprinter adds its own default list after it).
+const PHOTO_PRINTER_ATTRIBUTES: &str = "\
+ATTR mimeMediaType document-format-supported application/pdf,image/jpeg,application/octet-stream
+ATTR boolean color-supported true
+ATTR keyword media-supported na_index-4x6_4x6in
+ATTR keyword media-default na_index-4x6_4x6in
+ATTR collection media-size-supported {
+  MEMBER integer x-dimension 10160
+  MEMBER integer y-dimension 15240
+}
+ATTR integer media-top-margin-supported MARGINS
+ATTR integer media-bottom-margin-supported MARGINS
+ATTR integer media-left-margin-supported MARGINS
+ATTR integer media-right-margin-supported MARGINS
+ATTR keyword media-source-supported auto,main,photo
+ATTR keyword media-type-supported auto,stationery,photographic-glossy
+ATTR keyword print-scaling-supported auto,fit,fill,none
+";
+
 impl IppEvePrinter {
-    /// A colour printer taking PDF; `command` (a shell script's body) runs for each job.
+    /// ippeveprinter's own colour printer taking PDF; `command` (a shell script's body) runs for
+    /// each job.
     pub(crate) fn start(command: Option<&str>) -> Self {
+        Self::launch(command, None)
+    }
+
+    /// A 6×4 in photo printer ([`PHOTO_PRINTER_ATTRIBUTES`]) that takes the margins `margins`
+    /// (hundredths of a millimetre: `"0,340"` can print borderless, `"340"` cannot).
+    pub(crate) fn photo(margins: &str) -> Self {
+        Self::launch(
+            None,
+            Some(&PHOTO_PRINTER_ATTRIBUTES.replace("MARGINS", margins)),
+        )
+    }
+
+    fn launch(command: Option<&str>, attributes: Option<&str>) -> Self {
         let dir = tempfile::tempdir().expect("temp");
         let spool = dir.path().join("spool");
         std::fs::create_dir(&spool).expect("spool");
@@ -79,22 +117,33 @@ impl IppEvePrinter {
             "-r",
             "off",
             "-k",
-        ])
-        .args(["-f", "application/pdf,image/jpeg", "-s", "10,10"])
-        .arg("-d")
-        .arg(&spool);
-        if let Some(body) = command {
-            let script = dir.path().join("print.sh");
-            std::fs::write(
-                &script,
-                format!("#!/bin/sh\n{body}\ncat \"$1\" >/dev/null\n"),
-            )
-            .expect("script");
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
-                .expect("chmod");
-            cmd.arg("-c").arg(&script);
+        ]);
+        match attributes {
+            Some(text) => {
+                let file = dir.path().join("printer.conf");
+                std::fs::write(&file, text).expect("attributes");
+                cmd.arg("-a").arg(file);
+            }
+            // -f and -s are ippeveprinter's "legacy" options: not with -a.
+            None => {
+                cmd.args(["-f", "application/pdf,image/jpeg", "-s", "10,10"]);
+            }
         }
+        cmd.arg("-d").arg(&spool);
+        let jobs = dir.path().join("jobs.txt");
+        let script = dir.path().join("print.sh");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\n{{ env | grep -E '^IPP_(MEDIA|MEDIA_COL|PRINT_SCALING)=' | sort; echo ---; }} >>'{}'\n{}\ncat \"$1\" >/dev/null\n",
+                jobs.display(),
+                command.unwrap_or("")
+            ),
+        )
+        .expect("script");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        cmd.arg("-c").arg(&script);
         let printer = cmd
             .arg("idbooth-test")
             .stdout(Stdio::null())
@@ -116,6 +165,30 @@ impl IppEvePrinter {
             std::thread::sleep(Duration::from_millis(50));
         }
         this
+    }
+
+    /// The media attributes of the first `n` jobs its print command ran, one text per job
+    /// (`IPP_MEDIA=…`, `IPP_MEDIA_COL=…` and `IPP_PRINT_SCALING=…` lines, sorted); waits up to
+    /// 30 s for them.
+    pub(crate) fn job_media(&self, n: usize) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let text =
+                std::fs::read_to_string(self.dir.path().join("jobs.txt")).unwrap_or_default();
+            let jobs: Vec<String> = text
+                .split_terminator("---\n")
+                .map(|j| j.trim().to_owned())
+                .collect();
+            if jobs.len() >= n {
+                return jobs;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{n} jobs expected, the printer ran {}",
+                jobs.len()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     pub(crate) fn uri(&self) -> String {
@@ -237,6 +310,11 @@ fn photo_print_puts_the_sheet_at_its_print_size_on_a_real_ipp_printer() {
     let (code, out, err) = print(&printer.uri(), &photo, Some("3"));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("3 × 33×48 mm"), "{out}");
+    // Asked for the 6×4 in paper, never scaled.
+    assert_eq!(
+        printer.job_media(1),
+        ["IPP_MEDIA=na_index-4x6_4x6in\nIPP_PRINT_SCALING=none"]
+    );
     let printed = printer.printed();
     assert_eq!(printed.len(), 1, "one job: {printed:?}");
     let pdf = &printed[0];
@@ -290,6 +368,103 @@ fn a_printer_that_cannot_be_reached_is_exit_2_in_one_line() {
     );
 }
 
+/// A copy of the shipped config with `[photo_printer]` `section` (its `printer` line given).
+fn photo_config(section: &str) -> tempfile::TempDir {
+    let dir = util::config_copy();
+    let kiosk = dir.path().join("kiosk.toml");
+    let text = std::fs::read_to_string(&kiosk).expect("kiosk.toml");
+    std::fs::write(&kiosk, format!("{text}\n[photo_printer]\n{section}\n")).expect("write");
+    dir
+}
+
+/// `idbooth photo print` of a passport sheet with the config in `dir` (its printer).
+fn print_configured(dir: &Path, photo: &Path) -> (i32, String, String) {
+    util::parts(&util::run(&[
+        "photo",
+        "print",
+        arg(photo),
+        "--document",
+        "passport",
+        "--copies",
+        "1",
+        "--config",
+        arg(dir),
+    ]))
+}
+
+/// Issue #18: a printer that takes zero margins is asked for them, with the size, tray and
+/// paper type, as one `media-col`; ippeveprinter hands the job's `media-col` to its print
+/// command as it understood it.
+#[test]
+fn a_borderless_printer_is_asked_for_zero_margins_the_tray_and_the_paper() {
+    let printer = IppEvePrinter::photo("0,340");
+    let client = printer.client();
+    let media = client.status().expect("status").media;
+    assert!(media.media_col && media.zero_margins, "{media:?}");
+    let dir = tempfile::tempdir().expect("temp");
+    let photo = red_jpeg(dir.path());
+    let config = photo_config(&format!(
+        "printer = \"{}\"\nmedia_source = \"photo\"\nmedia_type = \"photographic-glossy\"",
+        printer.uri()
+    ));
+    let (code, out, err) = print_configured(config.path(), &photo);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("no margins"), "{out}");
+    assert!(!err.contains("warning"), "{err}");
+    assert_eq!(
+        printer.job_media(1),
+        [
+            "IPP_MEDIA_COL={media-size={x-dimension=10160 y-dimension=15240} \
+          media-top-margin=0 media-bottom-margin=0 media-left-margin=0 media-right-margin=0 \
+          media-source=photo media-type=photographic-glossy}\nIPP_PRINT_SCALING=none"
+        ]
+    );
+    assert_eq!(printer.printed().len(), 1);
+}
+
+/// Issue #18: a printer that takes no zero margins gets `media` alone (ippeveprinter's own
+/// colour printer: 6.35 mm top and bottom) and the operator is told; with a tray configured it
+/// gets the size and the tray, still without margins. Both print.
+#[test]
+fn a_printer_without_zero_margins_keeps_its_own_and_it_is_said() {
+    let dir = tempfile::tempdir().expect("temp");
+    let photo = red_jpeg(dir.path());
+    let own = IppEvePrinter::start(None);
+    let media = own.client().status().expect("status").media;
+    assert!(media.media_col && !media.zero_margins, "{media:?}");
+    let (code, out, err) = print(&own.uri(), &photo, Some("1"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("the printer's margins"), "{out}");
+    assert!(
+        err.contains("warning: the printer does not take zero margins: the sheet is printed with the printer's margins"),
+        "{err}"
+    );
+    assert_eq!(
+        own.job_media(1),
+        ["IPP_MEDIA=na_index-4x6_4x6in\nIPP_PRINT_SCALING=none"]
+    );
+
+    let narrow = IppEvePrinter::photo("340");
+    let config = photo_config(&format!(
+        "printer = \"{}\"\nmedia_source = \"photo\"\nmedia_type = \"matte\"",
+        narrow.uri()
+    ));
+    let (code, out, err) = print_configured(config.path(), &photo);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("the printer's margins"), "{out}");
+    assert!(
+        err.contains("does not take zero margins, media-type matte"),
+        "{err}"
+    );
+    assert_eq!(
+        narrow.job_media(1),
+        [
+            "IPP_MEDIA_COL={media-size={x-dimension=10160 y-dimension=15240} media-source=photo}\n\
+          IPP_PRINT_SCALING=none"
+        ]
+    );
+}
+
 #[test]
 fn paper_out_and_a_low_ribbon_are_read_and_hold_the_next_sheet() {
     // The printer's driver reports paper out and a ribbon at 4 % (its low mark 10 %) after a job,
@@ -333,7 +508,7 @@ fn paper_out_and_a_low_ribbon_are_read_and_hold_the_next_sheet() {
     // The booth's queue keeps it for later instead.
     let queue = PhotoQueue::open(&dir.path().join("photo-queue")).expect("queue");
     queue.push("photo-s1", b"%PDF-1.7 sheet").expect("push");
-    let held = queue.print("photo-s1", &client, "na_index-4x6_4x6in");
+    let held = queue.print("photo-s1", &client, &Paper::default());
     assert!(
         matches!(&held, Err(idbooth::photoprint::PhotoPrintError::NotReady { reasons, .. }) if reasons == &["media-empty"]),
         "{held:?}"
@@ -360,29 +535,27 @@ fn queued_sheets_outlive_a_restart_and_print_once() {
     let queue = PhotoQueue::open(&root).expect("reopened");
     assert_eq!(queue.waiting().expect("waiting"), vec!["photo-a"]);
     assert!(matches!(
-        queue.print("photo-a", &client, "na_index-4x6_4x6in"),
+        queue.print("photo-a", &client, &Paper::default()),
         Ok(Sent::Now(_))
     ));
     assert!(queue.waiting().expect("waiting").is_empty());
     // Asked again: it is gone, nothing more prints.
-    assert!(
-        queue
-            .print("photo-a", &client, "na_index-4x6_4x6in")
-            .is_err()
-    );
+    assert!(queue.print("photo-a", &client, &Paper::default()).is_err());
     assert_eq!(printer.printed().len(), 1);
 
     // Sent, taken by the printer, and the booth stopped before it could delete it: the sheet
     // and its mark are still on the disk. After the restart it is found among the printer's
     // jobs by its name and not sent again.
     queue.push("photo-b", &pdf).expect("push");
+    let media = client.status().expect("status").media;
     let id = client
-        .print("photo-b", &pdf, "na_index-4x6_4x6in")
-        .expect("taken");
+        .print("photo-b", &pdf, &Paper::default(), &media)
+        .expect("taken")
+        .job;
     std::fs::write(root.join("queue/photo-b.sending"), "photo-b").expect("mark");
     let queue = PhotoQueue::open(&root).expect("reopened");
     assert_eq!(
-        queue.print("photo-b", &client, "na_index-4x6_4x6in"),
+        queue.print("photo-b", &client, &Paper::default()),
         Ok(Sent::Before(id))
     );
     assert!(queue.waiting().expect("waiting").is_empty());
@@ -422,6 +595,10 @@ fn the_photo_printer_s_config_is_checked_by_key() {
         (
             section.to_owned() + "media = \"4x6 inch\"\n",
             "photo_printer.media",
+        ),
+        (
+            section.to_owned() + "media_source = \"Photo Tray\"\n",
+            "photo_printer.media_source",
         ),
         (section.to_owned() + "queue = \"x\"\n", "queue"),
     ] {
@@ -542,7 +719,7 @@ fn a_cups_queue_prints_the_sheet_and_a_stopped_one_holds_it() {
     let dir = tempfile::tempdir().expect("temp");
     let photo = red_jpeg(dir.path());
 
-    let (code, _, err) = print(&queue, &photo, Some("2"));
+    let (code, out, err) = print(&queue, &photo, Some("2"));
     assert_eq!(code, 0, "{err}");
     let deadline = Instant::now() + Duration::from_secs(30);
     while printer.printed().is_empty() {
@@ -551,6 +728,14 @@ fn a_cups_queue_prints_the_sheet_and_a_stopped_one_holds_it() {
     }
     let (cols, _) = red_runs(&printer.printed()[0]);
     assert_eq!(cols.len(), 2, "two copies through CUPS: {cols:?}");
+    // A raw queue has no driver to say which margins it takes (nor would its backend pass a
+    // media-col on): the booth asks for `media` and says the printer's margins apply.
+    assert!(out.contains("the printer's margins"), "{out}");
+    assert!(err.contains("does not take zero margins"), "{err}");
+    assert_eq!(
+        printer.job_media(1),
+        ["IPP_MEDIA=na_index-4x6_4x6in\nIPP_PRINT_SCALING=none"]
+    );
 
     // The operator stops the queue (cupsdisable): the next sheet is not sent, in one line.
     cups.admin("cupsdisable", &["photo"]);
@@ -572,15 +757,11 @@ fn a_cups_queue_prints_the_sheet_and_a_stopped_one_holds_it() {
         idbooth::photoprint::sheet(&std::fs::read(&photo).expect("photo"), spec, 1).expect("sheet");
     let sheets = PhotoQueue::open(&dir.path().join("photo-queue")).expect("queue");
     sheets.push("photo-c", &pdf).expect("push");
-    assert!(
-        sheets
-            .print("photo-c", &client, "na_index-4x6_4x6in")
-            .is_err()
-    );
+    assert!(sheets.print("photo-c", &client, &Paper::default()).is_err());
     assert_eq!(sheets.waiting().expect("waiting"), vec!["photo-c"]);
     cups.admin("cupsenable", &["photo"]);
     assert!(matches!(
-        sheets.print("photo-c", &client, "na_index-4x6_4x6in"),
+        sheets.print("photo-c", &client, &Paper::default()),
         Ok(Sent::Now(_))
     ));
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -589,6 +770,79 @@ fn a_cups_queue_prints_the_sheet_and_a_stopped_one_holds_it() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert!(sheets.waiting().expect("waiting").is_empty());
+}
+
+/// Issue #18: a CUPS queue made the IPP Everywhere way (`lpadmin -m everywhere`, whose PDF goes
+/// through cups-filters' `pdftopdf`) learns from the printer that it takes zero margins; the
+/// booth asks the queue for them with the tray, and CUPS passes that `media-col` on to the printer.
+#[test]
+fn an_everywhere_queue_passes_zero_margins_and_the_tray_on_to_the_printer() {
+    let pdftopdf = Path::new("/usr/lib/cups/filter/pdftopdf");
+    assert!(
+        pdftopdf.is_file(),
+        "{} is missing: `bash .ci/setup test` installs cups-filters",
+        pdftopdf.display()
+    );
+    // ippeveprinter's own colour printer: its media-col-database has 6×4 in borderless in the
+    // photo tray, which CUPS's driverless PPD makes `4x6.Borderless`.
+    let printer = IppEvePrinter::start(None);
+    let cups = Cupsd::start();
+    cups.admin(
+        "lpadmin",
+        &[
+            "-p",
+            "photo",
+            "-E",
+            "-v",
+            &printer.uri(),
+            "-m",
+            "everywhere",
+        ],
+    );
+    let queue = cups.queue_uri("photo");
+    let client = IppClient::new(Target::parse(&queue).expect("uri")).expect("client");
+    // cupsd makes the queue's driver from the printer's answer a moment after lpadmin returns:
+    // until then the queue knows no tray (and no margins).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let media = loop {
+        let media = client.status().expect("status").media;
+        if !media.sources.is_empty() || Instant::now() > deadline {
+            break media;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(media.zero_margins, "{media:?}");
+    let dir = tempfile::tempdir().expect("temp");
+    let photo = red_jpeg(dir.path());
+    let config = photo_config(&format!("printer = \"{queue}\"\nmedia_source = \"photo\""));
+    let (code, out, err) = print_configured(config.path(), &photo);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("no margins"), "{out}");
+    assert!(!err.contains("warning"), "{err}");
+    // CUPS orders the members its own way. It keeps print-scaling for its own pdftopdf, which
+    // lays the page out before it goes to the printer: the photo must still be 33×48 mm.
+    assert_eq!(
+        printer.job_media(1),
+        [
+            "IPP_MEDIA_COL={media-size={x-dimension=10160 y-dimension=15240} \
+          media-bottom-margin=0 media-left-margin=0 media-right-margin=0 media-source=photo \
+          media-top-margin=0}"
+        ]
+    );
+    let printed = printer.printed();
+    assert_eq!(printed.len(), 1, "{printed:?}");
+    let (cols, rows) = red_runs(&printed[0]);
+    assert_eq!(
+        (cols.len(), rows.len()),
+        (1, 1),
+        "one photo: {cols:?} {rows:?}"
+    );
+    let mut sides = [cols[0], rows[0]].map(|px| px as f32 / DPI * 25.4);
+    sides.sort_by(f32::total_cmp);
+    assert!(
+        (sides[0] - 33.0).abs() <= 0.5 && (sides[1] - 48.0).abs() <= 0.5,
+        "the photo came out {sides:?} mm, not 33×48 mm"
+    );
 }
 
 /// A printer whose `command` (a shell script's body, reporting its faults) has run after one
@@ -600,8 +854,9 @@ pub(crate) fn printer_run_out(
     let printer = IppEvePrinter::start(Some(command));
     let pdf = idbooth::photoprint::sheet(util::passport_jpeg(), spec, 1).expect("sheet");
     let client = printer.client();
+    let media = client.status().expect("status").media;
     client
-        .print("before", &pdf, idbooth::photoprint::DEFAULT_MEDIA)
+        .print("before", &pdf, &Paper::default(), &media)
         .expect("taken");
     let deadline = Instant::now() + Duration::from_secs(15);
     while client.status().expect("status").problems().is_empty() {
@@ -611,6 +866,8 @@ pub(crate) fn printer_run_out(
     let config = idbooth::photoprint::PhotoPrinterConfig {
         printer: printer.uri(),
         media: idbooth::photoprint::DEFAULT_MEDIA.into(),
+        media_source: None,
+        media_type: None,
         copies: Default::default(),
         held_hours: idbooth::photoprint::DEFAULT_HELD_HOURS,
     };
