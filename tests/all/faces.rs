@@ -536,3 +536,33 @@ fn a_photo_of_a_printed_photo_is_recaptured_and_nothing_else_about_the_face_chan
     let reasons = judge.reasons("passport", &out.jpeg.bytes);
     assert!(reasons.contains(&Reason::Recaptured), "{reasons:?}");
 }
+
+#[test]
+fn the_center_counts_people_and_refuses_a_second_face_behind_the_applicant() {
+    // A compliant photo of the demo's subject, then the same photo with another real person's
+    // head small in a top corner (someone far behind): the center approves the first and refuses
+    // the second for multiple faces, both with the photo's right size, KB window and dpi.
+    let config = util::config();
+    let judge = Judge::new(config.documents.clone(), config.thresholds);
+    let spec = config.documents.get("passport").expect("passport");
+    let mut detector = FaceDetector::new().expect("model");
+    let capture = util::booth_capture(&Default::default());
+    let out = photo::process(&mut detector, &capture, spec, &config.thresholds).expect("encodes");
+    assert!(out.reasons().is_empty(), "{:?}", out.reasons());
+    assert_eq!(judge.reasons("passport", &out.jpeg.bytes), Vec::new());
+
+    let mut photo = out.normalized.image.clone();
+    let behind = image::imageops::resize(
+        &portrait("hao"),
+        64,
+        64,
+        image::imageops::FilterType::Triangle,
+    );
+    image::imageops::overlay(&mut photo, &behind, 4, 4);
+    let two = photo::encode_within(&photo, spec.dpi, spec.byte_window(), None).expect("encodes");
+    let reasons = judge.reasons("passport", &two.bytes);
+    assert!(
+        reasons.contains(&Reason::MultipleFaces),
+        "the center said {reasons:?}"
+    );
+}
