@@ -138,6 +138,48 @@ pub fn add_column(
     Ok(())
 }
 
+/// For the tests of each database: a file from a newer idbooth.
+#[cfg(test)]
+pub(crate) mod newer {
+    use super::*;
+
+    /// Marks the SQLite file at `path` as written by a newer idbooth (one step past `steps`).
+    /// Returns that version and the file's bytes as they are now.
+    pub(crate) fn mark(path: &Path, steps: &[Step]) -> (i64, Vec<u8>) {
+        let newer = latest(steps) + 1;
+        Connection::open(path)
+            .expect("sqlite")
+            .pragma_update(None, "user_version", newer)
+            .expect("newer");
+        (newer, std::fs::read(path).expect("read"))
+    }
+
+    /// Asserts the refusal of a file [`mark`]ed `newer`: `schema` is `TooNew` with both
+    /// versions, the error's `text` names the file and both versions, and the file is as it was.
+    pub(crate) fn assert_refused(
+        schema: &SchemaError,
+        text: &str,
+        path: &Path,
+        steps: &[Step],
+        (newer, before): &(i64, Vec<u8>),
+    ) {
+        let known = latest(steps);
+        assert!(
+            matches!(schema, SchemaError::TooNew { found, known: k, .. }
+                if found == newer && *k == known),
+            "{text}"
+        );
+        for part in [
+            path.display().to_string(),
+            format!("version {newer}"),
+            format!("version {known}"),
+        ] {
+            assert!(text.contains(&part), "{part:?} not in {text:?}");
+        }
+        assert_eq!(&std::fs::read(path).expect("read"), before);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

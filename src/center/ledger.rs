@@ -726,29 +726,14 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp");
         unversioned(dir.path());
         let path = dir.path().join("center.sqlite");
-        let newer = schema::latest(&STEPS) + 1;
-        Connection::open(&path)
-            .expect("sqlite")
-            .pragma_update(None, "user_version", newer)
-            .expect("newer");
-        let before = std::fs::read(&path).expect("read");
+        let marked = schema::newer::mark(&path, &STEPS);
         let error = match Ledger::open(dir.path(), documents()) {
             Ok(_) => panic!("a newer book was opened"),
             Err(error) => error,
         };
-        assert!(
-            matches!(&error, LedgerError::Schema(SchemaError::TooNew { found, known, .. })
-                if *found == newer && *known == schema::latest(&STEPS)),
-            "{error}"
-        );
-        let text = error.to_string();
-        for part in [
-            path.display().to_string(),
-            format!("version {newer}"),
-            format!("version {}", schema::latest(&STEPS)),
-        ] {
-            assert!(text.contains(&part), "{part:?} not in {text:?}");
-        }
-        assert_eq!(std::fs::read(&path).expect("read"), before);
+        let LedgerError::Schema(schema_error) = &error else {
+            panic!("not a schema error: {error}");
+        };
+        schema::newer::assert_refused(schema_error, &error.to_string(), &path, &STEPS, &marked);
     }
 }

@@ -579,30 +579,12 @@ mod tests {
             &Message::new("event.outbox_retry").with("n", 1),
         );
         let path = temp.path().join(FILE);
-        let newer = schema::latest(&STEPS) + 1;
-        Connection::open(&path)
-            .expect("sqlite")
-            .pragma_update(None, "user_version", newer)
-            .expect("newer");
-        let before = std::fs::read(&path).expect("read");
+        let marked = schema::newer::mark(&path, &STEPS);
         let error = OpsStore::open(temp.path()).expect_err("refused");
         let StoreError::Schema(schema_error) = &error else {
             panic!("not a schema error: {error}");
         };
-        assert!(
-            matches!(**schema_error, SchemaError::TooNew { found, known, .. }
-                if found == newer && known == schema::latest(&STEPS)),
-            "{error}"
-        );
-        let text = error.to_string();
-        for part in [
-            path.display().to_string(),
-            format!("version {newer}"),
-            format!("version {}", schema::latest(&STEPS)),
-        ] {
-            assert!(text.contains(&part), "{part:?} not in {text:?}");
-        }
-        assert_eq!(std::fs::read(&path).expect("read"), before);
+        schema::newer::assert_refused(schema_error, &error.to_string(), &path, &STEPS, &marked);
     }
 
     #[test]
