@@ -63,12 +63,11 @@ fn wait_for_text(display: &str, dir: &Path, want: &str, limit: Duration) -> Stri
     panic!("{want:?} not on screen after {limit:?}; OCR read {last:?}");
 }
 
-#[test]
-fn the_demo_fills_the_screen_in_chinese_and_answers_a_tap() {
-    let dir = tempfile::tempdir().expect("temp");
-    // A display of our own, so parallel runs and a developer's :99 do not collide.
-    let display = format!(":{}", 100 + std::process::id() % 400);
-    let _xvfb = spawn(Command::new("Xvfb").args([
+/// A 1280×800 X display of our own with openbox, numbered from this process and `offset`, so
+/// parallel runs and a developer's :99 do not collide. Both are stopped when the pair drops.
+fn screen(offset: u32) -> (String, (Killed, Killed)) {
+    let display = format!(":{}", 100 + (std::process::id() + offset) % 400);
+    let xvfb = spawn(Command::new("Xvfb").args([
         display.as_str(),
         "-screen",
         "0",
@@ -77,7 +76,15 @@ fn the_demo_fills_the_screen_in_chinese_and_answers_a_tap() {
         "tcp",
     ]));
     std::thread::sleep(Duration::from_millis(800));
-    let _wm = spawn(Command::new("openbox").env("DISPLAY", &display));
+    let wm = spawn(Command::new("openbox").env("DISPLAY", &display));
+    // Dropped in order: the window manager before its display.
+    (display, (wm, xvfb))
+}
+
+#[test]
+fn the_demo_fills_the_screen_in_chinese_and_answers_a_tap() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (display, _screen) = screen(0);
     let data = dir.path().join("data");
     let _booth = spawn(
         Command::new(env!("CARGO_BIN_EXE_idbooth"))
@@ -139,17 +146,7 @@ fn the_real_window_keeps_its_memory_flat_over_sessions() {
     const SESSIONS: usize = 16;
     const FROM: usize = 4;
     let dir = tempfile::tempdir().expect("temp");
-    let display = format!(":{}", 100 + (std::process::id() + 7) % 400);
-    let _xvfb = spawn(Command::new("Xvfb").args([
-        display.as_str(),
-        "-screen",
-        "0",
-        "1280x800x24",
-        "-nolisten",
-        "tcp",
-    ]));
-    std::thread::sleep(Duration::from_millis(800));
-    let _wm = spawn(Command::new("openbox").env("DISPLAY", &display));
+    let (display, _screen) = screen(7);
     // The done screen stays until tapped, however slowly the screen is read.
     let config = util::config_copy();
     let kiosk = config.path().join("kiosk.toml");
