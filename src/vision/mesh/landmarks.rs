@@ -152,87 +152,14 @@ pub struct Eye {
     pub lids: [[f32; 2]; 2],
 }
 
-/// Mean difference of an eye's picture (the iris model's input over the eye, values 0 to 1,
-/// sampled on the region the mesh puts around the eye, so it moves with the head) from the
-/// picture last read, under which the eye counts as unchanged and that reading stands. On the
-/// demo's subject with a webcam's noise (2.5 levels) the mesh's jitter and the noise make 0.015 to
-/// 0.026, a blink 0.23 (tests/all/guidance.rs): a half-closed lid is read.
-pub const EYE_UNCHANGED: f32 = 0.05;
-/// Frames in a row that an eye's reading may stand unread: each eye is read again at least five
-/// times a second at 30 fps, whatever its picture.
-pub const EYE_READ_EVERY: u32 = 6;
-
-/// The last iris reading of one eye: the model's input and outputs, and the frames it has stood.
-#[derive(Debug, Clone, PartialEq)]
-struct EyeReading {
-    input: Vec<f32>,
-    outputs: Vec<Vec<f32>>,
-    age: u32,
-}
-
-/// What following remembers of the irises from frame to frame (one per face followed): each
-/// eye's last reading, which stands on the next frame while the eye's picture is unchanged (a
-/// still applicant's eyes need not be read 30 times a second; a blink changes the picture and is
-/// read on the frame it happens).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct EyeMemory {
-    eyes: [Option<EyeReading>; 2],
-    /// Iris readings made and reused so far.
-    reads: u64,
-    reused: u64,
-    /// Each eye's picture's difference from its last reading, on the last frame.
-    differences: [f32; 2],
-}
-
-impl EyeMemory {
-    /// A memory of no reading: both eyes are read on the next frame.
-    pub fn new() -> EyeMemory {
-        EyeMemory::default()
-    }
-
-    /// Iris readings made and readings reused, since this memory was made.
-    pub fn counts(&self) -> (u64, u64) {
-        (self.reads, self.reused)
-    }
-
-    /// How far each eye's picture was, on the last frame, from the picture last read (compare
-    /// [`EYE_UNCHANGED`]); infinite where there was no reading.
-    pub fn differences(&self) -> [f32; 2] {
-        self.differences
-    }
-}
-
-/// Mean absolute difference of two iris inputs over the eye itself: the middle of the region
-/// (which is 2.3 eye widths wide), half its width and a third of its height, where the lids and
-/// the iris are; the skin around them would only dilute a blink.
-fn eye_difference(a: &[f32], b: &[f32]) -> f32 {
-    let n = IRIS_SIDE;
-    if a.len() != n * n * 3 || b.len() != a.len() {
-        return f32::MAX;
-    }
-    let (rows, cols) = (n / 3..n - n / 3, n / 4..n - n / 4);
-    let mut sum = 0.0f32;
-    for y in rows.clone() {
-        let at = (y * n + cols.start) * 3..(y * n + cols.end) * 3;
-        sum += a[at.clone()]
-            .iter()
-            .zip(&b[at])
-            .map(|(x, y)| (x - y).abs())
-            .sum::<f32>();
-    }
-    sum / (rows.len() * cols.len() * 3) as f32
-}
-
 /// The iris of the eye between corners `a` and `b` (image left to right); `mirror` for the
-/// image-right eye, which the model sees mirrored. With `memory`, the last reading of this eye
-/// stands when its picture is unchanged ([`EYE_UNCHANGED`], at most [`EYE_READ_EVERY`] frames).
+/// image-right eye, which the model sees mirrored.
 fn eye(
     nets: &Nets,
     rgb: &RgbImage,
-    (a, b): ([f32; 2], [f32; 2]),
+    a: [f32; 2],
+    b: [f32; 2],
     mirror: bool,
-    memory: Option<&mut Option<EyeReading>>,
-    counts: (&mut u64, &mut u64, &mut f32),
 ) -> Result<Eye, NetError> {
     let roi = Roi {
         cx: (a[0] + b[0]) / 2.0,
@@ -241,32 +168,7 @@ fn eye(
         theta: (b[1] - a[1]).atan2(b[0] - a[0]),
     };
     let input = roi.sample(rgb, IRIS_SIDE, Border::Replicate, (0.0, 1.0), mirror);
-    let last = memory.as_deref().and_then(Option::as_ref);
-    *counts.2 = last.map_or(f32::INFINITY, |last| eye_difference(&last.input, &input));
-    let standing = last.filter(|last| last.age + 1 < EYE_READ_EVERY && *counts.2 < EYE_UNCHANGED);
-    let outputs = match standing {
-        Some(last) => {
-            *counts.1 += 1;
-            last.outputs.clone()
-        }
-        None => {
-            *counts.0 += 1;
-            run(&nets.iris, "iris landmark", IRIS_SIDE, input.clone())?
-        }
-    };
-    let read_now = standing.is_none();
-    if let Some(slot) = memory {
-        match slot {
-            Some(last) if !read_now => last.age += 1,
-            _ => {
-                *slot = Some(EyeReading {
-                    input,
-                    outputs: outputs.clone(),
-                    age: 0,
-                });
-            }
-        }
-    }
+    let outputs = run(&nets.iris, "iris landmark", IRIS_SIDE, input)?;
     let side = IRIS_SIDE as f32;
     let point = |v: &[f32], i: usize| -> [f32; 2] {
         let (x, y) = (v.get(3 * i).copied(), v.get(3 * i + 1).copied());
@@ -296,75 +198,21 @@ fn eye(
     })
 }
 
-/// Both eyes of a mesh, image-left first, each read afresh.
+/// Both eyes of a mesh, image-left first.
 pub fn eyes(nets: &Nets, rgb: &RgbImage, mesh: &Mesh) -> Result<[Eye; 2], NetError> {
-    let (mut reads, mut reused, mut difference) = (0, 0, 0.0);
     let left = eye(
         nets,
         rgb,
-        (
-            mesh.xy(index::LEFT_EYE_OUTER),
-            mesh.xy(index::LEFT_EYE_INNER),
-        ),
+        mesh.xy(index::LEFT_EYE_OUTER),
+        mesh.xy(index::LEFT_EYE_INNER),
         false,
-        None,
-        (&mut reads, &mut reused, &mut difference),
     )?;
     let right = eye(
         nets,
         rgb,
-        (
-            mesh.xy(index::RIGHT_EYE_INNER),
-            mesh.xy(index::RIGHT_EYE_OUTER),
-        ),
+        mesh.xy(index::RIGHT_EYE_INNER),
+        mesh.xy(index::RIGHT_EYE_OUTER),
         true,
-        None,
-        (&mut reads, &mut reused, &mut difference),
     )?;
-    Ok([left, right])
-}
-
-/// Both eyes of a mesh followed from frame to frame, image-left first: each eye's last reading in
-/// `memory` stands while its picture is unchanged, else the eye is read again (and remembered).
-pub fn eyes_followed(
-    nets: &Nets,
-    rgb: &RgbImage,
-    mesh: &Mesh,
-    memory: &mut EyeMemory,
-) -> Result<[Eye; 2], NetError> {
-    let EyeMemory {
-        eyes: [left_slot, right_slot],
-        reads,
-        reused,
-        differences: [left_difference, right_difference],
-    } = memory;
-    // A new memory: the right eye starts one frame older, so the two eyes' forced re-reads fall
-    // on different frames.
-    let fresh_right = right_slot.is_none();
-    let left = eye(
-        nets,
-        rgb,
-        (
-            mesh.xy(index::LEFT_EYE_OUTER),
-            mesh.xy(index::LEFT_EYE_INNER),
-        ),
-        false,
-        Some(&mut *left_slot),
-        (&mut *reads, &mut *reused, left_difference),
-    )?;
-    let right = eye(
-        nets,
-        rgb,
-        (
-            mesh.xy(index::RIGHT_EYE_INNER),
-            mesh.xy(index::RIGHT_EYE_OUTER),
-        ),
-        true,
-        Some(&mut *right_slot),
-        (&mut *reads, &mut *reused, right_difference),
-    )?;
-    if fresh_right && let Some(r) = right_slot.as_mut() {
-        r.age = EYE_READ_EVERY / 2;
-    }
     Ok([left, right])
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use image::RgbImage;
 
 pub use blazeface::Detection;
-pub use landmarks::{EYE_READ_EVERY, EYE_UNCHANGED, Eye, EyeMemory, MIN_PRESENCE, Mesh, index};
+pub use landmarks::{Eye, MIN_PRESENCE, Mesh, index};
 pub use net::{
     FACE_DETECTION, FACE_LANDMARK, IRIS_LANDMARK, NetError, Nets, SELFIE_SEGMENTATION, nets,
 };
@@ -131,17 +131,14 @@ pub fn find(rgb: &RgbImage, seed: &Face, with_mask: bool) -> Result<Option<Landm
     } else {
         mesh
     };
-    finish(nets, rgb, mesh, detection, None, with_mask).map(Some)
+    finish(nets, rgb, mesh, detection, with_mask).map(Some)
 }
 
 /// Follows a face from the previous frame's mesh: the mesh on the region its points give, the
-/// irises (each eye's last reading in `eyes` standing while the eye's picture is unchanged, see
-/// [`EyeMemory`]) and, with `with_mask`, the person mask. `None` when the face has left that
-/// region.
+/// irises and, with `with_mask`, the person mask. `None` when the face has left that region.
 pub fn follow(
     rgb: &RgbImage,
     previous: &Mesh,
-    eyes: &mut EyeMemory,
     with_mask: bool,
 ) -> Result<Option<Landmarks>, NetError> {
     let nets = nets()?;
@@ -149,7 +146,7 @@ pub fn follow(
     if mesh.presence < MIN_PRESENCE {
         return Ok(None);
     }
-    finish(nets, rgb, mesh, None, Some(eyes), with_mask).map(Some)
+    finish(nets, rgb, mesh, None, with_mask).map(Some)
 }
 
 fn finish(
@@ -157,13 +154,9 @@ fn finish(
     rgb: &RgbImage,
     mesh: Mesh,
     detection: Option<Detection>,
-    memory: Option<&mut EyeMemory>,
     with_mask: bool,
 ) -> Result<Landmarks, NetError> {
-    let eyes = match memory {
-        Some(memory) => landmarks::eyes_followed(nets, rgb, &mesh, memory)?,
-        None => landmarks::eyes(nets, rgb, &mesh)?,
-    };
+    let eyes = landmarks::eyes(nets, rgb, &mesh)?;
     let mut found = Landmarks {
         mesh,
         eyes,
