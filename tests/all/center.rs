@@ -1319,24 +1319,28 @@ fn the_kiosk_killed_mid_upload_resumes_and_the_center_stores_it_once() {
     // A receipt from the outbox, as the printer would get it and as a PDF.
     let (_, stored) = center.ledger().find(&first).expect("find").expect("stored");
     let receipt_no = stored.receipt_no.expect("approved");
+    // `receipt render` of that submission in `format`, written to `out`: its code and output.
+    let render = |format: &str, out: &std::path::Path| {
+        let mut render = util::idbooth();
+        render
+            .arg("--config")
+            .arg(config.path())
+            .arg("--data")
+            .arg(data.path())
+            .args([
+                "receipt",
+                "render",
+                "--submission",
+                &first,
+                "--format",
+                format,
+                "-o",
+            ])
+            .arg(out);
+        util::parts(&render.output().expect("run"))
+    };
     let escpos = data.path().join("r.escpos");
-    let mut render = util::idbooth();
-    render
-        .arg("--config")
-        .arg(config.path())
-        .arg("--data")
-        .arg(data.path())
-        .args([
-            "receipt",
-            "render",
-            "--submission",
-            &first,
-            "--format",
-            "escpos",
-            "-o",
-        ])
-        .arg(&escpos);
-    let (code, _, stderr) = util::parts(&render.output().expect("run"));
+    let (code, _, stderr) = render("escpos", &escpos);
     assert_eq!(code, 0, "{stderr}");
     let ops =
         idbooth::receipt::decode::decode(&std::fs::read(&escpos).expect("read")).expect("escpos");
@@ -1346,23 +1350,7 @@ fn the_kiosk_killed_mid_upload_resumes_and_the_center_stores_it_once() {
     );
     // Its PDF carries the JPEG the center approved, byte for byte (issue #17).
     let pdf = data.path().join("r.pdf");
-    let mut render_pdf = util::idbooth();
-    render_pdf
-        .arg("--config")
-        .arg(config.path())
-        .arg("--data")
-        .arg(data.path())
-        .args([
-            "receipt",
-            "render",
-            "--submission",
-            &first,
-            "--format",
-            "pdf",
-            "-o",
-        ])
-        .arg(&pdf);
-    let (code, _, stderr) = util::parts(&render_pdf.output().expect("run"));
+    let (code, _, stderr) = render("pdf", &pdf);
     assert_eq!(code, 0, "{stderr}");
     let taken = std::process::Command::new("pdfimages")
         .arg("-j")
@@ -1380,7 +1368,7 @@ fn the_kiosk_killed_mid_upload_resumes_and_the_center_stores_it_once() {
     outbox
         .release(&first, &idbooth::center::outbox::Retention::default())
         .expect("release");
-    let (code, _, stderr) = util::parts(&render.output().expect("run"));
+    let (code, _, stderr) = render("escpos", &escpos);
     assert_eq!(code, 2);
     assert!(stderr.contains("wiped"), "{stderr}");
 }

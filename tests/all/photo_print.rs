@@ -392,6 +392,18 @@ fn print_configured(dir: &Path, photo: &Path) -> (i32, String, String) {
     ]))
 }
 
+/// `idbooth photo print` of a photo with `[photo_printer]` set to `settings`: it prints, says
+/// "no margins" and warns of nothing.
+fn prints_without_margins(settings: &str) {
+    let dir = tempfile::tempdir().expect("temp");
+    let photo = red_jpeg(dir.path());
+    let config = photo_config(settings);
+    let (code, out, err) = print_configured(config.path(), &photo);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("no margins"), "{out}");
+    assert!(!err.contains("warning"), "{err}");
+}
+
 /// Issue #18: a printer that takes zero margins is asked for them, with the size, tray and
 /// paper type, as one `media-col`; ippeveprinter hands the job's `media-col` to its print
 /// command as it understood it.
@@ -401,16 +413,10 @@ fn a_borderless_printer_is_asked_for_zero_margins_the_tray_and_the_paper() {
     let client = printer.client();
     let media = client.status().expect("status").media;
     assert!(media.media_col && media.zero_margins, "{media:?}");
-    let dir = tempfile::tempdir().expect("temp");
-    let photo = red_jpeg(dir.path());
-    let config = photo_config(&format!(
+    prints_without_margins(&format!(
         "printer = \"{}\"\nmedia_source = \"photo\"\nmedia_type = \"photographic-glossy\"",
         printer.uri()
     ));
-    let (code, out, err) = print_configured(config.path(), &photo);
-    assert_eq!(code, 0, "{err}");
-    assert!(out.contains("no margins"), "{out}");
-    assert!(!err.contains("warning"), "{err}");
     assert_eq!(
         printer.job_media(1),
         [
@@ -812,13 +818,7 @@ fn an_everywhere_queue_passes_zero_margins_and_the_tray_on_to_the_printer() {
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(media.zero_margins, "{media:?}");
-    let dir = tempfile::tempdir().expect("temp");
-    let photo = red_jpeg(dir.path());
-    let config = photo_config(&format!("printer = \"{queue}\"\nmedia_source = \"photo\""));
-    let (code, out, err) = print_configured(config.path(), &photo);
-    assert_eq!(code, 0, "{err}");
-    assert!(out.contains("no margins"), "{out}");
-    assert!(!err.contains("warning"), "{err}");
+    prints_without_margins(&format!("printer = \"{queue}\"\nmedia_source = \"photo\""));
     // CUPS orders the members its own way. It keeps print-scaling for its own pdftopdf, which
     // lays the page out before it goes to the printer: the photo must still be 33×48 mm.
     assert_eq!(

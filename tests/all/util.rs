@@ -269,18 +269,29 @@ pub fn walk_to_done(h: &mut Harness<'static, Booth>) -> String {
 
 /// A `kB` or count line of /proc/self/status (`VmRSS`, `Threads`).
 fn proc_status(key: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    proc_status_of("self", key)
+}
+
+/// A number from `/proc/<pid>/status` (`pid` may be `self`).
+fn proc_status_of(pid: &str, key: &str) -> u64 {
+    let path = format!("/proc/{pid}/status");
+    let status = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     status
         .lines()
         .find_map(|line| line.strip_prefix(key)?.strip_prefix(':'))
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("{key} in /proc/self/status"))
+        .unwrap_or_else(|| panic!("{key} in {path}"))
 }
 
 /// This process's resident set, in kB (`VmRSS`).
 pub fn rss_kb() -> u64 {
     proc_status("VmRSS")
+}
+
+/// Another process's resident set, in kB (`VmRSS`).
+pub fn rss_kb_of(pid: u32) -> u64 {
+    proc_status_of(&pid.to_string(), "VmRSS")
 }
 
 /// This process's threads.

@@ -125,16 +125,6 @@ fn the_demo_fills_the_screen_in_chinese_and_answers_a_tap() {
     assert!(next.contains("请选择证件"), "{next}");
 }
 
-/// The process's resident memory in kB, from `/proc/PID/status`.
-fn rss_kb_of(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .expect("the booth's status")
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS")
-}
-
 /// The real window's memory over whole sessions: the software GL driver, its threads and the
 /// painter are in it, which the headless soak (`memory::`) cannot see. Each session is tapped
 /// through as an applicant would at 1280×800 (a foreign name on the letter keys, an ID on the
@@ -209,7 +199,7 @@ fn the_real_window_keeps_its_memory_flat_over_sessions() {
         wait("请确认照片", 90);
         tap(754, 671); // 确认提交
         wait("取走回执", 90);
-        let kb = rss_kb_of(pid);
+        let kb = util::rss_kb_of(pid);
         println!("session {session:>2}: RSS {:>6.1} MB", kb as f64 / 1024.0);
         curve.push(kb);
         tap(640, 520); // 完成 (below 查询提交 of the attract screen, should a tap come late)
