@@ -28,6 +28,9 @@ pub struct Live {
     pub alive: bool,
     /// Whether the eyes are open on this frame (not in a blink).
     pub eyes_open: bool,
+    /// Whether the iris model read the eyes on this frame (rather than keeping the last
+    /// frame's reading, see `mesh::EyeMemory`): only such a frame is taken for the shot.
+    pub eyes_read: bool,
 }
 
 /// How many camera frames back a shot may be taken from to miss a blink (about half a second).
@@ -41,7 +44,8 @@ pub(super) struct Sight {
     /// Set to make the thread forget the face it followed.
     reset: AtomicBool,
     live: Mutex<Option<Live>>,
-    /// The last frame judged with the eyes open: the shot, when the newest is a blink.
+    /// The last frame on which the eyes were read and found open: the shot, when the newest is
+    /// a blink or its eyes were not read on it.
     open_eyes: Mutex<Option<Live>>,
     /// Camera frames judged while someone posed.
     judged: AtomicU64,
@@ -97,8 +101,9 @@ impl Sight {
         }
     }
 
-    /// The frame the guidance last judged, with its face, for the shot (the last with the eyes
-    /// open when that one caught a blink), and whether the face in view has blinked. A photo
+    /// The frame the guidance last judged, with its face, for the shot (the last whose eyes were
+    /// read on it and found open, when that one caught a blink or kept an earlier frame's
+    /// reading of the eyes), and whether the face in view has blinked. A photo
     /// taken (with the shutter button) before it blinked may be of a print or a screen held up:
     /// the review names it. Whether it has blinked is as of the newest frame.
     pub(super) fn shot(&self) -> (Option<Live>, bool) {
@@ -106,7 +111,11 @@ impl Sight {
         let alive = live.as_ref().is_some_and(|l| l.alive);
         let open = lock(&self.open_eyes).clone();
         let live = match (live, open) {
-            (Some(l), Some(o)) if !l.eyes_open && l.seq <= o.seq + BLINK_FRAMES => Some(o),
+            (Some(l), Some(o))
+                if !(l.eyes_open && l.eyes_read) && l.seq <= o.seq + BLINK_FRAMES =>
+            {
+                Some(o)
+            }
             (live, _) => live,
         };
         (live, alive)
@@ -168,6 +177,7 @@ pub(super) fn spawn(
                 let eyes_open = assessment
                     .appearance
                     .is_some_and(|a| a.eyes_open >= thresholds.eyes_open_min);
+                let eyes_read = assessment.landmarks.as_ref().is_some_and(|l| l.eyes_read);
                 let live = Live {
                     seq: frame.seq,
                     frame: frame.image.dimensions(),
@@ -176,8 +186,9 @@ pub(super) fn spawn(
                     advice,
                     alive: guide.is_live(),
                     eyes_open,
+                    eyes_read,
                 };
-                if eyes_open {
+                if eyes_open && eyes_read {
                     *lock(&sight.open_eyes) = Some(live.clone());
                 }
                 *lock(&sight.live) = Some(live);
@@ -192,6 +203,48 @@ pub(super) fn spawn(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Frame `seq` as the vision thread publishes it.
+    fn publish(sight: &Sight, seq: u64, eyes_open: bool, eyes_read: bool) {
+        let live = Live {
+            seq,
+            frame: (4, 4),
+            image: Arc::new(image::RgbImage::new(4, 4)),
+            face: None,
+            advice: Advice::HoldStill,
+            alive: true,
+            eyes_open,
+            eyes_read,
+        };
+        if eyes_open && eyes_read {
+            *lock(&sight.open_eyes) = Some(live.clone());
+        }
+        *lock(&sight.live) = Some(live);
+    }
+
+    fn shot_seq(sight: &Sight) -> Option<u64> {
+        sight.shot().0.map(|l| l.seq)
+    }
+
+    #[test]
+    fn the_shot_is_a_frame_whose_eyes_were_read_on_it_and_open() {
+        let sight = Sight::default();
+        publish(&sight, 10, true, true);
+        assert_eq!(shot_seq(&sight), Some(10), "the newest, read and open");
+        // The next frames kept frame 10's reading of the eyes: open, but not seen so.
+        publish(&sight, 11, true, false);
+        assert_eq!(shot_seq(&sight), Some(10));
+        publish(&sight, 13, true, false);
+        assert_eq!(shot_seq(&sight), Some(10));
+        // A blink read on its frame.
+        publish(&sight, 14, false, true);
+        assert_eq!(shot_seq(&sight), Some(10));
+        publish(&sight, 15, true, true);
+        assert_eq!(shot_seq(&sight), Some(15));
+        // Too long since the eyes were read open: the newest frame, as it is.
+        publish(&sight, 15 + BLINK_FRAMES + 1, true, false);
+        assert_eq!(shot_seq(&sight), Some(15 + BLINK_FRAMES + 1));
+    }
 
     #[test]
     fn frames_between_two_judged_ones_are_missed_and_the_first_of_an_applicant_misses_none() {

@@ -5,8 +5,11 @@
 //!    finds the applicant and anyone else close by;
 //! 2. follows the applicant's face with the face mesh on the region the previous frame's mesh
 //!    gives (MediaPipe's tracking), with the irises; BlazeFace looks for the face again only
-//!    when the mesh loses it. The person mask runs every [`MASK_EVERY`] frames, for the crown;
-//!    in between, the crown stands where the last mask put it above the eyes;
+//!    when the mesh loses it. The eyes are read by the iris model again only when either
+//!    eye's picture changed beyond a camera's noise since their last reading (a blink, a
+//!    glance), or every [`mesh::EYE_READ_EVERY`] frames ([`EyeMemory`]): a still applicant
+//!    mostly costs the mesh alone. The person mask runs every [`MASK_EVERY`] frames, for the
+//!    crown; in between, the crown stands where the last mask put it above the eyes;
 //! 3. scans one of four overlapping bands of the half-resolution frame for small faces, the
 //!    second person far behind that the small pass misses (DESIGN.md, "One person"); a face seen
 //!    there counts until its band has been scanned again. At half resolution rustface needs
@@ -20,7 +23,7 @@ use image::{GrayImage, RgbImage};
 use super::assess::Assessment;
 use super::detect::{Face, FaceDetector, MIN_WINDOW, shrink_gray};
 use super::head::Crown;
-use super::mesh::{self, Mesh};
+use super::mesh::{self, EyeMemory, Mesh};
 
 /// Width the first pass shrinks the frame to.
 const SMALL_WIDTH: u32 = 160;
@@ -47,6 +50,8 @@ pub struct Tracker {
     detector: FaceDetector,
     /// The mesh of the face followed, from the last frame.
     mesh: Option<Mesh>,
+    /// The irises last read on that face.
+    eyes: EyeMemory,
     /// The crown's height above the eyes, in face widths, from the last mask.
     crown_above_eyes: Option<f32>,
     frame: u32,
@@ -60,6 +65,7 @@ impl Tracker {
         Tracker {
             detector,
             mesh: None,
+            eyes: EyeMemory::new(),
             crown_above_eyes: None,
             frame: 0,
             others: Vec::new(),
@@ -70,6 +76,7 @@ impl Tracker {
     /// Forgets the face followed so far (a new applicant).
     pub fn reset(&mut self) {
         self.mesh = None;
+        self.eyes = EyeMemory::new();
         self.crown_above_eyes = None;
         self.others.clear();
         self.next_band = 0;
@@ -109,8 +116,10 @@ impl Tracker {
         let previous = self.mesh.take();
         let mut landmarks = previous
             .as_ref()
-            .and_then(|m| log_err(mesh::follow(rgb, m, with_mask)));
+            .and_then(|m| log_err(mesh::follow(rgb, m, &mut self.eyes, with_mask)));
         if landmarks.is_none() {
+            // Found afresh: a face that may not be the one whose eyes were read.
+            self.eyes = EyeMemory::new();
             let last = previous.map(|m| around(&m));
             let seed = last
                 .and_then(|p| {

@@ -448,3 +448,77 @@ fn a_cap_in_the_booth_is_asked_off() {
     }
     assert_eq!(guide.shown(), Advice::TakeOffHat);
 }
+
+#[test]
+fn the_eyes_are_read_again_when_they_blink_and_not_for_the_cameras_noise() {
+    use idbooth::vision::mesh::{self, EyeMemory};
+    let t = config().thresholds;
+    let shut = Placement {
+        eyes_closed: true,
+        ..good()
+    };
+    let first = frame(&good());
+    let seed = *assess_still(&mut FaceDetector::new().expect("model"), &first)
+        .face()
+        .expect("face");
+    let found = mesh::find(&first, &seed, false)
+        .expect("models")
+        .expect("landmarks");
+    let mut eyes = EyeMemory::new();
+    // The eyes' opening as the tracker reads it on `picture`, following the last mesh, and
+    // whether the iris model read them on it.
+    let mut last = found.mesh.clone();
+    let mut opening = |picture: &RgbImage, eyes: &mut EyeMemory| {
+        let l = mesh::follow(picture, &last, eyes, false)
+            .expect("models")
+            .expect("followed");
+        last = l.mesh.clone();
+        let read = l.eyes_read;
+        let gray = image::imageops::grayscale(picture);
+        let a = Assessment::from_landmarks(
+            picture,
+            &gray,
+            vec![seed],
+            Some(l),
+            idbooth::vision::Crown::Estimate,
+        );
+        (a.appearance.expect("appearance").eyes_open, read)
+    };
+    // The first frame reads both eyes; the same picture under fresh noise reads none again.
+    let (open, read) = opening(&util::noisy(first.clone(), 1), &mut eyes);
+    assert!(read);
+    assert_eq!(eyes.counts(), (2, 0));
+    for k in 2..4 {
+        let (again, read) = opening(&util::noisy(first.clone(), k), &mut eyes);
+        let [l, r] = eyes.differences();
+        assert!(l.max(r) < mesh::EYE_UNCHANGED / 1.5, "noise: {l} {r}");
+        assert!(!read, "frame {k}: the last reading stands");
+        // The reading stands, seen through this frame's mesh.
+        assert!((again - open).abs() < 0.02, "{again} vs {open}");
+    }
+    assert_eq!(
+        eyes.counts(),
+        (2, 4),
+        "the camera's noise made an eye be read again"
+    );
+    // The blink changes both eyes' pictures: both are read on that very frame, and it is closed.
+    let (closed, read) = opening(&util::noisy(frame(&shut), 4), &mut eyes);
+    let [l, r] = eyes.differences();
+    assert!(l.min(r) > 3.0 * mesh::EYE_UNCHANGED, "a blink: {l} {r}");
+    assert!(read);
+    assert_eq!(eyes.counts(), (4, 4));
+    assert!(closed < t.eyes_open_min, "a blink read as {closed}");
+    assert!(open > t.eyes_open_min, "open eyes read as {open}");
+    // Open again: read again.
+    let (reopened, read) = opening(&util::noisy(first.clone(), 5), &mut eyes);
+    assert!(read);
+    assert_eq!(eyes.counts(), (6, 4));
+    assert!(reopened > t.eyes_open_min);
+    // However still, both eyes are read again every EYE_READ_EVERY frames.
+    let reads: Vec<bool> = (6..6 + 2 * mesh::EYE_READ_EVERY)
+        .map(|k| opening(&util::noisy(first.clone(), k), &mut eyes).1)
+        .collect();
+    let every = mesh::EYE_READ_EVERY as usize;
+    let expected: Vec<bool> = (1..=2 * every).map(|n| n % every == 0).collect();
+    assert_eq!(reads, expected);
+}

@@ -112,6 +112,23 @@ pub fn booth_capture(place: &idbooth::camera::Placement) -> image::RgbImage {
     subject().compose(1280, 720, place)
 }
 
+/// `image` with a camera's noise: each channel of each pixel moved by the sum of two uniform
+/// draws in ±3 (a standard deviation of about 2.5 levels, a webcam's in a lit booth), drawn
+/// from `seed`.
+pub fn noisy(mut image: image::RgbImage, seed: u32) -> image::RgbImage {
+    let mut state = 0x9E37_79B9u32 ^ seed.wrapping_add(1).wrapping_mul(0x85EB_CA6B);
+    let mut draw = || {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        (state % 7) as i32 - 3
+    };
+    for v in image.iter_mut() {
+        *v = (i32::from(*v) + draw() + draw()).clamp(0, 255) as u8;
+    }
+    image
+}
+
 /// The shipped configuration, loaded.
 pub fn config() -> idbooth::ops::Config {
     idbooth::ops::Config::load(&shipped_config()).expect("shipped config")

@@ -152,67 +152,205 @@ pub struct Eye {
     pub lids: [[f32; 2]; 2],
 }
 
-/// The iris of the eye between corners `a` and `b` (image left to right); `mirror` for the
-/// image-right eye, which the model sees mirrored.
-fn eye(
-    nets: &Nets,
-    rgb: &RgbImage,
-    a: [f32; 2],
-    b: [f32; 2],
-    mirror: bool,
-) -> Result<Eye, NetError> {
-    let roi = Roi {
-        cx: (a[0] + b[0]) / 2.0,
-        cy: (a[1] + b[1]) / 2.0,
-        size: 2.3 * (b[0] - a[0]).abs().max((b[1] - a[1]).abs()),
-        theta: (b[1] - a[1]).atan2(b[0] - a[0]),
-    };
-    let input = roi.sample(rgb, IRIS_SIDE, Border::Replicate, (0.0, 1.0), mirror);
-    let outputs = run(&nets.iris, "iris landmark", IRIS_SIDE, input)?;
-    let side = IRIS_SIDE as f32;
-    let point = |v: &[f32], i: usize| -> [f32; 2] {
-        let (x, y) = (v.get(3 * i).copied(), v.get(3 * i + 1).copied());
-        let (x, y) = (x.unwrap_or_default(), y.unwrap_or_default());
-        let x = if mirror { side - x } else { x };
-        roi.to_image(x / side, y / side)
-    };
-    let (Some(contour), Some(iris)) = (outputs.first(), outputs.get(1)) else {
-        return Err(NetError::Run {
-            model: "iris landmark",
-            detail: "fewer than two outputs".into(),
-        });
-    };
-    let centre = point(iris, 0);
-    let iris_radius = (1..5)
-        .map(|i| {
-            let p = point(iris, i);
-            ((p[0] - centre[0]).powi(2) + (p[1] - centre[1]).powi(2)).sqrt()
-        })
-        .sum::<f32>()
-        / 4.0;
-    // Contour points 12 and 4: the upper and lower lid at the middle of the eye.
-    Ok(Eye {
-        iris: centre,
-        iris_radius,
-        lids: [point(contour, 12), point(contour, 4)],
-    })
+/// Mean difference of an eye's picture (the iris model's input over the eye, values 0 to 1,
+/// sampled on the region the mesh puts around the eye, so it moves with the head) from the
+/// picture last read, under which the eye counts as unchanged and that reading stands. On the
+/// demo's subject with a webcam's noise (2.5 levels) the mesh's jitter and the noise make 0.015 to
+/// 0.026, a blink 0.23 (tests/all/guidance.rs): a half-closed lid is read.
+pub const EYE_UNCHANGED: f32 = 0.05;
+/// Frames in a row that the eyes' readings may stand unread: both eyes are read again together at
+/// least every fourth frame (7.5 times a second at 30 fps), whatever their pictures, so a frame
+/// whose eyes were read on it is never more than three frames back (the shot is taken from such
+/// a frame, see [`Landmarks::eyes_read`](super::Landmarks::eyes_read)).
+pub const EYE_READ_EVERY: u32 = 4;
+
+/// The last iris reading of both eyes: the model's inputs and outputs, image-left first, and the
+/// frames it has stood.
+#[derive(Debug, Clone, PartialEq)]
+struct EyeReading {
+    inputs: [Vec<f32>; 2],
+    outputs: [Vec<Vec<f32>>; 2],
+    age: u32,
 }
 
-/// Both eyes of a mesh, image-left first.
+/// What following remembers of the irises from frame to frame (one per face followed): the last
+/// reading of both eyes, which stands on the next frame while both eyes' pictures are unchanged
+/// (a still applicant's eyes need not be read 30 times a second; a blink changes the pictures
+/// and is read on the frame it happens). Both eyes are always read together, so every frame
+/// either read both or neither.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EyeMemory {
+    last: Option<EyeReading>,
+    /// Iris readings (one per eye) made and reused so far.
+    reads: u64,
+    reused: u64,
+    /// Each eye's picture's difference from its last reading, on the last frame.
+    differences: [f32; 2],
+}
+
+impl EyeMemory {
+    /// A memory of no reading: both eyes are read on the next frame.
+    pub fn new() -> EyeMemory {
+        EyeMemory::default()
+    }
+
+    /// Iris readings (one per eye) made and readings reused, since this memory was made.
+    pub fn counts(&self) -> (u64, u64) {
+        (self.reads, self.reused)
+    }
+
+    /// How far each eye's picture was, on the last frame, from the picture last read (compare
+    /// [`EYE_UNCHANGED`]); infinite where there was no reading.
+    pub fn differences(&self) -> [f32; 2] {
+        self.differences
+    }
+}
+
+/// Mean absolute difference of two iris inputs over the eye itself: the middle of the region
+/// (which is 2.3 eye widths wide), half its width and a third of its height, where the lids and
+/// the iris are; the skin around them would only dilute a blink.
+fn eye_difference(a: &[f32], b: &[f32]) -> f32 {
+    let n = IRIS_SIDE;
+    if a.len() != n * n * 3 || b.len() != a.len() {
+        return f32::MAX;
+    }
+    let (rows, cols) = (n / 3..n - n / 3, n / 4..n - n / 4);
+    let mut sum = 0.0f32;
+    for y in rows.clone() {
+        let at = (y * n + cols.start) * 3..(y * n + cols.end) * 3;
+        sum += a[at.clone()]
+            .iter()
+            .zip(&b[at])
+            .map(|(x, y)| (x - y).abs())
+            .sum::<f32>();
+    }
+    sum / (rows.len() * cols.len() * 3) as f32
+}
+
+/// Where the iris model looks for one eye: the region around the eye between corners `a` and `b`
+/// (image left to right); `mirror` for the image-right eye, which the model sees mirrored.
+#[derive(Debug, Clone, Copy)]
+struct EyeView {
+    roi: Roi,
+    mirror: bool,
+}
+
+impl EyeView {
+    /// The image-left eye (`false`) or the image-right one (`true`) of `mesh`.
+    fn of(mesh: &Mesh, right: bool) -> EyeView {
+        let (a, b) = if right {
+            (
+                mesh.xy(index::RIGHT_EYE_INNER),
+                mesh.xy(index::RIGHT_EYE_OUTER),
+            )
+        } else {
+            (
+                mesh.xy(index::LEFT_EYE_OUTER),
+                mesh.xy(index::LEFT_EYE_INNER),
+            )
+        };
+        EyeView {
+            roi: Roi {
+                cx: (a[0] + b[0]) / 2.0,
+                cy: (a[1] + b[1]) / 2.0,
+                size: 2.3 * (b[0] - a[0]).abs().max((b[1] - a[1]).abs()),
+                theta: (b[1] - a[1]).atan2(b[0] - a[0]),
+            },
+            mirror: right,
+        }
+    }
+
+    /// The iris model's input.
+    fn input(&self, rgb: &RgbImage) -> Vec<f32> {
+        self.roi
+            .sample(rgb, IRIS_SIDE, Border::Replicate, (0.0, 1.0), self.mirror)
+    }
+
+    /// The eye the model's `outputs` (eye contour, iris) describe, in the image's pixels.
+    fn eye(&self, outputs: &[Vec<f32>]) -> Result<Eye, NetError> {
+        let side = IRIS_SIDE as f32;
+        let point = |v: &[f32], i: usize| -> [f32; 2] {
+            let (x, y) = (v.get(3 * i).copied(), v.get(3 * i + 1).copied());
+            let (x, y) = (x.unwrap_or_default(), y.unwrap_or_default());
+            let x = if self.mirror { side - x } else { x };
+            self.roi.to_image(x / side, y / side)
+        };
+        let (Some(contour), Some(iris)) = (outputs.first(), outputs.get(1)) else {
+            return Err(NetError::Run {
+                model: "iris landmark",
+                detail: "fewer than two outputs".into(),
+            });
+        };
+        let centre = point(iris, 0);
+        let iris_radius = (1..5)
+            .map(|i| {
+                let p = point(iris, i);
+                ((p[0] - centre[0]).powi(2) + (p[1] - centre[1]).powi(2)).sqrt()
+            })
+            .sum::<f32>()
+            / 4.0;
+        // Contour points 12 and 4: the upper and lower lid at the middle of the eye.
+        Ok(Eye {
+            iris: centre,
+            iris_radius,
+            lids: [point(contour, 12), point(contour, 4)],
+        })
+    }
+}
+
+fn read_iris(nets: &Nets, input: Vec<f32>) -> Result<Vec<Vec<f32>>, NetError> {
+    run(&nets.iris, "iris landmark", IRIS_SIDE, input)
+}
+
+/// Both eyes of a mesh, image-left first, each read afresh.
 pub fn eyes(nets: &Nets, rgb: &RgbImage, mesh: &Mesh) -> Result<[Eye; 2], NetError> {
-    let left = eye(
-        nets,
-        rgb,
-        mesh.xy(index::LEFT_EYE_OUTER),
-        mesh.xy(index::LEFT_EYE_INNER),
-        false,
-    )?;
-    let right = eye(
-        nets,
-        rgb,
-        mesh.xy(index::RIGHT_EYE_INNER),
-        mesh.xy(index::RIGHT_EYE_OUTER),
-        true,
-    )?;
-    Ok([left, right])
+    let [left, right] = [EyeView::of(mesh, false), EyeView::of(mesh, true)];
+    Ok([
+        left.eye(&read_iris(nets, left.input(rgb))?)?,
+        right.eye(&read_iris(nets, right.input(rgb))?)?,
+    ])
+}
+
+/// Both eyes of a mesh followed from frame to frame, image-left first, and whether they were read
+/// on this frame: the last reading in `memory` stands while both eyes' pictures are unchanged
+/// (each under [`EYE_UNCHANGED`]) and it is younger than [`EYE_READ_EVERY`] frames; else both
+/// eyes are read again, and remembered.
+pub fn eyes_followed(
+    nets: &Nets,
+    rgb: &RgbImage,
+    mesh: &Mesh,
+    memory: &mut EyeMemory,
+) -> Result<([Eye; 2], bool), NetError> {
+    let views = [EyeView::of(mesh, false), EyeView::of(mesh, true)];
+    let inputs = views.map(|v| v.input(rgb));
+    memory.differences = match &memory.last {
+        Some(last) => [0, 1].map(|i| eye_difference(&last.inputs[i], &inputs[i])),
+        None => [f32::INFINITY; 2],
+    };
+    let stands = memory.last.as_ref().is_some_and(|last| {
+        last.age + 1 < EYE_READ_EVERY && memory.differences.iter().all(|&d| d < EYE_UNCHANGED)
+    });
+    match memory.last.as_mut() {
+        Some(last) if stands => {
+            last.age += 1;
+            memory.reused += 2;
+            let [left, right] = &last.outputs;
+            Ok(([views[0].eye(left)?, views[1].eye(right)?], false))
+        }
+        _ => {
+            let [left_input, right_input] = inputs;
+            let outputs = [
+                read_iris(nets, left_input.clone())?,
+                read_iris(nets, right_input.clone())?,
+            ];
+            memory.reads += 2;
+            let eyes = [views[0].eye(&outputs[0])?, views[1].eye(&outputs[1])?];
+            memory.last = Some(EyeReading {
+                inputs: [left_input, right_input],
+                outputs,
+                age: 0,
+            });
+            Ok((eyes, true))
+        }
+    }
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use image::RgbImage;
 
 pub use blazeface::Detection;
-pub use landmarks::{Eye, MIN_PRESENCE, Mesh, index};
+pub use landmarks::{EYE_READ_EVERY, EYE_UNCHANGED, Eye, EyeMemory, MIN_PRESENCE, Mesh, index};
 pub use net::{
     FACE_DETECTION, FACE_LANDMARK, IRIS_LANDMARK, NetError, Nets, SELFIE_SEGMENTATION, nets,
 };
@@ -30,6 +30,10 @@ pub struct Landmarks {
     pub mesh: Mesh,
     /// The eyes, image-left first.
     pub eyes: [Eye; 2],
+    /// Whether the iris model read the eyes on this image; `false` when following kept the last
+    /// frame's reading because neither eye's picture changed ([`EyeMemory`]). A shot is taken
+    /// only from a frame whose eyes were read on it.
+    pub eyes_read: bool,
     /// BlazeFace's detection (with the ear tragions), when the face was found rather than
     /// followed from the previous frame.
     pub detection: Option<Detection>,
@@ -131,14 +135,17 @@ pub fn find(rgb: &RgbImage, seed: &Face, with_mask: bool) -> Result<Option<Landm
     } else {
         mesh
     };
-    finish(nets, rgb, mesh, detection, with_mask).map(Some)
+    finish(nets, rgb, mesh, detection, None, with_mask).map(Some)
 }
 
 /// Follows a face from the previous frame's mesh: the mesh on the region its points give, the
-/// irises and, with `with_mask`, the person mask. `None` when the face has left that region.
+/// irises (the last reading in `eyes` standing while neither eye's picture changed, see
+/// [`EyeMemory`]) and, with `with_mask`, the person mask. `None` when the face has left that
+/// region.
 pub fn follow(
     rgb: &RgbImage,
     previous: &Mesh,
+    eyes: &mut EyeMemory,
     with_mask: bool,
 ) -> Result<Option<Landmarks>, NetError> {
     let nets = nets()?;
@@ -146,7 +153,7 @@ pub fn follow(
     if mesh.presence < MIN_PRESENCE {
         return Ok(None);
     }
-    finish(nets, rgb, mesh, None, with_mask).map(Some)
+    finish(nets, rgb, mesh, None, Some(eyes), with_mask).map(Some)
 }
 
 fn finish(
@@ -154,12 +161,17 @@ fn finish(
     rgb: &RgbImage,
     mesh: Mesh,
     detection: Option<Detection>,
+    memory: Option<&mut EyeMemory>,
     with_mask: bool,
 ) -> Result<Landmarks, NetError> {
-    let eyes = landmarks::eyes(nets, rgb, &mesh)?;
+    let (eyes, eyes_read) = match memory {
+        Some(memory) => landmarks::eyes_followed(nets, rgb, &mesh, memory)?,
+        None => (landmarks::eyes(nets, rgb, &mesh)?, true),
+    };
     let mut found = Landmarks {
         mesh,
         eyes,
+        eyes_read,
         detection,
         mask: None,
     };

@@ -64,7 +64,8 @@ impl PersonMask {
             return 0.0;
         }
         let (fx, fy) = (fx.clamp(0.0, last), fy.clamp(0.0, last));
-        let (x0, y0) = (fx.floor() as usize, fy.floor() as usize);
+        // Clamped at 0: truncating is rounding down, without a call into libm.
+        let (x0, y0) = (fx as usize, fy as usize);
         let (x1, y1) = ((x0 + 1).min(SIDE - 1), (y0 + 1).min(SIDE - 1));
         let (ax, ay) = (fx - x0 as f32, fy - y0 as f32);
         let v = |x: usize, y: usize| self.values[y * SIDE + x];
