@@ -43,14 +43,21 @@ pub fn replace_background(
 ) -> f32 {
     let (w, h) = image.dimensions();
     let (wu, hu) = (w as usize, h as usize);
-    let alpha: Vec<f32> = (0..h)
-        .flat_map(|y| (0..w).map(move |x| (x, y)))
-        .map(|(x, y)| {
-            let cx = plan.left + (x as f32 + 0.5) / plan.scale;
-            let cy = (plan.top + (y as f32 + 0.5) / plan.scale).min(bottom - 0.5);
-            mask.at(cx, cy)
-        })
-        .collect();
+    // The work is split in two, each half on its own core (the booth and the center have two,
+    // and nothing else runs while a photo is normalized): rows for the mask and the final
+    // blend, the four box means two and two. Each value is worked out as on one thread.
+    let mid = h / 2;
+    let alpha_rows = |rows: std::ops::Range<u32>| -> Vec<f32> {
+        rows.flat_map(|y| (0..w).map(move |x| (x, y)))
+            .map(|(x, y)| {
+                let cx = plan.left + (x as f32 + 0.5) / plan.scale;
+                let cy = (plan.top + (y as f32 + 0.5) / plan.scale).min(bottom - 0.5);
+                mask.at(cx, cy)
+            })
+            .collect()
+    };
+    let (mut alpha, lower) = in_two(|| alpha_rows(0..mid), || alpha_rows(mid..h));
+    alpha.extend(lower);
     let unsure = alpha.iter().filter(|&&a| (0.2..=0.8).contains(&a)).count() as f32
         / alpha.len().max(1) as f32;
     // The old background near each pixel: a wide box average of the pixels the mask is sure are
@@ -60,34 +67,68 @@ pub fn replace_background(
         .map(|&a| f32::from(u8::from(a < 0.1)))
         .collect();
     let radius = (w.max(h) / 24).max(4) as usize;
-    let weight = box_mean(&sure, wu, hu, radius);
-    let channels: [Vec<f32>; 3] = std::array::from_fn(|c| {
+    let background = |c: usize| {
         let v: Vec<f32> = image
             .pixels()
             .zip(&sure)
             .map(|(p, &s)| f32::from(p.0[c]) * s)
             .collect();
         box_mean(&v, wu, hu, radius)
-    });
+    };
+    let ((weight, red), (green, blue)) = in_two(
+        || (box_mean(&sure, wu, hu, radius), background(0)),
+        || (background(1), background(2)),
+    );
+    let channels = [red, green, blue];
     let target = colour.map(f32::from);
-    for (i, (p, &m)) in image.pixels_mut().zip(&alpha).enumerate() {
-        let a = smoothstep(PERSON_EDGE - 0.2, PERSON_EDGE + 0.2, m);
-        if a >= 1.0 {
-            continue;
+    let blend = |pixels: &mut [u8], first: usize| {
+        for (k, p) in pixels.chunks_exact_mut(3).enumerate() {
+            let i = first + k;
+            let a = smoothstep(PERSON_EDGE - 0.2, PERSON_EDGE + 0.2, alpha[i]);
+            if a >= 1.0 {
+                continue;
+            }
+            for c in 0..3 {
+                let v = f32::from(p[c]);
+                // The background's share of the pixel, swapped for the target colour.
+                let lifted = if weight[i] > 0.01 {
+                    v + (1.0 - a) * (target[c] - channels[c][i] / weight[i])
+                } else {
+                    v
+                };
+                let out = a * lifted + (1.0 - a) * target[c];
+                p[c] = round_u8(out);
+            }
         }
-        for c in 0..3 {
-            let v = f32::from(p.0[c]);
-            // The background's share of the pixel, swapped for the target colour.
-            let lifted = if weight[i] > 0.01 {
-                v + (1.0 - a) * (target[c] - channels[c][i] / weight[i])
-            } else {
-                v
-            };
-            let out = a * lifted + (1.0 - a) * target[c];
-            p.0[c] = round_u8(out);
-        }
-    }
+    };
+    let split = mid as usize * wu;
+    let (upper, lower) = image.split_at_mut(split * 3);
+    let upper = std::sync::Mutex::new(upper);
+    in_two(
+        || blend(&mut upper.lock().unwrap_or_else(|e| e.into_inner()), 0),
+        || blend(lower, split),
+    );
     unsure
+}
+
+/// `first()` and `second()`, the first on a second thread when one can be had (else both here,
+/// in turn).
+fn in_two<A: Send, B>(first: impl Fn() -> A + Sync, second: impl FnOnce() -> B) -> (A, B) {
+    std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new()
+            .name("normalize".into())
+            .spawn_scoped(scope, || first())
+            .ok();
+        let b = second();
+        let a = match thread {
+            // A panic there (never expected) is a panic here, as it would be on one thread.
+            Some(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => first(),
+        };
+        (a, b)
+    })
 }
 
 /// The mean of `v` (a `w`×`h` grid) over a square of `2r + 1` around each cell, clipped at the
