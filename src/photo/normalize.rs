@@ -117,7 +117,7 @@ fn in_two<A: Send, B>(first: impl Fn() -> A + Sync, second: impl FnOnce() -> B) 
     std::thread::scope(|scope| {
         let thread = std::thread::Builder::new()
             .name("normalize".into())
-            .spawn_scoped(scope, || first())
+            .spawn_scoped(scope, &first)
             .ok();
         let b = second();
         let a = match thread {
