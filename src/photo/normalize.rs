@@ -5,7 +5,7 @@ use image::{Rgb, RgbImage, imageops};
 
 use crate::spec::{Reason, Spec};
 use crate::vision::mesh::PersonMask;
-use crate::vision::{Assessment, CropPlan, Head, PERSON_EDGE, Thresholds, luma, plan_crop};
+use crate::vision::{Assessment, CropPlan, Head, PERSON_EDGE, Thresholds, in_two, luma, plan_crop};
 
 /// A normalized photo before encoding, and what could not be met.
 #[derive(Debug, Clone)]
@@ -56,7 +56,7 @@ pub fn replace_background(
             })
             .collect()
     };
-    let (mut alpha, lower) = in_two(|| alpha_rows(0..mid), || alpha_rows(mid..h));
+    let (mut alpha, lower) = in_two("normalize", || alpha_rows(0..mid), || alpha_rows(mid..h));
     alpha.extend(lower);
     let unsure = alpha.iter().filter(|&&a| (0.2..=0.8).contains(&a)).count() as f32
         / alpha.len().max(1) as f32;
@@ -76,6 +76,7 @@ pub fn replace_background(
         box_mean(&v, wu, hu, radius)
     };
     let ((weight, red), (green, blue)) = in_two(
+        "normalize",
         || (box_mean(&sure, wu, hu, radius), background(0)),
         || (background(1), background(2)),
     );
@@ -105,30 +106,11 @@ pub fn replace_background(
     let (upper, lower) = image.split_at_mut(split * 3);
     let upper = std::sync::Mutex::new(upper);
     in_two(
+        "normalize",
         || blend(&mut upper.lock().unwrap_or_else(|e| e.into_inner()), 0),
         || blend(lower, split),
     );
     unsure
-}
-
-/// `first()` and `second()`, the first on a second thread when one can be had (else both here,
-/// in turn).
-fn in_two<A: Send, B>(first: impl Fn() -> A + Sync, second: impl FnOnce() -> B) -> (A, B) {
-    std::thread::scope(|scope| {
-        let thread = std::thread::Builder::new()
-            .name("normalize".into())
-            .spawn_scoped(scope, &first)
-            .ok();
-        let b = second();
-        let a = match thread {
-            // A panic there (never expected) is a panic here, as it would be on one thread.
-            Some(thread) => thread
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            None => first(),
-        };
-        (a, b)
-    })
 }
 
 /// The mean of `v` (a `w`×`h` grid) over a square of `2r + 1` around each cell, clipped at the

@@ -6,6 +6,7 @@ use image::{GrayImage, RgbImage};
 use serde::Serialize;
 
 use super::appearance::Appearance;
+use super::cores::in_two;
 use super::detect::{Face, FaceDetector};
 use super::head::{Crown, Head};
 use super::measures::{
@@ -183,26 +184,14 @@ fn measured(rgb: &RgbImage, gray: &GrayImage, faces: Vec<Face>) -> Assessment {
         let look = Appearance::measure(&flipped, &landmarks, head.face_width, head.crown_y);
         Some((landmarks, head.mirrored(width), look))
     };
-    let (mut assessment, mirrored) = std::thread::scope(|scope| {
-        // Without a thread to be had (never expected), the mirror is measured here after.
-        let mirror = std::thread::Builder::new()
-            .name("mirror".into())
-            .spawn_scoped(scope, mirror_side)
-            .ok();
+    let (mirrored, mut assessment) = in_two("mirror", mirror_side, || {
         let landmarks = landmarks_at(rgb, &seed);
         let mut own = Assessment::from_landmarks(rgb, gray, faces, landmarks, Crown::Estimate);
         // A still may be a photo of a print or a screen: its texture's periodicity is read too.
         if let (Some(look), Some(l)) = (own.appearance, own.landmarks.as_deref()) {
             own.appearance = Some(look.with_periodicity(rgb, l));
         }
-        let mirrored = match mirror {
-            // A panic there (never expected) is a panic here, as it would be on one thread.
-            Some(thread) => thread
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            None => mirror_side(),
-        };
-        (own, mirrored)
+        own
     });
     let Some((mirror, mirror_head, mirror_look)) = mirrored else {
         return assessment;

@@ -8,6 +8,7 @@
 mod advice;
 mod appearance;
 mod assess;
+mod cores;
 mod detect;
 mod framing;
 mod head;
@@ -21,6 +22,7 @@ mod tracker;
 pub use advice::{Advice, Guide};
 pub use appearance::{Appearance, Skin};
 pub use assess::{Assessment, COUNT_WIDTH, Measures, assess_known, assess_still, measure};
+pub use cores::in_two;
 pub use detect::{Face, FaceDetector, MIN_WINDOW, shrink_gray, with_detector};
 pub use framing::{CropPlan, MAX_UPSCALE, plan_crop};
 pub use head::{Crown, CrownSource, Head, PERSON_EDGE};
