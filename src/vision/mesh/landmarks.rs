@@ -227,8 +227,9 @@ fn eye_difference(a: &[f32], b: &[f32]) -> f32 {
     sum / (rows.len() * cols.len() * 3) as f32
 }
 
-/// Where the iris model looks for one eye: the region around the eye between corners `a` and `b`
-/// (image left to right); `mirror` for the image-right eye, which the model sees mirrored.
+/// Where the iris model looks for one eye: a region 2.3 times the eye's width around its two
+/// corners, turned level with them; `mirror` for the image-right eye, which the model sees
+/// mirrored.
 #[derive(Debug, Clone, Copy)]
 struct EyeView {
     roi: Roi,
