@@ -43,9 +43,9 @@ pub fn replace_background(
 ) -> f32 {
     let (w, h) = image.dimensions();
     let (wu, hu) = (w as usize, h as usize);
-    // The work is split in two, each half on its own core (the booth and the center have two,
-    // and nothing else runs while a photo is normalized): rows for the mask and the final
-    // blend, the four box means two and two. Each value is worked out as on one thread.
+    // The work is split in two, each half on its own core (a booth has two, and the applicant
+    // waits for this photo): rows for the mask and the final blend, the four box means two and
+    // two. Each value is worked out as on one thread.
     let mid = h / 2;
     let alpha_rows = |rows: std::ops::Range<u32>| -> Vec<f32> {
         rows.flat_map(|y| (0..w).map(move |x| (x, y)))
