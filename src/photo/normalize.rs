@@ -235,9 +235,8 @@ pub fn tone(image: &mut RgbImage, face_luma: f32, backdrop: Option<[f32; 3]>, t:
     if gains.iter().all(|g| (g - 1.0).abs() < 0.005) {
         return;
     }
-    let lut: [[u8; 256]; 3] = std::array::from_fn(|c| {
-        std::array::from_fn(|v| (v as f32 * gains[c]).round().clamp(0.0, 255.0) as u8)
-    });
+    let lut: [[u8; 256]; 3] =
+        std::array::from_fn(|c| std::array::from_fn(|v| round_u8(v as f32 * gains[c])));
     for p in image.pixels_mut() {
         for c in 0..3 {
             p.0[c] = lut[c][usize::from(p.0[c])];
@@ -293,7 +292,7 @@ pub fn replace_backdrop(image: &mut RgbImage, backdrop: [f32; 3], tolerance: f32
         if a > 0.0 {
             for (channel, target) in p.0.iter_mut().zip(colour) {
                 let v = f32::from(*channel) * (1.0 - a) + f32::from(target) * a;
-                *channel = v.round().clamp(0.0, 255.0) as u8;
+                *channel = round_u8(v);
             }
         }
     }
