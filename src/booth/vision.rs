@@ -33,6 +33,13 @@ pub struct Live {
     pub eyes_read: bool,
 }
 
+impl Live {
+    /// Whether the eyes were read on this frame and found open: a frame the shot may be.
+    fn eyes_seen_open(&self) -> bool {
+        self.eyes_open && self.eyes_read
+    }
+}
+
 /// How many camera frames back a shot may be taken from to miss a blink (about half a second).
 const BLINK_FRAMES: u64 = 15;
 
@@ -67,6 +74,15 @@ impl Sight {
     /// The latest guidance.
     pub(super) fn latest(&self) -> Option<Live> {
         lock(&self.live).clone()
+    }
+
+    /// Publishes the guidance of a newly judged frame (and keeps it for the shot when its eyes
+    /// were seen open).
+    fn publish(&self, live: Live) {
+        if live.eyes_seen_open() {
+            *lock(&self.open_eyes) = Some(live.clone());
+        }
+        *lock(&self.live) = Some(live);
     }
 
     /// Frames judged and missed so far.
@@ -111,11 +127,7 @@ impl Sight {
         let alive = live.as_ref().is_some_and(|l| l.alive);
         let open = lock(&self.open_eyes).clone();
         let live = match (live, open) {
-            (Some(l), Some(o))
-                if !(l.eyes_open && l.eyes_read) && l.seq <= o.seq + BLINK_FRAMES =>
-            {
-                Some(o)
-            }
+            (Some(l), Some(o)) if !l.eyes_seen_open() && l.seq <= o.seq + BLINK_FRAMES => Some(o),
             (live, _) => live,
         };
         (live, alive)
@@ -188,10 +200,7 @@ pub(super) fn spawn(
                     eyes_open,
                     eyes_read,
                 };
-                if eyes_open && eyes_read {
-                    *lock(&sight.open_eyes) = Some(live.clone());
-                }
-                *lock(&sight.live) = Some(live);
+                sight.publish(live);
                 wake();
             }
         });
@@ -204,9 +213,9 @@ pub(super) fn spawn(
 mod tests {
     use super::*;
 
-    /// Frame `seq` as the vision thread publishes it.
+    /// Frame `seq`, published as the vision thread does.
     fn publish(sight: &Sight, seq: u64, eyes_open: bool, eyes_read: bool) {
-        let live = Live {
+        sight.publish(Live {
             seq,
             frame: (4, 4),
             image: Arc::new(image::RgbImage::new(4, 4)),
@@ -215,11 +224,7 @@ mod tests {
             alive: true,
             eyes_open,
             eyes_read,
-        };
-        if eyes_open && eyes_read {
-            *lock(&sight.open_eyes) = Some(live.clone());
-        }
-        *lock(&sight.live) = Some(live);
+        });
     }
 
     fn shot_seq(sight: &Sight) -> Option<u64> {
