@@ -18,23 +18,40 @@ const NOISE_FLOOR: f32 = (SIDE * SIDE) as f32;
 /// JPEG's 8×8 blocks put peaks at multiples of SIDE / 8 cycles along each axis: left out.
 const BLOCK: usize = SIDE / 8;
 
-/// The patch's mean, a Hann window (so that the patch's edges do not spread power along the
-/// axes), and the cosine and sine of 2π·k/`SIDE` for each k.
-type Tables = (f32, Vec<f32>, Vec<f32>, Vec<f32>);
+/// What every spectrum uses, worked out once: a Hann window (so that the patch's edges do not
+/// spread power along the axes), and the cosine and sine of 2π·k·x/`SIDE` for every frequency k
+/// and pixel x, row x (`cos_at[x * SIDE + k]`; row 1 is 2π·k/`SIDE` itself).
+struct Twiddles {
+    hann: Vec<f32>,
+    cos_at: Vec<f32>,
+    sin_at: Vec<f32>,
+}
 
-fn tables(patch: &[f32]) -> Tables {
-    let n = SIDE;
-    let mean = patch.iter().sum::<f32>() / patch.len() as f32;
-    let hann = (0..n)
-        .map(|i| 0.5 - 0.5 * (std::f32::consts::TAU * i as f32 / n as f32).cos())
-        .collect();
-    let (cos, sin) = (0..n)
-        .map(|k| {
-            let a = std::f32::consts::TAU * k as f32 / n as f32;
-            (a.cos(), a.sin())
-        })
-        .unzip();
-    (mean, hann, cos, sin)
+fn twiddles() -> &'static Twiddles {
+    static TWIDDLES: std::sync::OnceLock<Twiddles> = std::sync::OnceLock::new();
+    TWIDDLES.get_or_init(|| {
+        let n = SIDE;
+        let hann = (0..n)
+            .map(|i| 0.5 - 0.5 * (std::f32::consts::TAU * i as f32 / n as f32).cos())
+            .collect();
+        let (cos, sin): (Vec<f32>, Vec<f32>) = (0..n)
+            .map(|k| {
+                let a = std::f32::consts::TAU * k as f32 / n as f32;
+                (a.cos(), a.sin())
+            })
+            .unzip();
+        let cos_at = (0..n * n).map(|i| cos[(i / n * (i % n)) % n]).collect();
+        let sin_at = (0..n * n).map(|i| sin[(i / n * (i % n)) % n]).collect();
+        Twiddles {
+            hann,
+            cos_at,
+            sin_at,
+        }
+    })
+}
+
+fn mean(patch: &[f32]) -> f32 {
+    patch.iter().sum::<f32>() / patch.len() as f32
 }
 
 /// The patch's power spectrum, `SIDE`×`SIDE`, the mean removed: a direct separable DFT (64³
@@ -43,10 +60,13 @@ fn tables(patch: &[f32]) -> Tables {
 /// frequencies is vectorized.
 fn spectrum(patch: &[f32]) -> Vec<f32> {
     let n = SIDE;
-    let (mean, hann, cos, sin) = tables(patch);
-    // The twiddles of pixel x (or row y) at every frequency k: cos and sin of 2π·k·x/n, row x.
-    let cos_at: Vec<f32> = (0..n * n).map(|i| cos[(i / n * (i % n)) % n]).collect();
-    let sin_at: Vec<f32> = (0..n * n).map(|i| sin[(i / n * (i % n)) % n]).collect();
+    let Twiddles {
+        hann,
+        cos_at,
+        sin_at,
+        ..
+    } = twiddles();
+    let mean = mean(patch);
     let windowed: Vec<f32> = patch
         .iter()
         .enumerate()
@@ -156,7 +176,13 @@ mod tests {
     /// The DFT frequency by frequency, as it was first written: the reference for [`spectrum`].
     fn spectrum_one_by_one(patch: &[f32]) -> Vec<f32> {
         let n = SIDE;
-        let (mean, hann, cos, sin) = tables(patch);
+        let Twiddles {
+            hann,
+            cos_at,
+            sin_at,
+        } = twiddles();
+        let (cos, sin) = (&cos_at[n..2 * n], &sin_at[n..2 * n]);
+        let mean = mean(patch);
         let mut re = vec![0.0f32; n * n];
         let mut im = vec![0.0f32; n * n];
         for y in 0..n {
