@@ -28,6 +28,8 @@ fn percentile(values: &[f32], p: f32) -> f32 {
 }
 
 fn main() {
+    // As the binary's main does: the allocator set up before any thread (ops::allocator).
+    idbooth::ops::allocator::configure();
     let full = std::env::args().any(|a| a == "--bench");
     let sessions = if full { 200 } else { 2 };
     let data = tempfile::tempdir().expect("temp");

@@ -61,6 +61,8 @@ fn percentile(values: &mut [f64], p: f64) -> f64 {
 }
 
 fn main() {
+    // As the binary's main does: the allocator set up before any thread (ops::allocator).
+    idbooth::ops::allocator::configure();
     let full = std::env::args().any(|a| a == "--bench");
     let (kiosks, each) = if full { (50, 10) } else { (2, 2) };
     let config = util::config();

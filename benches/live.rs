@@ -14,6 +14,8 @@ use idbooth::vision::mesh::{self, EyeMemory};
 use idbooth::vision::{FaceDetector, Tracker, assess_still};
 
 fn live(c: &mut Criterion) {
+    // As the binary's main does: the allocator set up before any thread (ops::allocator).
+    idbooth::ops::allocator::configure();
     let place = Placement {
         face_share: 0.34,
         center_y: 0.43,

@@ -14,6 +14,8 @@ use idbooth::photo;
 use idbooth::vision::{FaceDetector, assess_still};
 
 fn normalize(c: &mut Criterion) {
+    // As the binary's main does: the allocator set up before any thread (ops::allocator).
+    idbooth::ops::allocator::configure();
     let config = util::config();
     let spec = config.documents.get("passport").expect("passport");
     let t = config.thresholds;

@@ -247,6 +247,8 @@ fn token(n: usize) -> String {
 }
 
 fn main() {
+    // As the binary's main does: the allocator set up before any thread (ops::allocator).
+    idbooth::ops::allocator::configure();
     let full = std::env::args().any(|a| a == "--bench");
     let seconds = setting("IDBOOTH_SOAK_S", if full { 600 } else { 20 });
     let kiosk_count = setting("IDBOOTH_SOAK_KIOSKS", if full { 12 } else { 4 }) as usize;

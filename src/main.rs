@@ -6,8 +6,9 @@ use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
-    // Before any thread: the booth's memory stays flat over many applicants (ops::allocator).
-    idbooth::ops::allocator::limit_arenas();
+    // Before any thread: the booth's memory stays flat over many applicants, and freed memory
+    // is kept for the next photo (ops::allocator).
+    idbooth::ops::allocator::configure();
     let cli = idbooth::cli::Cli::parse();
     // Logs go to the journal under systemd, else to stderr (see ops::journal); RUST_LOG
     // overrides the default level.

@@ -1,27 +1,50 @@
-//! glibc's allocator, told how a booth lives. By default glibc gives each thread that allocates
-//! at the same time as another its own arena, up to eight per core, and an arena keeps what was
-//! freed in it. A booth runs some twenty threads (the UI, the camera reader, vision, the software
-//! GL driver's, each session's workers): measured in a real window under Xvfb, its memory rose
-//! from 262 MB after the first session to 432 MB after the eighteenth with fourteen arenas each
-//! holding 12–21 MB, and stayed at 262 MB with two arenas. So a booth keeps one arena per core,
-//! and gives back what it freed after each applicant.
+//! glibc's allocator, told how a booth and a center live.
 //!
-//! Elsewhere (another C library, another system) both are no-ops.
+//! - **Arenas.** By default glibc gives each thread that allocates at the same time as another
+//!   its own arena, up to eight per core, and an arena keeps what was freed in it. A booth runs
+//!   some twenty threads (the UI, the camera reader, vision, the software GL driver's, each
+//!   session's workers): measured in a real window under Xvfb, its memory rose from 262 MB after
+//!   the first session to 432 MB after the eighteenth with fourteen arenas each holding 12–21 MB,
+//!   and stayed at 262 MB with two arenas. So a booth keeps one arena per core, and gives back
+//!   what it freed after each applicant ([`give_back`]).
+//! - **Freed memory kept between photos.** Every run of a face model allocates its layers'
+//!   tensors (up to 4 MB each) and frees them at the end; glibc handed those back to the system
+//!   (large blocks by `munmap`, the top of an arena by trimming) and took them again on the next
+//!   run, zeroed page by page: about 3,000 page faults per photo the center judged, 8–10 % of its
+//!   processor time (`perf stat`, `cargo bench --bench center`). With a fixed threshold for
+//!   blocks of their own and a high one for trimming, freed memory stays in the arena for the
+//!   next photo or frame; a booth still gives it all back after each applicant.
+//!
+//! Elsewhere (another C library, another system) these are no-ops.
 
 /// Arenas: one per core of the booth's two.
 const ARENAS: i32 = 2;
+/// Blocks this large or larger get pages of their own (glibc's greatest threshold on 64-bit):
+/// no model tensor is.
+const OWN_PAGES_FROM: i32 = 32 << 20;
+/// Free memory at the top of an arena is handed back only past this much.
+const TRIM_PAST: i32 = 128 << 20;
 
-/// Caps the number of malloc arenas: call once, first thing in `main`, before threads start.
-/// Returns whether the allocator took it (always true off glibc, where there is nothing to do).
-pub fn limit_arenas() -> bool {
+/// Sets the allocator up for idbooth: two arenas, freed memory kept for the next photo. Call
+/// once, first thing in `main`, before threads start. Returns whether the allocator took every
+/// setting (always true off glibc, where there is nothing to do).
+pub fn configure() -> bool {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator parameter; M_ARENA_MAX takes any positive count.
+    // SAFETY: mallopt only sets allocator parameters, each within its documented range.
     #[allow(unsafe_code, reason = "glibc's mallopt has no safe wrapper")]
-    let taken = unsafe { libc::mallopt(libc::M_ARENA_MAX, ARENAS) } == 1;
+    let taken = unsafe {
+        [
+            (libc::M_ARENA_MAX, ARENAS),
+            (libc::M_MMAP_THRESHOLD, OWN_PAGES_FROM),
+            (libc::M_TRIM_THRESHOLD, TRIM_PAST),
+        ]
+        .into_iter()
+        .all(|(param, value)| libc::mallopt(param, value) == 1)
+    };
     #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
     let taken = true;
     if !taken {
-        tracing::warn!("allocator: the arena limit was not taken");
+        tracing::warn!("allocator: a setting was not taken");
     }
     taken
 }
@@ -51,8 +74,8 @@ mod tests {
     }
 
     #[test]
-    fn the_arena_limit_is_taken() {
-        assert!(limit_arenas());
+    fn the_settings_are_taken() {
+        assert!(configure());
     }
 
     /// 64 MB in 1 KB blocks, every sixteenth kept: the freed pages between the kept blocks stay

@@ -16,7 +16,7 @@ use crate::util;
 fn memory_stays_flat_over_200_sessions() {
     const SESSIONS: usize = 200;
     // As the binary's main does (the harness runs in this process).
-    assert!(idbooth::ops::allocator::limit_arenas());
+    assert!(idbooth::ops::allocator::configure());
     let data = tempfile::tempdir().expect("temp");
     let mut config = util::config();
     config.kiosk.session.countdown_s = 1;

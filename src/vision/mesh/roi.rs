@@ -61,6 +61,9 @@ impl Roi {
         range: (f32, f32),
         flip: bool,
     ) -> Vec<f32> {
+        if self.theta == 0.0 {
+            return self.sample_upright(rgb, n, border, range, flip);
+        }
         let (w, h) = (rgb.width() as i64, rgb.height() as i64);
         let raw = rgb.as_raw();
         let scale = (range.1 - range.0) / 255.0;
@@ -91,6 +94,80 @@ impl Roi {
         }
         out
     }
+
+    /// [`Roi::sample`] of an upright region (every person mask and face search): a sample's
+    /// column depends on its column alone and its row on its row, so each column's and each
+    /// row's neighbours and weights are worked out once, and the image's edge is handled there,
+    /// not per sample. The same values as the turned path's (the same sums in the same order: its
+    /// sine is 0 and its cosine 1 exactly).
+    fn sample_upright(
+        &self,
+        rgb: &RgbImage,
+        n: usize,
+        border: Border,
+        range: (f32, f32),
+        flip: bool,
+    ) -> Vec<f32> {
+        let (w, h) = (i64::from(rgb.width()), i64::from(rgb.height()));
+        let raw = rgb.as_raw();
+        let scale = (range.1 - range.0) / 255.0;
+        // Along one axis: the two neighbours' places (`None`: black, past the edge with
+        // `Border::Zero`) in units of `stride` bytes, and the weights of the first and second.
+        let axis = |centre: f32, len: i64, stride: i64| -> Vec<Neighbours> {
+            (0..n)
+                .map(|i| {
+                    let v = centre + (i as f32 / n as f32 - 0.5) * self.size - 0.5;
+                    let v0 = floor(v);
+                    let f = v - v0;
+                    let v0 = v0 as i64;
+                    let place = |p: i64| {
+                        let clamped = p.clamp(0, len - 1);
+                        (clamped == p || border == Border::Replicate)
+                            .then_some((clamped * stride) as usize)
+                    };
+                    Neighbours {
+                        at: [place(v0), place(v0 + 1)],
+                        weights: [1.0 - f, f],
+                    }
+                })
+                .collect()
+        };
+        let columns = axis(self.cx, w, 3);
+        let rows = axis(self.cy, h, w * 3);
+        let mut out = vec![0.0f32; n * n * 3];
+        for (row, line) in rows.iter().zip(out.chunks_exact_mut(n * 3)) {
+            let [wy0, wy1] = row.weights;
+            for (i, col) in columns.iter().enumerate() {
+                let [wx0, wx1] = col.weights;
+                let weights = [wx0 * wy0, wx1 * wy0, wx0 * wy1, wx1 * wy1];
+                let at = [
+                    row.at[0].zip(col.at[0]),
+                    row.at[0].zip(col.at[1]),
+                    row.at[1].zip(col.at[0]),
+                    row.at[1].zip(col.at[1]),
+                ]
+                .map(|p| p.map(|(r, c)| r + c));
+                let mix = |k: usize| {
+                    let p = |i: usize| at[i].map_or(0.0, |a| f32::from(raw[a + k]));
+                    weights[0] * p(0) + weights[1] * p(1) + weights[2] * p(2) + weights[3] * p(3)
+                };
+                let o = if flip { n - 1 - i } else { i };
+                let px = &mut line[o * 3..o * 3 + 3];
+                for (k, v) in px.iter_mut().enumerate() {
+                    *v = mix(k) * scale + range.0;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One sample's two neighbours along an axis of an upright region.
+struct Neighbours {
+    /// Their places in the image's bytes along that axis; `None` where black.
+    at: [Option<usize>; 2],
+    /// Their weights, the first's and the second's.
+    weights: [f32; 2],
 }
 
 /// `v` rounded down, without a call into libm (which `f32::floor` is on baseline x86-64).
@@ -234,6 +311,61 @@ mod tests {
                     for k in 0..3 {
                         let expected = px[k] * (2.0 / 255.0) - 1.0;
                         assert_eq!(t[(j * n + col) * 3 + k], expected, "({i}, {j}) channel {k}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_upright_region_samples_as_a_turned_one_would_to_the_bit() {
+        let mut rng = fastrand::Rng::with_seed(11);
+        let rgb = RgbImage::from_fn(64, 48, |_, _| {
+            image::Rgb([rng.u8(..), rng.u8(..), rng.u8(..)])
+        });
+        // Inside, and far past every edge (a person mask's region is wider than the photo).
+        let regions = [
+            Roi {
+                cx: 30.2,
+                cy: 22.9,
+                size: 17.3,
+                theta: 0.0,
+            },
+            Roi {
+                cx: 28.6,
+                cy: 31.4,
+                size: 121.7,
+                theta: 0.0,
+            },
+        ];
+        for roi in regions {
+            for (border, flip) in [
+                (Border::Zero, false),
+                (Border::Zero, true),
+                (Border::Replicate, false),
+                (Border::Replicate, true),
+            ] {
+                let n = 40;
+                let t = roi.sample(&rgb, n, border, (-1.0, 1.0), flip);
+                for j in 0..n {
+                    let dv = (j as f32 / n as f32 - 0.5) * roi.size;
+                    for i in 0..n {
+                        let du = (i as f32 / n as f32 - 0.5) * roi.size;
+                        // The turned path's point, at sine 0 and cosine 1.
+                        let (s, c) = 0.0f32.sin_cos();
+                        let x = roi.cx + c * du - s * dv;
+                        let y = roi.cy + s * du + c * dv;
+                        let px = bilinear(rgb.as_raw(), 64, 48, x - 0.5, y - 0.5, border);
+                        let col = if flip { n - 1 - i } else { i };
+                        for k in 0..3 {
+                            let expected = px[k] * (2.0 / 255.0) - 1.0;
+                            let got = t[(j * n + col) * 3 + k];
+                            assert_eq!(
+                                got.to_bits(),
+                                expected.to_bits(),
+                                "{roi:?} {border:?} flip {flip}: ({i}, {j}) channel {k}"
+                            );
+                        }
                     }
                 }
             }
