@@ -64,7 +64,6 @@ fn spectrum(patch: &[f32]) -> Vec<f32> {
         hann,
         cos_at,
         sin_at,
-        ..
     } = twiddles();
     let mean = mean(patch);
     let windowed: Vec<f32> = patch

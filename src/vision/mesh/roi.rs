@@ -120,13 +120,8 @@ impl Roi {
                     let v0 = floor(v);
                     let f = v - v0;
                     let v0 = v0 as i64;
-                    let place = |p: i64| {
-                        let clamped = p.clamp(0, len - 1);
-                        (clamped == p || border == Border::Replicate)
-                            .then_some((clamped * stride) as usize)
-                    };
                     Neighbours {
-                        at: [place(v0), place(v0 + 1)],
+                        at: [v0, v0 + 1].map(|p| place(p, len, stride, border)),
                         weights: [1.0 - f, f],
                     }
                 })
@@ -147,14 +142,10 @@ impl Roi {
                     row.at[1].zip(col.at[1]),
                 ]
                 .map(|p| p.map(|(r, c)| r + c));
-                let mix = |k: usize| {
-                    let p = |i: usize| at[i].map_or(0.0, |a| f32::from(raw[a + k]));
-                    weights[0] * p(0) + weights[1] * p(1) + weights[2] * p(2) + weights[3] * p(3)
-                };
                 let o = if flip { n - 1 - i } else { i };
                 let px = &mut line[o * 3..o * 3 + 3];
-                for (k, v) in px.iter_mut().enumerate() {
-                    *v = mix(k) * scale + range.0;
+                for (v, mixed) in px.iter_mut().zip(mix(raw, at, weights)) {
+                    *v = mixed * scale + range.0;
                 }
             }
         }
@@ -168,6 +159,23 @@ struct Neighbours {
     at: [Option<usize>; 2],
     /// Their weights, the first's and the second's.
     weights: [f32; 2],
+}
+
+/// Where neighbour `p` of an axis `len` pixels long lies, in units of `stride` bytes; past the
+/// image's edge the edge pixel's place (`Border::Replicate`) or `None`, black (`Border::Zero`).
+fn place(p: i64, len: i64, stride: i64, border: Border) -> Option<usize> {
+    let clamped = p.clamp(0, len - 1);
+    (clamped == p || border == Border::Replicate).then_some((clamped * stride) as usize)
+}
+
+/// Each channel of the four neighbours at `at` (byte places; `None`: black) weighed by
+/// `weights`, summed in that order.
+#[inline(always)]
+fn mix(raw: &[u8], at: [Option<usize>; 4], weights: [f32; 4]) -> [f32; 3] {
+    std::array::from_fn(|k| {
+        let p = |i: usize| at[i].map_or(0.0, |a| f32::from(raw[a + k]));
+        weights[0] * p(0) + weights[1] * p(1) + weights[2] * p(2) + weights[3] * p(3)
+    })
 }
 
 /// `v` rounded down, without a call into libm (which `f32::floor` is on baseline x86-64).
@@ -203,28 +211,18 @@ fn bilinear(raw: &[u8], w: i64, h: i64, x: f32, y: f32, border: Border) -> [f32;
     }
     // Some neighbours outside: each taken from the edge (Replicate) or as black (Zero), in the
     // same sum; a black one adds nothing, as if it were left out.
-    let pick = |px: i64, py: i64| -> Option<usize> {
-        let (cx, cy) = (px.clamp(0, w - 1), py.clamp(0, h - 1));
-        let outside = cx != px || cy != py;
-        (!outside || border == Border::Replicate).then_some(((cy * w + cx) * 3) as usize)
-    };
-    let at = [
-        pick(x0, y0),
-        pick(x0 + 1, y0),
-        pick(x0, y0 + 1),
-        pick(x0 + 1, y0 + 1),
-    ];
+    let at = [(x0, y0), (x0 + 1, y0), (x0, y0 + 1), (x0 + 1, y0 + 1)].map(|(px, py)| {
+        place(py, h, w * 3, border)
+            .zip(place(px, w, 3, border))
+            .map(|(r, c)| r + c)
+    });
     let weights = [
         (1.0 - fx) * (1.0 - fy),
         fx * (1.0 - fy),
         (1.0 - fx) * fy,
         fx * fy,
     ];
-    let mix = |k: usize| {
-        let p = |i: usize| at[i].map_or(0.0, |a| f32::from(raw[a + k]));
-        weights[0] * p(0) + weights[1] * p(1) + weights[2] * p(2) + weights[3] * p(3)
-    };
-    [mix(0), mix(1), mix(2)]
+    mix(raw, at, weights)
 }
 
 #[cfg(test)]
