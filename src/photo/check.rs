@@ -312,13 +312,21 @@ pub fn check(
     if let (Some(head), Some(m)) = (assessment.head, assessment.measures) {
         // The head is measured (mesh, irises, mask) to within a small share of its height.
         let slack = t.geometry_tolerance * head.height();
+        // A crown past the photo's top edge: the head is cut off, and its height measured to
+        // that edge is only a lower bound (too small says nothing, too large still holds).
+        let cut = head.crown_cut_off();
+        let short = if cut {
+            Reason::HeadCutOff
+        } else {
+            Reason::HeadTooSmall
+        };
         if let Some(r) = spec.head_height_px {
             rules.range(
                 RuleId::HeadHeightPx,
                 head.height(),
                 r,
                 slack,
-                (Reason::HeadTooSmall, Reason::HeadTooLarge),
+                (short, Reason::HeadTooLarge),
             );
         }
         if let Some(r) = spec.face_width_px {
@@ -330,13 +338,26 @@ pub fn check(
                 (Reason::HeadTooSmall, Reason::HeadTooLarge),
             );
         }
-        rules.range(
-            RuleId::CrownMarginPx,
-            head.crown_y,
-            spec.crown_margin_px,
-            slack,
-            (Reason::OffCenter, Reason::OffCenter),
-        );
+        if cut {
+            rules.push(
+                RuleId::CrownMarginPx,
+                false,
+                head.crown_y,
+                format!(
+                    "{} (the crown is past the top edge)",
+                    range_text(spec.crown_margin_px)
+                ),
+                Reason::HeadCutOff,
+            );
+        } else {
+            rules.range(
+                RuleId::CrownMarginPx,
+                head.crown_y,
+                spec.crown_margin_px,
+                slack,
+                (Reason::OffCenter, Reason::OffCenter),
+            );
+        }
         if let Some(r) = spec.eye_line_px {
             rules.range(
                 RuleId::EyeLinePx,

@@ -66,7 +66,7 @@ impl PhotoRule {
         use Reason::*;
         match reason {
             FaceNotFound | MultipleFaces | HeadTooSmall | HeadTooLarge | OffCenter
-            | LowResolution => PhotoRule::Framing,
+            | LowResolution | HeadCutOff => PhotoRule::Framing,
             HeadTilted | HeadTurned | HeadPitched | GazeAway => PhotoRule::FacingCamera,
             EyesClosed => PhotoRule::EyesOpen,
             MouthOpen => PhotoRule::MouthClosed,

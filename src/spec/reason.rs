@@ -38,6 +38,9 @@ pub enum Reason {
     /// The face is too small in the source to reach the spec's size without enlarging it more
     /// than 1.5 times (the detail would be invented).
     LowResolution,
+    /// The top of the head is cut off: the person goes on past the picture's top edge over the
+    /// head, so the crown (hair included) is not in it.
+    HeadCutOff,
     /// The eyes are closed or half closed.
     EyesClosed,
     /// The lips are apart.
@@ -80,7 +83,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, in the order of DESIGN.md.
-    pub const ALL: [Reason; 32] = [
+    pub const ALL: [Reason; 33] = [
         Reason::FaceNotFound,
         Reason::MultipleFaces,
         Reason::HeadTooSmall,
@@ -95,6 +98,7 @@ impl Reason {
         Reason::WrongSize,
         Reason::FileSize,
         Reason::LowResolution,
+        Reason::HeadCutOff,
         Reason::EyesClosed,
         Reason::MouthOpen,
         Reason::HeadTurned,
@@ -137,6 +141,7 @@ impl Reason {
             Reason::WrongSize => "wrong_size",
             Reason::FileSize => "file_size",
             Reason::LowResolution => "low_resolution",
+            Reason::HeadCutOff => "head_cut_off",
             Reason::EyesClosed => "eyes_closed",
             Reason::MouthOpen => "mouth_open",
             Reason::HeadTurned => "head_turned",

@@ -252,11 +252,14 @@ impl Guide {
 
         let (w, h) = (a.width as f32, a.height as f32);
         let share = head.height() / h;
-        check(
-            Advice::MoveCloser,
-            share,
-            Limit::Below(t.live_head_share[0]),
-        );
+        // A head cut off by the frame's top edge is at least this tall: never "come closer".
+        if !head.crown_cut_off() {
+            check(
+                Advice::MoveCloser,
+                share,
+                Limit::Below(t.live_head_share[0]),
+            );
+        }
         check(Advice::MoveBack, share, Limit::Above(t.live_head_share[1]));
 
         // The face centre near the frame's centre, and the document's cut inside the frame (a
@@ -283,6 +286,9 @@ impl Guide {
         );
         check(Advice::MoveDown, eyes, Limit::Below(t.live_eye_share[0]));
         check(Advice::MoveDown, plan.top / h, Limit::Below(-tol));
+        // The crown past the frame's top edge: lower yourself until the whole head is in view.
+        let cut = f32::from(u8::from(head.crown_cut_off()));
+        check(Advice::MoveDown, cut, Limit::Above(0.5));
 
         check(
             Advice::StraightenHead,

@@ -69,6 +69,11 @@ pub fn plan_crop(head: &Head, spec: &Spec, capture: (u32, u32)) -> (CropPlan, Ve
     if scale > MAX_UPSCALE {
         reasons.push(Reason::LowResolution);
     }
+    // The crown is past the capture's top edge: whatever the cut, the photo would show the head
+    // cut flat with the backdrop's colour laid over where the rest of it is.
+    if head.crown_cut_off() {
+        reasons.push(Reason::HeadCutOff);
+    }
 
     // Crown margin and eye line: the crown margins that also put the eyes in range.
     let eye_below_crown = (head.eye_y - head.crown_y) * scale;
@@ -100,4 +105,32 @@ pub fn plan_crop(head: &Head, spec: &Spec, capture: (u32, u32)) -> (CropPlan, Ve
         padded,
     };
     (plan, reasons)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::Documents;
+    use crate::vision::CrownSource;
+
+    #[test]
+    fn a_head_cut_off_by_the_capture_is_refused_whatever_its_cut() {
+        let documents = Documents::from_toml(include_str!("../../kiosk-config/documents.toml"))
+            .expect("documents");
+        let spec = documents.get("passport").expect("passport");
+        // A whole head whose hair ends 2 px below the capture's top: planned without a reason,
+        // the crop reaching past that edge (filled with the backdrop's colour).
+        let whole = Head::upright(2.0, 502.0, 232.0, 640.0, 330.0);
+        let (plan, reasons) = plan_crop(&whole, spec, (1280, 960));
+        assert_eq!(reasons, []);
+        assert!(plan.padded);
+        // Much the same head, its crown past the capture's top edge (measured at the edge).
+        let cut = Head {
+            crown_y: 0.0,
+            crown_source: CrownSource::CutOff,
+            ..whole
+        };
+        let (_, reasons) = plan_crop(&cut, spec, (1280, 960));
+        assert_eq!(reasons, [Reason::HeadCutOff]);
+    }
 }

@@ -35,6 +35,11 @@ pub enum CrownSource {
     Remembered,
     /// An estimate from the mesh alone.
     Estimated,
+    /// The crown lies above the image's top edge (the person mask goes on past it over the head,
+    /// or the remembered or estimated height puts it there): it is not in the image, and
+    /// `crown_y` is that edge (the head reaches at least that high). A photo of such a head is
+    /// never compliant, whatever the rest measures.
+    CutOff,
 }
 
 /// How the crown is to be found.
@@ -106,6 +111,12 @@ impl Head {
             Crown::AboveEyes(k) => (eye_y - k * face_width, CrownSource::Remembered),
             Crown::Estimate => (guess, CrownSource::Estimated),
         };
+        // However it was found, a crown above the image's first row is not in the image.
+        let (crown_y, crown_source) = if crown_y < 0.0 {
+            (0.0, CrownSource::CutOff)
+        } else {
+            (crown_y, crown_source)
+        };
         Head {
             crown_y,
             chin_y: chin[1],
@@ -146,7 +157,12 @@ impl Head {
         (self.eye_y - self.crown_y) / self.face_width.max(1.0)
     }
 
-    /// Crown to chin.
+    /// Whether the crown lies past the image's top edge (see [`CrownSource::CutOff`]).
+    pub fn crown_cut_off(&self) -> bool {
+        self.crown_source == CrownSource::CutOff
+    }
+
+    /// Crown to chin (when the crown is cut off, at least this).
     pub fn height(&self) -> f32 {
         self.chin_y - self.crown_y
     }
@@ -190,12 +206,18 @@ impl Head {
     }
 
     /// The head halfway between this one and `other` (the same face measured on the mirror
-    /// image, mirrored back): the models are not mirror-symmetric to the pixel, the mean is.
+    /// image, mirrored back): the models are not mirror-symmetric to the pixel, the mean is. A
+    /// crown cut off on either side is cut off (at the image's edge).
     pub fn mean(&self, other: &Head) -> Head {
         let m = |a: f32, b: f32| (a + b) / 2.0;
         let mp = |a: [f32; 2], b: [f32; 2]| [m(a[0], b[0]), m(a[1], b[1])];
+        let cut = self.crown_cut_off() || other.crown_cut_off();
         Head {
-            crown_y: m(self.crown_y, other.crown_y),
+            crown_y: if cut {
+                0.0
+            } else {
+                m(self.crown_y, other.crown_y)
+            },
             chin_y: m(self.chin_y, other.chin_y),
             eye_y: m(self.eye_y, other.eye_y),
             center_x: m(self.center_x, other.center_x),
@@ -208,7 +230,11 @@ impl Head {
             roll_deg: m(self.roll_deg, other.roll_deg),
             yaw_deg: m(self.yaw_deg, other.yaw_deg),
             pitch_deg: m(self.pitch_deg, other.pitch_deg),
-            crown_source: self.crown_source,
+            crown_source: if cut {
+                CrownSource::CutOff
+            } else {
+                self.crown_source
+            },
         }
     }
 
@@ -229,7 +255,9 @@ impl Head {
 
 /// The top of the person in the mask, over a band half a face wide centred on the face: the
 /// highest point reached going up from the forehead without leaving the person. `None` when the
-/// forehead itself is not the person in the mask.
+/// forehead itself is not the person in the mask. Above the image's top edge the mask reads the
+/// edge's rows again (`Border::Replicate`): a head that reaches the edge climbs on past it, and
+/// the point returned is above 0.
 fn crown_in_mask(
     mask: &PersonMask,
     center_x: f32,
@@ -248,7 +276,8 @@ fn crown_in_mask(
         }
         inside += 1;
         // Climb while the mask says person; the crossing is placed between the last two samples.
-        let top_limit = forehead[1] - 3.0 * face_width;
+        // Past the image's top edge there is nothing more to see: the climb stops there.
+        let top_limit = (forehead[1] - 3.0 * face_width).max(-step);
         let mut prev = mask.at(x, y);
         while y > top_limit {
             let next = mask.at(x, y - step);
@@ -264,4 +293,70 @@ fn crown_in_mask(
     }
     // The forehead must be the person in most of the band, or the mask missed the head.
     (inside * 2 > columns).then_some(best).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vision::mesh::Roi;
+
+    /// A mask over a 400 px square at the top of an image, person wherever `person(x, y)`.
+    fn mask(person: impl Fn(f32, f32) -> bool) -> PersonMask {
+        let roi = Roi {
+            cx: 200.0,
+            cy: 150.0,
+            size: 400.0,
+            theta: 0.0,
+        };
+        PersonMask::from_fn(roi, |x, y| if person(x, y) { 1.0 } else { 0.0 })
+    }
+
+    /// A head 160 px wide whose forehead is at y = 140, its hair ending at `top`.
+    fn head_below(top: f32) -> impl Fn(f32, f32) -> bool {
+        move |x, y| (120.0..280.0).contains(&x) && y >= top && y < 400.0
+    }
+
+    #[test]
+    fn the_crown_is_where_the_person_ends_above_the_forehead() {
+        let crown = crown_in_mask(&mask(head_below(40.0)), 200.0, [200.0, 140.0], 160.0)
+            .expect("the forehead is the person");
+        assert!((crown - 40.0).abs() < 2.0, "crown at {crown}");
+        // Nobody at the forehead: no crown from this mask.
+        assert_eq!(
+            crown_in_mask(&mask(|_, _| false), 200.0, [200.0, 140.0], 160.0),
+            None
+        );
+    }
+
+    #[test]
+    fn a_head_that_reaches_the_top_edge_climbs_past_it() {
+        // The person goes on past the image's first row (the mask reads the edge's rows again).
+        let crown = crown_in_mask(&mask(head_below(-200.0)), 200.0, [200.0, 140.0], 160.0)
+            .expect("the forehead is the person");
+        assert!(crown < 0.0, "crown at {crown}");
+        // Stopped soon after the edge, not three face widths up.
+        assert!(crown > -10.0, "climbed to {crown}");
+        // Hair ending three pixels below the edge is a crown seen.
+        let crown = crown_in_mask(&mask(head_below(3.0)), 200.0, [200.0, 140.0], 160.0)
+            .expect("the forehead is the person");
+        assert!((0.0..6.0).contains(&crown), "crown at {crown}");
+    }
+
+    #[test]
+    fn a_crown_cut_off_on_either_side_of_the_mirror_is_cut_off() {
+        let seen = Head::upright(30.0, 300.0, 150.0, 200.0, 160.0);
+        let cut = Head {
+            crown_y: 0.0,
+            crown_source: CrownSource::CutOff,
+            ..seen
+        };
+        for (a, b) in [(seen, cut), (cut, seen), (cut, cut)] {
+            let mean = a.mean(&b);
+            assert!(mean.crown_cut_off());
+            assert_eq!(mean.crown_y, 0.0);
+        }
+        let both = seen.mean(&seen);
+        assert!(!both.crown_cut_off());
+        assert_eq!(both.crown_y, 30.0);
+    }
 }

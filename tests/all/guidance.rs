@@ -522,3 +522,17 @@ fn the_eyes_are_read_again_when_they_blink_and_not_for_the_cameras_noise() {
     let expected: Vec<bool> = (1..=2 * every).map(|n| n % every == 0).collect();
     assert_eq!(reads, expected);
 }
+
+#[test]
+fn a_head_cut_off_by_the_frames_top_is_asked_down_not_closer() {
+    // Standing so high that the camera's top edge goes through the hair: the head measured up
+    // to that edge is short, but coming closer would cut off more of it.
+    let high = frame(&Placement {
+        center_y: 0.2,
+        ..good()
+    });
+    let mut detector = FaceDetector::new().expect("model");
+    let head = assess_still(&mut detector, &high).head.expect("head");
+    assert!(head.crown_cut_off(), "{head:?}");
+    assert_eq!(advice_for(&high, "passport"), Advice::MoveDown);
+}
