@@ -4,6 +4,7 @@
 //! included. Pure: pixels in, points out; no threads, no files.
 
 mod blazeface;
+mod gather;
 mod landmarks;
 mod net;
 mod roi;

@@ -4,6 +4,8 @@
 
 use image::RgbImage;
 
+use super::gather;
+
 /// A square region of an image, rotated by `theta` about its centre; in the image's pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Roi {
@@ -77,20 +79,48 @@ impl Roi {
                 (self.cx + c * du, self.cy + s * du)
             })
             .collect();
+        let column = |i: usize| if flip { n - 1 - i } else { i };
+        // Sample `i` of a row: image coordinates put pixel i's centre at i + 0.5 (as the
+        // detector's boxes and the crops do), so mirroring is x -> width - x.
+        let one = |row: &mut [f32], i: usize, (sdv, cdv): (f32, f32)| {
+            let (ox, oy) = offsets[i];
+            let (x, y) = (ox - sdv, oy + cdv);
+            let px = bilinear(raw, w, h, x - 0.5, y - 0.5, border);
+            let col = column(i);
+            for (o, v) in row[col * 3..col * 3 + 3].iter_mut().zip(px) {
+                *o = v * scale + range.0;
+            }
+        };
+        let wide = gather::available();
         for (j, row) in out.chunks_exact_mut(n * 3).enumerate() {
             let dv = (j as f32 / n as f32 - 0.5) * self.size;
-            let (sdv, cdv) = (s * dv, c * dv);
-            for (i, &(ox, oy)) in offsets.iter().enumerate() {
-                let (x, y) = (ox - sdv, oy + cdv);
-                // Image coordinates put pixel i's centre at i + 0.5 (as the detector's boxes
-                // and the crops do), so mirroring is x -> width - x.
-                let px = bilinear(raw, w, h, x - 0.5, y - 0.5, border);
-                let col = if flip { n - 1 - i } else { i };
-                let at = &mut row[col * 3..col * 3 + 3];
-                for (o, v) in at.iter_mut().zip(px) {
-                    *o = v * scale + range.0;
+            let turn = (s * dv, c * dv);
+            let mut done = 0;
+            #[cfg(target_arch = "x86_64")]
+            if wide {
+                // Eight at a time where all their neighbours are inside the image.
+                let (mut x, mut y) = ([0.0f32; 8], [0.0f32; 8]);
+                while done + 8 <= n {
+                    for (l, &(ox, oy)) in offsets[done..done + 8].iter().enumerate() {
+                        (x[l], y[l]) = ((ox - turn.0) - 0.5, (oy + turn.1) - 0.5);
+                    }
+                    #[allow(unsafe_code, reason = "AVX2 intrinsics")]
+                    // SAFETY: the CPU has AVX2 (`gather::available`).
+                    let eight =
+                        unsafe { gather::eight(raw, rgb.dimensions(), &x, &y, (scale, range.0)) };
+                    match eight {
+                        Some([r, g, b]) => {
+                            for l in 0..8 {
+                                let col = column(done + l);
+                                row[col * 3..col * 3 + 3].copy_from_slice(&[r[l], g[l], b[l]]);
+                            }
+                        }
+                        None => (done..done + 8).for_each(|i| one(row, i, turn)),
+                    }
+                    done += 8;
                 }
             }
+            (done..n).for_each(|i| one(row, i, turn));
         }
         out
     }
@@ -121,6 +151,7 @@ impl Roi {
                     let f = v - v0;
                     let v0 = v0 as i64;
                     Neighbours {
+                        v,
                         at: [v0, v0 + 1].map(|p| place(p, len, stride, border)),
                         weights: [1.0 - f, f],
                     }
@@ -130,9 +161,13 @@ impl Roi {
         let columns = axis(self.cx, w, 3);
         let rows = axis(self.cy, h, w * 3);
         let mut out = vec![0.0f32; n * n * 3];
+        let column = |i: usize| if flip { n - 1 - i } else { i };
+        let wide = gather::available();
         for (row, line) in rows.iter().zip(out.chunks_exact_mut(n * 3)) {
             let [wy0, wy1] = row.weights;
-            for (i, col) in columns.iter().enumerate() {
+            // Sample `i` of this row from the tables.
+            let one = |line: &mut [f32], i: usize| {
+                let col = &columns[i];
                 let [wx0, wx1] = col.weights;
                 let weights = [wx0 * wy0, wx1 * wy0, wx0 * wy1, wx1 * wy1];
                 let at = [
@@ -142,11 +177,35 @@ impl Roi {
                     row.at[1].zip(col.at[1]),
                 ]
                 .map(|p| p.map(|(r, c)| r + c));
-                let o = if flip { n - 1 - i } else { i };
-                let px = &mut line[o * 3..o * 3 + 3];
-                for (v, mixed) in px.iter_mut().zip(mix(raw, at, weights)) {
+                let o = column(i);
+                for (v, mixed) in line[o * 3..o * 3 + 3].iter_mut().zip(mix(raw, at, weights)) {
                     *v = mixed * scale + range.0;
                 }
+            };
+            let mut i = 0;
+            while i < n {
+                // Eight at a time where all their neighbours are inside the image: the places
+                // and weights `eight` works out are the tables' (the same values).
+                #[cfg(target_arch = "x86_64")]
+                if wide && i + 8 <= n {
+                    let x: [f32; 8] = std::array::from_fn(|l| columns[i + l].v);
+                    #[allow(unsafe_code, reason = "AVX2 intrinsics")]
+                    // SAFETY: the CPU has AVX2 (`gather::available`).
+                    let eight = unsafe {
+                        gather::eight(raw, rgb.dimensions(), &x, &[row.v; 8], (scale, range.0))
+                    };
+                    if let Some([r, g, b]) = eight {
+                        for l in 0..8 {
+                            let o = column(i + l);
+                            line[o * 3..o * 3 + 3].copy_from_slice(&[r[l], g[l], b[l]]);
+                        }
+                        i += 8;
+                        continue;
+                    }
+                }
+                let end = (i + 8).min(n);
+                (i..end).for_each(|i| one(line, i));
+                i = end;
             }
         }
         out
@@ -155,6 +214,8 @@ impl Roi {
 
 /// One sample's two neighbours along an axis of an upright region.
 struct Neighbours {
+    /// The sample's place along the axis (pixel centres at whole numbers).
+    v: f32,
     /// Their places in the image's bytes along that axis; `None` where black.
     at: [Option<usize>; 2],
     /// Their weights, the first's and the second's.
@@ -186,7 +247,7 @@ fn floor(v: f32) -> f32 {
 
 /// The pixel at `(x, y)` (pixel centres at whole numbers), bilinear.
 #[inline(always)]
-fn bilinear(raw: &[u8], w: i64, h: i64, x: f32, y: f32, border: Border) -> [f32; 3] {
+pub(super) fn bilinear(raw: &[u8], w: i64, h: i64, x: f32, y: f32, border: Border) -> [f32; 3] {
     let (x0, y0) = (floor(x), floor(y));
     let (fx, fy) = (x - x0, y - y0);
     let (x0, y0) = (x0 as i64, y0 as i64);

@@ -1,0 +1,187 @@
+//! Eight bilinear samples of an image at once, with AVX2's gathers: the turned regions (the mesh
+//! and the irises) are sampled along slanted rows, whose neighbours no table can list ahead.
+//! Every value is the one the scalar path ([`super::roi`]'s `bilinear`) computes: the same
+//! products and sums in the same order, lane by lane (no fused multiply-add).
+
+#![allow(
+    unsafe_code,
+    reason = "AVX2 intrinsics, used only where the CPU has them"
+)]
+
+#[cfg(target_arch = "x86_64")]
+use std::arch::x86_64::{
+    __m256, __m256i, _CMP_GE_OQ, _CMP_LT_OQ, _mm256_add_epi32, _mm256_add_ps, _mm256_and_ps,
+    _mm256_and_si256, _mm256_cmp_ps, _mm256_cmpgt_epi32, _mm256_cvtepi32_ps, _mm256_cvttps_epi32,
+    _mm256_i32gather_epi32, _mm256_loadu_ps, _mm256_movemask_epi8, _mm256_movemask_ps,
+    _mm256_mul_ps, _mm256_mullo_epi32, _mm256_set1_epi32, _mm256_set1_ps, _mm256_setzero_ps,
+    _mm256_srli_epi32, _mm256_storeu_ps, _mm256_sub_ps,
+};
+
+/// Whether this CPU can sample eight at a time.
+pub fn available() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// The RGB image `raw` (`w`×`h`) at the eight points `(x[i], y[i])` (pixel centres at whole
+/// numbers), bilinear, each channel then times `scale` plus `offset`: channel by channel, eight
+/// lanes each. `None` when a point has a neighbour outside the image (the caller samples those
+/// one by one, with the border), or lies in the image's last pixel pair, where reading four bytes
+/// for three would run past its end.
+///
+/// # Safety
+/// The CPU must have AVX2 ([`available`]).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+pub unsafe fn eight(
+    raw: &[u8],
+    (w, h): (u32, u32),
+    x: &[f32; 8],
+    y: &[f32; 8],
+    (scale, offset): (f32, f32),
+) -> Option<[[f32; 8]; 3]> {
+    // Places are i32 byte offsets; the last neighbour's fourth byte must stay inside `raw`: no
+    // place beyond `raw.len() - 7`.
+    let limit = i32::try_from(raw.len().checked_sub(7)?).ok()?;
+    let (wi, hi) = (i32::try_from(w).ok()?, i32::try_from(h).ok()?);
+    // SAFETY: `x` and `y` hold eight f32 each.
+    let (x, y) = unsafe { (_mm256_loadu_ps(x.as_ptr()), _mm256_loadu_ps(y.as_ptr())) };
+    // Inside as the scalar path tests it: floor(x) >= 0 and floor(x) + 1 < w, i.e.
+    // 0 <= x < w - 1 (and a NaN is outside). Below 2^24 the limits are exact in f32.
+    let zero = _mm256_setzero_ps();
+    let inside = _mm256_and_ps(
+        _mm256_and_ps(
+            _mm256_cmp_ps::<_CMP_GE_OQ>(x, zero),
+            _mm256_cmp_ps::<_CMP_LT_OQ>(x, _mm256_set1_ps((wi - 1) as f32)),
+        ),
+        _mm256_and_ps(
+            _mm256_cmp_ps::<_CMP_GE_OQ>(y, zero),
+            _mm256_cmp_ps::<_CMP_LT_OQ>(y, _mm256_set1_ps((hi - 1) as f32)),
+        ),
+    );
+    if _mm256_movemask_ps(inside) != 0xFF {
+        return None;
+    }
+    // Non-negative: truncating is rounding down, as the scalar `floor` does.
+    let (x0, y0) = (_mm256_cvttps_epi32(x), _mm256_cvttps_epi32(y));
+    let fx = _mm256_sub_ps(x, _mm256_cvtepi32_ps(x0));
+    let fy = _mm256_sub_ps(y, _mm256_cvtepi32_ps(y0));
+    let three = _mm256_set1_epi32(3);
+    let at = _mm256_mullo_epi32(
+        _mm256_add_epi32(_mm256_mullo_epi32(y0, _mm256_set1_epi32(wi)), x0),
+        three,
+    );
+    let below = _mm256_add_epi32(at, _mm256_set1_epi32(wi * 3));
+    if _mm256_movemask_epi8(_mm256_cmpgt_epi32(below, _mm256_set1_epi32(limit))) != 0 {
+        return None;
+    }
+    // Each lane: four bytes from a pixel's first (its R, G, B and the next one's R), for the
+    // left and right neighbours of the row above and below.
+    let base = raw.as_ptr().cast::<i32>();
+    // SAFETY: every lane's offsets are at most `below + 3`, and `below + 3 + 4 <= limit + 7 =
+    // raw.len()` (checked above); the gathers read unaligned, byte-addressed (scale 1).
+    let (t0, t1, b0, b1) = unsafe {
+        (
+            _mm256_i32gather_epi32::<1>(base, at),
+            _mm256_i32gather_epi32::<1>(base, _mm256_add_epi32(at, three)),
+            _mm256_i32gather_epi32::<1>(base, below),
+            _mm256_i32gather_epi32::<1>(base, _mm256_add_epi32(below, three)),
+        )
+    };
+    let one = _mm256_set1_ps(1.0);
+    let (gx, gy) = (_mm256_sub_ps(one, fx), _mm256_sub_ps(one, fy));
+    let (w00, w01) = (_mm256_mul_ps(gx, gy), _mm256_mul_ps(fx, gy));
+    let (w10, w11) = (_mm256_mul_ps(gx, fy), _mm256_mul_ps(fx, fy));
+    let (scale, offset) = (_mm256_set1_ps(scale), _mm256_set1_ps(offset));
+    let byte = _mm256_set1_epi32(0xFF);
+    let channel = |v: __m256i, k: usize| -> __m256 {
+        let shifted = match k {
+            0 => v,
+            1 => _mm256_srli_epi32::<8>(v),
+            _ => _mm256_srli_epi32::<16>(v),
+        };
+        _mm256_cvtepi32_ps(_mm256_and_si256(shifted, byte))
+    };
+    let mut out = [[0.0f32; 8]; 3];
+    for (k, lane) in out.iter_mut().enumerate() {
+        let mixed = _mm256_add_ps(
+            _mm256_add_ps(
+                _mm256_add_ps(
+                    _mm256_mul_ps(w00, channel(t0, k)),
+                    _mm256_mul_ps(w01, channel(t1, k)),
+                ),
+                _mm256_mul_ps(w10, channel(b0, k)),
+            ),
+            _mm256_mul_ps(w11, channel(b1, k)),
+        );
+        let v = _mm256_add_ps(_mm256_mul_ps(mixed, scale), offset);
+        // SAFETY: `lane` holds eight f32.
+        unsafe { _mm256_storeu_ps(lane.as_mut_ptr(), v) };
+    }
+    Some(out)
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod tests {
+    use super::*;
+    use crate::vision::mesh::roi::{Border, bilinear};
+
+    #[test]
+    fn eight_at_once_are_the_scalar_samples_to_the_bit() {
+        if !available() {
+            eprintln!("no AVX2 here: the scalar path alone runs");
+            return;
+        }
+        let mut rng = fastrand::Rng::with_seed(12);
+        let (w, h) = (37u32, 23u32);
+        let raw: Vec<u8> = (0..w * h * 3).map(|_| rng.u8(..)).collect();
+        let (scale, offset) = (2.0 / 255.0, -1.0);
+        let (mut taken, mut refused) = (0, 0);
+        for round in 0..4000 {
+            // Mostly inside, some just past each edge, in the last pixel pair, or not a number.
+            let point = |rng: &mut fastrand::Rng, len: u32| match rng.u8(..20) {
+                0 => -rng.f32(),
+                1 => (len - 1) as f32 + rng.f32(),
+                2 => (len - 2) as f32 + rng.f32(),
+                3 if round % 7 == 0 => f32::NAN,
+                _ => rng.f32() * (len - 1) as f32,
+            };
+            let x: [f32; 8] = std::array::from_fn(|_| point(&mut rng, w));
+            let y: [f32; 8] = std::array::from_fn(|_| point(&mut rng, h));
+            // SAFETY: the CPU has AVX2 (checked above).
+            let got = unsafe { eight(&raw, (w, h), &x, &y, (scale, offset)) };
+            let inside = |l: usize| {
+                (0.0..(w - 1) as f32).contains(&x[l]) && (0.0..(h - 1) as f32).contains(&y[l])
+            };
+            let last = |l: usize| x[l] >= (w - 2) as f32 && y[l] >= (h - 2) as f32;
+            match got {
+                Some(channels) => {
+                    taken += 1;
+                    for l in 0..8 {
+                        assert!(inside(l) && !last(l), "({}, {}) taken", x[l], y[l]);
+                        let want = bilinear(&raw, w.into(), h.into(), x[l], y[l], Border::Zero);
+                        for k in 0..3 {
+                            let want = want[k] * scale + offset;
+                            assert_eq!(channels[k][l].to_bits(), want.to_bits(), "lane {l}");
+                        }
+                    }
+                }
+                None => {
+                    refused += 1;
+                    assert!((0..8).any(|l| !inside(l) || last(l)), "{x:?} {y:?} refused");
+                }
+            }
+        }
+        // Both ways were really tried.
+        assert!(
+            taken > 100 && refused > 100,
+            "{taken} taken, {refused} refused"
+        );
+    }
+}
