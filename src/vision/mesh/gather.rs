@@ -12,9 +12,10 @@
 use std::arch::x86_64::{
     __m256, __m256i, _CMP_GE_OQ, _CMP_LT_OQ, _mm256_add_epi32, _mm256_add_ps, _mm256_and_ps,
     _mm256_and_si256, _mm256_cmp_ps, _mm256_cmpgt_epi32, _mm256_cvtepi32_ps, _mm256_cvttps_epi32,
-    _mm256_i32gather_epi32, _mm256_loadu_ps, _mm256_movemask_epi8, _mm256_movemask_ps,
-    _mm256_mul_ps, _mm256_mullo_epi32, _mm256_set1_epi32, _mm256_set1_ps, _mm256_setzero_ps,
-    _mm256_srli_epi32, _mm256_storeu_ps, _mm256_sub_ps,
+    _mm256_i32gather_epi32, _mm256_loadu_ps, _mm256_loadu_si256, _mm256_mask_i32gather_epi32,
+    _mm256_movemask_epi8, _mm256_movemask_ps, _mm256_mul_ps, _mm256_mullo_epi32, _mm256_set1_epi32,
+    _mm256_set1_ps, _mm256_setzero_ps, _mm256_setzero_si256, _mm256_srli_epi32, _mm256_storeu_ps,
+    _mm256_sub_ps,
 };
 
 /// Whether this CPU can sample eight at a time.
@@ -96,8 +97,94 @@ pub unsafe fn eight(
     };
     let one = _mm256_set1_ps(1.0);
     let (gx, gy) = (_mm256_sub_ps(one, fx), _mm256_sub_ps(one, fy));
-    let (w00, w01) = (_mm256_mul_ps(gx, gy), _mm256_mul_ps(fx, gy));
-    let (w10, w11) = (_mm256_mul_ps(gx, fy), _mm256_mul_ps(fx, fy));
+    let weights = [
+        _mm256_mul_ps(gx, gy),
+        _mm256_mul_ps(fx, gy),
+        _mm256_mul_ps(gx, fy),
+        _mm256_mul_ps(fx, fy),
+    ];
+    Some(mixed([t0, t1, b0, b1], weights, scale, offset))
+}
+
+/// One axis of an upright region, eight samples of it: each sample's two neighbours' byte places
+/// along the axis (-1: black, past the edge with `Border::Zero`) and their weights.
+#[derive(Debug, Clone, Copy)]
+pub struct Axis8 {
+    /// The first and second neighbours' places.
+    pub at: [[i32; 8]; 2],
+    /// The first and second neighbours' weights.
+    pub weights: [[f32; 8]; 2],
+}
+
+/// Eight samples of an upright region's row from its tables: the row's two neighbour rows'
+/// byte places (`row`, -1 for black) and weights, the eight columns' (`columns`); each channel
+/// times `scale` plus `offset`. The sum is the scalar table path's: `[wx0·wy0, wx1·wy0, wx0·wy1,
+/// wx1·wy1]` over the four neighbours in that order, a black one adding `w · 0`. `None` when a
+/// neighbour is the image's last pixel, where reading four bytes for three would run past its
+/// end.
+///
+/// # Safety
+/// The CPU must have AVX2 ([`available`]), and every place that is not -1 must be a pixel's
+/// first byte in `raw`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+pub unsafe fn eight_upright(
+    raw: &[u8],
+    row: ([i32; 2], [f32; 2]),
+    columns: &Axis8,
+    (scale, offset): (f32, f32),
+) -> Option<[[f32; 8]; 3]> {
+    let limit = i32::try_from(raw.len().checked_sub(4)?).ok()?;
+    // SAFETY: each array holds eight i32 or f32.
+    let (c0, c1, wx0, wx1) = unsafe {
+        (
+            _mm256_loadu_si256(columns.at[0].as_ptr().cast()),
+            _mm256_loadu_si256(columns.at[1].as_ptr().cast()),
+            _mm256_loadu_ps(columns.weights[0].as_ptr()),
+            _mm256_loadu_ps(columns.weights[1].as_ptr()),
+        )
+    };
+    let none = _mm256_set1_epi32(-1);
+    // The four neighbours' places (0 where black) and which are to be read.
+    let place = |r: i32, c: __m256i| -> (__m256i, __m256i) {
+        let r = _mm256_set1_epi32(r);
+        let valid = _mm256_and_si256(_mm256_cmpgt_epi32(r, none), _mm256_cmpgt_epi32(c, none));
+        (_mm256_and_si256(_mm256_add_epi32(r, c), valid), valid)
+    };
+    let places = [
+        place(row.0[0], c0),
+        place(row.0[0], c1),
+        place(row.0[1], c0),
+        place(row.0[1], c1),
+    ];
+    for (at, valid) in places {
+        let past = _mm256_and_si256(_mm256_cmpgt_epi32(at, _mm256_set1_epi32(limit)), valid);
+        if _mm256_movemask_epi8(past) != 0 {
+            return None;
+        }
+    }
+    let base = raw.as_ptr().cast::<i32>();
+    // SAFETY: every place read is a pixel's first byte (the caller's promise) and at most
+    // `raw.len() - 4` (checked above), so its four bytes are inside `raw`; black lanes are not
+    // read (masked) and come out 0.
+    let pixels = places.map(|(at, valid)| unsafe {
+        _mm256_mask_i32gather_epi32::<1>(_mm256_setzero_si256(), base, at, valid)
+    });
+    let [wy0, wy1] = row.1.map(|v| _mm256_set1_ps(v));
+    let weights = [
+        _mm256_mul_ps(wx0, wy0),
+        _mm256_mul_ps(wx1, wy0),
+        _mm256_mul_ps(wx0, wy1),
+        _mm256_mul_ps(wx1, wy1),
+    ];
+    Some(mixed(pixels, weights, scale, offset))
+}
+
+/// Each channel of the four neighbours' pixels (four bytes each, the channel's first) weighed
+/// and summed in order, then times `scale` plus `offset`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn mixed(pixels: [__m256i; 4], weights: [__m256; 4], scale: f32, offset: f32) -> [[f32; 8]; 3] {
     let (scale, offset) = (_mm256_set1_ps(scale), _mm256_set1_ps(offset));
     let byte = _mm256_set1_epi32(0xFF);
     let channel = |v: __m256i, k: usize| -> __m256 {
@@ -110,21 +197,16 @@ pub unsafe fn eight(
     };
     let mut out = [[0.0f32; 8]; 3];
     for (k, lane) in out.iter_mut().enumerate() {
-        let mixed = _mm256_add_ps(
-            _mm256_add_ps(
-                _mm256_add_ps(
-                    _mm256_mul_ps(w00, channel(t0, k)),
-                    _mm256_mul_ps(w01, channel(t1, k)),
-                ),
-                _mm256_mul_ps(w10, channel(b0, k)),
-            ),
-            _mm256_mul_ps(w11, channel(b1, k)),
+        let term = |i: usize| _mm256_mul_ps(weights[i], channel(pixels[i], k));
+        let sum = _mm256_add_ps(
+            _mm256_add_ps(_mm256_add_ps(term(0), term(1)), term(2)),
+            term(3),
         );
-        let v = _mm256_add_ps(_mm256_mul_ps(mixed, scale), offset);
+        let v = _mm256_add_ps(_mm256_mul_ps(sum, scale), offset);
         // SAFETY: `lane` holds eight f32.
         unsafe { _mm256_storeu_ps(lane.as_mut_ptr(), v) };
     }
-    Some(out)
+    out
 }
 
 #[cfg(all(test, target_arch = "x86_64"))]

@@ -151,7 +151,6 @@ impl Roi {
                     let f = v - v0;
                     let v0 = v0 as i64;
                     Neighbours {
-                        v,
                         at: [v0, v0 + 1].map(|p| place(p, len, stride, border)),
                         weights: [1.0 - f, f],
                     }
@@ -162,7 +161,20 @@ impl Roi {
         let rows = axis(self.cy, h, w * 3);
         let mut out = vec![0.0f32; n * n * 3];
         let column = |i: usize| if flip { n - 1 - i } else { i };
-        let wide = gather::available();
+        // Eight at a time from the same tables, as i32 places (-1: black), where the CPU can.
+        let wide = gather::available() && i32::try_from(raw.len()).is_ok();
+        let place32 = |p: Option<usize>| p.map_or(-1, |p| p as i32);
+        let groups: Vec<gather::Axis8> = if wide {
+            columns
+                .chunks_exact(8)
+                .map(|c| gather::Axis8 {
+                    at: [0, 1].map(|k| std::array::from_fn(|l| place32(c[l].at[k]))),
+                    weights: [0, 1].map(|k| std::array::from_fn(|l| c[l].weights[k])),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         for (row, line) in rows.iter().zip(out.chunks_exact_mut(n * 3)) {
             let [wy0, wy1] = row.weights;
             // Sample `i` of this row from the tables.
@@ -182,31 +194,27 @@ impl Roi {
                     *v = mixed * scale + range.0;
                 }
             };
-            let mut i = 0;
-            while i < n {
-                // Eight at a time where all their neighbours are inside the image: the places
-                // and weights `eight` works out are the tables' (the same values).
-                #[cfg(target_arch = "x86_64")]
-                if wide && i + 8 <= n {
-                    let x: [f32; 8] = std::array::from_fn(|l| columns[i + l].v);
-                    #[allow(unsafe_code, reason = "AVX2 intrinsics")]
-                    // SAFETY: the CPU has AVX2 (`gather::available`).
-                    let eight = unsafe {
-                        gather::eight(raw, rgb.dimensions(), &x, &[row.v; 8], (scale, range.0))
-                    };
-                    if let Some([r, g, b]) = eight {
+            let mut done = 0;
+            #[cfg(target_arch = "x86_64")]
+            for group in &groups {
+                let tables = (row.at.map(place32), row.weights);
+                #[allow(unsafe_code, reason = "AVX2 intrinsics")]
+                // SAFETY: the CPU has AVX2 (`gather::available`), and every place is -1 or a
+                // pixel's first byte (`place`: a clamped row times the row's bytes, a clamped
+                // column times three), below i32::MAX (checked above).
+                let eight = unsafe { gather::eight_upright(raw, tables, group, (scale, range.0)) };
+                match eight {
+                    Some([r, g, b]) => {
                         for l in 0..8 {
-                            let o = column(i + l);
+                            let o = column(done + l);
                             line[o * 3..o * 3 + 3].copy_from_slice(&[r[l], g[l], b[l]]);
                         }
-                        i += 8;
-                        continue;
                     }
+                    None => (done..done + 8).for_each(|i| one(line, i)),
                 }
-                let end = (i + 8).min(n);
-                (i..end).for_each(|i| one(line, i));
-                i = end;
+                done += 8;
             }
+            (done..n).for_each(|i| one(line, i));
         }
         out
     }
@@ -214,8 +222,6 @@ impl Roi {
 
 /// One sample's two neighbours along an axis of an upright region.
 struct Neighbours {
-    /// The sample's place along the axis (pixel centres at whole numbers).
-    v: f32,
     /// Their places in the image's bytes along that axis; `None` where black.
     at: [Option<usize>; 2],
     /// Their weights, the first's and the second's.
