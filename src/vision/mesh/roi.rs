@@ -109,12 +109,7 @@ impl Roi {
                     let eight =
                         unsafe { gather::eight(raw, rgb.dimensions(), &x, &y, (scale, range.0)) };
                     match eight {
-                        Some([r, g, b]) => {
-                            for l in 0..8 {
-                                let col = column(done + l);
-                                row[col * 3..col * 3 + 3].copy_from_slice(&[r[l], g[l], b[l]]);
-                            }
-                        }
+                        Some(eight) => put_eight(row, done, column, eight),
                         None => (done..done + 8).for_each(|i| one(row, i, turn)),
                     }
                     done += 8;
@@ -195,21 +190,16 @@ impl Roi {
                 }
             };
             let mut done = 0;
+            let tables = (row.at.map(place32), row.weights);
             #[cfg(target_arch = "x86_64")]
             for group in &groups {
-                let tables = (row.at.map(place32), row.weights);
                 #[allow(unsafe_code, reason = "AVX2 intrinsics")]
                 // SAFETY: the CPU has AVX2 (`gather::available`), and every place is -1 or a
                 // pixel's first byte (`place`: a clamped row times the row's bytes, a clamped
                 // column times three), below i32::MAX (checked above).
                 let eight = unsafe { gather::eight_upright(raw, tables, group, (scale, range.0)) };
                 match eight {
-                    Some([r, g, b]) => {
-                        for l in 0..8 {
-                            let o = column(done + l);
-                            line[o * 3..o * 3 + 3].copy_from_slice(&[r[l], g[l], b[l]]);
-                        }
-                    }
+                    Some(eight) => put_eight(line, done, column, eight),
                     None => (done..done + 8).for_each(|i| one(line, i)),
                 }
                 done += 8;
@@ -217,6 +207,22 @@ impl Roi {
             (done..n).for_each(|i| one(line, i));
         }
         out
+    }
+}
+
+/// Eight samples' channels (`[r, g, b]`, eight lanes each), samples `first..first + 8` of a row,
+/// written to their places in `line` (sample `i` at column `column(i)`, three values each).
+#[cfg(target_arch = "x86_64")]
+fn put_eight(
+    line: &mut [f32],
+    first: usize,
+    column: impl Fn(usize) -> usize,
+    eight: [[f32; 8]; 3],
+) {
+    let [r, g, b] = eight;
+    for l in 0..8 {
+        let o = column(first + l);
+        line[o * 3..o * 3 + 3].copy_from_slice(&[r[l], g[l], b[l]]);
     }
 }
 
