@@ -4,7 +4,10 @@ use image::GrayImage;
 
 use super::model::{ModelError, load_detector};
 
-/// rustface's smallest detection window.
+/// rustface's smallest detection window, the least `min_face` it accepts. Its pyramid starts at
+/// the image's own size with a 40 px window whatever this says (upstream never enlarges the
+/// image: `set_min_face_size` has no effect), so the smallest faces it finds are about 27 px
+/// wide (test `photo::rustface_finds_faces_from_about_27_px_whatever_the_minimum_asked`).
 pub const MIN_WINDOW: u32 = 20;
 
 /// A face found by the detector, in the pixel coordinates of the frame it was asked about.
@@ -103,7 +106,8 @@ impl FaceDetector {
         Ok(FaceDetector { inner })
     }
 
-    /// Faces in the whole of `gray` whose box is at least `min_face` pixels wide, best first.
+    /// Faces in the whole of `gray` whose box is at least `min_face` pixels wide, best first
+    /// (and never under about 27 px: see [`MIN_WINDOW`]).
     pub fn detect(&mut self, gray: &GrayImage, min_face: u32) -> Vec<Face> {
         let (w, h) = gray.dimensions();
         let mut faces = self.detect_range(gray, min_face, w.min(h));
