@@ -1,7 +1,8 @@
-//! Eight bilinear samples of an image at once, with AVX2's gathers: the turned regions (the mesh
-//! and the irises) are sampled along slanted rows, whose neighbours no table can list ahead.
-//! Every value is the one the scalar path ([`super::roi`]'s `bilinear`) computes: the same
-//! products and sums in the same order, lane by lane (no fused multiply-add).
+//! Eight bilinear samples of an image at once, with AVX2's gathers: [`eight`] for the turned
+//! regions (the mesh and the irises), sampled along slanted rows whose neighbours no table can
+//! list ahead, and [`eight_upright`] for the upright ones (the mask, BlazeFace's search), from
+//! their row and column tables. Every value is the one the scalar path ([`super::roi`]) computes:
+//! the same products and sums in the same order, lane by lane (no fused multiply-add).
 
 #![allow(
     unsafe_code,
