@@ -341,17 +341,175 @@ impl NhwcDepthwise {
         }
     }
 
+    /// [`Self::convolve`] with AVX2 and FMA: each output pixel's channels are summed in registers,
+    /// eight to a vector and up to 32 at once, over the taps inside the data (their range worked
+    /// out once per pixel), and stored once. Every lane does what `convolve::<true>` does to its
+    /// channel (the bias, then one fused multiply-add per tap, in the same order): the same bits.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
     fn convolve_avx2(
         &self,
         input: &[f32],
-        dims: (usize, usize, usize),
+        (h, w, c): (usize, usize, usize),
         kernel: &[f32],
         bias: &[f32],
         out: &mut [f32],
     ) {
-        self.convolve::<true>(input, dims, kernel, bias, out)
+        let (kh, kw) = self.kernel;
+        let (oh, ow) = self.output;
+        let image = h * w * c;
+        let out_image = oh * ow * c;
+        assert!(kernel.len() == kh * kw * c && bias.len() == c, "NhwcDepthwise: kernel or bias");
+        // Of the taps 0..k, those whose position `start + tap` is inside 0..n.
+        let inside = |start: isize, k: usize, n: usize| {
+            let lo = (-start).clamp(0, k as isize) as usize;
+            let hi = (n as isize - start).clamp(0, k as isize) as usize;
+            lo..hi.max(lo)
+        };
+        // Each tap inside the data: where its pixel's channels start in the input (less
+        // `shift`) and in the kernel, row by row as `convolve` visits them.
+        let mut taps: Vec<(usize, usize)> = Vec::with_capacity(kh * kw);
+        let mut row_taps: Vec<(usize, usize)> = Vec::with_capacity(kh * kw);
+        // The output columns whose taps are all inside the data's columns.
+        let (sw, pw) = (self.stride.1, self.pad.1);
+        let first = pw.div_ceil(sw);
+        let end = if w + pw >= kw { ((w + pw - kw) / sw + 1).min(ow) } else { 0 };
+        let interior = first..end.max(first);
+        for (input, out) in input.chunks_exact(image).zip(out.chunks_exact_mut(out_image)) {
+            for oy in 0..oh {
+                let top = (oy * self.stride.0) as isize - self.pad.0 as isize;
+                let rows = inside(top, kh, h);
+                row_taps.clear();
+                for ky in rows.clone() {
+                    let iy = (top + ky as isize) as usize;
+                    for kx in 0..kw {
+                        row_taps.push(((iy * w + kx) * c, (ky * kw + kx) * c));
+                    }
+                }
+                let mut ox = 0;
+                while ox < ow {
+                    let left = (ox * sw) as isize - pw as isize;
+                    let o = &mut out[(oy * ow + ox) * c..];
+                    // SAFETY (both calls): every tap's pixel is inside the image (`inside`, or
+                    // all of the row's columns for the interior's), its kernel row inside the
+                    // kernel, whose length was asserted, as is the bias's; `o` holds the pixels.
+                    if interior.contains(&ox) && interior.contains(&(ox + 1)) {
+                        // Two pixels side by side: twice the sums in flight.
+                        unsafe {
+                            pixels::<2>(
+                                input,
+                                kernel,
+                                bias,
+                                &row_taps,
+                                left as usize * c,
+                                sw * c,
+                                o,
+                            )
+                        };
+                        ox += 2;
+                        continue;
+                    }
+                    let (taps, shift) = if interior.contains(&ox) {
+                        (&row_taps, left as usize * c)
+                    } else {
+                        taps.clear();
+                        for ky in rows.clone() {
+                            let iy = (top + ky as isize) as usize;
+                            for kx in inside(left, kw, w) {
+                                let ix = (left + kx as isize) as usize;
+                                taps.push(((iy * w + ix) * c, (ky * kw + kx) * c));
+                            }
+                        }
+                        (&taps, 0)
+                    };
+                    unsafe { pixels::<1>(input, kernel, bias, taps, shift, 0, o) };
+                    ox += 1;
+                }
+            }
+        }
+    }
+}
+
+/// `P` output pixels of [`NhwcDepthwise`], side by side in `out`, all channels (those of `bias`):
+/// each pixel's channels start `step` after the previous one's in `input`, and each of `taps`
+/// (where its pixel's channels start in `input`, less `at`, and its kernel row's) is at the same
+/// place from each pixel's. Eight channels to a vector, up to 32 at once, the rest one by one.
+///
+/// # Safety
+/// The processor has AVX2 and FMA; `out` holds `P` pixels of `bias.len()` channels; each tap's
+/// `at + (P - 1) * step + x + bias.len()` is inside `input` and `k + bias.len()` inside `kernel`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[inline]
+unsafe fn pixels<const P: usize>(
+    input: &[f32],
+    kernel: &[f32],
+    bias: &[f32],
+    taps: &[(usize, usize)],
+    at: usize,
+    step: usize,
+    out: &mut [f32],
+) {
+    let c = bias.len();
+    let mut ch = 0;
+    while ch + 32 <= c {
+        sum_taps::<4, P>(input, kernel, bias, taps, (at, step), ch, out);
+        ch += 32;
+    }
+    if ch + 16 <= c {
+        sum_taps::<2, P>(input, kernel, bias, taps, (at, step), ch, out);
+        ch += 16;
+    }
+    if ch + 8 <= c {
+        sum_taps::<1, P>(input, kernel, bias, taps, (at, step), ch, out);
+        ch += 8;
+    }
+    for p in 0..P {
+        for ch in ch..c {
+            let mut sum = bias[ch];
+            for &(x, k) in taps {
+                sum = input[at + p * step + x + ch].mul_add(kernel[k + ch], sum);
+            }
+            out[p * c + ch] = sum;
+        }
+    }
+}
+
+/// Channels `ch..ch + 8 * B` of `P` output pixels of [`NhwcDepthwise`] (see [`pixels`]): the
+/// bias, then a fused multiply-add for each tap in turn, in `B * P` registers; stored once.
+///
+/// # Safety
+/// As [`pixels`], with `ch + 8 * B` at most `bias.len()`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[inline]
+unsafe fn sum_taps<const B: usize, const P: usize>(
+    input: &[f32],
+    kernel: &[f32],
+    bias: &[f32],
+    taps: &[(usize, usize)],
+    (at, step): (usize, usize),
+    ch: usize,
+    out: &mut [f32],
+) {
+    use std::arch::x86_64::{__m256, _mm256_fmadd_ps, _mm256_loadu_ps, _mm256_storeu_ps};
+    let c = bias.len();
+    let (input, kernel) = (input.as_ptr().add(at + ch), kernel.as_ptr().add(ch));
+    let bias: [__m256; B] = std::array::from_fn(|b| _mm256_loadu_ps(bias.as_ptr().add(ch + 8 * b)));
+    let mut sum: [[__m256; B]; P] = [bias; P];
+    for &(x, k) in taps {
+        for b in 0..B {
+            let weight = _mm256_loadu_ps(kernel.add(k + 8 * b));
+            for (p, sum) in sum.iter_mut().enumerate() {
+                let x = _mm256_loadu_ps(input.add(p * step + x + 8 * b));
+                sum[b] = _mm256_fmadd_ps(x, weight, sum[b]);
+            }
+        }
+    }
+    for (p, sum) in sum.iter().enumerate() {
+        for (b, sum) in sum.iter().enumerate() {
+            _mm256_storeu_ps(out.as_mut_ptr().add(p * c + ch + 8 * b), *sum);
+        }
     }
 }
 
@@ -437,5 +595,65 @@ fn de_depthwise(op: &mut DeserOp) -> TractResult<TVec<OutletId>> {
             super::wire_fused_activation(op, &wires, &options.fused_activation_function())
         }
         None => super::cnn::de_dw_conv2d(op),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pseudo-random values in -1..1 (a linear congruential generator: the same every run).
+    fn values(n: usize, seed: u64) -> Vec<f32> {
+        let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (0..n)
+            .map(|_| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                ((state >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+            })
+            .collect()
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn the_vector_depthwise_gives_the_scalar_ones_bits() {
+        if !(std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")) {
+            eprintln!("no AVX2 and FMA here: the vector depthwise is not used");
+            return;
+        }
+        let mut seed = 1;
+        let mut checked = 0;
+        // Channels that fill 32, 16 and 8 lanes and leave some over; kernels and strides of the
+        // models and some that are not; SAME and VALID; two images in a batch.
+        for (h, w, c) in [(7, 5, 3), (9, 9, 8), (12, 10, 16), (11, 13, 28), (6, 6, 36), (5, 7, 128)]
+        {
+            for (kh, kw) in [(3, 3), (5, 5), (1, 1), (2, 3)] {
+                for stride in [(1, 1), (2, 2), (1, 2)] {
+                    for same in [true, false] {
+                        let Some(dw) = NhwcDepthwise::new(&[2, h, w, c], kh, kw, stride, same)
+                        else {
+                            continue;
+                        };
+                        seed += 1;
+                        let input = values(2 * h * w * c, seed);
+                        let kernel = values(kh * kw * c, seed + 1000);
+                        let bias = values(c, seed + 2000);
+                        let (oh, ow) = dw.output;
+                        let mut scalar = vec![f32::NAN; 2 * oh * ow * c];
+                        let mut vector = vec![f32::NAN; 2 * oh * ow * c];
+                        dw.convolve::<true>(&input, (h, w, c), &kernel, &bias, &mut scalar);
+                        // SAFETY: the processor was just seen to have both features.
+                        unsafe { dw.convolve_avx2(&input, (h, w, c), &kernel, &bias, &mut vector) };
+                        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                        assert_eq!(
+                            bits(&scalar),
+                            bits(&vector),
+                            "{h}×{w}×{c}, kernel {kh}×{kw}, stride {stride:?}, same {same}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "{checked} cases");
     }
 }
