@@ -6,9 +6,10 @@
 //! - MediaPipe's custom `Convolution2DTransposeBias`: tract's deconvolution (OHWI kernel,
 //!   bias), its 12-byte options read as TfLiteTransposeConvParams {padding, stride_w, stride_h}.
 //!
-//! And three faster ones where tract is slow on these models, each falling back on upstream's
-//! mapping where it does not apply: [`NhwcDepthwise`] for `DEPTHWISE_CONV_2D`, [`PerChannel`]
-//! for a per-channel `PRELU` or `MUL`.
+//! And four faster ones where tract is slow on these models, each falling back on upstream's
+//! mapping where it does not apply: [`NhwcDepthwise`] for `DEPTHWISE_CONV_2D`, [`NhwcConv`]
+//! for a `CONV_2D` on a few channels (the picture's), [`PerChannel`] for a per-channel `PRELU` or
+//! `MUL`.
 
 use tract_core::internal::*;
 use tract_core::ops as core;
@@ -25,6 +26,7 @@ pub fn register_all(reg: &mut Registry) {
     reg.reg_to_tract(BuiltinOperator::PRELU, de_prelu);
     reg.reg_to_tract(BuiltinOperator::CUSTOM, de_custom);
     reg.reg_to_tract(BuiltinOperator::DEPTHWISE_CONV_2D, de_depthwise);
+    reg.reg_to_tract(BuiltinOperator::CONV_2D, de_conv);
     reg.reg_to_tract(BuiltinOperator::MUL, de_mul);
 }
 
@@ -260,6 +262,12 @@ fn per_channel(input: &TypedFact, alpha: &TypedFact) -> bool {
 /// SSE2 only: on the face mesh it was the largest single cost.
 #[derive(Debug, Clone, Hash, PartialEq, Eq)]
 pub struct NhwcDepthwise {
+    window: Window,
+}
+
+/// Where a 2-D kernel goes over NHWC data, as TFLite places it.
+#[derive(Debug, Clone, Copy, Hash, PartialEq, Eq)]
+pub struct Window {
     /// Kernel height and width.
     kernel: (usize, usize),
     /// Vertical and horizontal stride.
@@ -270,8 +278,9 @@ pub struct NhwcDepthwise {
     output: (usize, usize),
 }
 
-impl NhwcDepthwise {
-    /// The op for `input` `[N, H, W, C]`, a `kh`×`kw` kernel, `stride`, SAME or VALID padding.
+impl Window {
+    /// The window over `input` `[N, H, W, C]` of a `kh`×`kw` kernel, `stride`, SAME or VALID
+    /// padding.
     fn new(
         input: &[usize],
         kh: usize,
@@ -295,7 +304,35 @@ impl NhwcDepthwise {
             }
             (((h - kh) / sh + 1, (w - kw) / sw + 1), (0, 0))
         };
-        Some(NhwcDepthwise { kernel: (kh, kw), stride, pad, output })
+        Some(Window { kernel: (kh, kw), stride, pad, output })
+    }
+
+    /// Of the taps `0..k`, those whose position `start + tap` is inside `0..n`.
+    fn inside(start: isize, k: usize, n: usize) -> std::ops::Range<usize> {
+        let lo = (-start).clamp(0, k as isize) as usize;
+        let hi = (n as isize - start).clamp(0, k as isize) as usize;
+        lo..hi.max(lo)
+    }
+
+    /// The output columns whose taps all fall inside the data's `w` columns.
+    fn interior(&self, w: usize) -> std::ops::Range<usize> {
+        let (kw, sw, pw) = (self.kernel.1, self.stride.1, self.pad.1);
+        let first = pw.div_ceil(sw);
+        let end = if w + pw >= kw { ((w + pw - kw) / sw + 1).min(self.output.1) } else { 0 };
+        first..end.max(first)
+    }
+}
+
+impl NhwcDepthwise {
+    /// The op for `input` `[N, H, W, C]`, a `kh`×`kw` kernel, `stride`, SAME or VALID padding.
+    fn new(
+        input: &[usize],
+        kh: usize,
+        kw: usize,
+        stride: (usize, usize),
+        same: bool,
+    ) -> Option<Self> {
+        Window::new(input, kh, kw, stride, same).map(|window| NhwcDepthwise { window })
     }
 
     /// Writes every output pixel: the bias, then each tap inside the data.
@@ -308,15 +345,15 @@ impl NhwcDepthwise {
         bias: &[f32],
         out: &mut [f32],
     ) {
-        let (kh, kw) = self.kernel;
-        let (oh, ow) = self.output;
+        let (kh, kw) = self.window.kernel;
+        let (oh, ow) = self.window.output;
         let image = h * w * c;
         let out_image = oh * ow * c;
         for (input, out) in input.chunks_exact(image).zip(out.chunks_exact_mut(out_image)) {
             for oy in 0..oh {
-                let top = (oy * self.stride.0) as isize - self.pad.0 as isize;
+                let top = (oy * self.window.stride.0) as isize - self.window.pad.0 as isize;
                 for ox in 0..ow {
-                    let left = (ox * self.stride.1) as isize - self.pad.1 as isize;
+                    let left = (ox * self.window.stride.1) as isize - self.window.pad.1 as isize;
                     let o = &mut out[(oy * ow + ox) * c..][..c];
                     o.copy_from_slice(bias);
                     for ky in 0..kh {
@@ -355,29 +392,21 @@ impl NhwcDepthwise {
         bias: &[f32],
         out: &mut [f32],
     ) {
-        let (kh, kw) = self.kernel;
-        let (oh, ow) = self.output;
+        let (kh, kw) = self.window.kernel;
+        let (oh, ow) = self.window.output;
         let image = h * w * c;
         let out_image = oh * ow * c;
         assert!(kernel.len() == kh * kw * c && bias.len() == c, "NhwcDepthwise: kernel or bias");
-        // Of the taps 0..k, those whose position `start + tap` is inside 0..n.
-        let inside = |start: isize, k: usize, n: usize| {
-            let lo = (-start).clamp(0, k as isize) as usize;
-            let hi = (n as isize - start).clamp(0, k as isize) as usize;
-            lo..hi.max(lo)
-        };
+        let inside = Window::inside;
         // Each tap inside the data: where its pixel's channels start in the input (less
         // `shift`) and in the kernel, row by row as `convolve` visits them.
         let mut taps: Vec<(usize, usize)> = Vec::with_capacity(kh * kw);
         let mut row_taps: Vec<(usize, usize)> = Vec::with_capacity(kh * kw);
-        // The output columns whose taps are all inside the data's columns.
-        let (sw, pw) = (self.stride.1, self.pad.1);
-        let first = pw.div_ceil(sw);
-        let end = if w + pw >= kw { ((w + pw - kw) / sw + 1).min(ow) } else { 0 };
-        let interior = first..end.max(first);
+        let (sw, pw) = (self.window.stride.1, self.window.pad.1);
+        let interior = self.window.interior(w);
         for (input, out) in input.chunks_exact(image).zip(out.chunks_exact_mut(out_image)) {
             for oy in 0..oh {
-                let top = (oy * self.stride.0) as isize - self.pad.0 as isize;
+                let top = (oy * self.window.stride.0) as isize - self.window.pad.0 as isize;
                 let rows = inside(top, kh, h);
                 row_taps.clear();
                 for ky in rows.clone() {
@@ -534,12 +563,12 @@ impl EvalOp for NhwcDepthwise {
         let bias = bias.cast_to::<f32>()?;
         let bias = bias.try_as_plain_ram()?.as_slice::<f32>()?;
         ensure!(
-            kernel.len() == self.kernel.0 * self.kernel.1 * c && bias.len() == c,
+            kernel.len() == self.window.kernel.0 * self.window.kernel.1 * c && bias.len() == c,
             "NhwcDepthwise: kernel of {} and bias of {} for {c} channels",
             kernel.len(),
             bias.len()
         );
-        let mut output = Tensor::zero::<f32>(&[n, self.output.0, self.output.1, c])?;
+        let mut output = Tensor::zero::<f32>(&[n, self.window.output.0, self.window.output.1, c])?;
         let mut view = output.try_as_plain_ram_mut()?;
         let out = view.as_slice_mut::<f32>()?;
         #[cfg(target_arch = "x86_64")]
@@ -559,7 +588,7 @@ impl TypedOp for NhwcDepthwise {
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
         let n = inputs[0].shape[0].clone();
         let c = inputs[0].shape[3].clone();
-        let shape = tvec!(n, self.output.0.into(), self.output.1.into(), c);
+        let shape = tvec!(n, self.window.output.0.into(), self.window.output.1.into(), c);
         Ok(tvec!(f32::fact(shape)))
     }
 }
@@ -595,6 +624,316 @@ fn de_depthwise(op: &mut DeserOp) -> TractResult<TVec<OutletId>> {
             super::wire_fused_activation(op, &wires, &options.fused_activation_function())
         }
         None => super::cnn::de_dw_conv2d(op),
+    }
+}
+
+/// `CONV_2D` on f32 NHWC data of a few channels (the first layer of every model, on the
+/// picture's three colours): each output pixel's channels summed directly, in registers where the
+/// processor has AVX2 and FMA. tract's own convolution copies the picture into a padded one and
+/// feeds its matrix product through a lazy im2col, which for three input channels costs several
+/// times the products themselves.
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
+pub struct NhwcConv {
+    window: Window,
+}
+
+/// Input channels up to which [`NhwcConv`] is used (RGB, RGBA).
+const FEW_CHANNELS: usize = 4;
+
+impl NhwcConv {
+    /// An OHWI kernel `[co, kh, kw, ci]` laid out `[kh, kw, ci, co]`: the output channels of
+    /// each tap and input channel side by side.
+    fn weights(kernel: &[f32], (co, kh, kw, ci): (usize, usize, usize, usize)) -> Vec<f32> {
+        let mut weights = vec![0.0; kernel.len()];
+        for o in 0..co {
+            for t in 0..kh * kw {
+                for i in 0..ci {
+                    weights[(t * ci + i) * co + o] = kernel[(o * kh * kw + t) * ci + i];
+                }
+            }
+        }
+        weights
+    }
+
+    /// Writes every output pixel: the bias, then for each tap inside the data and each input
+    /// channel, in that order, one multiply-add per output channel.
+    #[inline(always)]
+    fn convolve<const FMA: bool>(
+        &self,
+        input: &[f32],
+        (h, w, ci): (usize, usize, usize),
+        weights: &[f32],
+        bias: &[f32],
+        out: &mut [f32],
+    ) {
+        let (kh, kw) = self.window.kernel;
+        let (oh, ow) = self.window.output;
+        let co = bias.len();
+        for (input, out) in input.chunks_exact(h * w * ci).zip(out.chunks_exact_mut(oh * ow * co)) {
+            for oy in 0..oh {
+                let top = (oy * self.window.stride.0) as isize - self.window.pad.0 as isize;
+                for ox in 0..ow {
+                    let left = (ox * self.window.stride.1) as isize - self.window.pad.1 as isize;
+                    let o = &mut out[(oy * ow + ox) * co..][..co];
+                    o.copy_from_slice(bias);
+                    for ky in Window::inside(top, kh, h) {
+                        let iy = (top + ky as isize) as usize;
+                        for kx in Window::inside(left, kw, w) {
+                            let ix = (left + kx as isize) as usize;
+                            for i in 0..ci {
+                                let x = input[(iy * w + ix) * ci + i];
+                                let k = &weights[((ky * kw + kx) * ci + i) * co..][..co];
+                                for (o, k) in o.iter_mut().zip(k) {
+                                    *o = if FMA { x.mul_add(*k, *o) } else { *o + x * k };
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// [`Self::convolve`] with AVX2 and FMA: each output pixel's channels summed in registers,
+    /// eight to a vector, two pixels side by side in the interior, stored once; every lane does
+    /// what `convolve::<true>` does to its channel, in the same order: the same bits.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    fn convolve_avx2(
+        &self,
+        input: &[f32],
+        (h, w, ci): (usize, usize, usize),
+        weights: &[f32],
+        bias: &[f32],
+        out: &mut [f32],
+    ) {
+        let (kh, kw) = self.window.kernel;
+        let (oh, ow) = self.window.output;
+        let co = bias.len();
+        assert!(weights.len() == kh * kw * ci * co, "NhwcConv: weights for {co} channels");
+        let (sw, pw) = (self.window.stride.1, self.window.pad.1);
+        let interior = self.window.interior(w);
+        // Each tap inside the data: where its pixel starts in the input (less the pixel's own
+        // start, for the interior's) and its weights.
+        let mut taps: Vec<(usize, usize)> = Vec::with_capacity(kh * kw);
+        let mut row_taps: Vec<(usize, usize)> = Vec::with_capacity(kh * kw);
+        for (input, out) in input.chunks_exact(h * w * ci).zip(out.chunks_exact_mut(oh * ow * co)) {
+            for oy in 0..oh {
+                let top = (oy * self.window.stride.0) as isize - self.window.pad.0 as isize;
+                let rows = Window::inside(top, kh, h);
+                row_taps.clear();
+                for ky in rows.clone() {
+                    let iy = (top + ky as isize) as usize;
+                    for kx in 0..kw {
+                        row_taps.push(((iy * w + kx) * ci, (ky * kw + kx) * ci * co));
+                    }
+                }
+                let mut ox = 0;
+                while ox < ow {
+                    let left = (ox * sw) as isize - pw as isize;
+                    let o = &mut out[(oy * ow + ox) * co..];
+                    let geometry = (ci, left.max(0) as usize * ci, sw * ci);
+                    // SAFETY (both calls): every tap's pixel is inside the image (`inside`, or
+                    // all of the row's columns for the interior's), its weights inside
+                    // `weights`, whose length was asserted; `o` holds the pixels.
+                    if interior.contains(&ox) && interior.contains(&(ox + 1)) {
+                        unsafe { conv_pixels::<2>(input, weights, bias, &row_taps, geometry, o) };
+                        ox += 2;
+                        continue;
+                    }
+                    let taps = if interior.contains(&ox) {
+                        &row_taps
+                    } else {
+                        taps.clear();
+                        for ky in rows.clone() {
+                            let iy = (top + ky as isize) as usize;
+                            for kx in Window::inside(left, kw, w) {
+                                let ix = (left + kx as isize) as usize;
+                                taps.push(((iy * w + ix) * ci, (ky * kw + kx) * ci * co));
+                            }
+                        }
+                        &taps
+                    };
+                    let at = if interior.contains(&ox) { geometry.1 } else { 0 };
+                    unsafe { conv_pixels::<1>(input, weights, bias, taps, (ci, at, 0), o) };
+                    ox += 1;
+                }
+            }
+        }
+    }
+}
+
+/// `P` output pixels of [`NhwcConv`], side by side in `out`, all output channels (those of
+/// `bias`), from `ci` input channels: each pixel's input starts `step` after the previous one's,
+/// and each of `taps` (where its pixel starts in `input`, less `at`, and where its weights start)
+/// is at the same place from each pixel's.
+///
+/// # Safety
+/// The processor has AVX2 and FMA; `out` holds `P` pixels of `bias.len()` channels; each tap's
+/// `at + (P - 1) * step + x + ci` is inside `input` and `k + ci * bias.len()` inside `weights`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[inline]
+unsafe fn conv_pixels<const P: usize>(
+    input: &[f32],
+    weights: &[f32],
+    bias: &[f32],
+    taps: &[(usize, usize)],
+    (ci, at, step): (usize, usize, usize),
+    out: &mut [f32],
+) {
+    let co = bias.len();
+    let mut ch = 0;
+    while ch + 16 <= co {
+        conv_sum::<2, P>(input, weights, bias, taps, (ci, at, step), ch, out);
+        ch += 16;
+    }
+    if ch + 8 <= co {
+        conv_sum::<1, P>(input, weights, bias, taps, (ci, at, step), ch, out);
+        ch += 8;
+    }
+    for p in 0..P {
+        for ch in ch..co {
+            let mut sum = bias[ch];
+            for &(x, k) in taps {
+                for i in 0..ci {
+                    sum = input[at + p * step + x + i].mul_add(weights[k + i * co + ch], sum);
+                }
+            }
+            out[p * co + ch] = sum;
+        }
+    }
+}
+
+/// Output channels `ch..ch + 8 * B` of `P` pixels of [`NhwcConv`] (see [`conv_pixels`]): the
+/// bias, then a fused multiply-add for each tap and input channel in turn, in `B * P` registers;
+/// stored once.
+///
+/// # Safety
+/// As [`conv_pixels`], with `ch + 8 * B` at most `bias.len()`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[inline]
+unsafe fn conv_sum<const B: usize, const P: usize>(
+    input: &[f32],
+    weights: &[f32],
+    bias: &[f32],
+    taps: &[(usize, usize)],
+    (ci, at, step): (usize, usize, usize),
+    ch: usize,
+    out: &mut [f32],
+) {
+    use std::arch::x86_64::{
+        __m256, _mm256_broadcast_ss, _mm256_fmadd_ps, _mm256_loadu_ps, _mm256_storeu_ps,
+    };
+    let co = bias.len();
+    let (input, weights) = (input.as_ptr().add(at), weights.as_ptr().add(ch));
+    let bias: [__m256; B] = std::array::from_fn(|b| _mm256_loadu_ps(bias.as_ptr().add(ch + 8 * b)));
+    let mut sum: [[__m256; B]; P] = [bias; P];
+    for &(x, k) in taps {
+        for i in 0..ci {
+            let value: [__m256; P] =
+                std::array::from_fn(|p| _mm256_broadcast_ss(&*input.add(p * step + x + i)));
+            for b in 0..B {
+                let weight = _mm256_loadu_ps(weights.add(k + i * co + 8 * b));
+                for (sum, value) in sum.iter_mut().zip(&value) {
+                    sum[b] = _mm256_fmadd_ps(*value, weight, sum[b]);
+                }
+            }
+        }
+    }
+    for (p, sum) in sum.iter().enumerate() {
+        for (b, sum) in sum.iter().enumerate() {
+            _mm256_storeu_ps(out.as_mut_ptr().add(p * co + ch + 8 * b), *sum);
+        }
+    }
+}
+
+impl Op for NhwcConv {
+    fn name(&self) -> StaticName {
+        "NhwcConv".into()
+    }
+    op_as_typed_op!();
+}
+
+impl EvalOp for NhwcConv {
+    op_out_of_plan!();
+
+    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
+        let (input, kernel, bias) = args_3!(inputs);
+        let shape = input.shape().to_vec();
+        let kshape = kernel.shape().to_vec();
+        ensure!(shape.len() == 4 && kshape.len() == 4, "NhwcConv: input of rank {}", shape.len());
+        let (n, h, w, ci) = (shape[0], shape[1], shape[2], shape[3]);
+        let co = kshape[0];
+        let data = input.try_as_plain_ram()?.as_slice::<f32>()?;
+        let kernel = kernel.cast_to::<f32>()?;
+        let kernel = kernel.try_as_plain_ram()?.as_slice::<f32>()?;
+        let bias = bias.cast_to::<f32>()?;
+        let bias = bias.try_as_plain_ram()?.as_slice::<f32>()?;
+        let (kh, kw) = self.window.kernel;
+        ensure!(
+            kshape == [co, kh, kw, ci] && kernel.len() == co * kh * kw * ci && bias.len() == co,
+            "NhwcConv: kernel {kshape:?} and bias of {} for {ci} input channels",
+            bias.len()
+        );
+        let weights = NhwcConv::weights(kernel, (co, kh, kw, ci));
+        let mut output = Tensor::zero::<f32>(&[n, self.window.output.0, self.window.output.1, co])?;
+        let mut view = output.try_as_plain_ram_mut()?;
+        let out = view.as_slice_mut::<f32>()?;
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            // SAFETY: the processor was just seen to have both features.
+            unsafe { self.convolve_avx2(data, (h, w, ci), &weights, bias, out) };
+            return Ok(tvec!(output.into_tvalue()));
+        }
+        self.convolve::<false>(data, (h, w, ci), &weights, bias, out);
+        Ok(tvec!(output.into_tvalue()))
+    }
+}
+
+impl TypedOp for NhwcConv {
+    as_op!();
+
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        let n = inputs[0].shape[0].clone();
+        let co = inputs[1].shape[0].clone();
+        let shape = tvec!(n, self.window.output.0.into(), self.window.output.1.into(), co);
+        Ok(tvec!(f32::fact(shape)))
+    }
+}
+
+/// `CONV_2D`: [`NhwcConv`] where it applies (f32, concrete NHWC shape of at most
+/// [`FEW_CHANNELS`] channels, no dilation), upstream's mapping onto tract's convolution otherwise.
+fn de_conv(op: &mut DeserOp) -> TractResult<TVec<OutletId>> {
+    let (input, kernel, bias) = args_3!(op.facts()?);
+    let options = builtin!(op, builtin_options_as_conv_2_doptions);
+    let (Some(shape), Some(kshape)) = (input.shape.as_concrete(), kernel.shape.as_concrete())
+    else {
+        return super::cnn::de_conv2d(op);
+    };
+    let same = match options.padding() {
+        Padding::SAME => true,
+        Padding::VALID => false,
+        _ => return super::cnn::de_conv2d(op),
+    };
+    let plain = input.datum_type == f32::datum_type()
+        && kernel.datum_type == f32::datum_type()
+        && bias.datum_type == f32::datum_type()
+        && shape.len() == 4
+        && kshape.len() == 4
+        && kshape[3] == shape[3]
+        && shape[3] <= FEW_CHANNELS
+        && options.dilation_h_factor() == 1
+        && options.dilation_w_factor() == 1;
+    let stride = (options.stride_h().max(0) as usize, options.stride_w().max(0) as usize);
+    match Window::new(shape, kshape[1], kshape[2], stride, same).filter(|_| plain) {
+        Some(window) => {
+            let wires =
+                op.ctx.target.wire_node(op.prefix, NhwcConv { window }, &op.inputs[0..3])?;
+            super::wire_fused_activation(op, &wires, &options.fused_activation_function())
+        }
+        None => super::cnn::de_conv2d(op),
     }
 }
 
@@ -637,7 +976,7 @@ mod tests {
                         let input = values(2 * h * w * c, seed);
                         let kernel = values(kh * kw * c, seed + 1000);
                         let bias = values(c, seed + 2000);
-                        let (oh, ow) = dw.output;
+                        let (oh, ow) = dw.window.output;
                         let mut scalar = vec![f32::NAN; 2 * oh * ow * c];
                         let mut vector = vec![f32::NAN; 2 * oh * ow * c];
                         dw.convolve::<true>(&input, (h, w, c), &kernel, &bias, &mut scalar);
@@ -655,5 +994,116 @@ mod tests {
             }
         }
         assert!(checked > 100, "{checked} cases");
+    }
+
+    /// The convolution straight from TFLite's definition: output channel `o` of a pixel is the
+    /// bias plus, for each tap inside the data and each input channel, input times the OHWI
+    /// kernel's weight, in that order.
+    fn conv_by_definition(
+        window: &Window,
+        input: &[f32],
+        (n, h, w, ci): (usize, usize, usize, usize),
+        kernel: &[f32],
+        bias: &[f32],
+    ) -> Vec<f32> {
+        let (kh, kw) = window.kernel;
+        let (oh, ow) = window.output;
+        let co = bias.len();
+        let mut out = Vec::new();
+        for image in 0..n {
+            for oy in 0..oh {
+                for ox in 0..ow {
+                    for o in 0..co {
+                        let mut sum = bias[o];
+                        for ky in 0..kh {
+                            for kx in 0..kw {
+                                let iy =
+                                    (oy * window.stride.0 + ky) as isize - window.pad.0 as isize;
+                                let ix =
+                                    (ox * window.stride.1 + kx) as isize - window.pad.1 as isize;
+                                if iy < 0 || ix < 0 || iy >= h as isize || ix >= w as isize {
+                                    continue;
+                                }
+                                for i in 0..ci {
+                                    let x = input
+                                        [((image * h + iy as usize) * w + ix as usize) * ci + i];
+                                    sum =
+                                        x.mul_add(kernel[((o * kh + ky) * kw + kx) * ci + i], sum);
+                                }
+                            }
+                        }
+                        out.push(sum);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_few_channels_convolution_is_tflites_to_the_bit_on_both_paths() {
+        let vector = cfg!(target_arch = "x86_64")
+            && std::is_x86_feature_detected!("avx2")
+            && std::is_x86_feature_detected!("fma");
+        let mut seed = 7;
+        let mut checked = 0;
+        // Up to four input channels; output channels that fill 16 and 8 lanes and leave some
+        // over; the models' kernels and strides and others; SAME and VALID; two images a batch.
+        for (h, w, ci) in [(7, 5, 3), (9, 9, 1), (12, 10, 3), (11, 13, 4), (6, 6, 2)] {
+            for co in [16, 24, 8, 5, 13, 32] {
+                for (kh, kw) in [(3, 3), (5, 5), (1, 1), (2, 3)] {
+                    for stride in [(1, 1), (2, 2), (1, 2)] {
+                        for same in [true, false] {
+                            let Some(window) = Window::new(&[2, h, w, ci], kh, kw, stride, same)
+                            else {
+                                continue;
+                            };
+                            let conv = NhwcConv { window };
+                            seed += 1;
+                            let input = values(2 * h * w * ci, seed);
+                            let kernel = values(co * kh * kw * ci, seed + 1000);
+                            let bias = values(co, seed + 2000);
+                            let (oh, ow) = window.output;
+                            let case = format!(
+                                "{h}×{w}×{ci} to {co}, kernel {kh}×{kw}, stride {stride:?}, same {same}"
+                            );
+                            let bits =
+                                |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                            let expected = bits(&conv_by_definition(
+                                &window,
+                                &input,
+                                (2, h, w, ci),
+                                &kernel,
+                                &bias,
+                            ));
+                            let weights = NhwcConv::weights(&kernel, (co, kh, kw, ci));
+                            let mut scalar = vec![f32::NAN; 2 * oh * ow * co];
+                            conv.convolve::<true>(&input, (h, w, ci), &weights, &bias, &mut scalar);
+                            assert_eq!(bits(&scalar), expected, "scalar: {case}");
+                            #[cfg(target_arch = "x86_64")]
+                            if vector {
+                                let mut out = vec![f32::NAN; 2 * oh * ow * co];
+                                // SAFETY: the processor was just seen to have both features.
+                                unsafe {
+                                    conv.convolve_avx2(
+                                        &input,
+                                        (h, w, ci),
+                                        &weights,
+                                        &bias,
+                                        &mut out,
+                                    )
+                                };
+                                assert_eq!(bits(&out), expected, "vector: {case}");
+                            }
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 500, "{checked} cases");
+        if !vector {
+            eprintln!("no AVX2 and FMA here: only the scalar convolution was checked");
+        }
     }
 }
