@@ -290,7 +290,7 @@ impl Window {
     ) -> Option<Self> {
         let (h, w) = (input[1], input[2]);
         let (sh, sw) = stride;
-        if sh == 0 || sw == 0 || kh == 0 || kw == 0 {
+        if sh == 0 || sw == 0 || kh == 0 || kw == 0 || h == 0 || w == 0 {
             return None;
         }
         let (output, pad) = if same {
