@@ -379,8 +379,9 @@ impl NhwcDepthwise {
     }
 
     /// [`Self::convolve`] with AVX2 and FMA: each output pixel's channels are summed in registers,
-    /// eight to a vector and up to 32 at once, over the taps inside the data (their range worked
-    /// out once per pixel), and stored once. Every lane does what `convolve::<true>` does to its
+    /// eight to a vector and up to 32 at once, over the taps inside the data, and stored once;
+    /// in the interior (every tap inside) the taps are worked out once per row and two pixels
+    /// side by side are summed together. Every lane does what `convolve::<true>` does to its
     /// channel (the bias, then one fused multiply-add per tap, in the same order): the same bits.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
