@@ -321,6 +321,59 @@ impl Window {
         let end = if w + pw >= kw { ((w + pw - kw) / sw + 1).min(self.output.1) } else { 0 };
         first..end.max(first)
     }
+
+    /// Goes over one `h`×`w` image's output pixels in order, calling `each(pixel, count, taps,
+    /// at)` for `count` (1 or 2) pixels side by side from output pixel `pixel` on: `taps` lists
+    /// each tap inside the data, in the order ky, kx, as (its input pixel's place, less `at`; its
+    /// place in the kernel), places counted in `units` (per input pixel, per tap). The second of
+    /// two pixels (both in the interior, every tap inside) has the same taps from `at` plus
+    /// `stride.1 * units.0`. So every tap's place plus `at` is inside the image.
+    #[inline]
+    fn walk(
+        &self,
+        (h, w): (usize, usize),
+        units: (usize, usize),
+        mut each: impl FnMut(usize, usize, &[(usize, usize)], usize),
+    ) {
+        let (kh, kw) = self.kernel;
+        let (oh, ow) = self.output;
+        let (sw, pw) = (self.stride.1, self.pad.1);
+        let interior = self.interior(w);
+        let mut taps: Vec<(usize, usize)> = Vec::with_capacity(kh * kw);
+        let mut row_taps: Vec<(usize, usize)> = Vec::with_capacity(kh * kw);
+        for oy in 0..oh {
+            let top = (oy * self.stride.0) as isize - self.pad.0 as isize;
+            let rows = Window::inside(top, kh, h);
+            // The interior's taps, from the row's first column: a pixel's are these from its own.
+            row_taps.clear();
+            for ky in rows.clone() {
+                let iy = (top + ky as isize) as usize;
+                for kx in 0..kw {
+                    row_taps.push(((iy * w + kx) * units.0, (ky * kw + kx) * units.1));
+                }
+            }
+            let mut ox = 0;
+            while ox < ow {
+                let left = (ox * sw) as isize - pw as isize;
+                if interior.contains(&ox) {
+                    let count = if interior.contains(&(ox + 1)) { 2 } else { 1 };
+                    each(oy * ow + ox, count, &row_taps, left as usize * units.0);
+                    ox += count;
+                    continue;
+                }
+                taps.clear();
+                for ky in rows.clone() {
+                    let iy = (top + ky as isize) as usize;
+                    for kx in Window::inside(left, kw, w) {
+                        let ix = (left + kx as isize) as usize;
+                        taps.push(((iy * w + ix) * units.0, (ky * kw + kx) * units.1));
+                    }
+                }
+                each(oy * ow + ox, 1, &taps, 0);
+                ox += 1;
+            }
+        }
+    }
 }
 
 impl NhwcDepthwise {
@@ -398,64 +451,21 @@ impl NhwcDepthwise {
         let image = h * w * c;
         let out_image = oh * ow * c;
         assert!(kernel.len() == kh * kw * c && bias.len() == c, "NhwcDepthwise: kernel or bias");
-        let inside = Window::inside;
-        // Each tap inside the data: where its pixel's channels start in the input (less
-        // `shift`) and in the kernel, row by row as `convolve` visits them.
-        let mut taps: Vec<(usize, usize)> = Vec::with_capacity(kh * kw);
-        let mut row_taps: Vec<(usize, usize)> = Vec::with_capacity(kh * kw);
-        let (sw, pw) = (self.window.stride.1, self.window.pad.1);
-        let interior = self.window.interior(w);
+        let step = self.window.stride.1 * c;
         for (input, out) in input.chunks_exact(image).zip(out.chunks_exact_mut(out_image)) {
-            for oy in 0..oh {
-                let top = (oy * self.window.stride.0) as isize - self.window.pad.0 as isize;
-                let rows = inside(top, kh, h);
-                row_taps.clear();
-                for ky in rows.clone() {
-                    let iy = (top + ky as isize) as usize;
-                    for kx in 0..kw {
-                        row_taps.push(((iy * w + kx) * c, (ky * kw + kx) * c));
-                    }
-                }
-                let mut ox = 0;
-                while ox < ow {
-                    let left = (ox * sw) as isize - pw as isize;
-                    let o = &mut out[(oy * ow + ox) * c..];
-                    // SAFETY (both calls): every tap's pixel is inside the image (`inside`, or
-                    // all of the row's columns for the interior's), its kernel row inside the
-                    // kernel, whose length was asserted, as is the bias's; `o` holds the pixels.
-                    if interior.contains(&ox) && interior.contains(&(ox + 1)) {
-                        // Two pixels side by side: twice the sums in flight.
-                        unsafe {
-                            pixels::<2>(
-                                input,
-                                kernel,
-                                bias,
-                                &row_taps,
-                                left as usize * c,
-                                sw * c,
-                                o,
-                            )
-                        };
-                        ox += 2;
-                        continue;
-                    }
-                    let (taps, shift) = if interior.contains(&ox) {
-                        (&row_taps, left as usize * c)
+            self.window.walk((h, w), (c, c), |pixel, count, taps, at| {
+                let o = &mut out[pixel * c..];
+                // SAFETY: every tap's pixel is inside the image and its kernel row inside the
+                // kernel (`walk`), whose length was asserted, as is the bias's; `o` holds the
+                // `count` pixels.
+                unsafe {
+                    if count == 2 {
+                        pixels::<2>(input, kernel, bias, taps, at, step, o)
                     } else {
-                        taps.clear();
-                        for ky in rows.clone() {
-                            let iy = (top + ky as isize) as usize;
-                            for kx in inside(left, kw, w) {
-                                let ix = (left + kx as isize) as usize;
-                                taps.push(((iy * w + ix) * c, (ky * kw + kx) * c));
-                            }
-                        }
-                        (&taps, 0)
-                    };
-                    unsafe { pixels::<1>(input, kernel, bias, taps, shift, 0, o) };
-                    ox += 1;
+                        pixels::<1>(input, kernel, bias, taps, at, step, o)
+                    }
                 }
-            }
+            });
         }
     }
 }
@@ -712,54 +722,20 @@ impl NhwcConv {
         let (oh, ow) = self.window.output;
         let co = bias.len();
         assert!(weights.len() == kh * kw * ci * co, "NhwcConv: weights for {co} channels");
-        let (sw, pw) = (self.window.stride.1, self.window.pad.1);
-        let interior = self.window.interior(w);
-        // Each tap inside the data: where its pixel starts in the input (less the pixel's own
-        // start, for the interior's) and its weights.
-        let mut taps: Vec<(usize, usize)> = Vec::with_capacity(kh * kw);
-        let mut row_taps: Vec<(usize, usize)> = Vec::with_capacity(kh * kw);
+        let step = self.window.stride.1 * ci;
         for (input, out) in input.chunks_exact(h * w * ci).zip(out.chunks_exact_mut(oh * ow * co)) {
-            for oy in 0..oh {
-                let top = (oy * self.window.stride.0) as isize - self.window.pad.0 as isize;
-                let rows = Window::inside(top, kh, h);
-                row_taps.clear();
-                for ky in rows.clone() {
-                    let iy = (top + ky as isize) as usize;
-                    for kx in 0..kw {
-                        row_taps.push(((iy * w + kx) * ci, (ky * kw + kx) * ci * co));
-                    }
-                }
-                let mut ox = 0;
-                while ox < ow {
-                    let left = (ox * sw) as isize - pw as isize;
-                    let o = &mut out[(oy * ow + ox) * co..];
-                    let geometry = (ci, left.max(0) as usize * ci, sw * ci);
-                    // SAFETY (both calls): every tap's pixel is inside the image (`inside`, or
-                    // all of the row's columns for the interior's), its weights inside
-                    // `weights`, whose length was asserted; `o` holds the pixels.
-                    if interior.contains(&ox) && interior.contains(&(ox + 1)) {
-                        unsafe { conv_pixels::<2>(input, weights, bias, &row_taps, geometry, o) };
-                        ox += 2;
-                        continue;
-                    }
-                    let taps = if interior.contains(&ox) {
-                        &row_taps
+            self.window.walk((h, w), (ci, ci * co), |pixel, count, taps, at| {
+                let o = &mut out[pixel * co..];
+                // SAFETY: every tap's pixel is inside the image and its weights inside `weights`
+                // (`walk`), whose length was asserted; `o` holds the `count` pixels.
+                unsafe {
+                    if count == 2 {
+                        conv_pixels::<2>(input, weights, bias, taps, (ci, at, step), o)
                     } else {
-                        taps.clear();
-                        for ky in rows.clone() {
-                            let iy = (top + ky as isize) as usize;
-                            for kx in Window::inside(left, kw, w) {
-                                let ix = (left + kx as isize) as usize;
-                                taps.push(((iy * w + ix) * ci, (ky * kw + kx) * ci * co));
-                            }
-                        }
-                        &taps
-                    };
-                    let at = if interior.contains(&ox) { geometry.1 } else { 0 };
-                    unsafe { conv_pixels::<1>(input, weights, bias, taps, (ci, at, 0), o) };
-                    ox += 1;
+                        conv_pixels::<1>(input, weights, bias, taps, (ci, at, step), o)
+                    }
                 }
-            }
+            });
         }
     }
 }
